@@ -1,0 +1,134 @@
+//! The crate's error type.
+//!
+//! Policy (see the crate docs): operations whose failure is a programming
+//! error (multiplying matrices of incompatible shapes, feeding a layer the
+//! wrong width) panic with a message naming both shapes, like `ndarray` and
+//! slice indexing do, and offer a `try_` twin returning [`Error`] where a
+//! caller may want to recover. Everything that depends on outside input
+//! (files, command lines, user data, training that diverges) returns
+//! `Result<_, Error>`.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Everything that can go wrong in groundup, with the offending values.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// A buffer's length does not equal `rows * cols`.
+    LengthMismatch {
+        /// Requested rows.
+        rows: usize,
+        /// Requested columns.
+        cols: usize,
+        /// `rows * cols`, or `None` when it overflows `usize`.
+        expected: Option<usize>,
+        /// The length actually given.
+        got: usize,
+    },
+    /// Two operands (or an operand and a layer) have incompatible shapes.
+    ShapeMismatch {
+        /// What was being done, e.g. `"matmul"` or `"Affine.forward"`.
+        op: String,
+        /// The left / expected shape.
+        left: (usize, usize),
+        /// The right / actual shape.
+        right: (usize, usize),
+    },
+    /// An argument is out of its domain (batch size 0, an unknown name, …).
+    InvalidArgument(String),
+    /// Training produced a NaN or infinite loss.
+    NonFiniteLoss {
+        /// 1-based epoch (as printed).
+        epoch: usize,
+        /// 1-based iteration within the epoch (as printed).
+        iter: usize,
+        /// The loss value.
+        loss: f64,
+    },
+    /// An operating-system I/O error, with the path it happened on.
+    Io {
+        /// The file involved.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A file is malformed: `what` says what was wrong, `offset` where (in bytes).
+    Format {
+        /// The format: `"npy"`, `"safetensors"`.
+        format: &'static str,
+        /// Byte offset of the problem, when it is known.
+        offset: Option<u64>,
+        /// What is wrong, with the offending value.
+        what: String,
+    },
+    /// A CSV file is malformed at a line (1-based) and column (1-based).
+    Csv {
+        /// 1-based line number.
+        line: usize,
+        /// 1-based column number, when the problem is one field.
+        column: Option<usize>,
+        /// What is wrong, with the offending text.
+        what: String,
+    },
+    /// A stored tensor does not fit the model it is loaded into.
+    ModelMismatch(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::LengthMismatch {
+                rows,
+                cols,
+                expected,
+                got,
+            } => match expected {
+                Some(e) => write!(
+                    f,
+                    "data length {got} does not match shape ({rows}, {cols}), which needs {e} elements"
+                ),
+                None => write!(
+                    f,
+                    "shape ({rows}, {cols}) overflows usize (data length {got})"
+                ),
+            },
+            Error::ShapeMismatch { op, left, right } => write!(
+                f,
+                "{op}: incompatible shapes ({}, {}) and ({}, {})",
+                left.0, left.1, right.0, right.1
+            ),
+            Error::InvalidArgument(s) => f.write_str(s),
+            Error::NonFiniteLoss { epoch, iter, loss } => write!(
+                f,
+                "loss became non-finite ({loss}) at epoch {epoch}, iteration {iter}: lower the learning rate or clip gradients"
+            ),
+            Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            Error::Format {
+                format,
+                offset,
+                what,
+            } => match offset {
+                Some(o) => write!(f, "invalid {format} file at byte {o}: {what}"),
+                None => write!(f, "invalid {format} file: {what}"),
+            },
+            Error::Csv { line, column, what } => match column {
+                Some(c) => write!(f, "CSV line {line}, column {c}: {what}"),
+                None => write!(f, "CSV line {line}: {what}"),
+            },
+            Error::ModelMismatch(s) => f.write_str(s),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// `Result<T, groundup::Error>`.
+pub type Result<T> = std::result::Result<T, Error>;

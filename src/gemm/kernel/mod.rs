@@ -1,0 +1,216 @@
+//! Microkernels and their runtime selection.
+//!
+//! # The microkernel contract (after BLIS's)
+//! A microkernel multiplies an `MR x k` micro-panel of Ã by a `k x NR`
+//! micro-panel of B̃ and writes `C_tile = alpha·(Ã·B̃) + beta·C_tile`:
+//! - Ã is packed column by column: element `(i, p)` at `a[p*MR + i]`;
+//! - B̃ is packed row by row: element `(p, j)` at `b[p*NR + j]`;
+//! - both are zero-padded to full `MR`/`NR`, so the arithmetic never branches
+//!   on edges; only the final store writes the `rows x cols ≤ MR x NR` part
+//!   of the tile that exists;
+//! - when `beta == 0`, C is not read (it may hold NaN or uninitialized data);
+//! - every accumulator sums over `p` in increasing order.
+//!
+//! Kernels are zero-sized tokens: an ISA-specific token can only be obtained
+//! after runtime detection succeeded, which is what makes calling its
+//! `#[target_feature]` code sound.
+
+mod portable;
+#[cfg(target_arch = "x86_64")]
+mod x86_avx2;
+
+use super::loops::{self, Problem};
+use super::small;
+use super::view::CView;
+use std::sync::OnceLock;
+
+/// A microkernel family, chosen once per process (see [`Kernel::selected`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kernel {
+    /// Plain Rust (MR×NR accumulators in arrays) that LLVM vectorizes for the
+    /// baseline of the target (SSE2 on x86-64). Runs everywhere.
+    Portable,
+    /// Hand-written AVX2 + FMA kernels: 6×16 for f32, 6×8 for f64.
+    Avx2Fma,
+}
+
+impl Kernel {
+    /// Every kernel this build knows, available or not.
+    pub const ALL: [Kernel; 2] = [Kernel::Portable, Kernel::Avx2Fma];
+
+    /// Its name as accepted by `GROUNDUP_KERNEL`: `portable`, `avx2`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kernel::Portable => "portable",
+            Kernel::Avx2Fma => "avx2",
+        }
+    }
+
+    /// Whether this CPU can run it (runtime detection).
+    pub fn is_available(self) -> bool {
+        match self {
+            Kernel::Portable => true,
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx2Fma => x86_avx2::Avx2::detect().is_some(),
+            #[cfg(not(target_arch = "x86_64"))]
+            Kernel::Avx2Fma => false,
+        }
+    }
+
+    /// The kernels this CPU can run, fastest last.
+    pub fn available() -> Vec<Kernel> {
+        Self::ALL.into_iter().filter(|k| k.is_available()).collect()
+    }
+
+    /// The process-wide choice, made on first use: `GROUNDUP_KERNEL=portable`
+    /// or `=avx2` forces one (an unavailable or unknown name falls back to
+    /// detection, with a warning on stderr); otherwise the fastest available.
+    pub fn selected() -> Kernel {
+        static SELECTED: OnceLock<Kernel> = OnceLock::new();
+        *SELECTED.get_or_init(|| {
+            let best = *Self::available().last().unwrap_or(&Kernel::Portable);
+            match std::env::var("GROUNDUP_KERNEL") {
+                Ok(v) if !v.is_empty() && v != "auto" => {
+                    match Self::ALL.into_iter().find(|k| k.name() == v) {
+                        Some(k) if k.is_available() => k,
+                        Some(k) => {
+                            eprintln!("groundup: GROUNDUP_KERNEL={v}: kernel {k:?} is not available on this CPU; using {}", best.name());
+                            best
+                        }
+                        None => {
+                            eprintln!("groundup: GROUNDUP_KERNEL={v} is not one of auto, portable, avx2; using {}", best.name());
+                            best
+                        }
+                    }
+                }
+                _ => best,
+            }
+        })
+    }
+}
+
+/// A register-blocked microkernel for element type `T` (see the module docs
+/// for the contract). `run` computes the full `MR x NR` tile and stores the
+/// part of it that `c` covers.
+pub(crate) trait MicroKernel<T>: Copy + Send + Sync {
+    /// Rows of the register tile.
+    const MR: usize;
+    /// Columns of the register tile.
+    const NR: usize;
+    /// Rows of Ã packed at a time (loop 3); Ã (MC×KC) is sized for L2.
+    const MC: usize;
+    /// Depth of one packed block (loop 4); a B̃ micro-panel (KC×NR) is sized
+    /// for L1.
+    const KC: usize;
+    /// Columns of B̃ packed at a time (loop 5); B̃ (KC×NC) is sized for L3.
+    const NC: usize;
+
+    fn run(self, k: usize, alpha: T, a: &[T], b: &[T], beta: T, c: &mut CView<'_, T>);
+}
+
+/// Writes `alpha·acc + beta·C` into the part of the tile that `c` covers,
+/// without reading C when `beta == 0`.
+#[inline(always)]
+pub(crate) fn store_tile<T: crate::Scalar, const MR: usize, const NR: usize>(
+    acc: &[[T; NR]; MR],
+    alpha: T,
+    beta: T,
+    c: &mut CView<'_, T>,
+) {
+    let cols = c.cols();
+    for (i, acc_row) in acc.iter().enumerate().take(c.rows()) {
+        let row = c.row_mut(i);
+        let acc_row = &acc_row[..cols];
+        if beta == T::ZERO {
+            if alpha == T::ONE {
+                row.copy_from_slice(acc_row);
+            } else {
+                for (c, &v) in row.iter_mut().zip(acc_row) {
+                    *c = alpha * v;
+                }
+            }
+        } else if beta == T::ONE && alpha == T::ONE {
+            for (c, &v) in row.iter_mut().zip(acc_row) {
+                *c += v;
+            }
+        } else {
+            for (c, &v) in row.iter_mut().zip(acc_row) {
+                *c = alpha * v + beta * *c;
+            }
+        }
+    }
+}
+
+/// Per-element-type dispatch from a [`Kernel`] value to monomorphized code.
+/// Part of the sealed [`Scalar`](crate::Scalar) trait; not nameable outside.
+pub trait KernelElem: Sized + Copy {
+    /// The blocked loop nest on one thread.
+    #[doc(hidden)]
+    fn blocked(kernel: Kernel, p: &mut Problem<'_, '_, Self>);
+    /// The direct path for tiny products.
+    #[doc(hidden)]
+    fn small(kernel: Kernel, p: &mut Problem<'_, '_, Self>);
+    /// `(MR, NR)` of the kernel, so threads split C on tile boundaries.
+    #[doc(hidden)]
+    fn tile(kernel: Kernel) -> (usize, usize);
+}
+
+macro_rules! impl_kernel_elem {
+    ($t:ty, $avx:ident) => {
+        impl KernelElem for $t {
+            fn blocked(kernel: Kernel, p: &mut Problem<'_, '_, Self>) {
+                thread_local! {
+                    static BUFFERS: std::cell::RefCell<loops::PackBuffers<$t>> =
+                        std::cell::RefCell::new(loops::PackBuffers::new());
+                }
+                BUFFERS.with(|bufs| {
+                    let bufs = &mut *bufs.borrow_mut();
+                    match kernel {
+                        Kernel::Portable => loops::gemm_blocked(portable::Portable, p, bufs),
+                        #[cfg(target_arch = "x86_64")]
+                        Kernel::Avx2Fma => {
+                            let k = x86_avx2::Avx2::detect()
+                                .expect("AVX2+FMA kernel requested on a CPU without it");
+                            loops::gemm_blocked(x86_avx2::$avx(k), p, bufs)
+                        }
+                        #[cfg(not(target_arch = "x86_64"))]
+                        Kernel::Avx2Fma => unreachable!("checked by is_available"),
+                    }
+                })
+            }
+
+            fn small(kernel: Kernel, p: &mut Problem<'_, '_, Self>) {
+                match kernel {
+                    Kernel::Portable => small::gemm_small(p, false),
+                    #[cfg(target_arch = "x86_64")]
+                    Kernel::Avx2Fma => {
+                        let k = x86_avx2::Avx2::detect()
+                            .expect("AVX2+FMA kernel requested on a CPU without it");
+                        k.small(p)
+                    }
+                    #[cfg(not(target_arch = "x86_64"))]
+                    Kernel::Avx2Fma => unreachable!("checked by is_available"),
+                }
+            }
+
+            fn tile(kernel: Kernel) -> (usize, usize) {
+                match kernel {
+                    Kernel::Portable => (
+                        <portable::Portable as MicroKernel<$t>>::MR,
+                        <portable::Portable as MicroKernel<$t>>::NR,
+                    ),
+                    #[cfg(target_arch = "x86_64")]
+                    Kernel::Avx2Fma => (
+                        <x86_avx2::$avx as MicroKernel<$t>>::MR,
+                        <x86_avx2::$avx as MicroKernel<$t>>::NR,
+                    ),
+                    #[cfg(not(target_arch = "x86_64"))]
+                    Kernel::Avx2Fma => (1, 1),
+                }
+            }
+        }
+    };
+}
+
+impl_kernel_elem!(f32, Avx2F32);
+impl_kernel_elem!(f64, Avx2F64);

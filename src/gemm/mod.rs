@@ -1,0 +1,264 @@
+//! General matrix multiply: `C = alpha·op(A)·op(B) + beta·C` for row-major,
+//! possibly strided, `f32`/`f64` operands, where `op` is identity or
+//! transpose.
+//!
+//! # Layout of this module
+//! - [`gemm`] (this file): argument checking, the choice between the direct
+//!   path for tiny products and the blocked path, threads.
+//! - `loops.rs`: the Goto/BLIS loop nest around a register-blocked
+//!   microkernel: split `n` by `NC`, `k` by `KC` (pack B̃), `m` by `MC` (pack
+//!   Ã), then `NR`-wide and `MR`-tall micro-tiles.
+//! - `pack.rs`: copies blocks of A and B into the contiguous, zero-padded
+//!   panels the microkernels read.
+//! - `kernel/`: the microkernels, one file per instruction set, chosen once at
+//!   runtime ([`Kernel`]); `portable.rs` is plain Rust that LLVM vectorizes and
+//!   builds on every target.
+//! - `small.rs`: tiny products (the spiral net's 30×2·2×10) go straight
+//!   through a loop with no packing, because packing would cost more than the
+//!   arithmetic.
+//!
+//! # Numerics
+//! Every element of C is accumulated over `k` in increasing order, in blocks
+//! of `KC`, by the same instruction sequence whatever the thread count, so the
+//! result is bit-identical for 1 or many threads. On the direct path with
+//! FMA hardware each element is one fused multiply-add chain over `k`, which
+//! is what OpenBLAS does for small products (the book's numpy runs).
+//!
+//! # Threads
+//! `GROUNDUP_THREADS` (read once; default
+//! [`std::thread::available_parallelism`]) or [`set_threads`] choose how many
+//! threads a large product may use; products below [`MIN_FLOPS_PER_THREAD`]
+//! per thread run on the calling thread.
+
+#[allow(unsafe_code)]
+mod kernel;
+mod loops;
+mod pack;
+mod small;
+#[allow(unsafe_code)]
+mod threads;
+#[allow(unsafe_code)]
+mod view;
+
+pub use kernel::Kernel;
+pub(crate) use kernel::KernelElem;
+use loops::{Operand, Problem};
+pub use threads::{set_threads, threads, MIN_FLOPS_PER_THREAD};
+use view::CView;
+
+use crate::scalar::Scalar;
+
+/// Whether an operand enters the product as stored or transposed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transpose {
+    /// `op(X) = X`.
+    No,
+    /// `op(X) = Xᵀ`, read in place (no copy is made).
+    Yes,
+}
+
+impl Transpose {
+    /// The shape of `op(X)` for a stored shape `(rows, cols)`.
+    #[inline]
+    pub fn apply(self, (rows, cols): (usize, usize)) -> (usize, usize) {
+        match self {
+            Transpose::No => (rows, cols),
+            Transpose::Yes => (cols, rows),
+        }
+    }
+}
+
+/// How a product is run: which microkernel and how many threads at most.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// The microkernel.
+    pub kernel: Kernel,
+    /// Upper bound on threads (≥ 1); small products use fewer.
+    pub threads: usize,
+}
+
+impl Config {
+    /// The process-wide default: [`Kernel::selected`] and [`threads()`].
+    pub fn current() -> Config {
+        Config {
+            kernel: Kernel::selected(),
+            threads: threads(),
+        }
+    }
+}
+
+fn required_len(rows: usize, cols: usize, ld: usize) -> Option<usize> {
+    if rows == 0 || cols == 0 {
+        Some(0)
+    } else {
+        (rows - 1).checked_mul(ld)?.checked_add(cols)
+    }
+}
+
+fn check_operand(
+    name: &str,
+    len: usize,
+    op: Transpose,
+    shape_op: (usize, usize),
+    ld: usize,
+) -> Result<(), String> {
+    let stored = op.apply(shape_op);
+    if stored.1 > ld && stored.0 > 1 {
+        return Err(format!(
+            "gemm: leading dimension of {name} is {ld}, smaller than its stored row length {} (stored shape ({}, {}))",
+            stored.1, stored.0, stored.1
+        ));
+    }
+    match required_len(stored.0, stored.1, ld) {
+        Some(need) if need <= len => Ok(()),
+        need => Err(format!(
+            "gemm: {name} has stored shape ({}, {}) with leading dimension {ld}, which needs {} elements, but the slice has {len}",
+            stored.0,
+            stored.1,
+            need.map_or("more than usize::MAX".to_string(), |n| n.to_string())
+        )),
+    }
+}
+
+/// `C = alpha·op(A)·op(B) + beta·C`, BLAS-style on row-major slices.
+///
+/// `op(A)` is `m x k`, `op(B)` is `k x n`, `C` is `m x n`. `lda`, `ldb`, `ldc`
+/// are the distances between consecutive *stored* rows (≥ the stored row
+/// length), so a sub-matrix is a slice starting at its first element plus
+/// the parent's leading dimension. When `beta == 0`, C is not read (it may
+/// hold NaN). When `k == 0`, `C = beta·C`.
+///
+/// Uses the process-wide kernel and thread settings; see [`gemm_with`].
+///
+/// # Panics
+/// When a slice is too short for its shape and leading dimension, or a
+/// leading dimension is smaller than the row it must hold; the message names
+/// the operand and the numbers.
+///
+/// ```
+/// use groundup::gemm::{gemm, Transpose};
+/// // A is 2x3, B is 2x3 stored, used transposed: C = A·Bᵀ is 2x2.
+/// let a = [1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0];
+/// let b = [1.0f32, 0.0, 0.0, 0.0, 1.0, 0.0];
+/// let mut c = [f32::NAN; 4];
+/// gemm(2, 2, 3, 1.0, &a, 3, Transpose::No, &b, 3, Transpose::Yes, 0.0, &mut c, 2);
+/// assert_eq!(c, [1.0, 2.0, 4.0, 5.0]);
+/// ```
+#[allow(clippy::too_many_arguments)]
+pub fn gemm<T: Scalar>(
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: T,
+    a: &[T],
+    lda: usize,
+    op_a: Transpose,
+    b: &[T],
+    ldb: usize,
+    op_b: Transpose,
+    beta: T,
+    c: &mut [T],
+    ldc: usize,
+) {
+    gemm_with(
+        Config::current(),
+        m,
+        n,
+        k,
+        alpha,
+        a,
+        lda,
+        op_a,
+        b,
+        ldb,
+        op_b,
+        beta,
+        c,
+        ldc,
+    )
+}
+
+/// [`gemm`] with an explicit kernel and thread bound (tests run every kernel
+/// and thread count through this). Panics as [`gemm`] does, and also when
+/// `config.kernel` is not [`available`](Kernel::is_available) on this CPU.
+#[allow(clippy::too_many_arguments)]
+pub fn gemm_with<T: Scalar>(
+    config: Config,
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: T,
+    a: &[T],
+    lda: usize,
+    op_a: Transpose,
+    b: &[T],
+    ldb: usize,
+    op_b: Transpose,
+    beta: T,
+    c: &mut [T],
+    ldc: usize,
+) {
+    let checks = [
+        check_operand("A", a.len(), op_a, (m, k), lda),
+        check_operand("B", b.len(), op_b, (k, n), ldb),
+        check_operand("C", c.len(), Transpose::No, (m, n), ldc),
+    ];
+    for r in checks {
+        if let Err(msg) = r {
+            panic!("{msg}");
+        }
+    }
+    assert!(
+        config.kernel.is_available(),
+        "gemm: kernel {:?} is not available on this CPU",
+        config.kernel
+    );
+    if m == 0 || n == 0 {
+        return;
+    }
+    let operand = |data, ld, op| match op {
+        Transpose::No => Operand {
+            data,
+            rs: ld,
+            cs: 1,
+        },
+        Transpose::Yes => Operand {
+            data,
+            rs: 1,
+            cs: ld,
+        },
+    };
+    let mut p = Problem {
+        m,
+        n,
+        k,
+        alpha,
+        a: operand(a, lda, op_a),
+        b: operand(b, ldb, op_b),
+        beta,
+        c: CView::new(c, m, n, ldc),
+    };
+    if k == 0 || alpha == T::ZERO {
+        scale_c(&mut p);
+        return;
+    }
+    if small::is_small(m, n, k) {
+        T::small(config.kernel, &mut p);
+    } else {
+        threads::run_blocked(config, &mut p);
+    }
+}
+
+/// `C = beta·C` without reading C when `beta == 0`.
+fn scale_c<T: Scalar>(p: &mut Problem<'_, '_, T>) {
+    for i in 0..p.m {
+        let row = p.c.row_mut(i);
+        if p.beta == T::ZERO {
+            row.fill(T::ZERO);
+        } else if p.beta != T::ONE {
+            for v in row {
+                *v *= p.beta;
+            }
+        }
+    }
+}

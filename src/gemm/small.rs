@@ -1,0 +1,80 @@
+//! The direct path for tiny products: no packing, no blocking, no threads.
+//!
+//! The spiral net multiplies 30×2 by 2×10 thousands of times; packing those
+//! operands would cost more than the 600 multiply-adds. Each element of C is
+//! one accumulation chain over `k` in order. With `fused` (only compiled in
+//! where FMA hardware is known to exist) each step is a fused multiply-add,
+//! which is exactly OpenBLAS's small-dgemm arithmetic, so the book's float64
+//! numbers come out bit for bit.
+
+use super::loops::Problem;
+use crate::Scalar;
+
+/// Products with `m·n·k` at most this take the direct path: below about
+/// 32³ multiply-adds the packing and tile bookkeeping of the blocked path
+/// cost more than they save (measured with `cargo bench --bench matmul`).
+pub const SMALL_MNK: usize = 32 * 32 * 32;
+
+/// Whether `(m, n, k)` takes the direct path. Depends on the shape only, so
+/// the choice (and the summation order) never depends on the thread count.
+#[inline]
+pub fn is_small(m: usize, n: usize, k: usize) -> bool {
+    m.saturating_mul(n).saturating_mul(k) <= SMALL_MNK
+}
+
+/// Columns of C accumulated at a time (a stack buffer, no allocation).
+const CHUNK: usize = 64;
+
+#[inline(always)]
+pub fn gemm_small<T: Scalar>(p: &mut Problem<'_, '_, T>, fused: bool) {
+    let (m, n, k) = (p.m, p.n, p.k);
+    let (a, b) = (p.a, p.b);
+    let mut acc_buf = [T::ZERO; CHUNK];
+    for i in 0..m {
+        for j0 in (0..n).step_by(CHUNK) {
+            let w = CHUNK.min(n - j0);
+            let acc = &mut acc_buf[..w];
+            acc.fill(T::ZERO);
+            for kk in 0..k {
+                let aik = a.at(i, kk);
+                if b.cs == 1 {
+                    let start = kk * b.rs + j0;
+                    let brow = &b.data[start..start + w];
+                    if fused {
+                        for (c, &bv) in acc.iter_mut().zip(brow) {
+                            *c = aik.mul_add(bv, *c);
+                        }
+                    } else {
+                        for (c, &bv) in acc.iter_mut().zip(brow) {
+                            *c += aik * bv;
+                        }
+                    }
+                } else {
+                    for (j, c) in acc.iter_mut().enumerate() {
+                        let bv = b.at(kk, j0 + j);
+                        *c = if fused {
+                            aik.mul_add(bv, *c)
+                        } else {
+                            *c + aik * bv
+                        };
+                    }
+                }
+            }
+            let row = &mut p.c.row_mut(i)[j0..j0 + w];
+            let (alpha, beta) = (p.alpha, p.beta);
+            if beta == T::ZERO {
+                if alpha == T::ONE {
+                    row.copy_from_slice(acc);
+                } else {
+                    for (c, &v) in row.iter_mut().zip(acc.iter()) {
+                        *c = alpha * v;
+                    }
+                }
+            } else {
+                for (c, &v) in row.iter_mut().zip(acc.iter()) {
+                    *c = alpha * v + beta * *c;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! Element-wise arithmetic. Every loop runs over plain slices (zip of
+//! `iter_mut`/`iter`) so LLVM drops the bounds checks and vectorizes.
+
+use super::{Matrix, MatrixView};
+use crate::scalar::Scalar;
+use std::ops::{Add, Mul, Sub};
+
+fn assert_same_shape(op: &str, a: (usize, usize), b: (usize, usize)) {
+    assert!(
+        a == b,
+        "{op}: shapes ({}, {}) and ({}, {}) differ (no broadcasting; see add_row_vector/repeat_rows)",
+        a.0,
+        a.1,
+        b.0,
+        b.1
+    );
+}
+
+impl<T: Scalar> Matrix<T> {
+    /// A new matrix with `f` applied to every element.
+    ///
+    /// ```
+    /// use groundup::Matrix;
+    /// let m = Matrix::from_vec(1, 3, vec![1.0f32, -2.0, 3.0]).unwrap();
+    /// assert_eq!(m.map(|v| v.max(0.0)).as_slice(), &[1.0, 0.0, 3.0]);
+    /// ```
+    pub fn map(&self, f: impl Fn(T) -> T) -> Matrix<T> {
+        Matrix {
+            rows: self.rows,
+            cols: self.cols,
+            data: self.data.iter().map(|&v| f(v)).collect(),
+        }
+    }
+
+    /// Applies `f` to every element in place.
+    pub fn map_inplace(&mut self, f: impl Fn(T) -> T) {
+        for v in &mut self.data {
+            *v = f(*v);
+        }
+    }
+
+    /// A new matrix with `f(self[i], other[i])` element by element. Panics
+    /// naming both shapes when they differ.
+    pub fn zip_map<'a>(
+        &self,
+        other: impl Into<MatrixView<'a, T>>,
+        f: impl Fn(T, T) -> T,
+    ) -> Matrix<T> {
+        let other = other.into();
+        assert_same_shape("zip_map", self.shape(), other.shape());
+        Matrix {
+            rows: self.rows,
+            cols: self.cols,
+            data: self
+                .data
+                .iter()
+                .zip(other.data)
+                .map(|(&a, &b)| f(a, b))
+                .collect(),
+        }
+    }
+
+    /// `self[i] = f(self[i], other[i])` in place. Panics naming both shapes
+    /// when they differ.
+    pub fn zip_map_inplace<'a>(
+        &mut self,
+        other: impl Into<MatrixView<'a, T>>,
+        f: impl Fn(T, T) -> T,
+    ) {
+        let other = other.into();
+        assert_same_shape("zip_map_inplace", self.shape(), other.shape());
+        for (a, &b) in self.data.iter_mut().zip(other.data) {
+            *a = f(*a, b);
+        }
+    }
+
+    /// Multiplies every element by `s` in place.
+    pub fn scale(&mut self, s: T) {
+        for v in &mut self.data {
+            *v *= s;
+        }
+    }
+
+    /// `self += alpha * x` (BLAS axpy). Panics naming both shapes when they differ.
+    ///
+    /// ```
+    /// use groundup::Matrix;
+    /// let mut y = Matrix::filled(1, 2, 1.0f64);
+    /// y.axpy(2.0, &Matrix::filled(1, 2, 3.0));
+    /// assert_eq!(y.as_slice(), &[7.0, 7.0]);
+    /// ```
+    pub fn axpy<'a>(&mut self, alpha: T, x: impl Into<MatrixView<'a, T>>) {
+        let x = x.into();
+        assert_same_shape("axpy", self.shape(), x.shape());
+        for (y, &x) in self.data.iter_mut().zip(x.data) {
+            *y += alpha * x;
+        }
+    }
+
+    /// Sets every element to `value`.
+    pub fn fill(&mut self, value: T) {
+        self.data.fill(value);
+    }
+
+    /// Largest absolute difference to `other` (for tests and checks). Panics
+    /// when the shapes differ.
+    pub fn max_abs_diff<'a>(&self, other: impl Into<MatrixView<'a, T>>) -> T {
+        let other = other.into();
+        assert_same_shape("max_abs_diff", self.shape(), other.shape());
+        self.data
+            .iter()
+            .zip(other.data)
+            .fold(T::ZERO, |m, (&a, &b)| m.max_nan((a - b).abs()))
+    }
+}
+
+macro_rules! elementwise_op {
+    ($trait:ident, $method:ident, $op:tt) => {
+        impl<T: Scalar> $trait<&Matrix<T>> for &Matrix<T> {
+            type Output = Matrix<T>;
+            /// Element-wise; panics naming both shapes when they differ.
+            fn $method(self, rhs: &Matrix<T>) -> Matrix<T> {
+                assert_same_shape(stringify!($method), self.shape(), rhs.shape());
+                self.zip_map(rhs, |a, b| a $op b)
+            }
+        }
+        impl<T: Scalar> $trait<T> for &Matrix<T> {
+            type Output = Matrix<T>;
+            /// Applies the scalar to every element.
+            fn $method(self, rhs: T) -> Matrix<T> {
+                self.map(|a| a $op rhs)
+            }
+        }
+    };
+}
+
+elementwise_op!(Add, add, +);
+elementwise_op!(Sub, sub, -);
+elementwise_op!(Mul, mul, *);

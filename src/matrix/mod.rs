@@ -1,0 +1,527 @@
+//! [`Matrix`]: a row-major, contiguous 2-D array of `f32` or `f64`, and
+//! [`MatrixView`], a borrowed block of its rows.
+//!
+//! There is no broadcasting: what numpy does implicitly has a named helper
+//! here ([`Matrix::add_row_vector`], [`Matrix::repeat_rows`],
+//! [`Matrix::sum_rows`]), so every shape rule is visible at the call site.
+//! Shape mismatches panic with both shapes in the message (a programming
+//! error, like indexing out of bounds); the `try_` forms return
+//! [`Error::ShapeMismatch`] instead.
+
+mod display;
+mod elementwise;
+mod reduce;
+
+pub use reduce::pairwise_sum;
+
+use crate::error::{Error, Result};
+use crate::gemm::{self, Transpose};
+use crate::scalar::Scalar;
+use std::ops::{Index, IndexMut, Range};
+
+/// A row-major matrix: element `(i, j)` lives at `data[i * cols + j]`.
+///
+/// ```
+/// use groundup::Matrix;
+/// let a = Matrix::from_vec(2, 3, vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]).unwrap();
+/// let b = Matrix::from_fn(3, 1, |i, _| (i + 1) as f64);
+/// let c = a.matmul(&b);
+/// assert_eq!(c.shape(), (2, 1));
+/// assert_eq!(c.as_slice(), &[14.0, 32.0]);
+/// assert_eq!(a[(1, 2)], 6.0);
+/// ```
+#[derive(Clone, PartialEq)]
+pub struct Matrix<T: Scalar> {
+    rows: usize,
+    cols: usize,
+    data: Vec<T>,
+}
+
+/// A borrowed, read-only block of consecutive rows of a [`Matrix`] (or of any
+/// row-major slice). Cheap to create and to copy: a mini-batch is a view, not
+/// a copy.
+///
+/// ```
+/// use groundup::Matrix;
+/// let x = Matrix::from_fn(5, 2, |i, j| (10 * i + j) as f32);
+/// let batch = x.rows_view(1..3);
+/// assert_eq!(batch.shape(), (2, 2));
+/// assert_eq!(batch.row(0), &[10.0, 11.0]);
+/// assert_eq!(batch.to_matrix().as_slice(), &[10.0, 11.0, 20.0, 21.0]);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MatrixView<'a, T: Scalar> {
+    rows: usize,
+    cols: usize,
+    data: &'a [T],
+}
+
+fn checked_len(rows: usize, cols: usize) -> Option<usize> {
+    rows.checked_mul(cols)
+}
+
+fn alloc_len(rows: usize, cols: usize) -> usize {
+    checked_len(rows, cols)
+        .unwrap_or_else(|| panic!("matrix shape ({rows}, {cols}) overflows usize"))
+}
+
+impl<'a, T: Scalar> MatrixView<'a, T> {
+    /// Wraps a row-major slice of exactly `rows * cols` elements.
+    pub fn new(rows: usize, cols: usize, data: &'a [T]) -> Result<Self> {
+        match checked_len(rows, cols) {
+            Some(n) if n == data.len() => Ok(MatrixView { rows, cols, data }),
+            expected => Err(Error::LengthMismatch {
+                rows,
+                cols,
+                expected,
+                got: data.len(),
+            }),
+        }
+    }
+    /// Number of rows.
+    #[inline]
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+    /// Number of columns.
+    #[inline]
+    pub fn cols(&self) -> usize {
+        self.cols
+    }
+    /// `(rows, cols)`.
+    #[inline]
+    pub fn shape(&self) -> (usize, usize) {
+        (self.rows, self.cols)
+    }
+    /// The elements in row-major order.
+    #[inline]
+    pub fn as_slice(&self) -> &'a [T] {
+        self.data
+    }
+    /// Row `i` as a slice. Panics if `i >= rows`.
+    #[inline]
+    pub fn row(&self, i: usize) -> &'a [T] {
+        assert!(i < self.rows, "row {i} out of range for {} rows", self.rows);
+        &self.data[i * self.cols..(i + 1) * self.cols]
+    }
+    /// A sub-view of rows `range`. Panics if the range is out of bounds.
+    pub fn rows_view(&self, range: Range<usize>) -> MatrixView<'a, T> {
+        assert!(
+            range.start <= range.end && range.end <= self.rows,
+            "rows {}..{} out of range for {} rows",
+            range.start,
+            range.end,
+            self.rows
+        );
+        MatrixView {
+            rows: range.end - range.start,
+            cols: self.cols,
+            data: &self.data[range.start * self.cols..range.end * self.cols],
+        }
+    }
+    /// Copies the view into an owned matrix.
+    pub fn to_matrix(&self) -> Matrix<T> {
+        Matrix {
+            rows: self.rows,
+            cols: self.cols,
+            data: self.data.to_vec(),
+        }
+    }
+    /// Per-row index of the largest element (the first one on ties, NaN
+    /// counts as largest), like numpy's `argmax(axis=1)`.
+    pub fn argmax_rows(&self) -> Vec<usize> {
+        let mut out = vec![0; self.rows];
+        reduce::argmax_rows_into(self.data, self.cols, &mut out);
+        out
+    }
+}
+
+impl<'a, T: Scalar> From<&'a Matrix<T>> for MatrixView<'a, T> {
+    fn from(m: &'a Matrix<T>) -> Self {
+        m.view()
+    }
+}
+
+impl<T: Scalar> Index<(usize, usize)> for MatrixView<'_, T> {
+    type Output = T;
+    #[inline]
+    fn index(&self, (i, j): (usize, usize)) -> &T {
+        assert!(
+            i < self.rows && j < self.cols,
+            "index ({i}, {j}) out of range for shape ({}, {})",
+            self.rows,
+            self.cols
+        );
+        &self.data[i * self.cols + j]
+    }
+}
+
+impl<T: Scalar> Matrix<T> {
+    /// Takes ownership of a row-major buffer.
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`] naming both numbers when `data.len() != rows * cols`.
+    ///
+    /// ```
+    /// use groundup::Matrix;
+    /// let err = Matrix::<f32>::from_vec(2, 2, vec![1.0; 3]).unwrap_err();
+    /// assert!(err.to_string().contains("3") && err.to_string().contains("4"));
+    /// ```
+    pub fn from_vec(rows: usize, cols: usize, data: Vec<T>) -> Result<Self> {
+        match checked_len(rows, cols) {
+            Some(n) if n == data.len() => Ok(Matrix { rows, cols, data }),
+            expected => Err(Error::LengthMismatch {
+                rows,
+                cols,
+                expected,
+                got: data.len(),
+            }),
+        }
+    }
+
+    /// A `rows x cols` matrix of zeros.
+    pub fn zeros(rows: usize, cols: usize) -> Self {
+        Self::filled(rows, cols, T::ZERO)
+    }
+
+    /// A `rows x cols` matrix with every element `value`.
+    pub fn filled(rows: usize, cols: usize, value: T) -> Self {
+        Matrix {
+            rows,
+            cols,
+            data: vec![value; alloc_len(rows, cols)],
+        }
+    }
+
+    /// Element `(i, j)` is `f(i, j)`, evaluated in row-major order.
+    pub fn from_fn(rows: usize, cols: usize, mut f: impl FnMut(usize, usize) -> T) -> Self {
+        let mut data = Vec::with_capacity(alloc_len(rows, cols));
+        for i in 0..rows {
+            for j in 0..cols {
+                data.push(f(i, j));
+            }
+        }
+        Matrix { rows, cols, data }
+    }
+
+    /// The `n x n` identity.
+    pub fn identity(n: usize) -> Self {
+        Self::from_fn(n, n, |i, j| if i == j { T::ONE } else { T::ZERO })
+    }
+
+    /// A `1 x n` row vector.
+    pub fn row_vector(data: Vec<T>) -> Self {
+        Matrix {
+            rows: 1,
+            cols: data.len(),
+            data,
+        }
+    }
+
+    /// Number of rows.
+    #[inline]
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+    /// Number of columns.
+    #[inline]
+    pub fn cols(&self) -> usize {
+        self.cols
+    }
+    /// `(rows, cols)`.
+    #[inline]
+    pub fn shape(&self) -> (usize, usize) {
+        (self.rows, self.cols)
+    }
+    /// Number of elements.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.data.len()
+    }
+    /// True when there are no elements.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+    /// The elements in row-major order.
+    #[inline]
+    pub fn as_slice(&self) -> &[T] {
+        &self.data
+    }
+    /// The elements in row-major order, mutable.
+    #[inline]
+    pub fn as_mut_slice(&mut self) -> &mut [T] {
+        &mut self.data
+    }
+    /// Gives back the row-major buffer.
+    pub fn into_vec(self) -> Vec<T> {
+        self.data
+    }
+    /// Row `i`. Panics if `i >= rows`.
+    #[inline]
+    pub fn row(&self, i: usize) -> &[T] {
+        assert!(i < self.rows, "row {i} out of range for {} rows", self.rows);
+        &self.data[i * self.cols..(i + 1) * self.cols]
+    }
+    /// Row `i`, mutable. Panics if `i >= rows`.
+    #[inline]
+    pub fn row_mut(&mut self, i: usize) -> &mut [T] {
+        assert!(i < self.rows, "row {i} out of range for {} rows", self.rows);
+        &mut self.data[i * self.cols..(i + 1) * self.cols]
+    }
+    /// The whole matrix as a view.
+    #[inline]
+    pub fn view(&self) -> MatrixView<'_, T> {
+        MatrixView {
+            rows: self.rows,
+            cols: self.cols,
+            data: &self.data,
+        }
+    }
+    /// Rows `range` as a borrowed view (no copy): a mini-batch.
+    pub fn rows_view(&self, range: Range<usize>) -> MatrixView<'_, T> {
+        self.view().rows_view(range)
+    }
+
+    /// Changes the shape to `rows x cols`, reusing the allocation: the
+    /// contents are unspecified afterwards (callers overwrite them). Used by
+    /// layers to keep their buffers across batches without allocating when the
+    /// shape repeats.
+    pub fn resize(&mut self, rows: usize, cols: usize) {
+        let n = alloc_len(rows, cols);
+        if self.data.len() != n {
+            self.data.resize(n, T::ZERO);
+        }
+        self.rows = rows;
+        self.cols = cols;
+    }
+
+    /// Reinterprets the same elements with a new shape of equal size.
+    ///
+    /// # Errors
+    /// [`Error::LengthMismatch`] when `rows * cols` differs from [`Matrix::len`].
+    pub fn reshape(self, rows: usize, cols: usize) -> Result<Self> {
+        Self::from_vec(rows, cols, self.data)
+    }
+
+    /// Copies `src` (same shape) into `self`. Panics naming both shapes otherwise.
+    pub fn copy_from(&mut self, src: MatrixView<'_, T>) {
+        assert_eq!(
+            self.shape(),
+            src.shape(),
+            "copy_from: destination shape {:?} differs from source shape {:?}",
+            self.shape(),
+            src.shape()
+        );
+        self.data.copy_from_slice(src.data);
+    }
+
+    /// Resizes `self` to `src`'s shape and copies it in (no allocation when
+    /// the size already matches).
+    pub fn assign(&mut self, src: MatrixView<'_, T>) {
+        self.resize(src.rows, src.cols);
+        self.data.copy_from_slice(src.data);
+    }
+
+    /// The transpose, as a new matrix.
+    pub fn transpose(&self) -> Matrix<T> {
+        let mut out = Matrix::zeros(self.cols, self.rows);
+        for i in 0..self.rows {
+            let row = self.row(i);
+            for (j, &v) in row.iter().enumerate() {
+                out.data[j * self.rows + i] = v;
+            }
+        }
+        out
+    }
+
+    /// Converts every element to another scalar type (rounding to nearest
+    /// when narrowing, like numpy's `astype`).
+    pub fn cast<U: Scalar>(&self) -> Matrix<U> {
+        Matrix {
+            rows: self.rows,
+            cols: self.cols,
+            data: self.data.iter().map(|&v| U::from_f64(v.to_f64())).collect(),
+        }
+    }
+
+    /// Rows `indices` in that order, as a new matrix: numpy's `x[idx]`.
+    /// Panics if an index is out of range.
+    ///
+    /// ```
+    /// use groundup::Matrix;
+    /// let x = Matrix::from_fn(3, 2, |i, j| (i * 2 + j) as f64);
+    /// assert_eq!(x.gather_rows(&[2, 0]).as_slice(), &[4.0, 5.0, 0.0, 1.0]);
+    /// ```
+    pub fn gather_rows(&self, indices: &[usize]) -> Matrix<T> {
+        let mut out = Matrix::zeros(indices.len(), self.cols);
+        self.gather_rows_into(indices, &mut out);
+        out
+    }
+
+    /// [`Matrix::gather_rows`] into a preallocated `out` (resized if needed).
+    pub fn gather_rows_into(&self, indices: &[usize], out: &mut Matrix<T>) {
+        out.resize(indices.len(), self.cols);
+        if self.cols == 0 {
+            return;
+        }
+        for (dst, &i) in out.data.chunks_exact_mut(self.cols).zip(indices) {
+            assert!(
+                i < self.rows,
+                "gather_rows: index {i} out of range for {} rows",
+                self.rows
+            );
+            dst.copy_from_slice(&self.data[i * self.cols..(i + 1) * self.cols]);
+        }
+    }
+
+    /// `self · b` as a new matrix. Panics naming both shapes when
+    /// `self.cols() != b.rows()`; see [`Matrix::try_matmul`].
+    pub fn matmul(&self, b: &Matrix<T>) -> Matrix<T> {
+        let mut c = Matrix::zeros(self.rows, b.cols);
+        self.matmul_into(b, &mut c);
+        c
+    }
+
+    /// `self · b` as a new matrix, or [`Error::ShapeMismatch`].
+    pub fn try_matmul(&self, b: &Matrix<T>) -> Result<Matrix<T>> {
+        let mut c = Matrix::zeros(self.rows, b.cols);
+        self.try_matmul_into(b, &mut c)?;
+        Ok(c)
+    }
+
+    /// Overwrites `c` (shape `(self.rows, b.cols)`) with `self · b`.
+    ///
+    /// # Panics
+    /// When `self.cols() != b.rows()` or `c` has the wrong shape; the message
+    /// names the shapes. [`Matrix::try_matmul_into`] returns an error instead.
+    ///
+    /// ```
+    /// use groundup::Matrix;
+    /// let a = Matrix::from_vec(1, 2, vec![1.0f32, 2.0]).unwrap();
+    /// let b = Matrix::from_vec(2, 2, vec![1.0, 0.0, 0.0, 1.0]).unwrap();
+    /// let mut c = Matrix::filled(1, 2, f32::NAN); // old contents are ignored
+    /// a.matmul_into(&b, &mut c);
+    /// assert_eq!(c.as_slice(), &[1.0, 2.0]);
+    /// ```
+    pub fn matmul_into(&self, b: &Matrix<T>, c: &mut Matrix<T>) {
+        if let Err(e) = self.try_matmul_into(b, c) {
+            panic!("{e}");
+        }
+    }
+
+    /// [`Matrix::matmul_into`] returning [`Error::ShapeMismatch`] instead of panicking.
+    pub fn try_matmul_into(&self, b: &Matrix<T>, c: &mut Matrix<T>) -> Result<()> {
+        gemm_views(
+            T::ONE,
+            self.view(),
+            Transpose::No,
+            b.view(),
+            Transpose::No,
+            T::ZERO,
+            c,
+        )
+    }
+
+    /// General product into `self`: `self = alpha·op(a)·op(b) + beta·self`,
+    /// where `op` optionally transposes without copying. `self` must already
+    /// have the result's shape. Panics naming the shapes otherwise.
+    ///
+    /// ```
+    /// use groundup::{Matrix, Transpose};
+    /// let x = Matrix::from_vec(2, 1, vec![1.0f64, 2.0]).unwrap();
+    /// let dout = Matrix::from_vec(2, 1, vec![3.0, 4.0]).unwrap();
+    /// let mut dw = Matrix::zeros(1, 1);
+    /// dw.gemm(1.0, &x, Transpose::Yes, &dout, Transpose::No, 0.0); // xᵀ·dout
+    /// assert_eq!(dw[(0, 0)], 11.0);
+    /// ```
+    pub fn gemm<'a, 'b>(
+        &mut self,
+        alpha: T,
+        a: impl Into<MatrixView<'a, T>>,
+        op_a: Transpose,
+        b: impl Into<MatrixView<'b, T>>,
+        op_b: Transpose,
+        beta: T,
+    ) where
+        T: 'a + 'b,
+    {
+        if let Err(e) = gemm_views(alpha, a.into(), op_a, b.into(), op_b, beta, self) {
+            panic!("{e}");
+        }
+    }
+}
+
+/// Shared checker + dispatcher for the Matrix-level products.
+pub(crate) fn gemm_views<T: Scalar>(
+    alpha: T,
+    a: MatrixView<'_, T>,
+    op_a: Transpose,
+    b: MatrixView<'_, T>,
+    op_b: Transpose,
+    beta: T,
+    c: &mut Matrix<T>,
+) -> Result<()> {
+    let (m, ka) = op_a.apply(a.shape());
+    let (kb, n) = op_b.apply(b.shape());
+    if ka != kb {
+        return Err(Error::ShapeMismatch {
+            op: format!("matmul (op_a = {op_a:?}, op_b = {op_b:?})"),
+            left: op_a.apply(a.shape()),
+            right: op_b.apply(b.shape()),
+        });
+    }
+    if c.shape() != (m, n) {
+        return Err(Error::ShapeMismatch {
+            op: format!(
+                "matmul output: product of ({m}, {ka}) and ({kb}, {n}) needs ({m}, {n}), but the output matrix is"
+            ),
+            left: (m, n),
+            right: c.shape(),
+        });
+    }
+    let (lda, ldb, ldc) = (a.cols.max(1), b.cols.max(1), n.max(1));
+    gemm::gemm(
+        m,
+        n,
+        ka,
+        alpha,
+        a.data,
+        lda,
+        op_a,
+        b.data,
+        ldb,
+        op_b,
+        beta,
+        &mut c.data,
+        ldc,
+    );
+    Ok(())
+}
+
+impl<T: Scalar> Index<(usize, usize)> for Matrix<T> {
+    type Output = T;
+    #[inline]
+    fn index(&self, (i, j): (usize, usize)) -> &T {
+        assert!(
+            i < self.rows && j < self.cols,
+            "index ({i}, {j}) out of range for shape ({}, {})",
+            self.rows,
+            self.cols
+        );
+        &self.data[i * self.cols + j]
+    }
+}
+
+impl<T: Scalar> IndexMut<(usize, usize)> for Matrix<T> {
+    #[inline]
+    fn index_mut(&mut self, (i, j): (usize, usize)) -> &mut T {
+        assert!(
+            i < self.rows && j < self.cols,
+            "index ({i}, {j}) out of range for shape ({}, {})",
+            self.rows,
+            self.cols
+        );
+        &mut self.data[i * self.cols + j]
+    }
+}

@@ -1,0 +1,194 @@
+//! Reductions and the broadcasting-free helpers of the seed notebook's
+//! Repeat and Sum nodes: `repeat_rows` and `sum_rows` are each other's
+//! backward pass.
+
+use super::Matrix;
+use crate::scalar::Scalar;
+
+/// numpy's pairwise summation of a contiguous 1-D array (`np.sum(a)`):
+/// blocks of at most 128 elements summed with 8 interleaved accumulators,
+/// combined as `((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7))`, the tail added in
+/// order; longer arrays split in halves rounded to multiples of 8. Reproducing
+/// the order reproduces numpy's result bit for bit (the book's loss is such a
+/// sum).
+///
+/// ```
+/// assert_eq!(groundup::matrix::pairwise_sum(&[0.1f64, 0.2, 0.3]), 0.1 + 0.2 + 0.3);
+/// ```
+pub fn pairwise_sum<T: Scalar>(a: &[T]) -> T {
+    let n = a.len();
+    if n < 8 {
+        let mut res = T::ZERO;
+        for &v in a {
+            res += v;
+        }
+        res
+    } else if n <= 128 {
+        let mut r = [T::ZERO; 8];
+        r.copy_from_slice(&a[..8]);
+        let full = n - n % 8;
+        let mut i = 8;
+        while i < full {
+            for j in 0..8 {
+                r[j] += a[i + j];
+            }
+            i += 8;
+        }
+        let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        for &v in &a[full..] {
+            res += v;
+        }
+        res
+    } else {
+        let mut n2 = n / 2;
+        n2 -= n2 % 8;
+        pairwise_sum(&a[..n2]) + pairwise_sum(&a[n2..])
+    }
+}
+
+pub(super) fn argmax_rows_into<T: Scalar>(data: &[T], cols: usize, out: &mut [usize]) {
+    if cols == 0 {
+        out.fill(0);
+        return;
+    }
+    for (row, o) in data.chunks_exact(cols).zip(out.iter_mut()) {
+        let mut best = 0;
+        for (j, &v) in row.iter().enumerate() {
+            if v.is_nan() {
+                best = j;
+                break;
+            }
+            if v > row[best] {
+                best = j;
+            }
+        }
+        *o = best;
+    }
+}
+
+impl<T: Scalar> Matrix<T> {
+    /// Sum over rows, keeping the axis: a `1 x cols` matrix, rows added in
+    /// order (numpy `np.sum(x, axis=0, keepdims=True)`). The backward pass of
+    /// [`Matrix::repeat_rows`].
+    ///
+    /// ```
+    /// use groundup::Matrix;
+    /// let x = Matrix::from_vec(2, 2, vec![1.0f64, 2.0, 3.0, 4.0]).unwrap();
+    /// assert_eq!(x.sum_rows().as_slice(), &[4.0, 6.0]);
+    /// ```
+    pub fn sum_rows(&self) -> Matrix<T> {
+        let mut out = Matrix::zeros(1, self.cols);
+        self.sum_rows_into(out.as_mut_slice());
+        out
+    }
+
+    /// [`Matrix::sum_rows`] into a slice of length `cols` (overwritten).
+    pub fn sum_rows_into(&self, out: &mut [T]) {
+        sum_rows_slice(&self.data, self.cols, out);
+    }
+
+    /// Sum over columns, keeping the axis: a `rows x 1` matrix (numpy
+    /// `np.sum(x, axis=1, keepdims=True)`; columns added left to right).
+    pub fn sum_cols(&self) -> Matrix<T> {
+        let mut out = Matrix::zeros(self.rows, 1);
+        if self.cols > 0 {
+            for (o, row) in out.data.iter_mut().zip(self.data.chunks_exact(self.cols)) {
+                *o = row.iter().fold(T::ZERO, |s, &v| s + v);
+            }
+        }
+        out
+    }
+
+    /// Sum of all elements, numpy's pairwise order ([`pairwise_sum`]).
+    pub fn sum(&self) -> T {
+        pairwise_sum(&self.data)
+    }
+
+    /// Stacks `n` copies of each row, like `np.repeat(x, n, axis=0)`: row `i`
+    /// becomes rows `i*n .. (i+1)*n`. The backward pass of
+    /// [`Matrix::sum_rows`].
+    ///
+    /// ```
+    /// use groundup::Matrix;
+    /// let b = Matrix::from_vec(1, 2, vec![1.0f32, 2.0]).unwrap();
+    /// assert_eq!(b.repeat_rows(3).shape(), (3, 2));
+    /// assert_eq!(b.repeat_rows(3).sum_rows().as_slice(), &[3.0, 6.0]);
+    /// ```
+    pub fn repeat_rows(&self, n: usize) -> Matrix<T> {
+        let rows = self
+            .rows
+            .checked_mul(n)
+            .unwrap_or_else(|| panic!("repeat_rows: {} rows x {n} overflows", self.rows));
+        let mut out = Matrix::zeros(rows, self.cols);
+        if self.cols > 0 {
+            for (i, src) in self.data.chunks_exact(self.cols).enumerate() {
+                for dst in
+                    out.data[i * n * self.cols..(i + 1) * n * self.cols].chunks_exact_mut(self.cols)
+                {
+                    dst.copy_from_slice(src);
+                }
+            }
+        }
+        out
+    }
+
+    /// Adds the `1 x cols` row vector `b` to every row in place (what numpy's
+    /// broadcasting does in `x + b`). Panics naming both shapes when `b` is not
+    /// `1 x cols`.
+    ///
+    /// ```
+    /// use groundup::Matrix;
+    /// let mut x = Matrix::<f64>::zeros(2, 2);
+    /// x.add_row_vector(&Matrix::from_vec(1, 2, vec![1.0, 2.0]).unwrap());
+    /// assert_eq!(x.as_slice(), &[1.0, 2.0, 1.0, 2.0]);
+    /// ```
+    pub fn add_row_vector(&mut self, b: &Matrix<T>) {
+        assert!(
+            b.rows == 1 && b.cols == self.cols,
+            "add_row_vector: bias shape ({}, {}) does not fit a ({}, {}) matrix; it must be (1, {})",
+            b.rows,
+            b.cols,
+            self.rows,
+            self.cols,
+            self.cols
+        );
+        add_row_vector_slice(&mut self.data, &b.data);
+    }
+
+    /// Per-row index of the largest element (first on ties), numpy's
+    /// `argmax(axis=1)`.
+    pub fn argmax_rows(&self) -> Vec<usize> {
+        self.view().argmax_rows()
+    }
+}
+
+/// `out[j] = Σ_i data[i*cols + j]`, rows added in order.
+pub(crate) fn sum_rows_slice<T: Scalar>(data: &[T], cols: usize, out: &mut [T]) {
+    assert_eq!(
+        out.len(),
+        cols,
+        "sum_rows_into: output length {} != cols {cols}",
+        out.len()
+    );
+    out.fill(T::ZERO);
+    if cols == 0 {
+        return;
+    }
+    for row in data.chunks_exact(cols) {
+        for (o, &v) in out.iter_mut().zip(row) {
+            *o += v;
+        }
+    }
+}
+
+/// Adds the row `b` (length = cols) to every row of `data`.
+pub(crate) fn add_row_vector_slice<T: Scalar>(data: &mut [T], b: &[T]) {
+    if b.is_empty() {
+        return;
+    }
+    for row in data.chunks_exact_mut(b.len()) {
+        for (v, &bj) in row.iter_mut().zip(b) {
+            *v += bj;
+        }
+    }
+}

@@ -1,0 +1,350 @@
+//! GEMM against a naive f64 reference, for every kernel this CPU can run,
+//! with 1 and 2 threads, f32 and f64, every transpose combination, awkward
+//! shapes, alpha/beta in {0, 1, -0.5}, and strided (sub-matrix) operands.
+
+use groundup::gemm::{gemm_with, Config, Kernel};
+use groundup::{Scalar, Transpose};
+
+/// xorshift64*: deterministic test data without dependencies.
+struct Rng(u64);
+impl Rng {
+    fn next_f64(&mut self) -> f64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        let v = self.0.wrapping_mul(0x2545F4914F6CDD1D);
+        (v >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
+    }
+    fn fill<T: Scalar>(&mut self, n: usize) -> Vec<T> {
+        (0..n).map(|_| T::from_f64(self.next_f64())).collect()
+    }
+}
+
+const OPS: [Transpose; 2] = [Transpose::No, Transpose::Yes];
+const SCALARS: [f64; 3] = [0.0, 1.0, -0.5];
+
+fn configs() -> Vec<Config> {
+    let mut v = Vec::new();
+    for kernel in Kernel::available() {
+        for threads in [1, 2] {
+            v.push(Config { kernel, threads });
+        }
+    }
+    assert!(v.iter().any(|c| c.kernel == Kernel::Portable));
+    v
+}
+
+/// One product checked element by element against an f64 reference with a
+/// rigorous bound: |error| <= 2(k+2)·eps·(|alpha|·Σ|a||b| + |beta·c|).
+/// `pad` > 0 stores every operand inside a wider buffer (leading dimension =
+/// row length + pad, plus an offset) and checks the gaps are untouched.
+#[allow(clippy::too_many_arguments)]
+fn check<T: Scalar>(
+    cfg: Config,
+    rng: &mut Rng,
+    m: usize,
+    n: usize,
+    k: usize,
+    op_a: Transpose,
+    op_b: Transpose,
+    alpha: f64,
+    beta: f64,
+    pad: usize,
+) {
+    let (ar, ac) = op_a.apply((m, k));
+    let (br, bc) = op_b.apply((k, n));
+    let (lda, ldb, ldc) = (ac + pad, bc + pad, n + pad);
+    let off = pad; // start the operands `pad` elements into their buffers
+    let a: Vec<T> = rng.fill(off + ar * lda);
+    let b: Vec<T> = rng.fill(off + br * ldb);
+    let mut c: Vec<T> = rng.fill(off + m * ldc);
+    if beta == 0.0 {
+        // beta = 0 must not read C: poison it.
+        for i in 0..m {
+            for j in 0..n {
+                c[off + i * ldc + j] = T::from_f64(f64::NAN);
+            }
+        }
+    }
+    let c0 = c.clone();
+    let get = |x: &[T], ld: usize, op: Transpose, i: usize, j: usize| -> f64 {
+        match op {
+            Transpose::No => x[off + i * ld + j].to_f64(),
+            Transpose::Yes => x[off + j * ld + i].to_f64(),
+        }
+    };
+    gemm_with(
+        cfg,
+        m,
+        n,
+        k,
+        T::from_f64(alpha),
+        &a[off..],
+        lda,
+        op_a,
+        &b[off..],
+        ldb,
+        op_b,
+        T::from_f64(beta),
+        &mut c[off..],
+        ldc,
+    );
+    let eps = T::EPSILON.to_f64();
+    for i in 0..m {
+        for j in 0..n {
+            let (mut dot, mut mag) = (0.0f64, 0.0f64);
+            for p in 0..k {
+                let prod = get(&a, lda, op_a, i, p) * get(&b, ldb, op_b, p, j);
+                dot += prod;
+                mag += prod.abs();
+            }
+            let old = c0[off + i * ldc + j].to_f64();
+            let old_term = if beta == 0.0 { 0.0 } else { beta * old };
+            let want = alpha * dot + old_term;
+            let tol = 2.0 * (k as f64 + 2.0) * eps * (alpha.abs() * mag + old_term.abs())
+                + f64::MIN_POSITIVE;
+            let got = c[off + i * ldc + j].to_f64();
+            assert!(
+                (got - want).abs() <= tol,
+                "{cfg:?} {} m={m} n={n} k={k} op_a={op_a:?} op_b={op_b:?} alpha={alpha} beta={beta} pad={pad}: C[{i},{j}] = {got}, want {want} (tol {tol})",
+                T::DTYPE
+            );
+        }
+    }
+    // Nothing outside the m x n block of C may change.
+    for (idx, (&now, &before)) in c.iter().zip(&c0).enumerate() {
+        let inside = idx >= off && {
+            let r = (idx - off) / ldc;
+            let col = (idx - off) % ldc;
+            r < m && col < n
+        };
+        if !inside {
+            assert!(
+                now.to_f64().to_bits() == before.to_f64().to_bits(),
+                "{cfg:?} m={m} n={n} k={k} pad={pad}: element {idx} outside C was overwritten"
+            );
+        }
+    }
+}
+
+fn grid<T: Scalar>(seed: u64) {
+    let mut rng = Rng(seed);
+    for cfg in configs() {
+        // Every (m, n, k) in 1..=40 (and 0 for each dimension), rotating
+        // through transposes, alpha/beta and padding so all combinations
+        // appear many times.
+        let mut case = 0usize;
+        for m in 0..=40 {
+            for n in 0..=40 {
+                for k in 0..=40 {
+                    if (m == 0 || n == 0 || k == 0) && (m + n + k) % 7 != 0 {
+                        continue;
+                    }
+                    case += 1;
+                    let op_a = OPS[case % 2];
+                    let op_b = OPS[(case / 2) % 2];
+                    let alpha = SCALARS[(case / 4) % 3];
+                    let beta = SCALARS[(case / 12) % 3];
+                    let pad = [0, 3][(case / 36) % 2];
+                    check::<T>(cfg, &mut rng, m, n, k, op_a, op_b, alpha, beta, pad);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn grid_1_to_40_f32() {
+    grid::<f32>(1);
+}
+
+#[test]
+fn grid_1_to_40_f64() {
+    grid::<f64>(2);
+}
+
+fn big_shapes<T: Scalar>(seed: u64) {
+    let mut rng = Rng(seed);
+    let sizes = [63, 64, 65, 127, 129, 257];
+    for cfg in configs() {
+        let mut case = 0usize;
+        for &m in &sizes {
+            for &n in &sizes {
+                for &k in &[1, 7, 63, 64, 65, 129, 257] {
+                    case += 1;
+                    let op_a = OPS[case % 2];
+                    let op_b = OPS[(case / 2) % 2];
+                    let alpha = SCALARS[(case / 4) % 3];
+                    let beta = SCALARS[(case / 3) % 3];
+                    check::<T>(cfg, &mut rng, m, n, k, op_a, op_b, alpha, beta, case % 3);
+                }
+            }
+        }
+        // Every transpose combination and alpha/beta on one mid-size product
+        // big enough for two threads.
+        for op_a in OPS {
+            for op_b in OPS {
+                for alpha in SCALARS {
+                    for beta in SCALARS {
+                        check::<T>(cfg, &mut rng, 130, 131, 257, op_a, op_b, alpha, beta, 1);
+                    }
+                }
+            }
+        }
+        // The training shapes and 1000-ish (several MC/KC blocks, ragged edges).
+        check::<T>(
+            cfg,
+            &mut rng,
+            128,
+            1024,
+            784,
+            Transpose::No,
+            Transpose::No,
+            1.0,
+            0.0,
+            0,
+        );
+        check::<T>(
+            cfg,
+            &mut rng,
+            784,
+            1024,
+            128,
+            Transpose::Yes,
+            Transpose::No,
+            1.0,
+            0.0,
+            0,
+        );
+        check::<T>(
+            cfg,
+            &mut rng,
+            128,
+            784,
+            1024,
+            Transpose::No,
+            Transpose::Yes,
+            1.0,
+            0.0,
+            0,
+        );
+        check::<T>(
+            cfg,
+            &mut rng,
+            1001,
+            997,
+            300,
+            Transpose::No,
+            Transpose::No,
+            -0.5,
+            1.0,
+            2,
+        );
+        check::<T>(
+            cfg,
+            &mut rng,
+            999,
+            1003,
+            517,
+            Transpose::Yes,
+            Transpose::Yes,
+            1.0,
+            -0.5,
+            0,
+        );
+    }
+}
+
+#[test]
+fn big_shapes_f32() {
+    big_shapes::<f32>(3);
+}
+
+#[test]
+fn big_shapes_f64() {
+    big_shapes::<f64>(4);
+}
+
+/// Each C element is summed in the same order whatever the thread count.
+fn bit_identical_threads<T: Scalar>(seed: u64) {
+    let mut rng = Rng(seed);
+    for kernel in Kernel::available() {
+        for &(m, n, k) in &[
+            (257, 300, 129),
+            (128, 1024, 784),
+            (700, 64, 300),
+            (33, 2000, 130),
+        ] {
+            let a: Vec<T> = rng.fill(m * k);
+            let b: Vec<T> = rng.fill(k * n);
+            let mut results = Vec::new();
+            for threads in [1, 2, 3] {
+                let mut c = vec![T::ZERO; m * n];
+                gemm_with(
+                    Config { kernel, threads },
+                    m,
+                    n,
+                    k,
+                    T::ONE,
+                    &a,
+                    k,
+                    Transpose::No,
+                    &b,
+                    n,
+                    Transpose::No,
+                    T::ZERO,
+                    &mut c,
+                    n,
+                );
+                results.push(c.iter().map(|v| v.to_f64().to_bits()).collect::<Vec<_>>());
+            }
+            assert!(
+                results.windows(2).all(|w| w[0] == w[1]),
+                "{kernel:?} {m}x{n}x{k}: results differ between thread counts"
+            );
+        }
+    }
+}
+
+#[test]
+fn thread_count_does_not_change_bits_f32() {
+    bit_identical_threads::<f32>(5);
+}
+
+#[test]
+fn thread_count_does_not_change_bits_f64() {
+    bit_identical_threads::<f64>(6);
+}
+
+#[test]
+fn bad_arguments_panic_with_the_numbers() {
+    let a = [1.0f32; 5];
+    let b = [1.0f32; 6];
+    let mut c = [0.0f32; 4];
+    let err = std::panic::catch_unwind(move || {
+        let mut c = c;
+        groundup::gemm::gemm(
+            2,
+            2,
+            3,
+            1.0,
+            &a,
+            3,
+            Transpose::No,
+            &b,
+            2,
+            Transpose::No,
+            0.0,
+            &mut c,
+            2,
+        );
+    })
+    .unwrap_err();
+    let msg = err.downcast_ref::<String>().unwrap();
+    assert!(
+        msg.contains("A") && msg.contains("needs 6") && msg.contains("has 5"),
+        "{msg}"
+    );
+    c[0] = 1.0;
+    assert_eq!(c[0], 1.0);
+}
