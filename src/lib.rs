@@ -33,7 +33,11 @@
 
 pub mod error;
 pub mod gemm;
+pub mod gradcheck;
+pub mod layers;
 pub mod matrix;
+pub mod model;
+pub mod optim;
 pub mod scalar;
 
 pub use error::{Error, Result};

@@ -13,6 +13,7 @@ mod elementwise;
 mod reduce;
 
 pub use reduce::pairwise_sum;
+pub(crate) use reduce::{pairwise_sum_by, sum_rows_slice};
 
 use crate::error::{Error, Result};
 use crate::gemm::{self, Transpose};
@@ -497,6 +498,13 @@ pub(crate) fn gemm_views<T: Scalar>(
         ldc,
     );
     Ok(())
+}
+
+impl<T: Scalar> Default for Matrix<T> {
+    /// The empty `0 x 0` matrix.
+    fn default() -> Self {
+        Matrix::zeros(0, 0)
+    }
 }
 
 impl<T: Scalar> Index<(usize, usize)> for Matrix<T> {

@@ -16,33 +16,40 @@ use crate::scalar::Scalar;
 /// assert_eq!(groundup::matrix::pairwise_sum(&[0.1f64, 0.2, 0.3]), 0.1 + 0.2 + 0.3);
 /// ```
 pub fn pairwise_sum<T: Scalar>(a: &[T]) -> T {
+    pairwise_sum_by(a, |v| v)
+}
+
+/// [`pairwise_sum`] of `f(a[i])` without materializing the mapped array
+/// (e.g. the sum of squares in gradient clipping, `np.sum(g ** 2)`).
+#[inline]
+pub(crate) fn pairwise_sum_by<T: Scalar>(a: &[T], f: impl Fn(T) -> T + Copy) -> T {
     let n = a.len();
     if n < 8 {
         let mut res = T::ZERO;
         for &v in a {
-            res += v;
+            res += f(v);
         }
         res
     } else if n <= 128 {
         let mut r = [T::ZERO; 8];
-        r.copy_from_slice(&a[..8]);
+        for (r, &v) in r.iter_mut().zip(&a[..8]) {
+            *r = f(v);
+        }
         let full = n - n % 8;
-        let mut i = 8;
-        while i < full {
-            for j in 0..8 {
-                r[j] += a[i + j];
+        for block in a[8..full].chunks_exact(8) {
+            for (r, &v) in r.iter_mut().zip(block) {
+                *r += f(v);
             }
-            i += 8;
         }
         let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
         for &v in &a[full..] {
-            res += v;
+            res += f(v);
         }
         res
     } else {
         let mut n2 = n / 2;
         n2 -= n2 % 8;
-        pairwise_sum(&a[..n2]) + pairwise_sum(&a[n2..])
+        pairwise_sum_by(&a[..n2], f) + pairwise_sum_by(&a[n2..], f)
     }
 }
 

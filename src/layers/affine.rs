@@ -1,0 +1,193 @@
+//! `MatMul` (`x·W`) and `Affine` (`x·W + b`). Backward passes use the
+//! transposed GEMM forms directly (`dout·Wᵀ`, `xᵀ·dout`): no transpose is
+//! ever materialized.
+
+use super::{check_same_shape, Layer, Param};
+use crate::gemm::Transpose;
+use crate::matrix::{Matrix, MatrixView};
+use crate::scalar::Scalar;
+
+/// Names of `[W, b]` / `[W]` in saved files.
+const PARAM_NAMES: &[&str] = &["W", "b"];
+
+fn check_input<T: Scalar>(layer: &str, x: MatrixView<'_, T>, w: &Matrix<T>) {
+    assert!(
+        x.cols() == w.rows(),
+        "{layer}.forward: input shape ({}, {}) does not fit weight shape ({}, {}): inputs need {} columns",
+        x.rows(),
+        x.cols(),
+        w.rows(),
+        w.cols(),
+        w.rows()
+    );
+}
+
+/// `out = x·W`; backward `dx = dout·Wᵀ`, `dW = xᵀ·dout` (the seed notebook's
+/// MatMul node).
+#[derive(Clone, Debug)]
+pub struct MatMul<T: Scalar> {
+    params: [Param<T>; 1],
+    x: Matrix<T>,
+    out: Matrix<T>,
+    dx: Matrix<T>,
+}
+
+impl<T: Scalar> MatMul<T> {
+    /// A MatMul layer with weight `w` (`in x out`).
+    pub fn new(w: Matrix<T>) -> Self {
+        MatMul {
+            params: [Param::new(w)],
+            x: Matrix::zeros(0, 0),
+            out: Matrix::zeros(0, 0),
+            dx: Matrix::zeros(0, 0),
+        }
+    }
+}
+
+impl<T: Scalar> Layer<T> for MatMul<T> {
+    fn name(&self) -> &'static str {
+        "MatMul"
+    }
+    fn forward(&mut self, x: MatrixView<'_, T>) -> &Matrix<T> {
+        let w = &self.params[0].value;
+        check_input("MatMul", x, w);
+        self.x.assign(x);
+        self.out.resize(x.rows(), w.cols());
+        self.out
+            .gemm(T::ONE, x, Transpose::No, w, Transpose::No, T::ZERO);
+        &self.out
+    }
+    fn backward(&mut self, dout: MatrixView<'_, T>) -> &Matrix<T> {
+        check_same_shape("MatMul", "backward", self.out.shape(), dout.shape());
+        let [p] = &mut self.params;
+        self.dx.resize(dout.rows(), p.value.rows());
+        self.dx.gemm(
+            T::ONE,
+            dout,
+            Transpose::No,
+            &p.value,
+            Transpose::Yes,
+            T::ZERO,
+        );
+        p.grad.gemm(
+            T::ONE,
+            &self.x,
+            Transpose::Yes,
+            dout,
+            Transpose::No,
+            T::ZERO,
+        );
+        &self.dx
+    }
+    fn params(&self) -> &[Param<T>] {
+        &self.params
+    }
+    fn param_names(&self) -> &'static [&'static str] {
+        &PARAM_NAMES[..1]
+    }
+    fn params_mut(&mut self) -> &mut [Param<T>] {
+        &mut self.params
+    }
+    fn input_cols(&self) -> Option<usize> {
+        Some(self.params[0].value.rows())
+    }
+    fn output_cols(&self, _: usize) -> usize {
+        self.params[0].value.cols()
+    }
+}
+
+/// `out = x·W + b` with `b` a `1 x out` row added to every row; backward
+/// `dx = dout·Wᵀ`, `dW = xᵀ·dout`, `db = Σ_rows dout` (the Repeat node's
+/// backward).
+#[derive(Clone, Debug)]
+pub struct Affine<T: Scalar> {
+    params: [Param<T>; 2],
+    x: Matrix<T>,
+    out: Matrix<T>,
+    dx: Matrix<T>,
+}
+
+impl<T: Scalar> Affine<T> {
+    /// An Affine layer with weight `w` (`in x out`) and bias `b` (`1 x out`).
+    /// Panics naming both shapes when they do not fit.
+    pub fn new(w: Matrix<T>, b: Matrix<T>) -> Self {
+        assert!(
+            b.rows() == 1 && b.cols() == w.cols(),
+            "Affine::new: bias shape ({}, {}) does not fit weight shape ({}, {}); it must be (1, {})",
+            b.rows(),
+            b.cols(),
+            w.rows(),
+            w.cols(),
+            w.cols()
+        );
+        Affine {
+            params: [Param::new(w), Param::new(b)],
+            x: Matrix::zeros(0, 0),
+            out: Matrix::zeros(0, 0),
+            dx: Matrix::zeros(0, 0),
+        }
+    }
+
+    /// The weight `W`.
+    pub fn weight(&self) -> &Matrix<T> {
+        &self.params[0].value
+    }
+    /// The bias `b`.
+    pub fn bias(&self) -> &Matrix<T> {
+        &self.params[1].value
+    }
+}
+
+impl<T: Scalar> Layer<T> for Affine<T> {
+    fn name(&self) -> &'static str {
+        "Affine"
+    }
+    fn forward(&mut self, x: MatrixView<'_, T>) -> &Matrix<T> {
+        let [w, b] = &self.params;
+        check_input("Affine", x, &w.value);
+        self.x.assign(x);
+        self.out.resize(x.rows(), w.value.cols());
+        self.out
+            .gemm(T::ONE, x, Transpose::No, &w.value, Transpose::No, T::ZERO);
+        self.out.add_row_vector(&b.value);
+        &self.out
+    }
+    fn backward(&mut self, dout: MatrixView<'_, T>) -> &Matrix<T> {
+        check_same_shape("Affine", "backward", self.out.shape(), dout.shape());
+        let [w, b] = &mut self.params;
+        self.dx.resize(dout.rows(), w.value.rows());
+        self.dx.gemm(
+            T::ONE,
+            dout,
+            Transpose::No,
+            &w.value,
+            Transpose::Yes,
+            T::ZERO,
+        );
+        w.grad.gemm(
+            T::ONE,
+            &self.x,
+            Transpose::Yes,
+            dout,
+            Transpose::No,
+            T::ZERO,
+        );
+        crate::matrix::sum_rows_slice(dout.as_slice(), dout.cols(), b.grad.as_mut_slice());
+        &self.dx
+    }
+    fn params(&self) -> &[Param<T>] {
+        &self.params
+    }
+    fn param_names(&self) -> &'static [&'static str] {
+        PARAM_NAMES
+    }
+    fn params_mut(&mut self) -> &mut [Param<T>] {
+        &mut self.params
+    }
+    fn input_cols(&self) -> Option<usize> {
+        Some(self.params[0].value.rows())
+    }
+    fn output_cols(&self, _: usize) -> usize {
+        self.params[0].value.cols()
+    }
+}

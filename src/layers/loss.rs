@@ -1,0 +1,292 @@
+//! Loss layers and the book's `common/functions.py`.
+
+use super::activation::sigmoid;
+use super::Targets;
+use crate::matrix::{pairwise_sum, Matrix, MatrixView};
+use crate::scalar::Scalar;
+
+/// The `1e-7` the book adds inside the logarithm of the cross-entropy
+/// (`log(y + 1e-7)`), so a probability of exactly 0 gives a large finite
+/// loss instead of infinity. Kept for numpy-exact losses.
+pub const LOG_EPSILON: f64 = 1e-7;
+
+/// Row-wise softmax in place: each row has its maximum subtracted, is
+/// exponentiated and divided by its (numpy pairwise) sum, exactly as the
+/// book's `softmax` does for 2-D input.
+///
+/// ```
+/// use groundup::layers::softmax_rows;
+/// use groundup::Matrix;
+/// let mut s = Matrix::from_vec(1, 2, vec![0.0f64, 0.0]).unwrap();
+/// softmax_rows(&mut s);
+/// assert_eq!(s.as_slice(), &[0.5, 0.5]);
+/// ```
+pub fn softmax_rows<T: Scalar>(x: &mut Matrix<T>) {
+    let cols = x.cols();
+    if cols == 0 {
+        return;
+    }
+    for row in x.as_mut_slice().chunks_exact_mut(cols) {
+        let max = row.iter().fold(row[0], |m, &v| m.max_nan(v));
+        for v in row.iter_mut() {
+            *v = (*v - max).exp();
+        }
+        let sum = pairwise_sum(row);
+        for v in row.iter_mut() {
+            *v /= sum;
+        }
+    }
+}
+
+/// The book's `cross_entropy_error(y, t)`: `-Σ_i log(y[i, t_i] + 1e-7) / batch`
+/// for probabilities `y` (rows sum to 1), summed in numpy's pairwise order.
+/// Panics if the targets do not fit `y` (see [`SoftmaxWithLoss`]).
+///
+/// ```
+/// use groundup::layers::{cross_entropy_error, Targets};
+/// use groundup::Matrix;
+/// let y = Matrix::from_vec(1, 2, vec![0.5f64, 0.5]).unwrap();
+/// let loss = cross_entropy_error(y.view(), Targets::Indices(&[1]));
+/// assert!((loss - (2.0f64).ln()).abs() < 1e-6);
+/// ```
+pub fn cross_entropy_error<T: Scalar>(y: MatrixView<'_, T>, t: Targets<'_, T>) -> T {
+    check_targets("cross_entropy_error", y.shape(), &t);
+    let logs: Vec<T> = (0..y.rows())
+        .map(|i| (y[(i, t.class(i))] + T::from_f64(LOG_EPSILON)).ln())
+        .collect();
+    -pairwise_sum(&logs) / T::from_usize(y.rows())
+}
+
+fn check_targets<T: Scalar>(layer: &str, scores: (usize, usize), t: &Targets<'_, T>) {
+    match t {
+        Targets::OneHot(m) => assert!(
+            m.shape() == scores,
+            "{layer}.forward: one-hot target shape ({}, {}) differs from score shape ({}, {})",
+            m.rows(),
+            m.cols(),
+            scores.0,
+            scores.1
+        ),
+        Targets::Indices(idx) => {
+            assert!(
+                idx.len() == scores.0,
+                "{layer}.forward: {} target indices for a score batch of shape ({}, {})",
+                idx.len(),
+                scores.0,
+                scores.1
+            );
+            if let Some((row, &c)) = idx.iter().enumerate().find(|(_, &c)| c >= scores.1) {
+                panic!(
+                    "{layer}.forward: target class {c} at row {row} is out of range for {} classes (score shape ({}, {}))",
+                    scores.1, scores.0, scores.1
+                );
+            }
+        }
+    }
+}
+
+/// A loss layer: scores and targets in, a scalar loss out; backward gives
+/// ∂loss/∂scores.
+pub trait LossLayer<T: Scalar>: Send {
+    /// The layer's name in messages.
+    fn name(&self) -> &'static str;
+    /// The mean loss over the batch. It may be NaN or infinite when the
+    /// scores are; callers that train check [`Scalar::is_finite`] (the
+    /// [`Trainer`](crate::train::Trainer) stops with an error).
+    fn forward(&mut self, scores: MatrixView<'_, T>, t: Targets<'_, T>) -> T;
+    /// ∂(dout·loss)/∂scores for the last forward pass. (The book's
+    /// backward ignores the `1e-7` inside the logarithm, so it is the exact
+    /// gradient of the loss with that epsilon set to 0; see
+    /// [`LossLayer::set_log_epsilon`].)
+    fn backward(&mut self, dout: T) -> &Matrix<T>;
+    /// Replaces the book's [`LOG_EPSILON`] inside the logarithm (0 makes
+    /// `backward` the exact gradient, which gradient checks need).
+    fn set_log_epsilon(&mut self, eps: f64);
+}
+
+/// Softmax followed by the cross-entropy error, the book's
+/// `SoftmaxWithLoss`.
+///
+/// - forward: `y = softmax(scores)` (row max subtracted first), loss
+///   `-Σ log(y[i, t_i] + 1e-7) / batch` (see [`LOG_EPSILON`]);
+/// - backward: `dx = (y − onehot(t))·dout / batch`.
+///
+/// Targets may be one-hot rows (their argmax is the class, as in the book) or
+/// class indices; both give the same loss. Panics naming the shapes when the
+/// targets do not fit the scores (row count, one-hot width, an index ≥ the
+/// number of classes).
+///
+/// ```
+/// use groundup::layers::{LossLayer, SoftmaxWithLoss, Targets};
+/// use groundup::Matrix;
+/// let scores = Matrix::from_vec(2, 2, vec![0.0f64, 0.0, 10.0, -10.0]).unwrap();
+/// let one_hot = Matrix::from_vec(2, 2, vec![1.0, 0.0, 1.0, 0.0]).unwrap();
+/// let mut a = SoftmaxWithLoss::new();
+/// let mut b = SoftmaxWithLoss::new();
+/// let la = a.forward(scores.view(), Targets::OneHot(one_hot.view()));
+/// let lb = b.forward(scores.view(), Targets::Indices(&[0, 0]));
+/// assert_eq!(la, lb);
+/// assert_eq!(a.backward(1.0), b.backward(1.0));
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct SoftmaxWithLoss<T: Scalar> {
+    log_epsilon: Option<f64>,
+    y: Matrix<T>,
+    classes: Vec<usize>,
+    logs: Vec<T>,
+    dx: Matrix<T>,
+}
+
+impl<T: Scalar> SoftmaxWithLoss<T> {
+    /// A new loss layer.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// The softmax probabilities of the last forward pass.
+    pub fn probabilities(&self) -> &Matrix<T> {
+        &self.y
+    }
+}
+
+impl<T: Scalar> LossLayer<T> for SoftmaxWithLoss<T> {
+    fn name(&self) -> &'static str {
+        "SoftmaxWithLoss"
+    }
+    fn forward(&mut self, scores: MatrixView<'_, T>, t: Targets<'_, T>) -> T {
+        check_targets("SoftmaxWithLoss", scores.shape(), &t);
+        self.y.assign(scores);
+        softmax_rows(&mut self.y);
+        let n = scores.rows();
+        self.classes.clear();
+        self.classes.extend((0..n).map(|i| t.class(i)));
+        self.logs.clear();
+        let eps = T::from_f64(self.log_epsilon.unwrap_or(LOG_EPSILON));
+        for (i, &c) in self.classes.iter().enumerate() {
+            self.logs.push((self.y[(i, c)] + eps).ln());
+        }
+        -pairwise_sum(&self.logs) / T::from_usize(n)
+    }
+    fn set_log_epsilon(&mut self, eps: f64) {
+        self.log_epsilon = Some(eps);
+    }
+    fn backward(&mut self, dout: T) -> &Matrix<T> {
+        let (n, cols) = self.y.shape();
+        self.dx.assign(self.y.view());
+        let batch = T::from_usize(n);
+        if cols > 0 {
+            for (row, &c) in self
+                .dx
+                .as_mut_slice()
+                .chunks_exact_mut(cols)
+                .zip(&self.classes)
+            {
+                row[c] -= T::ONE;
+                for v in row.iter_mut() {
+                    *v = *v * dout / batch;
+                }
+            }
+        }
+        &self.dx
+    }
+}
+
+/// Sigmoid followed by the binary cross-entropy, the book's
+/// `SigmoidWithLoss`: scores are `batch x 1`; targets are indices 0/1, a
+/// `batch x 1` matrix of 0/1 labels, or `batch x 2` one-hot rows.
+/// Loss `-Σ log(p_i + 1e-7) / batch` with `p_i = y_i` for label 1 and
+/// `1 − y_i` for label 0; backward `dx = (y − t)·dout / batch`.
+#[derive(Clone, Debug, Default)]
+pub struct SigmoidWithLoss<T: Scalar> {
+    log_epsilon: Option<f64>,
+    y: Matrix<T>,
+    labels: Vec<T>,
+    logs: Vec<T>,
+    dx: Matrix<T>,
+}
+
+impl<T: Scalar> SigmoidWithLoss<T> {
+    /// A new loss layer.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl<T: Scalar> LossLayer<T> for SigmoidWithLoss<T> {
+    fn name(&self) -> &'static str {
+        "SigmoidWithLoss"
+    }
+    fn forward(&mut self, scores: MatrixView<'_, T>, t: Targets<'_, T>) -> T {
+        let n = scores.rows();
+        assert!(
+            scores.cols() == 1,
+            "SigmoidWithLoss.forward: scores must have one column, got shape ({}, {})",
+            n,
+            scores.cols()
+        );
+        assert!(
+            t.len() == n,
+            "SigmoidWithLoss.forward: {} targets for a score batch of shape ({n}, 1)",
+            t.len()
+        );
+        self.labels.clear();
+        for i in 0..n {
+            let label = match t {
+                Targets::OneHot(m) if m.cols() == 1 => {
+                    let v = m[(i, 0)];
+                    assert!(
+                        v == T::ZERO || v == T::ONE,
+                        "SigmoidWithLoss.forward: label {v} at row {i} is not 0 or 1"
+                    );
+                    v
+                }
+                Targets::OneHot(m) => {
+                    assert!(
+                        m.cols() == 2,
+                        "SigmoidWithLoss.forward: one-hot targets must be ({n}, 2) or ({n}, 1), got ({}, {})",
+                        m.rows(),
+                        m.cols()
+                    );
+                    T::from_usize(t.class(i))
+                }
+                Targets::Indices(idx) => {
+                    assert!(
+                        idx[i] <= 1,
+                        "SigmoidWithLoss.forward: target class {} at row {i} is not 0 or 1",
+                        idx[i]
+                    );
+                    T::from_usize(idx[i])
+                }
+            };
+            self.labels.push(label);
+        }
+        self.y.resize(n, 1);
+        for (y, &s) in self.y.as_mut_slice().iter_mut().zip(scores.as_slice()) {
+            *y = sigmoid(s);
+        }
+        let eps = T::from_f64(self.log_epsilon.unwrap_or(LOG_EPSILON));
+        self.logs.clear();
+        for (&y, &l) in self.y.as_slice().iter().zip(&self.labels) {
+            let p = if l == T::ONE { y } else { T::ONE - y };
+            self.logs.push((p + eps).ln());
+        }
+        -pairwise_sum(&self.logs) / T::from_usize(n)
+    }
+    fn set_log_epsilon(&mut self, eps: f64) {
+        self.log_epsilon = Some(eps);
+    }
+    fn backward(&mut self, dout: T) -> &Matrix<T> {
+        let n = self.y.rows();
+        self.dx.resize(n, 1);
+        let batch = T::from_usize(n);
+        for ((dx, &y), &t) in self
+            .dx
+            .as_mut_slice()
+            .iter_mut()
+            .zip(self.y.as_slice())
+            .zip(&self.labels)
+        {
+            *dx = (y - t) * dout / batch;
+        }
+        &self.dx
+    }
+}

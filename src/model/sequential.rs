@@ -1,0 +1,323 @@
+//! [`Sequential`]: a stack of single-input layers followed by a loss layer.
+
+use super::Model;
+use crate::error::{Error, Result};
+use crate::layers::{Layer, LossLayer, Param, Targets};
+use crate::matrix::{Matrix, MatrixView};
+use crate::scalar::Scalar;
+
+/// Names one parameter of a [`Sequential`]: the layer's position and the
+/// parameter's position inside the layer (Affine: 0 = W, 1 = b).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ParamRef {
+    /// Index of the layer.
+    pub layer: usize,
+    /// Index of the parameter within the layer.
+    pub param: usize,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Tie {
+    source: ParamRef,
+    target: ParamRef,
+    transposed: bool,
+}
+
+/// Layers applied in order, then a loss.
+///
+/// Parameter names (for saving) are `layers.{i}.{name}` with the layer's own
+/// parameter names (`W`, `b`), e.g. `layers.0.W`, `layers.0.b`,
+/// `layers.2.W`.
+///
+/// **Tied parameters.** [`Sequential::tie`] declares that a parameter is
+/// the same weight as another one (optionally transposed), as the book's
+/// trainer expresses with `remove_duplicate`: after `backward` the source's
+/// gradient holds the sum of both uses, optimizers see the source only, and
+/// every update is copied to the tied copy.
+///
+/// ```
+/// use groundup::layers::{Affine, ReLU, SoftmaxWithLoss, Targets};
+/// use groundup::model::{Model, Sequential};
+/// use groundup::Matrix;
+/// let mut net = Sequential::new(SoftmaxWithLoss::new())
+///     .with(Affine::new(Matrix::filled(2, 4, 0.1f32), Matrix::zeros(1, 4)))
+///     .with(ReLU::new())
+///     .with(Affine::new(Matrix::filled(4, 3, 0.1), Matrix::zeros(1, 3)));
+/// let x = Matrix::from_vec(2, 2, vec![1.0, 2.0, 3.0, 4.0]).unwrap();
+/// let loss = net.forward(x.view(), Targets::Indices(&[0, 2]));
+/// assert!((loss - 3f32.ln()).abs() < 1e-6); // equal scores: uniform softmax
+/// net.backward();
+/// assert_eq!(net.param_names(), ["layers.0.W", "layers.0.b", "layers.2.W", "layers.2.b"]);
+/// ```
+pub struct Sequential<T: Scalar> {
+    layers: Vec<Box<dyn Layer<T>>>,
+    loss: Box<dyn LossLayer<T>>,
+    ties: Vec<Tie>,
+    identity: Matrix<T>,
+    scratch: Matrix<T>,
+    tied_dx: Matrix<T>,
+}
+
+impl<T: Scalar> std::fmt::Debug for Sequential<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.layers.iter().map(|l| l.name()).collect();
+        f.debug_struct("Sequential")
+            .field("layers", &names)
+            .field("loss", &self.loss.name())
+            .field("ties", &self.ties)
+            .finish()
+    }
+}
+
+fn copy_maybe_transposed<T: Scalar>(src: &Matrix<T>, transposed: bool, dst: &mut Matrix<T>) {
+    if transposed {
+        dst.resize(src.cols(), src.rows());
+        for i in 0..src.rows() {
+            for (j, &v) in src.row(i).iter().enumerate() {
+                dst[(j, i)] = v;
+            }
+        }
+    } else {
+        dst.assign(src.view());
+    }
+}
+
+impl<T: Scalar> Sequential<T> {
+    /// An empty stack ending in `loss`.
+    pub fn new(loss: impl LossLayer<T> + 'static) -> Self {
+        Sequential {
+            layers: Vec::new(),
+            loss: Box::new(loss),
+            ties: Vec::new(),
+            identity: Matrix::zeros(0, 0),
+            scratch: Matrix::zeros(0, 0),
+            tied_dx: Matrix::zeros(0, 0),
+        }
+    }
+
+    /// Appends a layer (builder style).
+    pub fn with(mut self, layer: impl Layer<T> + 'static) -> Self {
+        self.push(layer);
+        self
+    }
+
+    /// Appends a layer. Panics naming both layers and widths when the new
+    /// layer's fixed input width differs from the stack's output width.
+    pub fn push(&mut self, layer: impl Layer<T> + 'static) {
+        self.push_boxed(Box::new(layer));
+    }
+
+    /// Appends a boxed layer (see [`Sequential::push`]).
+    pub fn push_boxed(&mut self, layer: Box<dyn Layer<T>>) {
+        if let (Some(width), Some(need)) = (self.output_cols(), layer.input_cols()) {
+            assert!(
+                width == need,
+                "Sequential::push: layer {} ({}) takes inputs of width {need}, but the stack so far outputs width {width}",
+                self.layers.len(),
+                layer.name()
+            );
+        }
+        self.layers.push(layer);
+    }
+
+    /// The loss layer.
+    pub fn loss_layer_mut(&mut self) -> &mut dyn LossLayer<T> {
+        &mut *self.loss
+    }
+
+    /// The layers.
+    pub fn layers(&self) -> &[Box<dyn Layer<T>>] {
+        &self.layers
+    }
+
+    /// The output width of the stack, when some layer fixes it.
+    pub fn output_cols(&self) -> Option<usize> {
+        let mut width = None;
+        for l in &self.layers {
+            width = match (l.input_cols(), width) {
+                (Some(w), _) => Some(l.output_cols(w)),
+                (None, Some(w)) => Some(l.output_cols(w)),
+                (None, None) => None,
+            };
+        }
+        width
+    }
+
+    fn param(&self, r: ParamRef) -> Option<&Param<T>> {
+        self.layers.get(r.layer)?.params().get(r.param)
+    }
+
+    /// Declares `target` to be the same weight as `source` (transposed when
+    /// `transposed`), copying the source's value into it now.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] when either parameter does not exist, they
+    /// are the same, a parameter is already tied as a target, or the shapes
+    /// do not match (naming both shapes).
+    pub fn tie(&mut self, source: ParamRef, target: ParamRef, transposed: bool) -> Result<()> {
+        let bad = |msg: String| Err(Error::InvalidArgument(format!("Sequential::tie: {msg}")));
+        let (Some(s), Some(t)) = (self.param(source), self.param(target)) else {
+            return bad(format!("no parameter at {source:?} or {target:?}"));
+        };
+        if source == target {
+            return bad(format!("{source:?} cannot be tied to itself"));
+        }
+        if self
+            .ties
+            .iter()
+            .any(|tie| tie.target == target || tie.target == source || tie.source == target)
+        {
+            return bad(format!("{target:?} or {source:?} is already part of a tie"));
+        }
+        let want = if transposed {
+            (s.value.cols(), s.value.rows())
+        } else {
+            s.value.shape()
+        };
+        if t.value.shape() != want {
+            return bad(format!(
+                "source shape {:?}{} does not match target shape {:?}",
+                s.value.shape(),
+                if transposed { " transposed" } else { "" },
+                t.value.shape()
+            ));
+        }
+        self.ties.push(Tie {
+            source,
+            target,
+            transposed,
+        });
+        self.sync_ties();
+        Ok(())
+    }
+
+    fn is_tie_target(&self, r: ParamRef) -> bool {
+        self.ties.iter().any(|t| t.target == r)
+    }
+
+    fn sync_ties(&mut self) {
+        for i in 0..self.ties.len() {
+            let tie = self.ties[i];
+            let src = &self.layers[tie.source.layer].params()[tie.source.param].value;
+            copy_maybe_transposed(src, tie.transposed, &mut self.scratch);
+            self.layers[tie.target.layer].params_mut()[tie.target.param]
+                .value
+                .copy_from(self.scratch.view());
+        }
+    }
+
+    fn merge_tied_grads(&mut self) {
+        for i in 0..self.ties.len() {
+            let tie = self.ties[i];
+            let tgt = &self.layers[tie.target.layer].params()[tie.target.param].grad;
+            copy_maybe_transposed(tgt, tie.transposed, &mut self.scratch);
+            let src = &mut self.layers[tie.source.layer].params_mut()[tie.source.param].grad;
+            src.zip_map_inplace(&self.scratch, |a, b| a + b);
+        }
+    }
+
+    /// Checks that `x` fits the first layer, returning an error naming both
+    /// shapes otherwise (the trainer calls this before training).
+    pub fn check_input(&self, x: MatrixView<'_, T>) -> Result<()> {
+        match self.input_cols() {
+            Some(w) if w != x.cols() => Err(Error::ShapeMismatch {
+                op: format!(
+                    "Sequential: input of width {w} expected; input batch and first layer weight"
+                ),
+                left: x.shape(),
+                right: (w, self.layers[0].output_cols(w)),
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Runs the loss layer's and every layer's backward pass, returning the
+/// first layer's input gradient (or the loss gradient when there are no layers).
+fn backward_layers<'a, T: Scalar>(
+    layers: &'a mut [Box<dyn Layer<T>>],
+    loss: &'a mut dyn LossLayer<T>,
+    identity: &'a mut Matrix<T>,
+) -> &'a Matrix<T> {
+    let d = loss.backward(T::ONE);
+    let Some((first, rest)) = layers.split_first_mut() else {
+        identity.assign(d.view());
+        return identity;
+    };
+    let mut d = d.view();
+    for layer in rest.iter_mut().rev() {
+        d = layer.backward(d).view();
+    }
+    first.backward(d)
+}
+
+impl<T: Scalar> Model<T> for Sequential<T> {
+    fn predict(&mut self, x: MatrixView<'_, T>) -> &Matrix<T> {
+        if self.layers.is_empty() {
+            self.identity.assign(x);
+            return &self.identity;
+        }
+        let (last, rest) = self.layers.split_last_mut().expect("not empty");
+        let mut h = x;
+        for layer in rest {
+            h = layer.forward(h).view();
+        }
+        last.forward(h)
+    }
+    fn forward(&mut self, x: MatrixView<'_, T>, t: Targets<'_, T>) -> T {
+        let mut h = x;
+        for layer in &mut self.layers {
+            h = layer.forward(h).view();
+        }
+        self.loss.forward(h, t)
+    }
+    fn backward(&mut self) -> &Matrix<T> {
+        if self.ties.is_empty() {
+            return backward_layers(&mut self.layers, &mut *self.loss, &mut self.identity);
+        }
+        let dx = backward_layers(&mut self.layers, &mut *self.loss, &mut self.identity);
+        self.tied_dx.assign(dx.view());
+        self.merge_tied_grads();
+        &self.tied_dx
+    }
+    fn for_each_param(&mut self, f: &mut dyn FnMut(usize, &mut Param<T>)) {
+        let mut index = 0;
+        for li in 0..self.layers.len() {
+            for pi in 0..self.layers[li].params().len() {
+                if self.is_tie_target(ParamRef {
+                    layer: li,
+                    param: pi,
+                }) {
+                    continue;
+                }
+                f(index, &mut self.layers[li].params_mut()[pi]);
+                index += 1;
+            }
+        }
+        if !self.ties.is_empty() {
+            self.sync_ties();
+        }
+    }
+    fn param_names(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        for (li, layer) in self.layers.iter().enumerate() {
+            for (pi, name) in layer.param_names().iter().enumerate() {
+                if !self.is_tie_target(ParamRef {
+                    layer: li,
+                    param: pi,
+                }) {
+                    names.push(format!("layers.{li}.{name}"));
+                }
+            }
+        }
+        names
+    }
+    fn set_training(&mut self, training: bool) {
+        for l in &mut self.layers {
+            l.set_training(training);
+        }
+    }
+    fn input_cols(&self) -> Option<usize> {
+        self.layers.first().and_then(|l| l.input_cols())
+    }
+}

@@ -1,0 +1,127 @@
+//! The book's `TwoLayerNet` (ch01/two_layer_net.py): Affine → Sigmoid →
+//! Affine, with SoftmaxWithLoss.
+
+use super::Model;
+use crate::layers::{Affine, Layer, LossLayer, Param, Sigmoid, SoftmaxWithLoss, Targets};
+use crate::matrix::{Matrix, MatrixView};
+use crate::scalar::Scalar;
+
+/// Affine(W1, b1) → Sigmoid → Affine(W2, b2) → SoftmaxWithLoss.
+///
+/// The whole training step, top to bottom:
+/// ```text
+/// forward:  h = sigmoid(x·W1 + b1);  s = h·W2 + b2;  loss = softmax_cross_entropy(s, t)
+/// backward: ds = (softmax(s) − onehot(t)) / batch
+///           dW2 = hᵀ·ds;  db2 = Σ ds;  dh = ds·W2ᵀ
+///           da = dh·(1 − h)·h
+///           dW1 = xᵀ·da;  db1 = Σ da;  dx = da·W1ᵀ
+/// ```
+/// Parameter names (for saving): `layers.0.W`, `layers.0.b`, `layers.2.W`,
+/// `layers.2.b` (indices into the layer list, as in [`Sequential`](super::Sequential)).
+///
+/// ```
+/// use groundup::model::{Model, TwoLayerNet};
+/// use groundup::layers::Targets;
+/// use groundup::Matrix;
+/// let mut normals = std::iter::repeat([0.5, -0.5]).flatten();
+/// let mut net = TwoLayerNet::<f64>::new(2, 4, 3, &mut || normals.next().unwrap());
+/// let x = Matrix::from_vec(1, 2, vec![0.1, 0.2]).unwrap();
+/// let loss = net.forward(x.view(), Targets::Indices(&[2]));
+/// assert!(loss > 0.0);
+/// net.backward();
+/// ```
+#[derive(Clone, Debug)]
+pub struct TwoLayerNet<T: Scalar> {
+    affine1: Affine<T>,
+    sigmoid: Sigmoid<T>,
+    affine2: Affine<T>,
+    loss: SoftmaxWithLoss<T>,
+}
+
+impl<T: Scalar> TwoLayerNet<T> {
+    /// Initialises as the book does: `W1 = 0.01·randn(input, hidden)`,
+    /// `b1 = 0`, `W2 = 0.01·randn(hidden, output)`, `b2 = 0`, drawing the
+    /// standard normals from `randn` in row-major order (W1 first). With
+    /// [`RandomState::randn`](crate::rng::RandomState::randn) this is
+    /// numpy-exact; in `f32` each draw is rounded to `f32` before the
+    /// multiplication by `0.01f32`, as the book's `randn(...).astype('f')`.
+    pub fn new(input: usize, hidden: usize, output: usize, randn: &mut dyn FnMut() -> f64) -> Self {
+        let scale = T::from_f64(0.01);
+        let mut weight =
+            |rows, cols| Matrix::from_fn(rows, cols, |_, _| scale * T::from_f64(randn()));
+        let w1 = weight(input, hidden);
+        let w2 = weight(hidden, output);
+        Self::from_params(w1, Matrix::zeros(1, hidden), w2, Matrix::zeros(1, output))
+    }
+
+    /// A network with the given parameters. Panics naming the shapes when
+    /// they do not chain (`W1: I x H`, `b1: 1 x H`, `W2: H x O`, `b2: 1 x O`).
+    pub fn from_params(w1: Matrix<T>, b1: Matrix<T>, w2: Matrix<T>, b2: Matrix<T>) -> Self {
+        assert!(
+            w1.cols() == w2.rows(),
+            "TwoLayerNet: W1 shape {:?} does not chain with W2 shape {:?}",
+            w1.shape(),
+            w2.shape()
+        );
+        TwoLayerNet {
+            affine1: Affine::new(w1, b1),
+            sigmoid: Sigmoid::new(),
+            affine2: Affine::new(w2, b2),
+            loss: SoftmaxWithLoss::new(),
+        }
+    }
+
+    /// The loss layer (e.g. to [`set_log_epsilon`](LossLayer::set_log_epsilon)).
+    pub fn loss_layer_mut(&mut self) -> &mut SoftmaxWithLoss<T> {
+        &mut self.loss
+    }
+
+    /// The parameters in order W1, b1, W2, b2.
+    pub fn params(&self) -> [&Param<T>; 4] {
+        let [w1, b1] = self.affine1.params() else {
+            unreachable!()
+        };
+        let [w2, b2] = self.affine2.params() else {
+            unreachable!()
+        };
+        [w1, b1, w2, b2]
+    }
+}
+
+impl<T: Scalar> Model<T> for TwoLayerNet<T> {
+    fn predict(&mut self, x: MatrixView<'_, T>) -> &Matrix<T> {
+        let a = self.affine1.forward(x);
+        let h = self.sigmoid.forward(a.view());
+        self.affine2.forward(h.view())
+    }
+    fn forward(&mut self, x: MatrixView<'_, T>, t: Targets<'_, T>) -> T {
+        let a = self.affine1.forward(x);
+        let h = self.sigmoid.forward(a.view());
+        let s = self.affine2.forward(h.view());
+        self.loss.forward(s.view(), t)
+    }
+    fn backward(&mut self) -> &Matrix<T> {
+        let ds = self.loss.backward(T::ONE);
+        let dh = self.affine2.backward(ds.view());
+        let da = self.sigmoid.backward(dh.view());
+        self.affine1.backward(da.view())
+    }
+    fn for_each_param(&mut self, f: &mut dyn FnMut(usize, &mut Param<T>)) {
+        let layers: [&mut dyn Layer<T>; 2] = [&mut self.affine1, &mut self.affine2];
+        let mut index = 0;
+        for layer in layers {
+            for p in layer.params_mut() {
+                f(index, p);
+                index += 1;
+            }
+        }
+    }
+    fn param_names(&self) -> Vec<String> {
+        ["layers.0.W", "layers.0.b", "layers.2.W", "layers.2.b"]
+            .map(String::from)
+            .to_vec()
+    }
+    fn input_cols(&self) -> Option<usize> {
+        self.affine1.input_cols()
+    }
+}
