@@ -35,6 +35,10 @@ pub trait Model<T: Scalar> {
     fn input_cols(&self) -> Option<usize> {
         None
     }
+    /// The number of scores per row the model outputs, if known.
+    fn output_cols(&self) -> Option<usize> {
+        None
+    }
     /// Fraction of rows of `x` whose predicted class (argmax of the scores)
     /// equals the target class. Evaluates in eval mode (Dropout off) and
     /// switches back to training mode afterwards.

@@ -320,4 +320,7 @@ impl<T: Scalar> Model<T> for Sequential<T> {
     fn input_cols(&self) -> Option<usize> {
         self.layers.first().and_then(|l| l.input_cols())
     }
+    fn output_cols(&self) -> Option<usize> {
+        Sequential::output_cols(self)
+    }
 }

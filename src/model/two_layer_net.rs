@@ -124,4 +124,7 @@ impl<T: Scalar> Model<T> for TwoLayerNet<T> {
     fn input_cols(&self) -> Option<usize> {
         self.affine1.input_cols()
     }
+    fn output_cols(&self) -> Option<usize> {
+        Some(self.affine2.weight().cols())
+    }
 }

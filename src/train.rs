@@ -1,0 +1,283 @@
+//! The book's `Trainer` (`common/trainer.py`): shuffled mini-batch training
+//! with optional gradient clipping and periodic loss reports.
+//!
+//! Semantics, exactly as the book:
+//! - every epoch draws `permutation(data_size)` from the trainer's RNG (the
+//!   stream that initialised the weights, in the book's ch01/train.py) and
+//!   reorders x and t **cumulatively**: epoch `e` sees the data permuted by
+//!   every permutation so far (the book reassigns `x = x[idx]`);
+//! - `data_size / batch_size` mini-batches per epoch; the remainder is dropped;
+//! - each iteration: forward, backward (tied gradients merged), optional
+//!   [`clip_grads`], optimizer update;
+//! - when `iters % eval_interval == 0` — the *first* iteration of each window —
+//!   the average loss since the last report is appended to `loss_list` and
+//!   printed as `| epoch 1 |  iter 1 / 10 | time 0[s] | loss 1.10`.
+//!
+//! After the first iteration a training step allocates nothing: batches are
+//! views, the shuffled copies and the permutation live in reused buffers.
+
+use crate::error::{Error, Result};
+use crate::layers::Targets;
+use crate::matrix::Matrix;
+use crate::model::Model;
+use crate::optim::{clip_grads, Optimizer};
+use crate::rng::RandomState;
+use crate::scalar::Scalar;
+use std::time::Instant;
+
+/// Owned, shufflable targets.
+#[derive(Clone, Debug)]
+enum TargetBuf<T: Scalar> {
+    OneHot(Matrix<T>),
+    Indices(Vec<usize>),
+}
+
+impl<T: Scalar> TargetBuf<T> {
+    fn view(&self) -> Targets<'_, T> {
+        match self {
+            TargetBuf::OneHot(m) => Targets::OneHot(m.view()),
+            TargetBuf::Indices(v) => Targets::Indices(v),
+        }
+    }
+    fn assign(&mut self, t: Targets<'_, T>) {
+        match (self, t) {
+            (TargetBuf::OneHot(m), Targets::OneHot(v)) => m.assign(v),
+            (TargetBuf::Indices(m), Targets::Indices(v)) => {
+                m.clear();
+                m.extend_from_slice(v);
+            }
+            (slot, Targets::OneHot(v)) => *slot = TargetBuf::OneHot(v.to_matrix()),
+            (slot, Targets::Indices(v)) => *slot = TargetBuf::Indices(v.to_vec()),
+        }
+    }
+    /// `out = self[perm]`.
+    fn gather_into(&self, perm: &[usize], out: &mut TargetBuf<T>) {
+        match (self, out) {
+            (TargetBuf::OneHot(m), TargetBuf::OneHot(o)) => m.gather_rows_into(perm, o),
+            (TargetBuf::Indices(v), TargetBuf::Indices(o)) => {
+                o.clear();
+                o.extend(perm.iter().map(|&i| v[i]));
+            }
+            (src, out) => {
+                *out = src.clone();
+                src.gather_into(perm, out);
+            }
+        }
+    }
+}
+
+/// Called after every iteration with `(epoch, iteration, loss)`, 1-based as
+/// printed (used by the spiral example's `--loss-csv`).
+pub type IterationHook = Box<dyn FnMut(usize, usize, f64)>;
+
+/// Trains a [`Model`] with an [`Optimizer`] (the book's `Trainer`).
+///
+/// ```
+/// use groundup::data::spiral;
+/// use groundup::model::{Model, TwoLayerNet};
+/// use groundup::optim::Sgd;
+/// use groundup::train::Trainer;
+/// // ch01/train.py, shortened to 20 epochs and silenced:
+/// let (x, t, mut rng) = spiral::load_data_with_rng(1984);
+/// let model = TwoLayerNet::<f64>::new(2, 10, 3, &mut || rng.randn());
+/// let mut trainer = Trainer::new(model, Sgd::new(1.0)).with_rng(rng);
+/// trainer.set_verbose(false);
+/// trainer.fit(&x, (&t).into(), 20, 30, None, 10).unwrap();
+/// assert_eq!(trainer.loss_list.len(), 20);
+/// assert_eq!(trainer.current_epoch, 20);
+/// assert!(trainer.loss_list[19] < trainer.loss_list[0]);
+/// ```
+pub struct Trainer<T: Scalar, M: Model<T>, O: Optimizer<T>> {
+    /// The model being trained.
+    pub model: M,
+    /// The optimizer.
+    pub optimizer: O,
+    /// Average losses recorded every `eval_interval` iterations.
+    pub loss_list: Vec<f64>,
+    /// The `eval_interval` of the last `fit`.
+    pub eval_interval: usize,
+    /// Epochs completed over all `fit` calls.
+    pub current_epoch: usize,
+    rng: RandomState,
+    verbose: bool,
+    hook: Option<IterationHook>,
+    x: Matrix<T>,
+    t: TargetBuf<T>,
+    x_tmp: Matrix<T>,
+    t_tmp: TargetBuf<T>,
+    perm: Vec<usize>,
+}
+
+impl<T: Scalar, M: Model<T>, O: Optimizer<T>> Trainer<T, M, O> {
+    /// A trainer whose shuffles draw from `RandomState::new(0)`; use
+    /// [`Trainer::with_rng`] to continue the stream that initialised the
+    /// weights, as the book does.
+    pub fn new(model: M, optimizer: O) -> Self {
+        Trainer {
+            model,
+            optimizer,
+            loss_list: Vec::new(),
+            eval_interval: 0,
+            current_epoch: 0,
+            rng: RandomState::new(0),
+            verbose: true,
+            hook: None,
+            x: Matrix::zeros(0, 0),
+            t: TargetBuf::Indices(Vec::new()),
+            x_tmp: Matrix::zeros(0, 0),
+            t_tmp: TargetBuf::Indices(Vec::new()),
+            perm: Vec::new(),
+        }
+    }
+
+    /// Uses `rng` for the per-epoch permutations.
+    pub fn with_rng(mut self, rng: RandomState) -> Self {
+        self.rng = rng;
+        self
+    }
+
+    /// The RNG the permutations are drawn from (its state continues across
+    /// `fit` calls).
+    pub fn rng(&self) -> &RandomState {
+        &self.rng
+    }
+
+    /// Prints the progress lines (default) or not.
+    pub fn set_verbose(&mut self, verbose: bool) {
+        self.verbose = verbose;
+    }
+
+    /// Calls `hook(epoch, iteration, loss)` after every iteration.
+    pub fn set_iteration_hook(&mut self, hook: Option<IterationHook>) {
+        self.hook = hook;
+    }
+
+    /// Trains for `max_epoch` epochs of `x.rows() / batch_size` iterations.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for an empty data set, `batch_size` 0 or
+    /// larger than the data, or `eval_interval` 0; [`Error::ShapeMismatch`]
+    /// when x and t have different row counts or do not fit the model;
+    /// [`Error::NonFiniteLoss`] (naming epoch and iteration) as soon as a
+    /// loss is NaN or infinite — the update of that iteration is skipped.
+    pub fn fit(
+        &mut self,
+        x: &Matrix<T>,
+        t: Targets<'_, T>,
+        max_epoch: usize,
+        batch_size: usize,
+        max_grad: Option<f64>,
+        eval_interval: usize,
+    ) -> Result<()> {
+        self.validate(x, t, batch_size, eval_interval)?;
+        let data_size = x.rows();
+        let max_iters = data_size / batch_size;
+        self.eval_interval = eval_interval;
+        self.x.assign(x.view());
+        self.t.assign(t);
+        let mut total_loss = T::ZERO;
+        let mut loss_count = 0usize;
+        let start = Instant::now();
+        for _ in 0..max_epoch {
+            // Cumulative shuffle: x = x[perm], t = t[perm].
+            self.rng.permutation_into(data_size, &mut self.perm);
+            self.x.gather_rows_into(&self.perm, &mut self.x_tmp);
+            std::mem::swap(&mut self.x, &mut self.x_tmp);
+            self.t.gather_into(&self.perm, &mut self.t_tmp);
+            std::mem::swap(&mut self.t, &mut self.t_tmp);
+
+            for iters in 0..max_iters {
+                let rows = iters * batch_size..(iters + 1) * batch_size;
+                let batch_x = self.x.rows_view(rows.clone());
+                let batch_t = self.t.view().rows(rows);
+                let loss = self.model.forward(batch_x, batch_t);
+                if !loss.is_finite() {
+                    return Err(Error::NonFiniteLoss {
+                        epoch: self.current_epoch + 1,
+                        iter: iters + 1,
+                        loss: loss.to_f64(),
+                    });
+                }
+                self.model.backward();
+                if let Some(max_norm) = max_grad {
+                    clip_grads(&mut self.model, max_norm);
+                }
+                self.optimizer.update(&mut self.model);
+                total_loss += loss;
+                loss_count += 1;
+                if let Some(hook) = &mut self.hook {
+                    hook(self.current_epoch + 1, iters + 1, loss.to_f64());
+                }
+                if iters % eval_interval == 0 {
+                    let avg_loss = total_loss / T::from_usize(loss_count);
+                    if self.verbose {
+                        println!(
+                            "| epoch {} |  iter {} / {} | time {}[s] | loss {:.2}",
+                            self.current_epoch + 1,
+                            iters + 1,
+                            max_iters,
+                            start.elapsed().as_secs(),
+                            avg_loss.to_f64()
+                        );
+                    }
+                    self.loss_list.push(avg_loss.to_f64());
+                    total_loss = T::ZERO;
+                    loss_count = 0;
+                }
+            }
+            self.current_epoch += 1;
+        }
+        Ok(())
+    }
+
+    fn validate(&self, x: &Matrix<T>, t: Targets<'_, T>, batch_size: usize, eval_interval: usize) -> Result<()> {
+        let invalid = |s: String| Err(Error::InvalidArgument(format!("Trainer::fit: {s}")));
+        if x.rows() == 0 {
+            return invalid("the data set is empty (x has 0 rows)".into());
+        }
+        if t.len() != x.rows() {
+            return Err(Error::ShapeMismatch {
+                op: format!("Trainer::fit: x has {} rows but t has {}; x and t shapes", x.rows(), t.len()),
+                left: x.shape(),
+                right: match t {
+                    Targets::OneHot(m) => m.shape(),
+                    Targets::Indices(i) => (i.len(), 1),
+                },
+            });
+        }
+        if batch_size == 0 || batch_size > x.rows() {
+            return invalid(format!("batch_size {batch_size} must be between 1 and the number of samples ({})", x.rows()));
+        }
+        if eval_interval == 0 {
+            return invalid("eval_interval must be at least 1".into());
+        }
+        if let Some(w) = self.model.input_cols() {
+            if w != x.cols() {
+                return Err(Error::ShapeMismatch {
+                    op: format!("Trainer::fit: the model takes inputs of width {w}; x shape and model input"),
+                    left: x.shape(),
+                    right: (x.rows(), w),
+                });
+            }
+        }
+        if let Some(classes) = self.model.output_cols() {
+            match t {
+                Targets::OneHot(m) if m.cols() != classes && classes > 1 => {
+                    return Err(Error::ShapeMismatch {
+                        op: format!("Trainer::fit: the model outputs {classes} scores per row; t shape and model output"),
+                        left: m.shape(),
+                        right: (m.rows(), classes),
+                    })
+                }
+                Targets::Indices(idx) => {
+                    let limit = classes.max(2);
+                    if let Some((row, &c)) = idx.iter().enumerate().find(|(_, &c)| c >= limit) {
+                        return invalid(format!("target class {c} at row {row} is out of range for a model with {classes} outputs"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
