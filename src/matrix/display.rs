@@ -30,18 +30,26 @@ fn positional(v: f64) -> String {
     s
 }
 
-fn scientific(v: f64) -> String {
+/// Fraction digits of the shortest (≤ 8 digit) scientific mantissa of `v`.
+fn sci_digits(v: f64) -> usize {
+    if !v.is_finite() {
+        return 0;
+    }
+    let s = format!("{v:.PRECISION$e}");
+    let mant = s.split_once('e').map_or(s.as_str(), |(m, _)| m);
+    let frac = mant.split_once('.').map_or("", |(_, f)| f);
+    frac.trim_end_matches('0').len()
+}
+
+/// numpy's scientific notation with a shared number of mantissa digits and
+/// a signed, two-digit exponent: `1.5e-05`, `2.0e+00`, `1.e+10`.
+fn scientific(v: f64, digits: usize) -> String {
     if !v.is_finite() {
         return positional(v);
     }
-    // numpy: mantissa with up to 8 decimals (trailing zeros trimmed), exponent
-    // with sign and at least two digits: 1.5e-05
-    let s = format!("{v:.PRECISION$e}");
+    let s = format!("{v:.digits$e}");
     let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
-    let mut mant = mant.to_string();
-    while mant.ends_with('0') {
-        mant.pop();
-    }
+    let mant = if digits == 0 { format!("{mant}.") } else { mant.to_string() };
     let exp: i32 = exp.parse().unwrap_or(0);
     let sign = if exp < 0 { '-' } else { '+' };
     format!("{mant}e{sign}{:02}", exp.abs())
@@ -82,7 +90,8 @@ impl<T: Scalar> fmt::Display for Matrix<T> {
             .filter(|v| **v != 0.0)
             .fold(f64::INFINITY, |m, v| m.min(v.abs()));
         let sci = max >= 1e8 || (min_nz.is_finite() && (min_nz < 1e-4 || max / min_nz > 1e3));
-        let fmt_one = |v: f64| if sci { scientific(v) } else { positional(v) };
+        let digits = finite.iter().map(|&v| sci_digits(v)).max().unwrap_or(0);
+        let fmt_one = |v: f64| if sci { scientific(v, digits) } else { positional(v) };
         // Align on the decimal point: pad integer parts left, fractions right.
         let cells: Vec<Vec<Option<String>>> = rows
             .iter()
