@@ -34,9 +34,11 @@
 pub mod error;
 pub mod gemm;
 pub mod matrix;
+pub mod rng;
 pub mod scalar;
 
 pub use error::{Error, Result};
 pub use gemm::Transpose;
 pub use matrix::{Matrix, MatrixView};
+pub use rng::RandomState;
 pub use scalar::{DType, Scalar};
