@@ -31,6 +31,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
+pub mod data;
 pub mod error;
 pub mod gemm;
 pub mod matrix;
