@@ -19,8 +19,9 @@
 //! [`load_data`] reproduces `x` and `t` bit for bit (with `t` as `f64`
 //! instead of numpy's `int`), using [`RandomState`] for `np.random` and
 //! `f64::sin`/`cos` (glibc's, as numpy's `float64` `sin`/`cos` on x86-64
-//! Linux). Every point of radius 0 keeps its sign of zero: `x[0]` is
-//! `[-0.0, 0.0]` because `sin(theta)` is negative there.
+//! Linux). The first point of each arm has radius 0 and keeps the sign of
+//! `radius * sin(theta)`: with seed 1984, `x[0]` is `[-0.0, 0.0]` (compare
+//! bits, not values, to see it).
 //!
 //! The book's `ch01/train.py` keeps drawing from numpy's global generator
 //! after `load_data` (the weights of `TwoLayerNet`, then every epoch's
