@@ -31,6 +31,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
+pub mod data;
 pub mod error;
 pub mod gemm;
 pub mod gradcheck;
@@ -38,9 +39,12 @@ pub mod layers;
 pub mod matrix;
 pub mod model;
 pub mod optim;
+pub mod rng;
 pub mod scalar;
+pub mod train;
 
 pub use error::{Error, Result};
 pub use gemm::Transpose;
 pub use matrix::{Matrix, MatrixView};
+pub use rng::RandomState;
 pub use scalar::{DType, Scalar};
