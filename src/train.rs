@@ -175,6 +175,9 @@ impl<T: Scalar, M: Model<T>, O: Optimizer<T>> Trainer<T, M, O> {
         self.eval_interval = eval_interval;
         self.x.assign(x.view());
         self.t.assign(t);
+        // Room for every report of this call up front, so no step allocates.
+        self.loss_list
+            .reserve(max_epoch.saturating_mul(max_iters.div_ceil(eval_interval)));
         let mut total_loss = T::ZERO;
         let mut loss_count = 0usize;
         let start = Instant::now();
@@ -230,14 +233,24 @@ impl<T: Scalar, M: Model<T>, O: Optimizer<T>> Trainer<T, M, O> {
         Ok(())
     }
 
-    fn validate(&self, x: &Matrix<T>, t: Targets<'_, T>, batch_size: usize, eval_interval: usize) -> Result<()> {
+    fn validate(
+        &self,
+        x: &Matrix<T>,
+        t: Targets<'_, T>,
+        batch_size: usize,
+        eval_interval: usize,
+    ) -> Result<()> {
         let invalid = |s: String| Err(Error::InvalidArgument(format!("Trainer::fit: {s}")));
         if x.rows() == 0 {
             return invalid("the data set is empty (x has 0 rows)".into());
         }
         if t.len() != x.rows() {
             return Err(Error::ShapeMismatch {
-                op: format!("Trainer::fit: x has {} rows but t has {}; x and t shapes", x.rows(), t.len()),
+                op: format!(
+                    "Trainer::fit: x has {} rows but t has {}; x and t shapes",
+                    x.rows(),
+                    t.len()
+                ),
                 left: x.shape(),
                 right: match t {
                     Targets::OneHot(m) => m.shape(),
@@ -246,7 +259,10 @@ impl<T: Scalar, M: Model<T>, O: Optimizer<T>> Trainer<T, M, O> {
             });
         }
         if batch_size == 0 || batch_size > x.rows() {
-            return invalid(format!("batch_size {batch_size} must be between 1 and the number of samples ({})", x.rows()));
+            return invalid(format!(
+                "batch_size {batch_size} must be between 1 and the number of samples ({})",
+                x.rows()
+            ));
         }
         if eval_interval == 0 {
             return invalid("eval_interval must be at least 1".into());

@@ -5,8 +5,8 @@
 use groundup::gradcheck::{check_layer, check_model, element_error};
 use groundup::layers::nodes::{Add, Branch, Mul, Repeat, Sum};
 use groundup::layers::{
-    cross_entropy_error, Affine, Layer, LossLayer, MatMul, ReLU, Sigmoid, SigmoidWithLoss, Softmax,
-    SoftmaxWithLoss, Tanh, Targets,
+    cross_entropy_error, Affine, Dropout, Layer, LossLayer, MatMul, ReLU, Sigmoid, SigmoidWithLoss,
+    Softmax, SoftmaxWithLoss, Tanh, Targets,
 };
 use groundup::model::{Model, ParamRef, Sequential, TwoLayerNet};
 use groundup::Matrix;
@@ -78,6 +78,10 @@ fn activations_pass_gradcheck() {
             assert_ok("Softmax", check_layer(&mut Softmax::new(), &x, &r));
             let xr = rng.away_from_zero(n, d);
             assert_ok("ReLU", check_layer(&mut ReLU::new(), &xr, &r));
+            let mut dropout = Dropout::new(0.3, 5);
+            dropout.forward(x.view());
+            dropout.freeze_mask(true);
+            assert_ok("Dropout", check_layer(&mut dropout, &x, &r));
         }
     }
 }

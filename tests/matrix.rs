@@ -10,11 +10,21 @@ fn m(rows: usize, cols: usize, v: &[f64]) -> Matrix<f64> {
 #[test]
 fn from_vec_rejects_wrong_length_naming_both_numbers() {
     match Matrix::<f32>::from_vec(3, 4, vec![0.0; 11]) {
-        Err(Error::LengthMismatch { rows: 3, cols: 4, expected: Some(12), got: 11 }) => {}
+        Err(Error::LengthMismatch {
+            rows: 3,
+            cols: 4,
+            expected: Some(12),
+            got: 11,
+        }) => {}
         other => panic!("unexpected {other:?}"),
     }
-    let msg = Matrix::<f64>::from_vec(3, 4, vec![0.0; 11]).unwrap_err().to_string();
-    assert!(msg.contains("11") && msg.contains("12") && msg.contains("(3, 4)"), "{msg}");
+    let msg = Matrix::<f64>::from_vec(3, 4, vec![0.0; 11])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("11") && msg.contains("12") && msg.contains("(3, 4)"),
+        "{msg}"
+    );
     assert!(matches!(
         Matrix::<f64>::from_vec(usize::MAX, 2, vec![]),
         Err(Error::LengthMismatch { expected: None, .. })
@@ -42,11 +52,18 @@ fn transpose_gather_and_views() {
     assert_eq!(a.transpose(), m(3, 2, &[1.0, 4.0, 2.0, 5.0, 3.0, 6.0]));
     assert_eq!(a.transpose().transpose(), a);
     let x = Matrix::from_fn(4, 2, |i, j| (i * 2 + j) as f64);
-    assert_eq!(x.gather_rows(&[3, 0, 3]).as_slice(), &[6.0, 7.0, 0.0, 1.0, 6.0, 7.0]);
+    assert_eq!(
+        x.gather_rows(&[3, 0, 3]).as_slice(),
+        &[6.0, 7.0, 0.0, 1.0, 6.0, 7.0]
+    );
     let v = x.rows_view(1..3);
     assert_eq!(v.shape(), (2, 2));
     assert_eq!(v.as_slice(), &[2.0, 3.0, 4.0, 5.0]);
-    assert_eq!(v.as_slice().as_ptr(), x.row(1).as_ptr(), "a view must not copy");
+    assert_eq!(
+        v.as_slice().as_ptr(),
+        x.row(1).as_ptr(),
+        "a view must not copy"
+    );
     assert_eq!(v.rows_view(1..2).row(0), &[4.0, 5.0]);
 }
 
@@ -88,7 +105,10 @@ fn row_and_column_reductions() {
     assert_eq!(x.sum_rows(), m(1, 2, &[9.0, 12.0]));
     assert_eq!(x.sum_cols(), m(3, 1, &[3.0, 7.0, 11.0]));
     assert_eq!(x.sum(), 21.0);
-    assert_eq!(m(2, 3, &[1.0, 5.0, 5.0, -1.0, -3.0, -2.0]).argmax_rows(), vec![1, 0]);
+    assert_eq!(
+        m(2, 3, &[1.0, 5.0, 5.0, -1.0, -3.0, -2.0]).argmax_rows(),
+        vec![1, 0]
+    );
     assert_eq!(m(1, 3, &[1.0, f64::NAN, 5.0]).argmax_rows(), vec![1]);
 }
 
@@ -96,7 +116,10 @@ fn row_and_column_reductions() {
 fn repeat_rows_and_add_row_vector() {
     // np.repeat(x, 3, axis=0) repeats each row in place.
     let x = m(2, 2, &[1.0, 2.0, 3.0, 4.0]);
-    assert_eq!(x.repeat_rows(3).as_slice(), &[1.0, 2.0, 1.0, 2.0, 1.0, 2.0, 3.0, 4.0, 3.0, 4.0, 3.0, 4.0]);
+    assert_eq!(
+        x.repeat_rows(3).as_slice(),
+        &[1.0, 2.0, 1.0, 2.0, 1.0, 2.0, 3.0, 4.0, 3.0, 4.0, 3.0, 4.0]
+    );
     assert_eq!(x.repeat_rows(0).shape(), (0, 2));
     // the bias broadcast of x·W + b
     let mut y = x.clone();
@@ -129,15 +152,23 @@ fn pairwise_sum_is_bit_identical_to_numpy() {
         (1000, 0x40d5582924924924),
     ];
     for (n, bits) in numpy {
-        let a: Vec<f64> = (0..n).map(|i| ((i * 7919) % 1000) as f64 / 7.0 - 50.0 + 1e-3 * i as f64).collect();
+        let a: Vec<f64> = (0..n)
+            .map(|i| ((i * 7919) % 1000) as f64 / 7.0 - 50.0 + 1e-3 * i as f64)
+            .collect();
         assert_eq!(pairwise_sum(&a).to_bits(), bits, "n = {n}");
     }
 }
 
 #[test]
 fn display_like_numpy_and_debug_with_dtype() {
-    assert_eq!(m(2, 2, &[1.0, -2.5, 3.0, 40.0]).to_string(), "[[ 1.  -2.5]\n [ 3.  40. ]]");
-    assert_eq!(m(2, 2, &[1.5e-5, 2.0, 3.0, 4.0]).to_string(), "[[1.5e-05 2.0e+00]\n [3.0e+00 4.0e+00]]");
+    assert_eq!(
+        m(2, 2, &[1.0, -2.5, 3.0, 40.0]).to_string(),
+        "[[ 1.  -2.5]\n [ 3.  40. ]]"
+    );
+    assert_eq!(
+        m(2, 2, &[1.5e-5, 2.0, 3.0, 4.0]).to_string(),
+        "[[1.5e-05 2.0e+00]\n [3.0e+00 4.0e+00]]"
+    );
     assert_eq!(
         m(2, 2, &[0.1, 0.25, 123.456, -7.0]).to_string(),
         "[[ 1.00000e-01  2.50000e-01]\n [ 1.23456e+02 -7.00000e+00]]"

@@ -21,12 +21,18 @@ struct Run {
 }
 
 fn hex_f64s(words: &[&str]) -> Vec<f64> {
-    words.iter().map(|w| f64::from_bits(u64::from_str_radix(w, 16).unwrap())).collect()
+    words
+        .iter()
+        .map(|w| f64::from_bits(u64::from_str_radix(w, 16).unwrap()))
+        .collect()
 }
 
 fn runs() -> Vec<Run> {
     let mut out: Vec<Run> = Vec::new();
-    for line in include_str!("fixtures/spiral_runs.txt").lines().filter(|l| !l.starts_with('#')) {
+    for line in include_str!("fixtures/spiral_runs.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+    {
         let w: Vec<&str> = line.split_whitespace().collect();
         match w[0] {
             "run" => out.push(Run {
@@ -77,15 +83,24 @@ fn train<T: groundup::Scalar>(run: &Run) -> Outcome {
     let losses = Rc::new(RefCell::new(Vec::new()));
     let sink = losses.clone();
     trainer.set_iteration_hook(Some(Box::new(move |_, _, l| sink.borrow_mut().push(l))));
-    trainer.fit(&x, (&t).into(), epochs, batch, max_grad, 10).unwrap();
+    trainer
+        .fit(&x, (&t).into(), epochs, batch, max_grad, 10)
+        .unwrap();
     let accuracy = trainer.model.accuracy(x.view(), (&t).into());
     let losses = losses.borrow().clone();
-    Outcome { losses, loss_list: trainer.loss_list.clone(), accuracy }
+    Outcome {
+        losses,
+        loss_list: trainer.loss_list.clone(),
+        accuracy,
+    }
 }
 
 fn max_rel(a: &[f64], b: &[f64]) -> f64 {
     assert_eq!(a.len(), b.len());
-    a.iter().zip(b).map(|(x, y)| if x == y { 0.0 } else { (x - y).abs() / y.abs() }).fold(0.0, f64::max)
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| if x == y { 0.0 } else { (x - y).abs() / y.abs() })
+        .fold(0.0, f64::max)
 }
 
 #[test]
@@ -93,12 +108,29 @@ fn f64_runs_match_numpy_at_every_iteration() {
     let mut report = Vec::new();
     for run in runs().iter().filter(|r| r.keys["dtype"] == "f64") {
         let got = train::<f64>(run);
-        assert_eq!(got.losses.len(), run.losses.len(), "{}: iteration count", run.name);
+        assert_eq!(
+            got.losses.len(),
+            run.losses.len(),
+            "{}: iteration count",
+            run.name
+        );
         let dev = max_rel(&got.losses, &run.losses);
         let dev_list = max_rel(&got.loss_list, &run.loss_list);
-        report.push(format!("{}: {} iterations, max rel deviation {dev:.1e} (loss_list {dev_list:.1e})", run.name, got.losses.len()));
-        assert!(dev <= 1e-8, "{}: per-iteration loss deviates by {dev:e} relative", run.name);
-        assert!(dev_list <= 1e-8, "{}: loss_list deviates by {dev_list:e}", run.name);
+        report.push(format!(
+            "{}: {} iterations, max rel deviation {dev:.1e} (loss_list {dev_list:.1e})",
+            run.name,
+            got.losses.len()
+        ));
+        assert!(
+            dev <= 1e-8,
+            "{}: per-iteration loss deviates by {dev:e} relative",
+            run.name
+        );
+        assert!(
+            dev_list <= 1e-8,
+            "{}: loss_list deviates by {dev_list:e}",
+            run.name
+        );
         assert_eq!(got.accuracy, run.accuracy, "{}: accuracy", run.name);
     }
     println!("{}", report.join("\n"));
@@ -109,9 +141,17 @@ fn f32_book_run_matches_numpy_to_f32_tolerance() {
     for run in runs().iter().filter(|r| r.keys["dtype"] == "f32") {
         let got = train::<f32>(run);
         let dev = max_rel(&got.losses, &run.losses);
-        println!("{}: max rel deviation {dev:.1e}, accuracy {} (numpy {})", run.name, got.accuracy, run.accuracy);
+        println!(
+            "{}: max rel deviation {dev:.1e}, accuracy {} (numpy {})",
+            run.name, got.accuracy, run.accuracy
+        );
         assert!(dev <= 1e-3, "{}: f32 losses deviate by {dev:e}", run.name);
-        assert!((got.accuracy - run.accuracy).abs() <= 0.01, "{}: accuracy {}", run.name, got.accuracy);
+        assert!(
+            (got.accuracy - run.accuracy).abs() <= 0.01,
+            "{}: accuracy {}",
+            run.name,
+            got.accuracy
+        );
     }
 }
 

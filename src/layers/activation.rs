@@ -186,3 +186,110 @@ impl<T: Scalar> Layer<T> for Softmax<T> {
         &self.dx
     }
 }
+
+/// The book's `Dropout(dropout_ratio=0.5)`: in training, each element is
+/// kept (multiplied by 1) when a uniform draw exceeds the ratio and zeroed
+/// otherwise (`mask = rand(*x.shape) > ratio`); in evaluation the output is
+/// `x·(1 − ratio)`. Backward multiplies by the same mask. The mask comes from
+/// the layer's own seeded [`RandomState`](crate::rng::RandomState), so runs
+/// are reproducible.
+///
+/// ```
+/// use groundup::layers::{Dropout, Layer};
+/// use groundup::Matrix;
+/// let mut d = Dropout::new(0.5, 42);
+/// let x = Matrix::filled(4, 4, 2.0f64);
+/// let y = d.forward(x.view()).clone();
+/// assert!(y.as_slice().iter().all(|&v| v == 0.0 || v == 2.0));
+/// d.set_training(false);
+/// assert_eq!(d.forward(x.view()).as_slice(), &[1.0; 16]);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Dropout<T: Scalar> {
+    ratio: f64,
+    training: bool,
+    frozen: bool,
+    rng: crate::rng::RandomState,
+    mask: Matrix<T>,
+    out: Matrix<T>,
+    dx: Matrix<T>,
+}
+
+impl<T: Scalar> Dropout<T> {
+    /// Dropout with the given drop ratio (in `[0, 1)`) and mask seed; starts
+    /// in training mode. Panics naming the ratio when it is out of range.
+    pub fn new(ratio: f64, seed: u32) -> Self {
+        assert!(
+            (0.0..1.0).contains(&ratio),
+            "Dropout::new: ratio {ratio} must be in [0, 1)"
+        );
+        Dropout {
+            ratio,
+            training: true,
+            frozen: false,
+            rng: crate::rng::RandomState::new(seed),
+            mask: Matrix::default(),
+            out: Matrix::default(),
+            dx: Matrix::default(),
+        }
+    }
+
+    /// Keeps reusing the current mask instead of drawing a new one per
+    /// forward pass (for gradient checks). The shape must not change while
+    /// frozen.
+    pub fn freeze_mask(&mut self, frozen: bool) {
+        self.frozen = frozen;
+    }
+
+    /// The mask of the last training forward pass (1 kept, 0 dropped).
+    pub fn mask(&self) -> &Matrix<T> {
+        &self.mask
+    }
+}
+
+impl<T: Scalar> Layer<T> for Dropout<T> {
+    fn name(&self) -> &'static str {
+        "Dropout"
+    }
+    fn forward(&mut self, x: MatrixView<'_, T>) -> &Matrix<T> {
+        self.out.resize(x.rows(), x.cols());
+        if self.training {
+            if !(self.frozen && self.mask.shape() == x.shape()) {
+                self.mask.resize(x.rows(), x.cols());
+                self.rng.dropout_mask(self.ratio, self.mask.as_mut_slice());
+            }
+            for ((y, &v), &m) in self
+                .out
+                .as_mut_slice()
+                .iter_mut()
+                .zip(x.as_slice())
+                .zip(self.mask.as_slice())
+            {
+                *y = v * m;
+            }
+        } else {
+            let keep = T::from_f64(1.0 - self.ratio);
+            for (y, &v) in self.out.as_mut_slice().iter_mut().zip(x.as_slice()) {
+                *y = v * keep;
+            }
+        }
+        &self.out
+    }
+    fn backward(&mut self, dout: MatrixView<'_, T>) -> &Matrix<T> {
+        check_same_shape("Dropout", "backward", self.mask.shape(), dout.shape());
+        self.dx.resize(dout.rows(), dout.cols());
+        for ((dx, &d), &m) in self
+            .dx
+            .as_mut_slice()
+            .iter_mut()
+            .zip(dout.as_slice())
+            .zip(self.mask.as_slice())
+        {
+            *dx = d * m;
+        }
+        &self.dx
+    }
+    fn set_training(&mut self, training: bool) {
+        self.training = training;
+    }
+}

@@ -30,7 +30,7 @@ mod affine;
 mod loss;
 pub mod nodes;
 
-pub use activation::{ReLU, Sigmoid, Softmax, Tanh};
+pub use activation::{Dropout, ReLU, Sigmoid, Softmax, Tanh};
 pub use affine::{Affine, MatMul};
 pub use loss::{cross_entropy_error, softmax_rows, LossLayer, SigmoidWithLoss, SoftmaxWithLoss};
 

@@ -49,7 +49,11 @@ fn scientific(v: f64, digits: usize) -> String {
     }
     let s = format!("{v:.digits$e}");
     let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
-    let mant = if digits == 0 { format!("{mant}.") } else { mant.to_string() };
+    let mant = if digits == 0 {
+        format!("{mant}.")
+    } else {
+        mant.to_string()
+    };
     let exp: i32 = exp.parse().unwrap_or(0);
     let sign = if exp < 0 { '-' } else { '+' };
     format!("{mant}e{sign}{:02}", exp.abs())
@@ -91,7 +95,13 @@ impl<T: Scalar> fmt::Display for Matrix<T> {
             .fold(f64::INFINITY, |m, v| m.min(v.abs()));
         let sci = max >= 1e8 || (min_nz.is_finite() && (min_nz < 1e-4 || max / min_nz > 1e3));
         let digits = finite.iter().map(|&v| sci_digits(v)).max().unwrap_or(0);
-        let fmt_one = |v: f64| if sci { scientific(v, digits) } else { positional(v) };
+        let fmt_one = |v: f64| {
+            if sci {
+                scientific(v, digits)
+            } else {
+                positional(v)
+            }
+        };
         // Align on the decimal point: pad integer parts left, fractions right.
         let cells: Vec<Vec<Option<String>>> = rows
             .iter()

@@ -1,0 +1,118 @@
+//! After warm-up, a training step allocates nothing: proven with a counting
+//! global allocator. One #[test] so no other test thread allocates meanwhile.
+
+use groundup::data::spiral;
+use groundup::layers::{Affine, Dropout, ReLU, SoftmaxWithLoss, Targets};
+use groundup::model::{Model, Sequential, TwoLayerNet};
+use groundup::optim::{clip_grads, Adam, Optimizer, Sgd};
+use groundup::train::Trainer;
+use groundup::{Matrix, RandomState};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+struct Counting;
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards to the system allocator unchanged, only counting calls.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn count(f: impl FnOnce()) -> usize {
+    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    f();
+    ALLOCATIONS.load(Ordering::SeqCst) - before
+}
+
+fn spiral_steps_allocate_nothing() {
+    let (x, t, mut rng) = spiral::load_data_with_rng(1984);
+    let mut model = TwoLayerNet::<f64>::new(2, 10, 3, &mut || rng.randn());
+    let mut opt = Sgd::new(1.0);
+    let step = |model: &mut TwoLayerNet<f64>, opt: &mut Sgd, i: usize| {
+        let rows = (i % 10) * 30..(i % 10 + 1) * 30;
+        let loss = model.forward(
+            x.rows_view(rows.clone()),
+            Targets::OneHot(t.rows_view(rows)),
+        );
+        model.backward();
+        clip_grads(model, 5.0);
+        opt.update(model);
+        loss
+    };
+    step(&mut model, &mut opt, 0);
+    let n = count(|| {
+        for i in 1..200 {
+            std::hint::black_box(step(&mut model, &mut opt, i));
+        }
+    });
+    assert_eq!(n, 0, "spiral training steps allocated {n} times");
+}
+
+fn trainer_fit_allocates_only_its_loss_list_reservation() {
+    let (x, t, mut rng) = spiral::load_data_with_rng(1984);
+    let model = TwoLayerNet::<f32>::new(2, 10, 3, &mut || rng.randn());
+    let (x, t) = (x.cast::<f32>(), t.cast::<f32>());
+    let mut trainer = Trainer::new(model, Sgd::new(1.0)).with_rng(rng);
+    trainer.set_verbose(false);
+    trainer.fit(&x, (&t).into(), 1, 30, Some(5.0), 10).unwrap();
+    let short = count(|| trainer.fit(&x, (&t).into(), 2, 30, Some(5.0), 10).unwrap());
+    let long = count(|| trainer.fit(&x, (&t).into(), 50, 30, Some(5.0), 10).unwrap());
+    assert!(
+        short <= 1 && long <= 1,
+        "fit allocated {short} (2 epochs) and {long} (50 epochs) times"
+    );
+}
+
+fn mlp_steps_allocate_nothing() {
+    // A small ReLU MLP with Dropout and Adam (state allocated on first use).
+    let mut rng = RandomState::new(3);
+    let mut w = |r, c| Matrix::from_fn(r, c, |_, _| 0.1 * rng.randn() as f32);
+    let mut model = Sequential::new(SoftmaxWithLoss::new())
+        .with(Affine::new(w(20, 64), Matrix::zeros(1, 64)))
+        .with(ReLU::new())
+        .with(Dropout::new(0.2, 1))
+        .with(Affine::new(w(64, 64), Matrix::zeros(1, 64)))
+        .with(ReLU::new())
+        .with(Affine::new(w(64, 5), Matrix::zeros(1, 5)));
+    let x = Matrix::from_fn(64, 20, |i, j| ((i * 31 + j * 17) % 11) as f32 / 11.0);
+    let labels: Vec<usize> = (0..64).map(|i| i % 5).collect();
+    let mut opt = Adam::<f32>::default();
+    let mut step = |model: &mut Sequential<f32>| {
+        let l = model.forward(x.view(), Targets::Indices(&labels));
+        model.backward();
+        opt.update(model);
+        l
+    };
+    step(&mut model);
+    let n = count(|| {
+        for _ in 0..50 {
+            std::hint::black_box(step(&mut model));
+        }
+    });
+    assert_eq!(n, 0, "MLP training steps allocated {n} times");
+}
+
+#[test]
+fn training_steps_do_not_allocate_after_warm_up() {
+    groundup::gemm::set_threads(1);
+    spiral_steps_allocate_nothing();
+    trainer_fit_allocates_only_its_loss_list_reservation();
+    mlp_steps_allocate_nothing();
+}
