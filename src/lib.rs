@@ -34,6 +34,7 @@
 pub mod error;
 pub mod gemm;
 pub mod matrix;
+pub mod plot;
 pub mod scalar;
 
 pub use error::{Error, Result};
