@@ -39,6 +39,7 @@ pub mod layers;
 pub mod matrix;
 pub mod model;
 pub mod optim;
+pub mod plot;
 pub mod rng;
 pub mod scalar;
 pub mod train;
