@@ -19,8 +19,11 @@ fn main() {
     let b1 = rng.randn_matrix(1, hidden);
     let w2 = rng.randn_matrix(hidden, output);
     let b2 = rng.randn_matrix(1, output);
-    let mut layers: Vec<Box<dyn Layer<f64>>> =
-        vec![Box::new(Affine::new(w1, b1)), Box::new(Sigmoid::new()), Box::new(Affine::new(w2, b2))];
+    let mut layers: Vec<Box<dyn Layer<f64>>> = vec![
+        Box::new(Affine::new(w1, b1)),
+        Box::new(Sigmoid::new()),
+        Box::new(Affine::new(w2, b2)),
+    ];
 
     // predict: each layer's output is the next one's input.
     let mut s = x.clone();

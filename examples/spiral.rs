@@ -85,9 +85,14 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
     fn value(flag: &str, v: Option<String>) -> Result<String, String> {
         v.ok_or_else(|| format!("{flag} needs a value"))
     }
-    fn number<N: std::str::FromStr>(flag: &str, v: Option<String>, what: &str) -> Result<N, String> {
+    fn number<N: std::str::FromStr>(
+        flag: &str,
+        v: Option<String>,
+        what: &str,
+    ) -> Result<N, String> {
         let v = value(flag, v)?;
-        v.parse().map_err(|_| format!("{flag} {v:?}: expected {what}"))
+        v.parse()
+            .map_err(|_| format!("{flag} {v:?}: expected {what}"))
     }
     while let Some(flag) = argv.next() {
         match flag.as_str() {
@@ -105,9 +110,12 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
             "--seed" => a.seed = number(&flag, argv.next(), "a whole number from 0 to 4294967295")?,
             "--optimizer" => {
                 a.optimizer = value(&flag, argv.next())?;
-                optim::by_name::<f64>(&a.optimizer, None).map_err(|e| format!("--optimizer: {e}"))?;
+                optim::by_name::<f64>(&a.optimizer, None)
+                    .map_err(|e| format!("--optimizer: {e}"))?;
             }
-            "--eval-interval" => a.eval_interval = number(&flag, argv.next(), "a positive whole number")?,
+            "--eval-interval" => {
+                a.eval_interval = number(&flag, argv.next(), "a positive whole number")?
+            }
             "--max-grad" => a.max_grad = Some(number(&flag, argv.next(), "a positive number")?),
             "--loss-csv" => a.loss_csv = Some(value(&flag, argv.next())?.into()),
             "--out" => a.out = value(&flag, argv.next())?.into(),
@@ -121,7 +129,11 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
         return Err("--hidden must be at least 1".into());
     }
     if a.batch == 0 || a.batch > spiral::N * spiral::CLS_NUM {
-        return Err(format!("--batch {} must be between 1 and {}", a.batch, spiral::N * spiral::CLS_NUM));
+        return Err(format!(
+            "--batch {} must be between 1 and {}",
+            a.batch,
+            spiral::N * spiral::CLS_NUM
+        ));
     }
     if a.eval_interval == 0 {
         return Err("--eval-interval must be at least 1".into());
@@ -147,7 +159,8 @@ fn run<T: Scalar>(args: &Args) -> Result<(), String> {
         model.load(path).map_err(|e| e.to_string())?;
         println!("loaded weights from {}", path.display());
     }
-    let optimizer = optim::by_name::<T>(&args.optimizer, Some(args.lr)).map_err(|e| e.to_string())?;
+    let optimizer =
+        optim::by_name::<T>(&args.optimizer, Some(args.lr)).map_err(|e| e.to_string())?;
     let mut trainer = Trainer::new(model, optimizer).with_rng(rng);
     trainer.set_verbose(!args.quiet);
 
@@ -163,7 +176,14 @@ fn run<T: Scalar>(args: &Args) -> Result<(), String> {
 
     let started = Instant::now();
     trainer
-        .fit(&x, (&t).into(), args.epochs, args.batch, args.max_grad, args.eval_interval)
+        .fit(
+            &x,
+            (&t).into(),
+            args.epochs,
+            args.batch,
+            args.max_grad,
+            args.eval_interval,
+        )
         .map_err(|e| e.to_string())?;
     let fit_time = started.elapsed();
 
@@ -180,7 +200,9 @@ fn run<T: Scalar>(args: &Args) -> Result<(), String> {
         fit_time.as_secs_f64() * 1e6 / (args.epochs * iters).max(1) as f64,
     );
     match trainer.loss_list.last() {
-        Some(last) => println!("final loss {last:.4} (last reported average), {full_loss:.4} on all 300 points"),
+        Some(last) => println!(
+            "final loss {last:.4} (last reported average), {full_loss:.4} on all 300 points"
+        ),
         None => println!("loss {full_loss:.4} on all 300 points (no training)"),
     }
     println!(
@@ -231,7 +253,11 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let result = if args.dtype == "f32" { run::<f32>(&args) } else { run::<f64>(&args) };
+    let result = if args.dtype == "f32" {
+        run::<f32>(&args)
+    } else {
+        run::<f64>(&args)
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -53,7 +53,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             // Report the average loss every 10 iterations.
             if (iters + 1) % 10 == 0 {
                 let avg_loss = total_loss / loss_count as f64;
-                println!("| epoch {} |  iter {} / {} | loss {:.2}", epoch + 1, iters + 1, max_iters, avg_loss);
+                println!(
+                    "| epoch {} |  iter {} / {} | loss {:.2}",
+                    epoch + 1,
+                    iters + 1,
+                    max_iters,
+                    avg_loss
+                );
                 loss_list.push(avg_loss);
                 total_loss = 0.0;
                 loss_count = 0;
@@ -66,9 +72,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let loss_svg = out.join("loss.svg");
     io::write_atomic(&loss_svg, plot::loss_curve(&loss_list, 10).as_bytes())?;
     let (x0, t0) = spiral::load_data(1984);
-    let boundary = plot::decision_boundary(&x0, &t0.argmax_rows(), 3, |grid| model.predict(grid).argmax_rows());
+    let boundary = plot::decision_boundary(&x0, &t0.argmax_rows(), 3, |grid| {
+        model.predict(grid).argmax_rows()
+    });
     let boundary_svg = out.join("decision_boundary.svg");
     io::write_atomic(&boundary_svg, boundary.as_bytes())?;
-    println!("wrote {} and {}", loss_svg.display(), boundary_svg.display());
+    println!(
+        "wrote {} and {}",
+        loss_svg.display(),
+        boundary_svg.display()
+    );
     Ok(())
 }

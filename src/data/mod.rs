@@ -1,5 +1,6 @@
 //! Data sets and label helpers.
 //!
+//! * [`mlp_bench`]: the synthetic data and network of the mlp-bench workload.
 //! * [`spiral`]: the book's three-arm spiral (`dataset/spiral.py`,
 //!   `load_data`), bit-identical to numpy, with the generator state carried
 //!   on for the rest of a training run.
@@ -9,6 +10,7 @@
 //! Everything here builds `f64` matrices like numpy does; for an `f32` run
 //! convert with [`Matrix::cast`] (`x.astype(np.float32)`).
 
+pub mod mlp_bench;
 pub mod spiral;
 
 pub use spiral::{load_data, load_data_with_rng};

@@ -78,13 +78,42 @@ pub struct Config {
 }
 
 impl Config {
-    /// The process-wide default: [`Kernel::selected`] and [`threads()`].
+    /// The configuration products on this thread use: the one set by an
+    /// enclosing [`with_config`], else the process-wide default
+    /// ([`Kernel::selected`] and [`threads()`]).
     pub fn current() -> Config {
-        Config {
+        OVERRIDE.with(|o| o.get()).unwrap_or_else(|| Config {
             kernel: Kernel::selected(),
             threads: threads(),
+        })
+    }
+}
+
+thread_local! {
+    static OVERRIDE: std::cell::Cell<Option<Config>> = const { std::cell::Cell::new(None) };
+}
+
+/// Runs `f` with every product on this thread (layers, `Matrix::matmul`,
+/// [`gemm`]) using `config`; the previous setting is restored afterwards,
+/// also when `f` panics. Tests use it to run whole training steps on each
+/// kernel and thread count.
+///
+/// ```
+/// use groundup::gemm::{with_config, Config, Kernel};
+/// use groundup::Matrix;
+/// let a = Matrix::<f32>::filled(64, 64, 1.0);
+/// let c = with_config(Config { kernel: Kernel::Portable, threads: 1 }, || a.matmul(&a));
+/// assert_eq!(c[(0, 0)], 64.0);
+/// ```
+pub fn with_config<R>(config: Config, f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<Config>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            OVERRIDE.with(|o| o.set(self.0));
         }
     }
+    let _restore = Restore(OVERRIDE.with(|o| o.replace(Some(config))));
+    f()
 }
 
 fn required_len(rows: usize, cols: usize, ld: usize) -> Option<usize> {
