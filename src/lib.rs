@@ -31,8 +31,11 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
+/// Loading datasets: numeric CSV files ([`data::csv`]).
+pub mod data;
 pub mod error;
 pub mod gemm;
+pub mod io;
 pub mod matrix;
 pub mod scalar;
 
