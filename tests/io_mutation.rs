@@ -196,7 +196,7 @@ fn header_range(kind: Kind, b: &[u8]) -> Option<(usize, usize)> {
 }
 
 /// Rewrites the length field after the header changed size.
-fn reframe(kind: Kind, b: &mut Vec<u8>, start: usize, new_len: usize) {
+fn reframe(kind: Kind, b: &mut [u8], start: usize, new_len: usize) {
     match kind {
         Kind::SafeTensors => b[..8].copy_from_slice(&(new_len as u64).to_le_bytes()),
         Kind::Npy if start == 10 => {

@@ -38,6 +38,14 @@ use std::borrow::Cow;
 use std::path::Path;
 
 /// Which column holds the class labels.
+///
+/// ```
+/// use groundup::data::csv::{parse_csv_str, CsvOptions, LabelColumn};
+/// for label in [LabelColumn::Index(0), LabelColumn::Name("t".into())] {
+///     let ds = parse_csv_str("t,x\n1,0.5\n", &CsvOptions::new().header(true).label(label)).unwrap();
+///     assert_eq!((ds.labels, ds.features.as_slice()), (Some(vec![1]), &[0.5][..]));
+/// }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LabelColumn {
     /// 0-based column index.
@@ -50,6 +58,13 @@ pub enum LabelColumn {
 
 /// How to read a CSV file. [`Default`]: comma-separated, no header, no
 /// label column (every column is a feature).
+///
+/// ```
+/// use groundup::data::csv::{CsvOptions, LabelColumn};
+/// let opts = CsvOptions::new().delimiter('\t').header(true).label(LabelColumn::Last);
+/// assert_eq!((opts.delimiter, opts.has_header), ('\t', true));
+/// assert_eq!(CsvOptions::default().delimiter, ',');
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CsvOptions {
     /// Field separator (default `,`). Must not be `"`, `\r` or `\n`.
@@ -93,6 +108,13 @@ impl CsvOptions {
 }
 
 /// What a CSV file holds: features, and labels if a label column was chosen.
+///
+/// ```
+/// use groundup::data::csv::{parse_csv_str, CsvOptions};
+/// let ds = parse_csv_str("a,b\n1,2\n3,4\n", &CsvOptions::new().header(true)).unwrap();
+/// let x: groundup::Matrix<f32> = ds.features.cast(); // features are f64; cast if needed
+/// assert_eq!((x.shape(), ds.labels), ((2, 2), None));
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dataset {
     /// One row per data line, one column per feature column (in file order).
@@ -202,7 +224,16 @@ fn read_text(path: &Path) -> Result<String> {
     })
 }
 
-/// Parses CSV text; see the [module docs](self) for the rules.
+/// Parses CSV text; see the [module docs](self) for the rules and a fuller
+/// example.
+///
+/// ```
+/// use groundup::data::csv::{parse_csv_str, CsvOptions};
+/// let ds = parse_csv_str("1 ; 2\n\n3;4\n", &CsvOptions::new().delimiter(';')).unwrap();
+/// assert_eq!(ds.features.as_slice(), &[1.0, 2.0, 3.0, 4.0]);
+/// let e = parse_csv_str("1;2\n3\n", &CsvOptions::new().delimiter(';')).unwrap_err();
+/// assert_eq!(e.to_string(), "CSV line 2: expected 2 columns (as on line 1), found 1");
+/// ```
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] for a bad delimiter or a label name without a

@@ -58,7 +58,9 @@ pub fn write_atomic(path: impl AsRef<Path>, bytes: &[u8]) -> Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let (tmp_path, file) = create_temp(dir, &file_name.to_string_lossy()).map_err(io_err)?;
+    // Keep the temporary name within NAME_MAX even for long targets.
+    let name: String = file_name.to_string_lossy().chars().take(64).collect();
+    let (tmp_path, file) = create_temp(dir, &name).map_err(io_err)?;
     // From here on the temporary file must go on every error path.
     let result = fill_and_rename(file, &tmp_path, path, bytes);
     if let Err(e) = result {

@@ -77,6 +77,15 @@ pub(crate) fn preamble(descr: &str, shape: &[usize]) -> Vec<u8> {
 impl<T: Scalar> Matrix<T> {
     /// The `.npy` encoding of this matrix (version 1.0, shape `(rows, cols)`,
     /// little-endian, bit-exact). See [`Matrix::write_npy`].
+    ///
+    /// ```
+    /// use groundup::Matrix;
+    /// let bytes = Matrix::<f64>::zeros(3, 2).to_npy_bytes();
+    /// assert!(bytes.starts_with(b"\x93NUMPY\x01\x00"));
+    /// let header = String::from_utf8_lossy(&bytes[10..]);
+    /// assert!(header.starts_with("{'descr': '<f8', 'fortran_order': False, 'shape': (3, 2), }"));
+    /// assert_eq!(bytes.len(), 128 + 6 * 8); // preamble padded to a multiple of 64
+    /// ```
     pub fn to_npy_bytes(&self) -> Vec<u8> {
         let descr = match T::DTYPE {
             DType::F32 => "<f4",
@@ -117,11 +126,17 @@ impl<T: Scalar> Matrix<T> {
     }
 
     /// Reads a `.npy` file of this element type; see the [module
-    /// docs](crate::io) for the accepted forms. Example at
+    /// docs](crate::io) for the accepted forms. Round-trip example at
     /// [`Matrix::write_npy`].
     ///
     /// # Errors
     /// [`Error::Io`], or as [`Matrix::from_npy_bytes`].
+    ///
+    /// ```
+    /// use groundup::{Error, Matrix};
+    /// let missing = std::env::temp_dir().join("groundup-doc-no-such-file.npy");
+    /// assert!(matches!(Matrix::<f32>::read_npy(&missing), Err(Error::Io { .. })));
+    /// ```
     pub fn read_npy(path: impl AsRef<Path>) -> Result<Self> {
         Self::from_npy_bytes(&super::read_file(path.as_ref())?)
     }

@@ -71,6 +71,14 @@ impl SafeTensors {
     ///
     /// # Errors
     /// [`Error::ModelMismatch`] naming the tensor and listing those present.
+    ///
+    /// ```
+    /// use groundup::io::{SafeTensors, Tensor};
+    /// let mut st = SafeTensors::default();
+    /// st.tensors.insert("b".into(), Tensor::from_vec(vec![2], vec![0.0f32, 1.0]).unwrap());
+    /// assert_eq!(st.get("b").unwrap().shape(), &[2]);
+    /// assert!(st.get("w").unwrap_err().to_string().contains(r#"["b"]"#));
+    /// ```
     pub fn get(&self, name: &str) -> Result<&Tensor> {
         self.tensors.get(name).ok_or_else(|| {
             Error::ModelMismatch(format!(
@@ -104,6 +112,14 @@ impl SafeTensors {
     ///
     /// # Errors
     /// As [`safetensors_to_bytes`].
+    ///
+    /// ```
+    /// use groundup::io::{safetensors_from_bytes, SafeTensors, Tensor};
+    /// let mut st = SafeTensors::default();
+    /// st.tensors.insert("x".into(), Tensor::from_vec(vec![], vec![4.0f64]).unwrap());
+    /// st.metadata.insert("step".into(), "10".into());
+    /// assert_eq!(safetensors_from_bytes(&st.to_bytes().unwrap()).unwrap(), st);
+    /// ```
     pub fn to_bytes(&self) -> Result<Vec<u8>> {
         let views: Vec<(&str, TensorView<'_>)> = self
             .tensors
@@ -125,10 +141,20 @@ impl SafeTensors {
 
 /// Saves named tensors (and optional string metadata) to `path` as
 /// safetensors, atomically (see [`write_atomic`](super::write_atomic)).
-/// See [`SafeTensors`] for an example.
+/// Matrices become 2-D tensors; see [`SafeTensors`] for a fuller example.
 ///
 /// # Errors
 /// As [`safetensors_to_bytes`], plus [`Error::Io`].
+///
+/// ```
+/// use groundup::io::{load_safetensors, save_safetensors, TensorView};
+/// let path = std::env::temp_dir().join(format!("groundup-doc-save-{}.safetensors", std::process::id()));
+/// let w = groundup::Matrix::<f32>::identity(3);
+/// let b = [0.0f32; 3];
+/// save_safetensors(&path, &[("w", (&w).into()), ("b", TensorView::new(vec![3], &b[..]).unwrap())], None).unwrap();
+/// assert_eq!(load_safetensors(&path).unwrap().tensors["b"].shape(), &[3]);
+/// std::fs::remove_file(&path).unwrap();
+/// ```
 pub fn save_safetensors(
     path: impl AsRef<Path>,
     tensors: &[(&str, TensorView<'_>)],
@@ -137,10 +163,17 @@ pub fn save_safetensors(
     super::write_atomic(path, &safetensors_to_bytes(tensors, metadata)?)
 }
 
-/// Loads a whole safetensors file. See the module docs for what is checked.
+/// Loads a whole safetensors file. See the module docs for what is checked,
+/// and [`SafeTensors`] for a save-and-load example.
 ///
 /// # Errors
 /// [`Error::Io`], or as [`safetensors_from_bytes`].
+///
+/// ```
+/// use groundup::{io::load_safetensors, Error};
+/// let missing = std::env::temp_dir().join("groundup-doc-no-such-file.safetensors");
+/// assert!(matches!(load_safetensors(&missing), Err(Error::Io { .. })));
+/// ```
 pub fn load_safetensors(path: impl AsRef<Path>) -> Result<SafeTensors> {
     safetensors_from_bytes(&super::read_file(path.as_ref())?)
 }

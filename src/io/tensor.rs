@@ -17,6 +17,16 @@ use crate::scalar::{DType, Scalar};
 use std::any::Any;
 
 /// The elements of a [`Tensor`], tagged with their type.
+///
+/// ```
+/// use groundup::io::{Tensor, TensorData};
+/// let t = Tensor::new(vec![2], TensorData::F64(vec![1.0, 2.0])).unwrap();
+/// match t.data() {
+///     TensorData::F32(v) => println!("f32: {v:?}"),
+///     TensorData::F64(v) => assert_eq!(v, &[1.0, 2.0]),
+/// }
+/// assert_eq!((t.data().dtype(), t.data().len()), (groundup::DType::F64, 2));
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum TensorData {
     /// `f32` elements (safetensors `F32`).
@@ -50,7 +60,14 @@ impl TensorData {
     }
 }
 
-/// Borrowed elements of either float type.
+/// Borrowed elements of either float type; `&[f32]` and `&[f64]` convert
+/// into it, which is how [`TensorView::new`] accepts both.
+///
+/// ```
+/// use groundup::io::TensorSlice;
+/// let s = TensorSlice::from(&[1.0f32, 2.0][..]);
+/// assert_eq!((s.dtype(), s.len()), (groundup::DType::F32, 2));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum TensorSlice<'a> {
     /// `f32` elements.
