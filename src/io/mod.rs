@@ -17,7 +17,7 @@
 //! The readers treat files as untrusted: every length, offset and shape is
 //! checked (with overflow-checked arithmetic) against the actual file size
 //! *before* anything is allocated, every malformed input is a typed
-//! [`Error`](crate::Error) — never a panic — and nothing is allocated beyond
+//! [`Error`] — never a panic — and nothing is allocated beyond
 //! a small multiple of the file's size. A seeded mutation test (truncation,
 //! bit flips, splices, header edits) exercises this.
 //!
@@ -26,11 +26,12 @@
 //! Loading, a 2-D array becomes `rows x cols`, a 1-D array of `n` a `1 x n`
 //! row vector, and a 0-D array (a scalar) a `1 x 1` matrix. Element types
 //! are never converted silently: reading an `f32` file as `f64` (or the
-//! reverse) is [`Error::DTypeMismatch`](crate::Error::DTypeMismatch).
+//! reverse) is [`Error::DTypeMismatch`].
 
 mod atomic;
 mod json;
 mod npy;
+mod npy_header;
 mod safetensors;
 mod tensor;
 
