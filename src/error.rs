@@ -73,6 +73,33 @@ pub enum Error {
     },
     /// A stored tensor does not fit the model it is loaded into.
     ModelMismatch(String),
+    /// A file stores an element type groundup does not read (only `f32` and
+    /// `f64` are supported), e.g. safetensors `I64` or npy `<i8`.
+    UnsupportedDType {
+        /// The format: `"npy"`, `"safetensors"`.
+        format: &'static str,
+        /// The dtype exactly as the file spells it.
+        dtype: String,
+    },
+    /// Data holds one float type but the other was asked for (say an `f64`
+    /// file read into a `Matrix<f32>`); read it as the stored type and
+    /// [`cast`](crate::Matrix::cast) if a conversion is wanted.
+    DTypeMismatch {
+        /// What was being read, e.g. `"npy file"` or `"tensor \"w1\""`.
+        context: String,
+        /// The type the caller asked for.
+        expected: crate::DType,
+        /// The type that is stored.
+        found: crate::DType,
+    },
+    /// A well-formed file uses a feature groundup does not support
+    /// (Fortran order, more than two dimensions, an unknown format version).
+    Unsupported {
+        /// The format: `"npy"`, `"safetensors"`.
+        format: &'static str,
+        /// What is unsupported, with the offending value.
+        what: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -117,6 +144,19 @@ impl fmt::Display for Error {
                 None => write!(f, "CSV line {line}: {what}"),
             },
             Error::ModelMismatch(s) => f.write_str(s),
+            Error::UnsupportedDType { format, dtype } => write!(
+                f,
+                "unsupported {format} dtype {dtype:?}: only 32- and 64-bit floats are supported"
+            ),
+            Error::DTypeMismatch {
+                context,
+                expected,
+                found,
+            } => write!(
+                f,
+                "{context} holds {found} but {expected} was requested; read it as {found} and cast"
+            ),
+            Error::Unsupported { format, what } => write!(f, "unsupported {format} file: {what}"),
         }
     }
 }

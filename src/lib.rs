@@ -35,6 +35,7 @@ pub mod data;
 pub mod error;
 pub mod gemm;
 pub mod gradcheck;
+pub mod io;
 pub mod layers;
 pub mod matrix;
 pub mod model;

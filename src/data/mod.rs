@@ -1,5 +1,6 @@
 //! Data sets and label helpers.
 //!
+//! * [`csv`]: numeric CSV files with a label column, with line/column errors.
 //! * [`mlp_bench`]: the synthetic data and network of the mlp-bench workload.
 //! * [`spiral`]: the book's three-arm spiral (`dataset/spiral.py`,
 //!   `load_data`), bit-identical to numpy, with the generator state carried
@@ -10,6 +11,7 @@
 //! Everything here builds `f64` matrices like numpy does; for an `f32` run
 //! convert with [`Matrix::cast`] (`x.astype(np.float32)`).
 
+pub mod csv;
 pub mod mlp_bench;
 pub mod spiral;
 

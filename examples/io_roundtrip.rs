@@ -1,0 +1,108 @@
+//! Interop helper for `scripts/interop_check.py`: writes `.npy` and
+//! safetensors files for Python to check, and echoes files Python wrote.
+//!
+//! ```text
+//! cargo run --release --example io_roundtrip -- write OUT_DIR
+//! cargo run --release --example io_roundtrip -- echo IN_DIR OUT_DIR
+//! ```
+//!
+//! `write` creates `rust_f32.npy` (3 x 6), `rust_f64.npy` (3 x 4) and
+//! `rust.safetensors` (`w`: F32 3 x 6, `b`: F64 [3], `s`: F64 scalar,
+//! `e`: F32 [0, 4], metadata `epoch` = `3`). Row 0 of each matrix holds
+//! special bit patterns; element k of the other rows is `k * 0.25 - 3`
+//! (k counted row-major over the whole matrix).
+//!
+//! `echo` reads `py_f32.npy`, `py_f64.npy` and `py.safetensors` and writes
+//! them back unchanged as `echo_f32.npy`, `echo_f64.npy` and
+//! `echo.safetensors`.
+
+use groundup::io::{load_safetensors, save_safetensors, TensorView};
+use groundup::{Matrix, Result};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+const SPECIAL_F32: [u32; 6] = [
+    0x8000_0000,
+    0x7f80_0000,
+    0xff80_0000,
+    0x7fc0_0000,
+    0x7fc0_1234,
+    0x0000_0001,
+];
+const SPECIAL_F64: [u64; 4] = [
+    0x8000_0000_0000_0000,
+    0x7ff0_0000_0000_0000,
+    0x7ff8_dead_beef_0001,
+    0x0000_0000_0000_0001,
+];
+
+fn matrix_f32() -> Matrix<f32> {
+    Matrix::from_fn(3, 6, |i, j| match i {
+        0 => f32::from_bits(SPECIAL_F32[j]),
+        _ => (i * 6 + j) as f32 * 0.25 - 3.0,
+    })
+}
+
+fn matrix_f64() -> Matrix<f64> {
+    Matrix::from_fn(3, 4, |i, j| match i {
+        0 => f64::from_bits(SPECIAL_F64[j]),
+        _ => (i * 4 + j) as f64 * 0.25 - 3.0,
+    })
+}
+
+fn write(out: &Path) -> Result<()> {
+    std::fs::create_dir_all(out).map_err(|source| groundup::Error::Io {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    let (w, m64) = (matrix_f32(), matrix_f64());
+    w.write_npy(out.join("rust_f32.npy"))?;
+    m64.write_npy(out.join("rust_f64.npy"))?;
+    let b = [0.5f64, -0.0, 1e300];
+    let meta = BTreeMap::from([("epoch".to_string(), "3".to_string())]);
+    save_safetensors(
+        out.join("rust.safetensors"),
+        &[
+            ("w", (&w).into()),
+            ("b", TensorView::new(vec![3], &b[..])?),
+            ("s", TensorView::new(vec![], &[2.5f64][..])?),
+            ("e", TensorView::new(vec![0, 4], &[0.0f32; 0][..])?),
+        ],
+        Some(&meta),
+    )?;
+    println!(
+        "wrote rust_f32.npy, rust_f64.npy, rust.safetensors to {}",
+        out.display()
+    );
+    Ok(())
+}
+
+fn echo(input: &Path, out: &Path) -> Result<()> {
+    Matrix::<f32>::read_npy(input.join("py_f32.npy"))?.write_npy(out.join("echo_f32.npy"))?;
+    Matrix::<f64>::read_npy(input.join("py_f64.npy"))?.write_npy(out.join("echo_f64.npy"))?;
+    let st = load_safetensors(input.join("py.safetensors"))?;
+    println!(
+        "read py.safetensors: {} tensors, {} metadata entries",
+        st.tensors.len(),
+        st.metadata.len()
+    );
+    st.save(out.join("echo.safetensors"))?;
+    println!("echoed into {}", out.display());
+    Ok(())
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        ["write", out] => write(Path::new(out)),
+        ["echo", input, out] => echo(Path::new(input), Path::new(out)),
+        _ => {
+            eprintln!("usage: io_roundtrip write OUT_DIR | io_roundtrip echo IN_DIR OUT_DIR");
+            std::process::exit(2);
+        }
+    };
+    if let Err(e) = result {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}

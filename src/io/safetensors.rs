@@ -1,0 +1,522 @@
+//! The safetensors format (Hugging Face), `F32` and `F64` tensors.
+//!
+//! Layout: 8 bytes `N` (u64 little-endian), `N` bytes of UTF-8 JSON header,
+//! then the byte buffer. The header maps each tensor name to
+//! `{"dtype":"F32","shape":[2,3],"data_offsets":[BEGIN,END]}` (offsets into
+//! the buffer, END one past), plus an optional `"__metadata__"` object of
+//! string values. Data are little-endian, row-major.
+//!
+//! Writer: compact JSON in the reference order (`__metadata__` first, then
+//! tensors by descending element size, then name), padded with spaces to a
+//! multiple of 8 bytes, so its output matches the reference implementation
+//! byte for byte (given at most one metadata entry, whose order the
+//! reference leaves to a hash map).
+//!
+//! Reader (strict, never panics, allocates at most about the file size):
+//! `N` must fit in the file and be at most 100 000 000 (the reference
+//! bound); the header must start with `{`, be valid UTF-8 and strict JSON
+//! with no duplicate keys and no unknown fields in a tensor entry; the
+//! offsets, sorted, must tile the buffer exactly (first at 0, each BEGIN
+//! equal to the previous END, the last END equal to the buffer length) and
+//! each `END - BEGIN` must equal `numel * size` (overflow checked). Dtypes
+//! other than `F32`/`F64` are [`Error::UnsupportedDType`]; everything else
+//! malformed is [`Error::Format`] with the byte offset.
+
+use super::json::{self, Reader};
+use super::tensor::{checked_numel, Tensor, TensorData, TensorView};
+use crate::error::{Error, Result};
+use crate::matrix::Matrix;
+use crate::scalar::{DType, Scalar};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// The largest header the reader accepts (the reference's `MAX_HEADER_SIZE`).
+pub const MAX_HEADER_LEN: u64 = 100_000_000;
+
+const FORMAT: &str = "safetensors";
+const METADATA_KEY: &str = "__metadata__";
+
+/// The contents of a safetensors file.
+///
+/// ```
+/// use groundup::io::{load_safetensors, save_safetensors};
+/// use groundup::Matrix;
+/// use std::collections::BTreeMap;
+/// let dir = std::env::temp_dir().join(format!("groundup-doc-st-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let path = dir.join("model.safetensors");
+///
+/// let w = Matrix::from_vec(2, 2, vec![1.0f32, 2.0, 3.0, 4.0]).unwrap();
+/// let b = Matrix::from_vec(1, 2, vec![0.5f64, -0.5]).unwrap();
+/// let meta = BTreeMap::from([("epoch".to_string(), "3".to_string())]);
+/// save_safetensors(&path, &[("w", (&w).into()), ("b", (&b).into())], Some(&meta)).unwrap();
+///
+/// let st = load_safetensors(&path).unwrap();
+/// assert_eq!(st.matrix::<f32>("w").unwrap(), w);
+/// assert_eq!(st.matrix::<f64>("b").unwrap(), b);
+/// assert!(st.matrix::<f32>("b").is_err()); // stored as f64
+/// assert_eq!(st.metadata["epoch"], "3");
+/// std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SafeTensors {
+    /// The tensors by name.
+    pub tensors: BTreeMap<String, Tensor>,
+    /// The `__metadata__` entries (empty when the file has none).
+    pub metadata: BTreeMap<String, String>,
+}
+
+impl SafeTensors {
+    /// The tensor called `name`.
+    ///
+    /// # Errors
+    /// [`Error::ModelMismatch`] naming the tensor and listing those present.
+    ///
+    /// ```
+    /// use groundup::io::{SafeTensors, Tensor};
+    /// let mut st = SafeTensors::default();
+    /// st.tensors.insert("b".into(), Tensor::from_vec(vec![2], vec![0.0f32, 1.0]).unwrap());
+    /// assert_eq!(st.get("b").unwrap().shape(), &[2]);
+    /// assert!(st.get("w").unwrap_err().to_string().contains(r#"["b"]"#));
+    /// ```
+    pub fn get(&self, name: &str) -> Result<&Tensor> {
+        self.tensors.get(name).ok_or_else(|| {
+            Error::ModelMismatch(format!(
+                "no tensor named {name:?} (the file has {:?})",
+                self.tensors.keys().collect::<Vec<_>>()
+            ))
+        })
+    }
+
+    /// The tensor called `name` as a matrix (see [`Tensor::to_matrix`] for
+    /// the shape rules).
+    ///
+    /// # Errors
+    /// [`Error::ModelMismatch`] if it is missing, [`Error::DTypeMismatch`]
+    /// if it holds the other float type, [`Error::InvalidArgument`] if it
+    /// has more than two dimensions.
+    pub fn matrix<T: Scalar>(&self, name: &str) -> Result<Matrix<T>> {
+        self.get(name)?.to_matrix::<T>().map_err(|e| match e {
+            Error::DTypeMismatch {
+                expected, found, ..
+            } => Error::DTypeMismatch {
+                context: format!("tensor {name:?}"),
+                expected,
+                found,
+            },
+            e => e,
+        })
+    }
+
+    /// Serializes everything (metadata written only when non-empty).
+    ///
+    /// # Errors
+    /// As [`safetensors_to_bytes`].
+    ///
+    /// ```
+    /// use groundup::io::{safetensors_from_bytes, SafeTensors, Tensor};
+    /// let mut st = SafeTensors::default();
+    /// st.tensors.insert("x".into(), Tensor::from_vec(vec![], vec![4.0f64]).unwrap());
+    /// st.metadata.insert("step".into(), "10".into());
+    /// assert_eq!(safetensors_from_bytes(&st.to_bytes().unwrap()).unwrap(), st);
+    /// ```
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        let views: Vec<(&str, TensorView<'_>)> = self
+            .tensors
+            .iter()
+            .map(|(k, t)| (k.as_str(), t.view()))
+            .collect();
+        let meta = (!self.metadata.is_empty()).then_some(&self.metadata);
+        safetensors_to_bytes(&views, meta)
+    }
+
+    /// Writes everything to `path` atomically.
+    ///
+    /// # Errors
+    /// As [`SafeTensors::to_bytes`] and [`write_atomic`](super::write_atomic).
+    pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
+        super::write_atomic(path, &self.to_bytes()?)
+    }
+}
+
+/// Saves named tensors (and optional string metadata) to `path` as
+/// safetensors, atomically (see [`write_atomic`](super::write_atomic)).
+/// Matrices become 2-D tensors; see [`SafeTensors`] for a fuller example.
+///
+/// # Errors
+/// As [`safetensors_to_bytes`], plus [`Error::Io`].
+///
+/// ```
+/// use groundup::io::{load_safetensors, save_safetensors, TensorView};
+/// let path = std::env::temp_dir().join(format!("groundup-doc-save-{}.safetensors", std::process::id()));
+/// let w = groundup::Matrix::<f32>::identity(3);
+/// let b = [0.0f32; 3];
+/// save_safetensors(&path, &[("w", (&w).into()), ("b", TensorView::new(vec![3], &b[..]).unwrap())], None).unwrap();
+/// assert_eq!(load_safetensors(&path).unwrap().tensors["b"].shape(), &[3]);
+/// std::fs::remove_file(&path).unwrap();
+/// ```
+pub fn save_safetensors(
+    path: impl AsRef<Path>,
+    tensors: &[(&str, TensorView<'_>)],
+    metadata: Option<&BTreeMap<String, String>>,
+) -> Result<()> {
+    super::write_atomic(path, &safetensors_to_bytes(tensors, metadata)?)
+}
+
+/// Loads a whole safetensors file. See the module docs for what is checked,
+/// and [`SafeTensors`] for a save-and-load example.
+///
+/// # Errors
+/// [`Error::Io`], or as [`safetensors_from_bytes`].
+///
+/// ```
+/// use groundup::{io::load_safetensors, Error};
+/// let missing = std::env::temp_dir().join("groundup-doc-no-such-file.safetensors");
+/// assert!(matches!(load_safetensors(&missing), Err(Error::Io { .. })));
+/// ```
+pub fn load_safetensors(path: impl AsRef<Path>) -> Result<SafeTensors> {
+    safetensors_from_bytes(&super::read_file(path.as_ref())?)
+}
+
+/// Serializes named tensors and optional metadata (written when `Some`,
+/// even if empty, as the reference does).
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for a repeated name or the reserved name
+/// `__metadata__`.
+///
+/// ```
+/// use groundup::io::{safetensors_from_bytes, safetensors_to_bytes, TensorView};
+/// let x = [1.0f32, 2.0];
+/// let bytes = safetensors_to_bytes(&[("x", TensorView::new(vec![2], &x[..]).unwrap())], None).unwrap();
+/// let header_len = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+/// assert_eq!(header_len % 8, 0);
+/// assert_eq!(
+///     std::str::from_utf8(&bytes[8..8 + header_len]).unwrap().trim_end(),
+///     r#"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#
+/// );
+/// let st = safetensors_from_bytes(&bytes).unwrap();
+/// assert_eq!(st.tensors["x"].as_slice::<f32>().unwrap(), &x);
+/// ```
+pub fn safetensors_to_bytes(
+    tensors: &[(&str, TensorView<'_>)],
+    metadata: Option<&BTreeMap<String, String>>,
+) -> Result<Vec<u8>> {
+    let mut names = BTreeSet::new();
+    for (name, _) in tensors {
+        if *name == METADATA_KEY {
+            return Err(Error::InvalidArgument(format!(
+                "{METADATA_KEY:?} is reserved and cannot name a tensor"
+            )));
+        }
+        if !names.insert(*name) {
+            return Err(Error::InvalidArgument(format!(
+                "tensor name {name:?} is used twice"
+            )));
+        }
+    }
+    let mut order: Vec<&(&str, TensorView<'_>)> = tensors.iter().collect();
+    order.sort_by(|a, b| {
+        b.1.dtype()
+            .size()
+            .cmp(&a.1.dtype().size())
+            .then_with(|| a.0.cmp(b.0))
+    });
+
+    let mut header = String::from("{");
+    if let Some(meta) = metadata {
+        json::write_string(&mut header, METADATA_KEY);
+        header.push_str(":{");
+        for (i, (k, v)) in meta.iter().enumerate() {
+            if i > 0 {
+                header.push(',');
+            }
+            json::write_string(&mut header, k);
+            header.push(':');
+            json::write_string(&mut header, v);
+        }
+        header.push('}');
+    }
+    let mut offset = 0usize;
+    for (i, (name, view)) in order.iter().enumerate() {
+        if i > 0 || metadata.is_some() {
+            header.push(',');
+        }
+        let nbytes = view.data().len() * view.dtype().size();
+        json::write_string(&mut header, name);
+        let dtype = match view.dtype() {
+            DType::F32 => "F32",
+            DType::F64 => "F64",
+        };
+        let shape: Vec<String> = view.shape().iter().map(usize::to_string).collect();
+        header.push_str(&format!(
+            r#":{{"dtype":"{dtype}","shape":[{}],"data_offsets":[{offset},{}]}}"#,
+            shape.join(","),
+            offset + nbytes
+        ));
+        offset += nbytes;
+    }
+    header.push('}');
+    while header.len() % 8 != 0 {
+        header.push(' ');
+    }
+
+    let mut out = Vec::with_capacity(8 + header.len() + offset);
+    out.extend_from_slice(&(header.len() as u64).to_le_bytes());
+    out.extend_from_slice(header.as_bytes());
+    for (_, view) in order {
+        view.data().write_le(&mut out);
+    }
+    Ok(out)
+}
+
+/// One parsed header entry, before its data are decoded.
+struct Entry {
+    name: String,
+    /// File offset of the entry's key, for messages.
+    at: u64,
+    dtype: DType,
+    shape: Vec<usize>,
+    begin: u64,
+    end: u64,
+}
+
+fn format_err(offset: u64, what: impl Into<String>) -> Error {
+    Error::Format {
+        format: FORMAT,
+        offset: Some(offset),
+        what: what.into(),
+    }
+}
+
+/// Parses safetensors bytes. See the module docs for what is checked.
+///
+/// # Errors
+/// [`Error::Format`] (with the byte offset) for anything malformed,
+/// [`Error::UnsupportedDType`] for a dtype other than `F32`/`F64`.
+///
+/// ```
+/// use groundup::{io::safetensors_from_bytes, Error};
+/// let mut bytes = 1_000u64.to_le_bytes().to_vec(); // claims a 1000-byte header
+/// bytes.extend_from_slice(b"{}      ");
+/// assert!(matches!(safetensors_from_bytes(&bytes), Err(Error::Format { .. })));
+/// ```
+pub fn safetensors_from_bytes(bytes: &[u8]) -> Result<SafeTensors> {
+    let Some(len_bytes) = bytes.get(..8) else {
+        return Err(format_err(
+            0,
+            format!(
+                "file is {} bytes, too short for the 8-byte header length",
+                bytes.len()
+            ),
+        ));
+    };
+    let n = u64::from_le_bytes(len_bytes.try_into().expect("8 bytes"));
+    let rest = (bytes.len() - 8) as u64;
+    if n > MAX_HEADER_LEN {
+        return Err(format_err(
+            0,
+            format!("header length {n} exceeds the limit of {MAX_HEADER_LEN} bytes"),
+        ));
+    }
+    if n > rest {
+        return Err(format_err(
+            0,
+            format!("header length {n} exceeds the {rest} bytes after the length field"),
+        ));
+    }
+    let header = &bytes[8..8 + n as usize];
+    let buffer = &bytes[8 + n as usize..];
+    if header.first() != Some(&b'{') {
+        return Err(format_err(8, "header does not begin with '{'"));
+    }
+    if let Err(e) = std::str::from_utf8(header) {
+        return Err(format_err(
+            8 + e.valid_up_to() as u64,
+            "header is not valid UTF-8",
+        ));
+    }
+    let (entries, metadata) = parse_header(header)?;
+    let tensors = decode(entries, buffer, 8 + n)?;
+    Ok(SafeTensors { tensors, metadata })
+}
+
+type Header = (Vec<Entry>, BTreeMap<String, String>);
+
+fn parse_header(header: &[u8]) -> Result<Header> {
+    let mut r = Reader::new(header, 8, FORMAT);
+    r.begin_object("at the start of the header")?;
+    let mut seen = BTreeSet::new();
+    let mut entries = Vec::new();
+    let mut metadata = BTreeMap::new();
+    let mut first = true;
+    while let Some((key, at)) = r.next_key(&mut first)? {
+        if !seen.insert(key.clone()) {
+            return Err(format_err(at, format!("duplicate key {key:?}")));
+        }
+        if key == METADATA_KEY {
+            metadata = parse_metadata(&mut r)?;
+        } else {
+            entries.push(parse_entry(&mut r, key, at)?);
+        }
+    }
+    r.end()?;
+    Ok((entries, metadata))
+}
+
+fn parse_metadata(r: &mut Reader<'_>) -> Result<BTreeMap<String, String>> {
+    r.begin_object("for __metadata__ (a string-to-string map)")?;
+    let mut map = BTreeMap::new();
+    let mut first = true;
+    while let Some((key, at)) = r.next_key(&mut first)? {
+        let value = r.string()?;
+        if map.insert(key.clone(), value).is_some() {
+            return Err(format_err(at, format!("duplicate metadata key {key:?}")));
+        }
+    }
+    Ok(map)
+}
+
+fn parse_entry(r: &mut Reader<'_>, name: String, at: u64) -> Result<Entry> {
+    r.begin_object(&format!("for tensor {name:?}"))?;
+    let (mut dtype, mut shape, mut offsets) = (None, None, None);
+    let mut first = true;
+    while let Some((key, key_at)) = r.next_key(&mut first)? {
+        let dup = match key.as_str() {
+            "dtype" => dtype.replace(parse_dtype(&r.string()?)?).is_some(),
+            "shape" => shape.replace(r.uint_array("shape")?).is_some(),
+            "data_offsets" => offsets.replace(r.uint_array("data_offsets")?).is_some(),
+            _ => {
+                return Err(format_err(
+                    key_at,
+                    format!("unknown field {key:?} in tensor {name:?}"),
+                ))
+            }
+        };
+        if dup {
+            return Err(format_err(
+                key_at,
+                format!("duplicate field {key:?} in tensor {name:?}"),
+            ));
+        }
+    }
+    let missing = |field: &str| format_err(at, format!("tensor {name:?} has no {field:?}"));
+    let dtype = dtype.ok_or_else(|| missing("dtype"))?;
+    let shape = shape.ok_or_else(|| missing("shape"))?;
+    let offsets = offsets.ok_or_else(|| missing("data_offsets"))?;
+    let [begin, end] = offsets[..] else {
+        return Err(format_err(
+            at,
+            format!(
+                "data_offsets of tensor {name:?} has {} numbers, not 2",
+                offsets.len()
+            ),
+        ));
+    };
+    let shape = shape
+        .into_iter()
+        .map(usize::try_from)
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|_| format_err(at, format!("a dimension of tensor {name:?} exceeds usize")))?;
+    Ok(Entry {
+        name,
+        at,
+        dtype,
+        shape,
+        begin,
+        end,
+    })
+}
+
+fn parse_dtype(s: &str) -> Result<DType> {
+    match s {
+        "F32" => Ok(DType::F32),
+        "F64" => Ok(DType::F64),
+        _ => Err(Error::UnsupportedDType {
+            format: FORMAT,
+            dtype: s.to_string(),
+        }),
+    }
+}
+
+/// Checks that the entries tile `buffer` exactly and decodes them.
+/// `data_start` is the file offset of the buffer, for messages.
+fn decode(
+    mut entries: Vec<Entry>,
+    buffer: &[u8],
+    data_start: u64,
+) -> Result<BTreeMap<String, Tensor>> {
+    entries.sort_by(|a, b| (a.begin, a.end, &a.name).cmp(&(b.begin, b.end, &b.name)));
+    let mut expected = 0u64;
+    let mut tensors = BTreeMap::new();
+    for e in entries {
+        let name = &e.name;
+        if e.begin != expected {
+            let what = if e.begin < expected {
+                "overlaps"
+            } else {
+                "leaves a hole after"
+            };
+            return Err(format_err(
+                e.at,
+                format!(
+                    "tensor {name:?} starts at {} which {what} the previous data ending at {expected}",
+                    e.begin
+                ),
+            ));
+        }
+        if e.end < e.begin || e.end > buffer.len() as u64 {
+            return Err(format_err(
+                e.at,
+                format!(
+                    "tensor {name:?} has data_offsets [{}, {}] outside the {}-byte buffer (at byte {data_start})",
+                    e.begin,
+                    e.end,
+                    buffer.len()
+                ),
+            ));
+        }
+        let nbytes = checked_numel(&e.shape).and_then(|n| n.checked_mul(e.dtype.size()));
+        if nbytes != Some((e.end - e.begin) as usize) {
+            return Err(format_err(
+                e.at,
+                format!(
+                    "tensor {name:?} of shape {:?} and dtype {} needs {} bytes but data_offsets [{}, {}] span {}",
+                    e.shape,
+                    e.dtype,
+                    nbytes.map_or("more than usize::MAX".to_string(), |n| n.to_string()),
+                    e.begin,
+                    e.end,
+                    e.end - e.begin
+                ),
+            ));
+        }
+        let bytes = &buffer[e.begin as usize..e.end as usize];
+        let data = match e.dtype {
+            DType::F32 => TensorData::F32(
+                bytes
+                    .chunks_exact(4)
+                    .map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes")))
+                    .collect(),
+            ),
+            DType::F64 => TensorData::F64(
+                bytes
+                    .chunks_exact(8)
+                    .map(|c| f64::from_le_bytes(c.try_into().expect("8 bytes")))
+                    .collect(),
+            ),
+        };
+        expected = e.end;
+        tensors.insert(e.name.clone(), Tensor::new(e.shape, data)?);
+    }
+    if expected != buffer.len() as u64 {
+        return Err(format_err(
+            data_start + expected,
+            format!(
+                "the tensors cover {expected} bytes but the data buffer holds {}",
+                buffer.len()
+            ),
+        ));
+    }
+    Ok(tensors)
+}

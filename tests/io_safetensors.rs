@@ -1,0 +1,331 @@
+//! safetensors: bit-exact round trips, the reference layout, files written
+//! by the Python `safetensors` package, every truncation, and each
+//! malformed header mapped to the right error variant.
+
+mod io_common;
+
+use groundup::io::{
+    load_safetensors, safetensors_from_bytes, safetensors_to_bytes, save_safetensors, SafeTensors,
+    Tensor, TensorView,
+};
+use groundup::{DType, Error, Matrix};
+use io_common::{bits32, bits64, fixture, special_f32, special_f64, TempDir};
+use std::collections::BTreeMap;
+
+/// A safetensors file with this exact header text and buffer.
+fn st_with(header: &str, data: &[u8]) -> Vec<u8> {
+    let mut out = (header.len() as u64).to_le_bytes().to_vec();
+    out.extend_from_slice(header.as_bytes());
+    out.extend_from_slice(data);
+    out
+}
+
+fn sample() -> (Vec<(&'static str, Tensor)>, BTreeMap<String, String>) {
+    let tensors = vec![
+        (
+            "w32",
+            Tensor::from_vec(vec![3, 4], (0..12).map(|i| i as f32 * 0.5).collect()).unwrap(),
+        ),
+        (
+            "special32",
+            Tensor::from_vec(vec![special_f32().len()], special_f32()).unwrap(),
+        ),
+        (
+            "special64",
+            Tensor::from_vec(vec![special_f64().len(), 1], special_f64()).unwrap(),
+        ),
+        ("scalar", Tensor::from_vec(vec![], vec![2.5f64]).unwrap()),
+        (
+            "empty",
+            Tensor::from_vec(vec![0, 7], Vec::<f32>::new()).unwrap(),
+        ),
+        (
+            "cube",
+            Tensor::from_vec(vec![2, 2, 2], (0..8).map(f64::from).collect()).unwrap(),
+        ),
+        (
+            "naïve \"name\"\n\\",
+            Tensor::from_vec(vec![1], vec![1.0f32]).unwrap(),
+        ),
+    ];
+    let meta = BTreeMap::from([
+        ("epoch".to_string(), "3".to_string()),
+        ("ctl\u{1}\t".to_string(), "é😀\"\\/".to_string()),
+    ]);
+    (tensors, meta)
+}
+
+fn sample_bytes() -> Vec<u8> {
+    let (tensors, meta) = sample();
+    let views: Vec<(&str, TensorView<'_>)> = tensors.iter().map(|(n, t)| (*n, t.view())).collect();
+    safetensors_to_bytes(&views, Some(&meta)).unwrap()
+}
+
+fn assert_same_bits(a: &Tensor, b: &Tensor) {
+    assert_eq!(a.shape(), b.shape());
+    assert_eq!(a.dtype(), b.dtype());
+    match a.dtype() {
+        DType::F32 => assert_eq!(bits32(a.as_slice().unwrap()), bits32(b.as_slice().unwrap())),
+        DType::F64 => assert_eq!(bits64(a.as_slice().unwrap()), bits64(b.as_slice().unwrap())),
+    }
+}
+
+#[test]
+fn round_trip_is_bit_exact() {
+    let (tensors, meta) = sample();
+    let st = safetensors_from_bytes(&sample_bytes()).unwrap();
+    assert_eq!(st.metadata, meta);
+    assert_eq!(st.tensors.len(), tensors.len());
+    for (name, t) in &tensors {
+        assert_same_bits(t, &st.tensors[*name]);
+    }
+    // Through a file, and again through SafeTensors::save.
+    let dir = TempDir::new("st-rt");
+    let path = dir.join("m.safetensors");
+    st.save(&path).unwrap();
+    let again = load_safetensors(&path).unwrap();
+    assert_eq!(again.to_bytes().unwrap(), sample_bytes());
+    assert_eq!(dir.entries(), ["m.safetensors"]);
+}
+
+#[test]
+fn layout_is_deterministic_aligned_and_reference_ordered() {
+    let bytes = sample_bytes();
+    let n = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+    assert_eq!(n % 8, 0);
+    let header = std::str::from_utf8(&bytes[8..8 + n]).unwrap();
+    assert!(header.starts_with(r#"{"__metadata__":{"ctl\u0001\t":"é😀\"\\/","epoch":"3"},"cube":{"dtype":"F64","shape":[2,2,2],"data_offsets":[0,64]},"#));
+    // F64 tensors (by name) come before F32 tensors (by name).
+    let pos = |k: &str| header.find(&format!("\"{k}\":")).unwrap();
+    assert!(pos("cube") < pos("scalar") && pos("scalar") < pos("special64"));
+    assert!(pos("special64") < pos("empty") && pos("empty") < pos("special32"));
+    assert!(pos("special32") < pos("w32"));
+    // Input order does not matter.
+    let (mut tensors, meta) = sample();
+    tensors.reverse();
+    let views: Vec<(&str, TensorView<'_>)> = tensors.iter().map(|(n, t)| (*n, t.view())).collect();
+    assert_eq!(safetensors_to_bytes(&views, Some(&meta)).unwrap(), bytes);
+}
+
+#[test]
+fn matrices_convert_both_ways() {
+    let dir = TempDir::new("st-mat");
+    let path = dir.join("m.safetensors");
+    let w = Matrix::from_fn(3, 2, |i, j| (i * 2 + j) as f32);
+    let b = Matrix::from_vec(1, 2, vec![0.5f64, -0.5]).unwrap();
+    save_safetensors(&path, &[("w", (&w).into()), ("b", (&b).into())], None).unwrap();
+    let st = load_safetensors(&path).unwrap();
+    assert!(st.metadata.is_empty());
+    assert_eq!(st.matrix::<f32>("w").unwrap(), w);
+    assert_eq!(st.matrix::<f64>("b").unwrap(), b);
+    assert!(matches!(
+        st.matrix::<f64>("w"),
+        Err(Error::DTypeMismatch {
+            expected: DType::F64,
+            found: DType::F32,
+            ..
+        })
+    ));
+    assert!(matches!(
+        st.matrix::<f32>("nope"),
+        Err(Error::ModelMismatch(_))
+    ));
+    // Writer-side errors.
+    let e = safetensors_to_bytes(&[("w", (&w).into()), ("w", (&w).into())], None).unwrap_err();
+    assert!(
+        matches!(e, Error::InvalidArgument(ref s) if s.contains("twice")),
+        "{e}"
+    );
+    let e = safetensors_to_bytes(&[("__metadata__", (&w).into())], None).unwrap_err();
+    assert!(matches!(e, Error::InvalidArgument(_)));
+    // A 3-D tensor is not a matrix.
+    let cube = Tensor::from_vec(vec![2, 1, 1], vec![1.0f32, 2.0]).unwrap();
+    assert!(matches!(
+        cube.to_matrix::<f32>(),
+        Err(Error::InvalidArgument(_))
+    ));
+    assert!(Tensor::from_vec(vec![usize::MAX, 2], vec![1.0f32]).is_err());
+}
+
+#[test]
+fn reads_python_safetensors_fixture() {
+    let st = load_safetensors(fixture("mixed.safetensors")).unwrap();
+    assert_eq!(st.metadata["epoch"], "3");
+    assert_eq!(st.metadata["note"], "caf\u{e9} \"quoted\" \\ \u{1F600}");
+    let w = st.matrix::<f32>("layer1.W").unwrap();
+    assert_eq!(
+        (w.shape(), w.as_slice()),
+        ((2, 3), &[-1.0, -0.5, 0.0, 0.5, 1.0, 1.5][..])
+    );
+    let b = &st.tensors["layer1.b"];
+    assert_eq!(b.shape(), &[3]);
+    let bv = b.as_slice::<f32>().unwrap();
+    assert_eq!(
+        (bv[0], bv[1].to_bits(), bv[2].is_nan()),
+        (0.125, (-0.0f32).to_bits(), true)
+    );
+    let w2 = st.matrix::<f64>("layer2.W").unwrap();
+    assert_eq!(w2.shape(), (3, 2));
+    for (k, &v) in w2.as_slice().iter().enumerate() {
+        assert_eq!(v, k as f64 / 3.0);
+    }
+    let s = &st.tensors["scale"];
+    assert_eq!(
+        (s.shape(), s.as_slice::<f64>().unwrap()),
+        (&[][..], &[2.5][..])
+    );
+    assert_eq!(st.matrix::<f64>("scale").unwrap().shape(), (1, 1));
+    assert_eq!(st.tensors["empty"].shape(), &[0, 4]);
+    assert_eq!(st.matrix::<f32>("empty").unwrap().shape(), (0, 4));
+}
+
+#[test]
+fn unsupported_dtype_fixtures_name_the_dtype() {
+    for (file, dtype) in [("i64.safetensors", "I64"), ("f16.safetensors", "F16")] {
+        match load_safetensors(fixture(file)) {
+            Err(Error::UnsupportedDType {
+                format: "safetensors",
+                dtype: d,
+            }) => assert_eq!(d, dtype),
+            other => panic!("{file}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn every_truncation_is_an_error() {
+    let bytes = sample_bytes();
+    for n in 0..bytes.len() {
+        assert!(safetensors_from_bytes(&bytes[..n]).is_err(), "prefix {n}");
+    }
+    let bytes = std::fs::read(fixture("mixed.safetensors")).unwrap();
+    for n in 0..bytes.len() {
+        assert!(
+            safetensors_from_bytes(&bytes[..n]).is_err(),
+            "fixture prefix {n}"
+        );
+    }
+}
+
+fn format_what(bytes: &[u8]) -> String {
+    match safetensors_from_bytes(bytes) {
+        Err(Error::Format {
+            format: "safetensors",
+            what,
+            offset: Some(_),
+        }) => what,
+        other => panic!("expected Error::Format with an offset, got {other:?}"),
+    }
+}
+
+fn entry(name: &str, dtype: &str, shape: &str, offsets: &str) -> String {
+    format!(r#""{name}":{{"dtype":"{dtype}","shape":{shape},"data_offsets":{offsets}}}"#)
+}
+
+#[test]
+fn malformed_headers_give_format_errors() {
+    let d8 = [0u8; 8];
+    let ok = format!("{{{}}}", entry("a", "F32", "[2]", "[0,8]"));
+    assert!(safetensors_from_bytes(&st_with(&ok, &d8)).is_ok());
+    let two = |a: &str, b: &str| format!("{{{a},{b}}}");
+    let cases: Vec<(String, &[u8], &str)> = vec![
+        // Offsets and sizes.
+        (two(&entry("a", "F32", "[1]", "[0,4]"), &entry("b", "F32", "[1]", "[2,6]")), &d8, "overlaps"),
+        (two(&entry("a", "F32", "[1]", "[0,4]"), &entry("b", "F32", "[1]", "[0,4]")), &d8, "overlaps"),
+        (two(&entry("a", "F32", "[1]", "[0,4]"), &entry("b", "F32", "[0]", "[8,8]")), &d8, "hole"),
+        (format!("{{{}}}", entry("a", "F32", "[1]", "[4,8]")), &d8, "hole"),
+        (format!("{{{}}}", entry("a", "F32", "[4]", "[0,16]")), &d8, "outside"),
+        (format!("{{{}}}", entry("a", "F32", "[0]", "[0,18446744073709551615]")), &d8, "outside"),
+        (format!("{{{}}}", entry("a", "F32", "[1]", "[0,4]")), &d8, "cover 4 bytes"),
+        (format!("{{{}}}", entry("a", "F32", "[3]", "[0,8]")), &d8, "needs 12 bytes"),
+        (format!("{{{}}}", entry("a", "F64", "[2]", "[0,8]")), &d8, "needs 16 bytes"),
+        (
+            format!("{{{}}}", entry("a", "F32", "[4294967296,4294967296,16]", "[0,8]")),
+            &d8,
+            "more than usize::MAX",
+        ),
+        (
+            format!("{{{}}}", entry("a", "F64", "[2305843009213693952]", "[0,8]")),
+            &d8,
+            "more than usize::MAX",
+        ),
+        (format!("{{{}}}", entry("a", "F32", "[2]", "[0,8,8]")), &d8, "3 numbers"),
+        (format!("{{{}}}", entry("a", "F32", "[2]", "[8]")), &d8, "1 numbers"),
+        // Strict JSON.
+        (format!("{{{}}}", entry("a", "F32", "[-2]", "[0,8]")), &d8, "negative"),
+        (format!("{{{}}}", entry("a", "F32", "[2.0]", "[0,8]")), &d8, "unsigned integers"),
+        (format!("{{{}}}", entry("a", "F32", "[2e0]", "[0,8]")), &d8, "unsigned integers"),
+        (format!("{{{}}}", entry("a", "F32", "[02]", "[0,8]")), &d8, "leading zero"),
+        (format!("{{{}}}", entry("a", "F32", "[18446744073709551616]", "[0,8]")), &d8, "64 bits"),
+        (format!("{{{}}}", entry("a", "F32", "[2,]", "[0,8]")), &d8, "expected an unsigned integer"),
+        (format!("{{{},}}", entry("a", "F32", "[2]", "[0,8]")), &d8, "expected a string"),
+        (format!("{{{}", entry("a", "F32", "[2]", "[0,8]")), &d8, "'}'"),
+        (format!("{{{}}} x", entry("a", "F32", "[2]", "[0,8]")), &d8, "after the end"),
+        (r#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8],"extra":[]}}"#.into(), &d8, "unknown field"),
+        (r#"{"a":{"dtype":"F32","shape":[2],"dtype":"F32","data_offsets":[0,8]}}"#.into(), &d8, "duplicate field"),
+        (r#"{"a":{"dtype":"F32","data_offsets":[0,8]}}"#.into(), &d8, "no \"shape\""),
+        (r#"{"a":{"shape":[2],"data_offsets":[0,8]}}"#.into(), &d8, "no \"dtype\""),
+        (r#"{"a":{"dtype":"F32","shape":[2]}}"#.into(), &d8, "no \"data_offsets\""),
+        (r#"{"a":[]}"#.into(), &d8, "expected '{'"),
+        (r#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"a":{"dtype":"F32","shape":[0],"data_offsets":[8,8]}}"#.into(), &d8, "duplicate key"),
+        (r#"{"__metadata__":{"k":"v","k":"w"}}"#.into(), &[], "duplicate metadata key"),
+        (r#"{"__metadata__":{},"__metadata__":{}}"#.into(), &[], "duplicate key"),
+        (r#"{"__metadata__":{"k":1}}"#.into(), &[], "expected a string"),
+        (r#"{"__metadata__":"v"}"#.into(), &[], "expected '{'"),
+        (r#"{"a\x":{}}"#.into(), &[], "invalid escape"),
+        (r#"{"\ud800":{}}"#.into(), &[], "lone high surrogate"),
+        ("{\"a\tb\":{}}".into(), &[], "control character"),
+        (r#"{null:1}"#.into(), &[], "expected a string"),
+        // Header framing.
+        (" {}".into(), &[], "begin with '{'"),
+        ("".into(), &[], "begin with '{'"),
+    ];
+    for (header, data, needle) in &cases {
+        let what = format_what(&st_with(header, data));
+        assert!(what.contains(needle), "{header}: {what:?} lacks {needle:?}");
+    }
+    // Invalid UTF-8 inside the header.
+    let mut bytes = st_with(r#"{"a":{}}"#, &[]);
+    bytes[10] = 0xff;
+    assert!(format_what(&bytes).contains("UTF-8"));
+    // Header length beyond the file, beyond the bound, and a file shorter than 8 bytes.
+    let mut bytes = st_with("{}", &[]);
+    bytes[..8].copy_from_slice(&3u64.to_le_bytes());
+    assert!(format_what(&bytes).contains("exceeds the 2 bytes"));
+    for n in [100_000_001u64, u64::MAX] {
+        bytes[..8].copy_from_slice(&n.to_le_bytes());
+        assert!(format_what(&bytes).contains("limit"));
+    }
+    assert!(format_what(&[1, 2, 3]).contains("too short"));
+    // Spaces (and other JSON whitespace) around tokens and as padding are fine.
+    let spaced = " {\n \"a\" : { \"data_offsets\" : [ 0 , 8 ] , \"shape\" : [ 2 ] , \"dtype\" : \"F32\" } }  \t\r\n";
+    assert!(safetensors_from_bytes(&st_with(&spaced[1..], &d8)).is_ok());
+    // Zero-size tensors may share an offset with their neighbours.
+    let zeros = format!(
+        "{{{},{},{}}}",
+        entry("z1", "F32", "[0]", "[0,0]"),
+        entry("a", "F32", "[2]", "[0,8]"),
+        entry("z2", "F64", "[3,0]", "[8,8]")
+    );
+    let st = safetensors_from_bytes(&st_with(&zeros, &d8)).unwrap();
+    assert_eq!(st.tensors.len(), 3);
+    // Unknown dtypes are UnsupportedDType, naming the dtype.
+    for dtype in ["I64", "BF16", "F8_E4M3", "float32", ""] {
+        let h = format!("{{{}}}", entry("a", dtype, "[2]", "[0,8]"));
+        match safetensors_from_bytes(&st_with(&h, &d8)) {
+            Err(Error::UnsupportedDType { dtype: d, .. }) => assert_eq!(d, dtype),
+            other => panic!("{dtype}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn empty_file_with_only_metadata() {
+    let meta = BTreeMap::from([("k".to_string(), "v".to_string())]);
+    let bytes = safetensors_to_bytes(&[], Some(&meta)).unwrap();
+    let st: SafeTensors = safetensors_from_bytes(&bytes).unwrap();
+    assert!(st.tensors.is_empty());
+    assert_eq!(st.metadata, meta);
+    let bytes = safetensors_to_bytes(&[], None).unwrap();
+    assert_eq!(bytes, st_with("{}      ", &[]));
+}
