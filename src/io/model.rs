@@ -25,7 +25,11 @@ pub fn save_model<T: Scalar>(path: impl AsRef<Path>, model: &mut dyn Model<T>) -
     let names = model.param_names();
     let mut values: Vec<Matrix<T>> = Vec::with_capacity(names.len());
     model.for_each_param(&mut |_, p| values.push(p.value.clone()));
-    let tensors: Vec<(&str, TensorView<'_>)> = names.iter().map(String::as_str).zip(values.iter().map(TensorView::from)).collect();
+    let tensors: Vec<(&str, TensorView<'_>)> = names
+        .iter()
+        .map(String::as_str)
+        .zip(values.iter().map(TensorView::from))
+        .collect();
     let mut meta = BTreeMap::new();
     meta.insert("format".to_string(), "groundup".to_string());
     meta.insert("dtype".to_string(), T::DTYPE.name().to_string());
