@@ -192,13 +192,17 @@ fn run<T: Scalar>(args: &Args) -> Result<(), String> {
     let accuracy = model.accuracy(x.view(), targets);
     let full_loss = model.forward(x.view(), targets).to_f64();
     let iters = spiral::N * spiral::CLS_NUM / args.batch;
-    println!(
-        "dtype {} | {} epochs x {iters} iterations | fit {:.2} ms ({:.2} us per iteration)",
-        args.dtype,
-        args.epochs,
-        fit_time.as_secs_f64() * 1e3,
-        fit_time.as_secs_f64() * 1e6 / (args.epochs * iters).max(1) as f64,
-    );
+    if args.epochs > 0 {
+        println!(
+            "dtype {} | {} epochs x {iters} iterations | fit {:.2} ms ({:.2} us per iteration)",
+            args.dtype,
+            args.epochs,
+            fit_time.as_secs_f64() * 1e3,
+            fit_time.as_secs_f64() * 1e6 / (args.epochs * iters) as f64,
+        );
+    } else {
+        println!("dtype {} | evaluation only (--epochs 0)", args.dtype);
+    }
     match trainer.loss_list.last() {
         Some(last) => println!(
             "final loss {last:.4} (last reported average), {full_loss:.4} on all 300 points"
