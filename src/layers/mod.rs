@@ -32,7 +32,9 @@ pub mod nodes;
 
 pub use activation::{Dropout, ReLU, Sigmoid, Softmax, Tanh};
 pub use affine::{Affine, MatMul};
-pub use loss::{cross_entropy_error, softmax_rows, LossLayer, SigmoidWithLoss, SoftmaxWithLoss, LOG_EPSILON};
+pub use loss::{
+    cross_entropy_error, softmax_rows, LossLayer, SigmoidWithLoss, SoftmaxWithLoss, LOG_EPSILON,
+};
 
 use crate::matrix::{Matrix, MatrixView};
 use crate::scalar::Scalar;
