@@ -17,7 +17,7 @@
 //! let mut p = Param::new(Matrix::filled(1, 2, 1.0f64));
 //! p.grad = Matrix::filled(1, 2, 0.5);
 //! let mut sgd = Sgd::new(0.1);
-//! sgd.begin_update();
+//! Optimizer::<f64>::begin_update(&mut sgd);
 //! sgd.update_param(0, &mut p);
 //! assert_eq!(p.value.as_slice(), &[0.95, 0.95]);
 //! ```
