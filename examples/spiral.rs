@@ -17,6 +17,10 @@ use groundup::{io, optim, plot, Matrix, Scalar};
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+#[path = "common/cli.rs"]
+mod cli;
+use cli::{number, value};
 use std::rc::Rc;
 use std::time::Instant;
 
@@ -82,18 +86,6 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
         load: None,
         quiet: false,
     };
-    fn value(flag: &str, v: Option<String>) -> Result<String, String> {
-        v.ok_or_else(|| format!("{flag} needs a value"))
-    }
-    fn number<N: std::str::FromStr>(
-        flag: &str,
-        v: Option<String>,
-        what: &str,
-    ) -> Result<N, String> {
-        let v = value(flag, v)?;
-        v.parse()
-            .map_err(|_| format!("{flag} {v:?}: expected {what}"))
-    }
     while let Some(flag) = argv.next() {
         match flag.as_str() {
             "--help" | "-h" => return Ok(None),

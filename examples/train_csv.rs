@@ -17,6 +17,10 @@ use groundup::{optim, Matrix, RandomState};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+#[path = "common/cli.rs"]
+mod cli;
+use cli::{number, value};
+
 const USAGE: &str = "\
 usage: cargo run --release --example train_csv -- --data FILE [options]
 
@@ -73,18 +77,6 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
         save: None,
         quiet: false,
     };
-    fn value(flag: &str, v: Option<String>) -> Result<String, String> {
-        v.ok_or_else(|| format!("{flag} needs a value"))
-    }
-    fn number<N: std::str::FromStr>(
-        flag: &str,
-        v: Option<String>,
-        what: &str,
-    ) -> Result<N, String> {
-        let v = value(flag, v)?;
-        v.parse()
-            .map_err(|_| format!("{flag} {v:?}: expected {what}"))
-    }
     while let Some(flag) = argv.next() {
         match flag.as_str() {
             "--help" | "-h" => return Ok(None),

@@ -84,6 +84,24 @@ fn weighted_sum(out: &Matrix<f64>, r: &Matrix<f64>) -> f64 {
         .sum()
 }
 
+/// The worst [`element_error`] between `analytic[e]` and the five-point
+/// derivative of `loss_at(e, v)` around `originals[e]`. `loss_at` sets
+/// element `e` to `v` and returns the loss; it is called with the original
+/// value last, which restores it.
+fn worst_error(
+    analytic: &[f64],
+    originals: &[f64],
+    mut loss_at: impl FnMut(usize, f64) -> f64,
+) -> f64 {
+    let mut worst = 0.0f64;
+    for (e, (&a, &v0)) in analytic.iter().zip(originals).enumerate() {
+        let numeric = five_point(v0, |v| loss_at(e, v));
+        loss_at(e, v0);
+        worst = worst.max(element_error(a, numeric));
+    }
+    worst
+}
+
 /// Checks `layer` at input `x` with upstream gradient `r` (same shape as the
 /// layer's output). Panics if `r` has the wrong shape.
 pub fn check_layer(layer: &mut dyn Layer<f64>, x: &Matrix<f64>, r: &Matrix<f64>) -> Report {
@@ -94,34 +112,26 @@ pub fn check_layer(layer: &mut dyn Layer<f64>, x: &Matrix<f64>, r: &Matrix<f64>)
         "check_layer: R shape must equal the output shape"
     );
     let dx = layer.backward(r.view()).clone();
-    let grads: Vec<Matrix<f64>> = layer.params().iter().map(|p| p.grad.clone()).collect();
+    let params: Vec<(Matrix<f64>, Matrix<f64>)> = layer
+        .params()
+        .iter()
+        .map(|p| (p.value.clone(), p.grad.clone()))
+        .collect();
     let mut report = Report::default();
 
     let mut xp = x.clone();
-    let mut worst = 0.0f64;
-    for e in 0..x.len() {
-        let orig = xp.as_slice()[e];
-        let numeric = five_point(orig, |v| {
-            xp.as_mut_slice()[e] = v;
-            weighted_sum(layer.forward(xp.view()), r)
-        });
-        xp.as_mut_slice()[e] = orig;
-        worst = worst.max(element_error(dx.as_slice()[e], numeric));
-    }
+    let worst = worst_error(dx.as_slice(), x.as_slice(), |e, v| {
+        xp.as_mut_slice()[e] = v;
+        weighted_sum(layer.forward(xp.view()), r)
+    });
     report.entries.push(("input".into(), worst));
 
     let names = layer.param_names();
-    for (pi, grad) in grads.iter().enumerate() {
-        let mut worst = 0.0f64;
-        for e in 0..grad.len() {
-            let orig = layer.params()[pi].value.as_slice()[e];
-            let numeric = five_point(orig, |v| {
-                layer.params_mut()[pi].value.as_mut_slice()[e] = v;
-                weighted_sum(layer.forward(x.view()), r)
-            });
-            layer.params_mut()[pi].value.as_mut_slice()[e] = orig;
-            worst = worst.max(element_error(grad.as_slice()[e], numeric));
-        }
+    for (pi, (value, grad)) in params.iter().enumerate() {
+        let worst = worst_error(grad.as_slice(), value.as_slice(), |e, v| {
+            layer.params_mut()[pi].value.as_mut_slice()[e] = v;
+            weighted_sum(layer.forward(x.view()), r)
+        });
         let name = names
             .get(pi)
             .map_or_else(|| format!("param {pi}"), |n| n.to_string());
@@ -138,47 +148,27 @@ pub fn check_layer(layer: &mut dyn Layer<f64>, x: &Matrix<f64>, r: &Matrix<f64>)
 pub fn check_model(model: &mut dyn Model<f64>, x: &Matrix<f64>, t: Targets<'_, f64>) -> Report {
     model.forward(x.view(), t);
     let dx = model.backward().clone();
-    let mut grads = Vec::new();
-    model.for_each_param(&mut |_, p| grads.push(p.grad.clone()));
+    let mut params = Vec::new();
+    model.for_each_param(&mut |_, p| params.push((p.value.clone(), p.grad.clone())));
     let names = model.param_names();
     let mut report = Report::default();
 
     let mut xp = x.clone();
-    let mut worst = 0.0f64;
-    for e in 0..x.len() {
-        let orig = xp.as_slice()[e];
-        let numeric = five_point(orig, |v| {
-            xp.as_mut_slice()[e] = v;
-            model.forward(xp.view(), t)
-        });
-        xp.as_mut_slice()[e] = orig;
-        worst = worst.max(element_error(dx.as_slice()[e], numeric));
-    }
+    let worst = worst_error(dx.as_slice(), x.as_slice(), |e, v| {
+        xp.as_mut_slice()[e] = v;
+        model.forward(xp.view(), t)
+    });
     report.entries.push(("input".into(), worst));
 
-    for (pi, grad) in grads.iter().enumerate() {
-        let mut worst = 0.0f64;
-        for e in 0..grad.len() {
-            let set = |model: &mut dyn Model<f64>, value: f64| {
-                model.for_each_param(&mut |i, p| {
-                    if i == pi {
-                        p.value.as_mut_slice()[e] = value;
-                    }
-                })
-            };
-            let mut orig = 0.0;
+    for (pi, (value, grad)) in params.iter().enumerate() {
+        let worst = worst_error(grad.as_slice(), value.as_slice(), |e, v| {
             model.for_each_param(&mut |i, p| {
                 if i == pi {
-                    orig = p.value.as_slice()[e];
+                    p.value.as_mut_slice()[e] = v;
                 }
             });
-            let numeric = five_point(orig, |v| {
-                set(model, v);
-                model.forward(x.view(), t)
-            });
-            set(model, orig);
-            worst = worst.max(element_error(grad.as_slice()[e], numeric));
-        }
+            model.forward(x.view(), t)
+        });
         let name = names
             .get(pi)
             .cloned()

@@ -19,6 +19,35 @@ impl<T: Scalar> Sigmoid<T> {
     }
 }
 
+/// `out = f(x)` element by element (out resized to x's shape).
+fn map_into<T: Scalar>(out: &mut Matrix<T>, x: MatrixView<'_, T>, f: impl Fn(T) -> T) {
+    out.resize(x.rows(), x.cols());
+    for (y, &v) in out.as_mut_slice().iter_mut().zip(x.as_slice()) {
+        *y = f(v);
+    }
+}
+
+/// `dx = g(dout, saved)` element by element, where `saved` is what the
+/// forward pass kept (its output or mask); checks dout's shape first.
+fn grad_into<T: Scalar>(
+    layer: &str,
+    dx: &mut Matrix<T>,
+    dout: MatrixView<'_, T>,
+    saved: &Matrix<T>,
+    g: impl Fn(T, T) -> T,
+) {
+    check_same_shape(layer, "backward", saved.shape(), dout.shape());
+    dx.resize(dout.rows(), dout.cols());
+    for ((dx, &d), &s) in dx
+        .as_mut_slice()
+        .iter_mut()
+        .zip(dout.as_slice())
+        .zip(saved.as_slice())
+    {
+        *dx = g(d, s);
+    }
+}
+
 /// The logistic function `1 / (1 + e^{-x})` on one value.
 #[inline]
 pub(crate) fn sigmoid<T: Scalar>(x: T) -> T {
@@ -30,24 +59,13 @@ impl<T: Scalar> Layer<T> for Sigmoid<T> {
         "Sigmoid"
     }
     fn forward(&mut self, x: MatrixView<'_, T>) -> &Matrix<T> {
-        self.out.resize(x.rows(), x.cols());
-        for (y, &v) in self.out.as_mut_slice().iter_mut().zip(x.as_slice()) {
-            *y = sigmoid(v);
-        }
+        map_into(&mut self.out, x, sigmoid);
         &self.out
     }
     fn backward(&mut self, dout: MatrixView<'_, T>) -> &Matrix<T> {
-        check_same_shape("Sigmoid", "backward", self.out.shape(), dout.shape());
-        self.dx.resize(dout.rows(), dout.cols());
-        for ((dx, &d), &y) in self
-            .dx
-            .as_mut_slice()
-            .iter_mut()
-            .zip(dout.as_slice())
-            .zip(self.out.as_slice())
-        {
-            *dx = d * (T::ONE - y) * y;
-        }
+        grad_into("Sigmoid", &mut self.dx, dout, &self.out, |d, y| {
+            d * (T::ONE - y) * y
+        });
         &self.dx
     }
 }
@@ -56,7 +74,6 @@ impl<T: Scalar> Layer<T> for Sigmoid<T> {
 /// book's `mask = (x <= 0)`).
 #[derive(Clone, Debug, Default)]
 pub struct ReLU<T: Scalar> {
-    x: Matrix<T>,
     out: Matrix<T>,
     dx: Matrix<T>,
 }
@@ -73,25 +90,18 @@ impl<T: Scalar> Layer<T> for ReLU<T> {
         "ReLU"
     }
     fn forward(&mut self, x: MatrixView<'_, T>) -> &Matrix<T> {
-        self.x.assign(x);
-        self.out.resize(x.rows(), x.cols());
-        for (y, &v) in self.out.as_mut_slice().iter_mut().zip(x.as_slice()) {
-            *y = if v > T::ZERO { v } else { T::ZERO };
-        }
+        map_into(&mut self.out, x, |v| if v > T::ZERO { v } else { T::ZERO });
         &self.out
     }
     fn backward(&mut self, dout: MatrixView<'_, T>) -> &Matrix<T> {
-        check_same_shape("ReLU", "backward", self.x.shape(), dout.shape());
-        self.dx.resize(dout.rows(), dout.cols());
-        for ((dx, &d), &x) in self
-            .dx
-            .as_mut_slice()
-            .iter_mut()
-            .zip(dout.as_slice())
-            .zip(self.x.as_slice())
-        {
-            *dx = if x > T::ZERO { d } else { T::ZERO };
-        }
+        // out > 0 exactly where x > 0, so the output doubles as the mask.
+        grad_into("ReLU", &mut self.dx, dout, &self.out, |d, y| {
+            if y > T::ZERO {
+                d
+            } else {
+                T::ZERO
+            }
+        });
         &self.dx
     }
 }
@@ -115,24 +125,13 @@ impl<T: Scalar> Layer<T> for Tanh<T> {
         "Tanh"
     }
     fn forward(&mut self, x: MatrixView<'_, T>) -> &Matrix<T> {
-        self.out.resize(x.rows(), x.cols());
-        for (y, &v) in self.out.as_mut_slice().iter_mut().zip(x.as_slice()) {
-            *y = v.tanh();
-        }
+        map_into(&mut self.out, x, T::tanh);
         &self.out
     }
     fn backward(&mut self, dout: MatrixView<'_, T>) -> &Matrix<T> {
-        check_same_shape("Tanh", "backward", self.out.shape(), dout.shape());
-        self.dx.resize(dout.rows(), dout.cols());
-        for ((dx, &d), &y) in self
-            .dx
-            .as_mut_slice()
-            .iter_mut()
-            .zip(dout.as_slice())
-            .zip(self.out.as_slice())
-        {
-            *dx = d * (T::ONE - y * y);
-        }
+        grad_into("Tanh", &mut self.dx, dout, &self.out, |d, y| {
+            d * (T::ONE - y * y)
+        });
         &self.dx
     }
 }
@@ -269,24 +268,12 @@ impl<T: Scalar> Layer<T> for Dropout<T> {
             }
         } else {
             let keep = T::from_f64(1.0 - self.ratio);
-            for (y, &v) in self.out.as_mut_slice().iter_mut().zip(x.as_slice()) {
-                *y = v * keep;
-            }
+            map_into(&mut self.out, x, |v| v * keep);
         }
         &self.out
     }
     fn backward(&mut self, dout: MatrixView<'_, T>) -> &Matrix<T> {
-        check_same_shape("Dropout", "backward", self.mask.shape(), dout.shape());
-        self.dx.resize(dout.rows(), dout.cols());
-        for ((dx, &d), &m) in self
-            .dx
-            .as_mut_slice()
-            .iter_mut()
-            .zip(dout.as_slice())
-            .zip(self.mask.as_slice())
-        {
-            *dx = d * m;
-        }
+        grad_into("Dropout", &mut self.dx, dout, &self.mask, |d, m| d * m);
         &self.dx
     }
     fn set_training(&mut self, training: bool) {

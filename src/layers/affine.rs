@@ -22,6 +22,46 @@ fn check_input<T: Scalar>(layer: &str, x: MatrixView<'_, T>, w: &Matrix<T>) {
     );
 }
 
+/// `out = x·W`, keeping a copy of `x` for the backward pass.
+fn matmul_forward<T: Scalar>(
+    layer: &str,
+    x: MatrixView<'_, T>,
+    w: &Matrix<T>,
+    saved_x: &mut Matrix<T>,
+    out: &mut Matrix<T>,
+) {
+    check_input(layer, x, w);
+    saved_x.assign(x);
+    out.resize(x.rows(), w.cols());
+    out.gemm(T::ONE, x, Transpose::No, w, Transpose::No, T::ZERO);
+}
+
+/// `dx = dout·Wᵀ` and `W.grad = xᵀ·dout`, reading the transposes in place.
+fn matmul_backward<T: Scalar>(
+    dout: MatrixView<'_, T>,
+    w: &mut Param<T>,
+    saved_x: &Matrix<T>,
+    dx: &mut Matrix<T>,
+) {
+    dx.resize(dout.rows(), w.value.rows());
+    dx.gemm(
+        T::ONE,
+        dout,
+        Transpose::No,
+        &w.value,
+        Transpose::Yes,
+        T::ZERO,
+    );
+    w.grad.gemm(
+        T::ONE,
+        saved_x,
+        Transpose::Yes,
+        dout,
+        Transpose::No,
+        T::ZERO,
+    );
+}
+
 /// `out = x·W`; backward `dx = dout·Wᵀ`, `dW = xᵀ·dout` (the seed notebook's
 /// MatMul node).
 #[derive(Clone, Debug)]
@@ -49,34 +89,18 @@ impl<T: Scalar> Layer<T> for MatMul<T> {
         "MatMul"
     }
     fn forward(&mut self, x: MatrixView<'_, T>) -> &Matrix<T> {
-        let w = &self.params[0].value;
-        check_input("MatMul", x, w);
-        self.x.assign(x);
-        self.out.resize(x.rows(), w.cols());
-        self.out
-            .gemm(T::ONE, x, Transpose::No, w, Transpose::No, T::ZERO);
+        matmul_forward(
+            "MatMul",
+            x,
+            &self.params[0].value,
+            &mut self.x,
+            &mut self.out,
+        );
         &self.out
     }
     fn backward(&mut self, dout: MatrixView<'_, T>) -> &Matrix<T> {
         check_same_shape("MatMul", "backward", self.out.shape(), dout.shape());
-        let [p] = &mut self.params;
-        self.dx.resize(dout.rows(), p.value.rows());
-        self.dx.gemm(
-            T::ONE,
-            dout,
-            Transpose::No,
-            &p.value,
-            Transpose::Yes,
-            T::ZERO,
-        );
-        p.grad.gemm(
-            T::ONE,
-            &self.x,
-            Transpose::Yes,
-            dout,
-            Transpose::No,
-            T::ZERO,
-        );
+        matmul_backward(dout, &mut self.params[0], &self.x, &mut self.dx);
         &self.dx
     }
     fn params(&self) -> &[Param<T>] {
@@ -144,34 +168,14 @@ impl<T: Scalar> Layer<T> for Affine<T> {
     }
     fn forward(&mut self, x: MatrixView<'_, T>) -> &Matrix<T> {
         let [w, b] = &self.params;
-        check_input("Affine", x, &w.value);
-        self.x.assign(x);
-        self.out.resize(x.rows(), w.value.cols());
-        self.out
-            .gemm(T::ONE, x, Transpose::No, &w.value, Transpose::No, T::ZERO);
+        matmul_forward("Affine", x, &w.value, &mut self.x, &mut self.out);
         self.out.add_row_vector(&b.value);
         &self.out
     }
     fn backward(&mut self, dout: MatrixView<'_, T>) -> &Matrix<T> {
         check_same_shape("Affine", "backward", self.out.shape(), dout.shape());
         let [w, b] = &mut self.params;
-        self.dx.resize(dout.rows(), w.value.rows());
-        self.dx.gemm(
-            T::ONE,
-            dout,
-            Transpose::No,
-            &w.value,
-            Transpose::Yes,
-            T::ZERO,
-        );
-        w.grad.gemm(
-            T::ONE,
-            &self.x,
-            Transpose::Yes,
-            dout,
-            Transpose::No,
-            T::ZERO,
-        );
+        matmul_backward(dout, w, &self.x, &mut self.dx);
         crate::matrix::sum_rows_slice(dout.as_slice(), dout.cols(), b.grad.as_mut_slice());
         &self.dx
     }
