@@ -1,0 +1,141 @@
+//! Optimizers with the book's defaults and update formulas
+//! (`common/optimizer.py`), and gradient clipping (`clip_grads`).
+//!
+//! Hyperparameters are `f64` (Python floats in the book); every scalar
+//! factor is formed in `f64` exactly as Python evaluates it and rounded to the
+//! element type once, and array expressions are evaluated in the book's order,
+//! so float64 runs reproduce numpy bit for bit and float32 runs follow numpy's
+//! float32 arithmetic.
+//!
+//! Per-parameter state (velocities, squared-gradient sums) is allocated on
+//! the first update, in the order the model visits its parameters.
+//!
+//! ```
+//! use groundup::layers::Param;
+//! use groundup::optim::{Optimizer, Sgd};
+//! use groundup::Matrix;
+//! let mut p = Param::new(Matrix::filled(1, 2, 1.0f64));
+//! p.grad = Matrix::filled(1, 2, 0.5);
+//! let mut sgd = Sgd::new(0.1);
+//! Optimizer::<f64>::begin_update(&mut sgd);
+//! sgd.update_param(0, &mut p);
+//! assert_eq!(p.value.as_slice(), &[0.95, 0.95]);
+//! ```
+
+mod adaptive;
+mod momentum;
+
+pub use adaptive::{AdaGrad, Adam, RmsProp};
+pub use momentum::{Momentum, Nesterov, Sgd};
+
+use crate::layers::Param;
+use crate::matrix::{pairwise_sum_by, Matrix};
+use crate::model::Model;
+use crate::scalar::Scalar;
+
+/// The `1e-7` the book adds to `sqrt(h)` in AdaGrad, RMSprop and Adam.
+pub const EPSILON: f64 = 1e-7;
+
+/// Updates parameters from their gradients.
+pub trait Optimizer<T: Scalar> {
+    /// The optimizer's name, e.g. `"SGD"`.
+    fn name(&self) -> &'static str;
+    /// Called once per update before the parameters are visited (Adam
+    /// advances its step count here).
+    fn begin_update(&mut self) {}
+    /// Updates parameter number `index` in place. The index is the
+    /// parameter's position in the model's visiting order and selects its
+    /// state.
+    fn update_param(&mut self, index: usize, param: &mut Param<T>);
+    /// Updates every parameter of `model` (the book's
+    /// `optimizer.update(params, grads)`).
+    fn update(&mut self, model: &mut dyn Model<T>) {
+        self.begin_update();
+        model.for_each_param(&mut |i, p| self.update_param(i, p));
+    }
+    /// The learning rate.
+    fn learning_rate(&self) -> f64;
+}
+
+/// Per-parameter state matrices, created as zeros on first use.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct State<T: Scalar>(Vec<Matrix<T>>);
+
+impl<T: Scalar> State<T> {
+    pub(crate) fn get(&mut self, index: usize, like: &Matrix<T>) -> &mut Matrix<T> {
+        while self.0.len() <= index {
+            self.0.push(Matrix::zeros(0, 0));
+        }
+        let s = &mut self.0[index];
+        if s.shape() != like.shape() {
+            *s = Matrix::zeros(like.rows(), like.cols());
+        }
+        s
+    }
+}
+
+pub(crate) fn check_grad<T: Scalar>(name: &str, p: &Param<T>) {
+    assert!(
+        p.value.shape() == p.grad.shape(),
+        "{name}: gradient shape {:?} differs from parameter shape {:?}",
+        p.grad.shape(),
+        p.value.shape()
+    );
+}
+
+/// Scales all gradients of `model` by `max_norm / (‖g‖ + 1e-6)` when that
+/// rate is below 1, where `‖g‖` is the L2 norm over every gradient together:
+/// the book's `clip_grads(grads, max_norm)` (squares summed per parameter in
+/// numpy's pairwise order, then across parameters in order). Returns the norm
+/// before clipping.
+pub fn clip_grads<T: Scalar>(model: &mut dyn Model<T>, max_norm: f64) -> T {
+    let mut total = T::ZERO;
+    model.for_each_param(&mut |_, p| total += pairwise_sum_by(p.grad.as_slice(), |g| g * g));
+    let norm = total.sqrt();
+    let rate = T::from_f64(max_norm) / (norm + T::from_f64(1e-6));
+    if rate < T::ONE {
+        model.for_each_param(&mut |_, p| p.grad.scale(rate));
+    }
+    norm
+}
+
+/// An optimizer chosen by name at runtime (for command lines): `sgd`,
+/// `momentum`, `nesterov`, `adagrad`, `rmsprop`, `adam`, with the book's
+/// defaults for everything but the learning rate (`None` keeps the book's
+/// default learning rate too).
+///
+/// # Errors
+/// [`crate::Error::InvalidArgument`] naming the unknown optimizer.
+pub fn by_name<T: Scalar>(
+    name: &str,
+    lr: Option<f64>,
+) -> crate::Result<Box<dyn Optimizer<T> + Send>> {
+    Ok(match name {
+        "sgd" => Box::new(Sgd::new(lr.unwrap_or(0.01))),
+        "momentum" => Box::new(Momentum::<T>::new(lr.unwrap_or(0.01), 0.9)),
+        "nesterov" => Box::new(Nesterov::<T>::new(lr.unwrap_or(0.01), 0.9)),
+        "adagrad" => Box::new(AdaGrad::<T>::new(lr.unwrap_or(0.01))),
+        "rmsprop" => Box::new(RmsProp::<T>::new(lr.unwrap_or(0.01), 0.99)),
+        "adam" => Box::new(Adam::<T>::new(lr.unwrap_or(0.001), 0.9, 0.999)),
+        other => {
+            return Err(crate::Error::InvalidArgument(format!(
+                "unknown optimizer {other:?}: expected one of sgd, momentum, nesterov, adagrad, rmsprop, adam"
+            )))
+        }
+    })
+}
+
+impl<T: Scalar, O: Optimizer<T> + ?Sized> Optimizer<T> for Box<O> {
+    fn name(&self) -> &'static str {
+        (**self).name()
+    }
+    fn begin_update(&mut self) {
+        (**self).begin_update()
+    }
+    fn update_param(&mut self, index: usize, param: &mut Param<T>) {
+        (**self).update_param(index, param)
+    }
+    fn learning_rate(&self) -> f64 {
+        (**self).learning_rate()
+    }
+}
