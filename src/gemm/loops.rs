@@ -10,7 +10,7 @@
 //! ```
 //! `beta` is applied by the first depth block only; later blocks add to C.
 
-use super::kernel::MicroKernel;
+use super::kernel::{ASrc, MicroKernel};
 use super::pack::{pack_a, pack_b};
 use super::view::CView;
 use crate::Scalar;
@@ -91,6 +91,14 @@ fn balanced_block(len: usize, max: usize, unit: usize) -> usize {
     len.div_ceil(blocks).div_ceil(unit) * unit
 }
 
+/// Whether loop 1 reads op(A) in place instead of packing it: for kernels
+/// that can, when C is at most this many micro-panels wide (each Ã block
+/// would be used at most that many times, so packing it costs about as much
+/// as the arithmetic that reads it) and op(A) is contiguous along rows or
+/// columns. Skinny products such as the 128×1024·1024×10 logits layer are
+/// then bound by one pass over A instead of a copy plus a pass.
+const DIRECT_A_MAX_PANELS: usize = 2;
+
 pub fn gemm_blocked<T: Scalar, K: MicroKernel<T>>(
     kernel: K,
     p: &mut Problem<'_, '_, T>,
@@ -101,8 +109,13 @@ pub fn gemm_blocked<T: Scalar, K: MicroKernel<T>>(
     let kc_max = balanced_block(k, K::KC, 1);
     let mc_max = balanced_block(m, K::MC, mr);
     let nc_max = balanced_block(n, K::NC, nr);
+    let direct_a = K::DIRECT && n <= DIRECT_A_MAX_PANELS * nr && (p.a.cs == 1 || p.a.rs == 1);
     let b_len = kc_max * nc_max.div_ceil(nr) * nr;
-    let a_len = kc_max * mc_max.div_ceil(mr) * mr;
+    let a_len = if direct_a {
+        0
+    } else {
+        kc_max * mc_max.div_ceil(mr) * mr
+    };
     let PackBuffers { a: a_buf, b: b_buf } = bufs;
     let b_pack = aligned(b_buf, b_len);
     let a_pack = aligned(a_buf, a_len);
@@ -121,16 +134,23 @@ pub fn gemm_blocked<T: Scalar, K: MicroKernel<T>>(
             for ic in (0..m).step_by(mc_max) {
                 let mc = mc_max.min(m - ic);
                 let a_panels = mc.div_ceil(mr);
-                let a_tilde = &mut a_pack[..a_panels * mr * kc];
-                pack_a(mr, mc, kc, p.a.offset(ic, pc), a_tilde);
+                let a_tilde = &mut a_pack[..if direct_a { 0 } else { a_panels * mr * kc }];
+                if !direct_a {
+                    pack_a(mr, mc, kc, p.a.offset(ic, pc), a_tilde);
+                }
                 // Loop 2: one NR-wide micro-panel of B̃ at a time.
                 for (jr, b_micro) in b_tilde.chunks_exact(nr * kc).enumerate() {
                     let j0 = jc + jr * nr;
                     let cols = nr.min(n - j0);
                     // Loop 1: one MR-tall micro-panel of Ã at a time.
-                    for (ir, a_micro) in a_tilde.chunks_exact(mr * kc).enumerate() {
+                    for ir in 0..a_panels {
                         let i0 = ic + ir * mr;
                         let rows = mr.min(m - i0);
+                        let a_micro = if direct_a {
+                            ASrc::Strided(p.a.offset(i0, pc))
+                        } else {
+                            ASrc::Packed(&a_tilde[ir * mr * kc..(ir + 1) * mr * kc])
+                        };
                         let mut c_tile = p.c.sub(i0, j0, rows, cols);
                         kernel.run(kc, p.alpha, a_micro, b_micro, beta, &mut c_tile);
                     }

@@ -50,6 +50,17 @@ impl<'c, T> CView<'c, T> {
     pub fn cols(&self) -> usize {
         self.cols
     }
+    /// Distance between consecutive rows.
+    pub fn ldc(&self) -> usize {
+        self.ldc
+    }
+    /// Element `(0, 0)` of the region; writing through it is allowed for
+    /// `(i, j)` with `i < rows`, `j < cols` at `ptr + i*ldc + j`, while this
+    /// view is mutably borrowed.
+    #[inline(always)]
+    pub fn as_mut_ptr(&mut self) -> *mut T {
+        self.ptr
+    }
 
     /// Row `i` of the region (length `cols`).
     #[inline(always)]

@@ -19,7 +19,7 @@ mod portable;
 #[cfg(target_arch = "x86_64")]
 mod x86_avx2;
 
-use super::loops::{self, Problem};
+use super::loops::{self, Operand, Problem};
 use super::small;
 use super::view::CView;
 use std::sync::OnceLock;
@@ -89,9 +89,19 @@ impl Kernel {
     }
 }
 
+/// Where a microkernel reads its `MR x k` block of op(A).
+#[derive(Clone, Copy)]
+pub(crate) enum ASrc<'a, T> {
+    /// A packed micro-panel: element `(i, p)` at `a[p*MR + i]`.
+    Packed(&'a [T]),
+    /// op(A) in place, offset to the tile's first row: element `(i, p)` at
+    /// `data[i*rs + p*cs]`. Only for kernels with [`MicroKernel::DIRECT`].
+    Strided(Operand<'a, T>),
+}
+
 /// A register-blocked microkernel for element type `T` (see the module docs
-/// for the contract). `run` computes the full `MR x NR` tile and stores the
-/// part of it that `c` covers.
+/// for the contract). `run` computes the `rows x cols ≤ MR x NR` tile that
+/// `c` covers.
 pub(crate) trait MicroKernel<T>: Copy + Send + Sync {
     /// Rows of the register tile.
     const MR: usize;
@@ -104,8 +114,10 @@ pub(crate) trait MicroKernel<T>: Copy + Send + Sync {
     const KC: usize;
     /// Columns of B̃ packed at a time (loop 5); B̃ (KC×NC) is sized for L3.
     const NC: usize;
+    /// Whether `run` also accepts [`ASrc::Strided`].
+    const DIRECT: bool;
 
-    fn run(self, k: usize, alpha: T, a: &[T], b: &[T], beta: T, c: &mut CView<'_, T>);
+    fn run(self, k: usize, alpha: T, a: ASrc<'_, T>, b: &[T], beta: T, c: &mut CView<'_, T>);
 }
 
 /// Writes `alpha·acc + beta·C` into the part of the tile that `c` covers,
@@ -186,7 +198,7 @@ macro_rules! impl_kernel_elem {
                     Kernel::Avx2Fma => {
                         let k = x86_avx2::Avx2::detect()
                             .expect("AVX2+FMA kernel requested on a CPU without it");
-                        k.small(p)
+                        k.small::<$t>(p)
                     }
                     #[cfg(not(target_arch = "x86_64"))]
                     Kernel::Avx2Fma => unreachable!("checked by is_available"),

@@ -5,9 +5,21 @@
 //! f64: 6×8 tile, the same register plan with 4-lane vectors. Twelve
 //! independent accumulators cover the FMA latency (4 cycles × 2 pipes on
 //! Zen 3, 5 × 2 on Haswell) and leave registers for the operands (16 ymm).
+//!
+//! One generic body ([`tile`]) serves both element types (through [`Simd`])
+//! and every edge: it is instantiated for `R = 1..=6` rows and `NV = 1..=2`
+//! vectors of columns, so a ragged edge tile does only the arithmetic it
+//! needs, and the last vector of a tile narrower than `NV·LANES` is stored
+//! (and, for unpacked B, loaded) with a lane mask. C is written directly, no
+//! temporary tile.
+//!
+//! Besides packed panels, the body reads op(A) in place through its strides
+//! (skinny products, where packing A would cost as much as using it once),
+//! and row-major B in place with masked loads (the direct small-product
+//! path, [`small`]).
 
-use super::{store_tile, MicroKernel};
-use crate::gemm::loops::Problem;
+use super::{ASrc, MicroKernel};
+use crate::gemm::loops::{Operand, Problem};
 use crate::gemm::small;
 use crate::gemm::view::CView;
 use crate::Scalar;
@@ -20,7 +32,9 @@ pub(crate) struct Avx2 {
 }
 
 impl Avx2 {
-    /// `Some` when the CPU supports AVX2 and FMA (detected at runtime).
+    /// `Some` when the CPU supports AVX2 and FMA (detected at runtime; std
+    /// caches the CPUID answer, so this is two relaxed loads).
+    #[inline]
     pub fn detect() -> Option<Avx2> {
         if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
             Some(Avx2 { _detected: () })
@@ -29,17 +43,506 @@ impl Avx2 {
         }
     }
 
-    /// The direct small-product path compiled with FMA enabled, so every
-    /// element is a fused multiply-add chain (OpenBLAS's arithmetic).
-    pub fn small<T: Scalar>(self, p: &mut Problem<'_, '_, T>) {
-        // SAFETY: `self` exists only if AVX2 and FMA were detected.
-        unsafe { small_fma(p) }
+    /// The direct small-product path: every element of C is one fused
+    /// multiply-add chain over `k` in order (OpenBLAS's small-gemm
+    /// arithmetic), computed in 6-row register tiles straight from the
+    /// operands (no packing).
+    #[inline]
+    pub fn small<T: Simd>(self, p: &mut Problem<'_, '_, T>) {
+        small_tiles(self, p)
     }
 }
 
+/// 256-bit vector operations for one element type.
+///
+/// # Safety
+/// Every method is an AVX/AVX2/FMA intrinsic: callers must only use them in
+/// code that runs after [`Avx2::detect`] succeeded (in this file: inside
+/// `#[target_feature(enable = "avx2,fma")]` functions), and pointer
+/// arguments must be valid for the lanes they touch (all lanes for plain
+/// loads and stores, the enabled lanes for masked ones).
+pub(crate) trait Simd: Scalar {
+    /// One ymm register of `LANES` elements.
+    type V: Copy;
+    /// Elements per vector: 8 (f32) or 4 (f64).
+    const LANES: usize;
+    /// All lanes zero.
+    unsafe fn zero() -> Self::V;
+    /// All lanes `x`.
+    unsafe fn splat(x: Self) -> Self::V;
+    /// All lanes `*p`.
+    unsafe fn bcast(p: *const Self) -> Self::V;
+    /// `LANES` elements from `p` (any alignment).
+    unsafe fn load(p: *const Self) -> Self::V;
+    /// `LANES` elements to `p` (any alignment).
+    unsafe fn store(p: *mut Self, v: Self::V);
+    /// A mask enabling the first `n ≤ LANES` lanes.
+    unsafe fn mask(n: usize) -> __m256i;
+    /// The enabled lanes from `p`, zeros elsewhere; disabled lanes are not
+    /// accessed (no fault even past the end of an allocation).
+    unsafe fn maskload(p: *const Self, m: __m256i) -> Self::V;
+    /// The first `n < LANES` lanes of `v` to `p`, in 128/64/32-bit pieces
+    /// (masked stores are microcoded and slow on AMD).
+    unsafe fn store_first(p: *mut Self, v: Self::V, n: usize);
+    /// `a·b + c` with one rounding.
+    unsafe fn fmadd(a: Self::V, b: Self::V, c: Self::V) -> Self::V;
+    /// `a·b`.
+    unsafe fn vmul(a: Self::V, b: Self::V) -> Self::V;
+    /// `a + b`.
+    unsafe fn vadd(a: Self::V, b: Self::V) -> Self::V;
+}
+
+/// `[-1; 8]` then `[0; 8]`: 8 consecutive entries starting at `8 - n` enable
+/// the first `n` lanes of an f32 vector.
+static MASK32: [i32; 16] = [-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0];
+/// The same for the 4 lanes of an f64 vector.
+static MASK64: [i64; 8] = [-1, -1, -1, -1, 0, 0, 0, 0];
+
+macro_rules! simd_impl {
+    ($t:ty, $v:ty, $lanes:expr, $mask_table:ident,
+     $zero:ident, $splat:ident, $bcast:ident, $load:ident, $store:ident,
+     $maskload:ident, $store_first:ident, $fmadd:ident, $mul:ident, $add:ident) => {
+        impl Simd for $t {
+            type V = $v;
+            const LANES: usize = $lanes;
+            #[inline(always)]
+            unsafe fn zero() -> $v {
+                // SAFETY: AVX is available (trait contract).
+                unsafe { $zero() }
+            }
+            #[inline(always)]
+            unsafe fn splat(x: $t) -> $v {
+                // SAFETY: AVX is available (trait contract).
+                unsafe { $splat(x) }
+            }
+            #[inline(always)]
+            unsafe fn bcast(p: *const $t) -> $v {
+                // SAFETY: AVX is available; `p` is valid for one read (contract).
+                unsafe { $bcast(&*p) }
+            }
+            #[inline(always)]
+            unsafe fn load(p: *const $t) -> $v {
+                // SAFETY: AVX is available; `p` is valid for LANES reads (contract).
+                unsafe { $load(p) }
+            }
+            #[inline(always)]
+            unsafe fn store(p: *mut $t, v: $v) {
+                // SAFETY: AVX is available; `p` is valid for LANES writes (contract).
+                unsafe { $store(p, v) }
+            }
+            #[inline(always)]
+            unsafe fn mask(n: usize) -> __m256i {
+                debug_assert!(n <= $lanes);
+                // SAFETY: AVX is available; `$lanes - n ≤ $lanes`, so the
+                // 32-byte read stays inside the 2·$lanes-entry table.
+                unsafe { _mm256_loadu_si256($mask_table.as_ptr().add($lanes - n).cast()) }
+            }
+            #[inline(always)]
+            unsafe fn maskload(p: *const $t, m: __m256i) -> $v {
+                // SAFETY: AVX is available; the enabled lanes of `p` are
+                // readable (contract); disabled lanes are never accessed.
+                unsafe { $maskload(p, m) }
+            }
+            #[inline(always)]
+            unsafe fn store_first(p: *mut $t, v: $v, n: usize) {
+                // SAFETY: AVX is available; `p` is valid for `n` writes
+                // (contract), and each piece below writes only lanes < n.
+                unsafe { $store_first(p, v, n) }
+            }
+            #[inline(always)]
+            unsafe fn fmadd(a: $v, b: $v, c: $v) -> $v {
+                // SAFETY: FMA is available (trait contract).
+                unsafe { $fmadd(a, b, c) }
+            }
+            #[inline(always)]
+            unsafe fn vmul(a: $v, b: $v) -> $v {
+                // SAFETY: AVX is available (trait contract).
+                unsafe { $mul(a, b) }
+            }
+            #[inline(always)]
+            unsafe fn vadd(a: $v, b: $v) -> $v {
+                // SAFETY: AVX is available (trait contract).
+                unsafe { $add(a, b) }
+            }
+        }
+    };
+}
+
+simd_impl!(
+    f32,
+    __m256,
+    8,
+    MASK32,
+    _mm256_setzero_ps,
+    _mm256_set1_ps,
+    _mm256_broadcast_ss,
+    _mm256_loadu_ps,
+    _mm256_storeu_ps,
+    _mm256_maskload_ps,
+    store_first_ps,
+    _mm256_fmadd_ps,
+    _mm256_mul_ps,
+    _mm256_add_ps
+);
+simd_impl!(
+    f64,
+    __m256d,
+    4,
+    MASK64,
+    _mm256_setzero_pd,
+    _mm256_set1_pd,
+    _mm256_broadcast_sd,
+    _mm256_loadu_pd,
+    _mm256_storeu_pd,
+    _mm256_maskload_pd,
+    store_first_pd,
+    _mm256_fmadd_pd,
+    _mm256_mul_pd,
+    _mm256_add_pd
+);
+
+/// See [`Simd::store_first`]: 4 + 2 + 1 lanes.
+#[inline(always)]
+unsafe fn store_first_ps(mut p: *mut f32, v: __m256, mut n: usize) {
+    // SAFETY: the caller guarantees AVX and `n < 8` writable floats at `p`;
+    // each store covers lanes that are `< n` (n is decremented as it goes).
+    unsafe {
+        let mut x = _mm256_castps256_ps128(v);
+        if n >= 4 {
+            _mm_storeu_ps(p, x);
+            x = _mm256_extractf128_ps::<1>(v);
+            p = p.add(4);
+            n -= 4;
+        }
+        if n >= 2 {
+            _mm_store_sd(p.cast(), _mm_castps_pd(x));
+            x = _mm_movehl_ps(x, x);
+            p = p.add(2);
+            n -= 2;
+        }
+        if n >= 1 {
+            _mm_store_ss(p, x);
+        }
+    }
+}
+
+/// See [`Simd::store_first`]: 2 + 1 lanes.
+#[inline(always)]
+unsafe fn store_first_pd(mut p: *mut f64, v: __m256d, mut n: usize) {
+    // SAFETY: the caller guarantees AVX and `n < 4` writable doubles at `p`;
+    // each store covers lanes that are `< n`.
+    unsafe {
+        let mut x = _mm256_castpd256_pd128(v);
+        if n >= 2 {
+            _mm_storeu_pd(p, x);
+            x = _mm256_extractf128_pd::<1>(v);
+            p = p.add(2);
+            n -= 2;
+        }
+        if n >= 1 {
+            _mm_store_sd(p, x);
+        }
+    }
+}
+
+/// Rows of every AVX2 register tile.
+const MR: usize = 6;
+
+/// The raw arguments of one tile (see [`tile`]).
+#[derive(Clone, Copy)]
+struct TileArgs<T> {
+    k: usize,
+    /// op(A) element `(i, p)` of the tile at `a + i*a_rs + p*a_cs`.
+    a: *const T,
+    a_rs: usize,
+    a_cs: usize,
+    /// op(B) element `(p, j)` of the tile at `b + p*b_rs + j`.
+    b: *const T,
+    b_rs: usize,
+    /// Columns of C that exist (`(NV-1)·LANES < cols ≤ NV·LANES`).
+    cols: usize,
+    c: *mut T,
+    ldc: usize,
+    alpha: T,
+    beta: T,
+}
+
+type TileFn<T> = unsafe fn(&TileArgs<T>);
+
+/// One step of `k`: load the B row (the last vector masked unless B is a
+/// zero-padded packed panel), broadcast `R` elements of A, `R·NV` FMAs.
+///
+/// # Safety
+/// AVX2+FMA available; `a + r*a_rs` readable for `r < R`; `b` readable for
+/// `NV·LANES` elements when `BP`, else for the lanes enabled by `mask`
+/// in the last vector and all lanes before it.
+#[inline(always)]
+unsafe fn step<T: Simd, const R: usize, const NV: usize, const BP: bool>(
+    acc: &mut [[T::V; NV]; R],
+    a: *const T,
+    a_rs: usize,
+    b: *const T,
+    mask: __m256i,
+) {
+    // SAFETY: the reads below are exactly the ones the caller vouches for.
+    unsafe {
+        let mut bv = [T::zero(); NV];
+        for (v, bv) in bv.iter_mut().enumerate() {
+            let p = b.add(v * T::LANES);
+            *bv = if !BP && v == NV - 1 {
+                T::maskload(p, mask)
+            } else {
+                T::load(p)
+            };
+        }
+        for (r, acc_r) in acc.iter_mut().enumerate() {
+            let ar = T::bcast(a.add(r * a_rs));
+            for (acc_rv, &bv) in acc_r.iter_mut().zip(&bv) {
+                *acc_rv = T::fmadd(ar, bv, *acc_rv);
+            }
+        }
+    }
+}
+
+/// `C[0..R, 0..cols] = alpha·(A·B) + beta·C` for one register tile, where
+/// `A·B` is summed over `p = 0..k` in order with one FMA per step. `AP`: A
+/// is a packed micro-panel (`a_rs = 1`, `a_cs = MR`, compile-time constants);
+/// `BP`: B is a packed, zero-padded micro-panel (`b_rs = NR`, full loads).
+///
+/// # Safety
+/// AVX2+FMA available. For `i < R`, `p < k`, `j < cols`: `a + i*a_rs + p*a_cs`
+/// and `b + p*b_rs + j` are readable, and, when `BP`, so is the whole padded
+/// row `b + p*b_rs .. + NV·LANES`; `c + i*ldc + j` is writable and not
+/// aliased by A or B; `(NV-1)·LANES < cols ≤ NV·LANES`.
 #[target_feature(enable = "avx2,fma")]
-unsafe fn small_fma<T: Scalar>(p: &mut Problem<'_, '_, T>) {
-    small::gemm_small(p, true)
+unsafe fn tile<T: Simd, const R: usize, const NV: usize, const AP: bool, const BP: bool>(
+    t: &TileArgs<T>,
+) {
+    // SAFETY: forwarded contract (this wrapper only adds the target features).
+    unsafe { tile_body::<T, R, NV, AP, BP>(t) }
+}
+
+/// The body of [`tile`], inlined into callers that have AVX2+FMA enabled.
+///
+/// # Safety
+/// As for [`tile`].
+#[inline(always)]
+unsafe fn tile_body<T: Simd, const R: usize, const NV: usize, const AP: bool, const BP: bool>(
+    t: &TileArgs<T>,
+) {
+    let lanes = T::LANES;
+    let (a_rs, a_cs) = if AP { (1, MR) } else { (t.a_rs, t.a_cs) };
+    let b_rs = if BP { 2 * lanes } else { t.b_rs };
+    let tail = t.cols - (NV - 1) * lanes;
+    // SAFETY: AVX2+FMA are available (caller); every pointer read or written
+    // below is covered by the caller's contract: A at rows < R and p < k, B
+    // at p < k (masked to `tail` lanes in the last vector unless packed),
+    // C at rows < R and columns < cols (masked likewise).
+    unsafe {
+        let mask = T::mask(tail);
+        let mut acc = [[T::zero(); NV]; R];
+        let (mut a, mut b) = (t.a, t.b);
+        let mut p = 0;
+        // Unrolled by 4: the pointer bumps and the loop test are paid once
+        // per four steps (the loads use immediate offsets when packed).
+        while p + 4 <= t.k {
+            step::<T, R, NV, BP>(&mut acc, a, a_rs, b, mask);
+            step::<T, R, NV, BP>(
+                &mut acc,
+                a.wrapping_add(a_cs),
+                a_rs,
+                b.wrapping_add(b_rs),
+                mask,
+            );
+            step::<T, R, NV, BP>(
+                &mut acc,
+                a.wrapping_add(2 * a_cs),
+                a_rs,
+                b.wrapping_add(2 * b_rs),
+                mask,
+            );
+            step::<T, R, NV, BP>(
+                &mut acc,
+                a.wrapping_add(3 * a_cs),
+                a_rs,
+                b.wrapping_add(3 * b_rs),
+                mask,
+            );
+            a = a.wrapping_add(4 * a_cs);
+            b = b.wrapping_add(4 * b_rs);
+            p += 4;
+        }
+        while p < t.k {
+            step::<T, R, NV, BP>(&mut acc, a, a_rs, b, mask);
+            a = a.wrapping_add(a_cs);
+            b = b.wrapping_add(b_rs);
+            p += 1;
+        }
+
+        // C = alpha·acc + beta·C, the same operations as `store_tile`; one
+        // loop per case so each is fully unrolled with `acc` in registers.
+        let (alpha, beta) = (t.alpha, t.beta);
+        let st = Store {
+            c: t.c,
+            ldc: t.ldc,
+            tail,
+            mask,
+            alpha: T::splat(alpha),
+            beta: T::splat(beta),
+        };
+        if beta == T::ZERO {
+            if alpha == T::ONE {
+                st.put::<R, NV, STORE_COPY>(&acc)
+            } else {
+                st.put::<R, NV, STORE_SCALE>(&acc)
+            }
+        } else if beta == T::ONE && alpha == T::ONE {
+            st.put::<R, NV, STORE_ADD>(&acc)
+        } else {
+            st.put::<R, NV, STORE_AXPBY>(&acc)
+        }
+    }
+}
+
+/// `C = acc`.
+const STORE_COPY: u8 = 0;
+/// `C = alpha·acc`.
+const STORE_SCALE: u8 = 1;
+/// `C = C + acc`.
+const STORE_ADD: u8 = 2;
+/// `C = alpha·acc + beta·C`.
+const STORE_AXPBY: u8 = 3;
+
+/// Where and how a finished tile goes into C.
+struct Store<T: Simd> {
+    c: *mut T,
+    ldc: usize,
+    /// Lanes of the last vector of each row that exist.
+    tail: usize,
+    mask: __m256i,
+    alpha: T::V,
+    beta: T::V,
+}
+
+impl<T: Simd> Store<T> {
+    /// # Safety
+    /// AVX available; `c + r*ldc + j` writable (and readable unless
+    /// `MODE` is a copy or scale) for `r < R`, `j < (NV-1)·LANES + tail`.
+    #[inline(always)]
+    unsafe fn put<const R: usize, const NV: usize, const MODE: u8>(&self, acc: &[[T::V; NV]; R]) {
+        let full = self.tail == T::LANES;
+        // SAFETY: every access is inside the region described in the contract
+        // (the last vector of a row touches only `tail` lanes when partial).
+        unsafe {
+            for (r, acc_r) in acc.iter().enumerate() {
+                let row = self.c.add(r * self.ldc);
+                for (v, &x) in acc_r.iter().enumerate() {
+                    let dst = row.add(v * T::LANES);
+                    let partial = v == NV - 1 && !full;
+                    let out = match MODE {
+                        STORE_COPY => x,
+                        STORE_SCALE => T::vmul(self.alpha, x),
+                        _ => {
+                            let old = if partial {
+                                T::maskload(dst, self.mask)
+                            } else {
+                                T::load(dst)
+                            };
+                            if MODE == STORE_ADD {
+                                T::vadd(old, x)
+                            } else {
+                                T::vadd(T::vmul(self.alpha, x), T::vmul(self.beta, old))
+                            }
+                        }
+                    };
+                    if partial {
+                        T::store_first(dst, out, self.tail);
+                    } else {
+                        T::store(dst, out)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The instance of [`tile`] for `rows` rows and `nv` vectors of columns.
+fn select<T: Simd, const AP: bool, const BP: bool>(rows: usize, nv: usize) -> TileFn<T> {
+    match (rows, nv) {
+        (1, 1) => tile::<T, 1, 1, AP, BP>,
+        (2, 1) => tile::<T, 2, 1, AP, BP>,
+        (3, 1) => tile::<T, 3, 1, AP, BP>,
+        (4, 1) => tile::<T, 4, 1, AP, BP>,
+        (5, 1) => tile::<T, 5, 1, AP, BP>,
+        (6, 1) => tile::<T, 6, 1, AP, BP>,
+        (1, 2) => tile::<T, 1, 2, AP, BP>,
+        (2, 2) => tile::<T, 2, 2, AP, BP>,
+        (3, 2) => tile::<T, 3, 2, AP, BP>,
+        (4, 2) => tile::<T, 4, 2, AP, BP>,
+        (5, 2) => tile::<T, 5, 2, AP, BP>,
+        (6, 2) => tile::<T, 6, 2, AP, BP>,
+        _ => unreachable!("tile {rows}x{nv} vectors"),
+    }
+}
+
+/// Checks the sources against the tile shape and runs the matching
+/// instance. Every read and write is bounds-checked here, once per tile.
+#[inline]
+fn run_tile<T: Simd>(
+    _proof: Avx2,
+    k: usize,
+    alpha: T,
+    a: ASrc<'_, T>,
+    b: &[T],
+    beta: T,
+    c: &mut CView<'_, T>,
+) {
+    let (rows, cols) = (c.rows(), c.cols());
+    if rows == 0 || cols == 0 {
+        return;
+    }
+    let nr = 2 * T::LANES;
+    assert!(rows <= MR && cols <= nr, "tile {rows}x{cols}");
+    let (a_ptr, a_rs, a_cs, ap) = match a {
+        ASrc::Packed(s) => {
+            assert!(s.len() >= MR * k);
+            (s.as_ptr(), 1, MR, true)
+        }
+        ASrc::Strided(op) => {
+            if k > 0 {
+                assert!((rows - 1) * op.rs + (k - 1) * op.cs < op.data.len());
+            }
+            (op.data.as_ptr(), op.rs, op.cs, false)
+        }
+    };
+    assert!(b.len() >= nr * k);
+    let nv = cols.div_ceil(T::LANES);
+    let f = if ap {
+        select::<T, true, true>(rows, nv)
+    } else {
+        select::<T, false, true>(rows, nv)
+    };
+    let args = TileArgs {
+        k,
+        a: a_ptr,
+        a_rs,
+        a_cs,
+        b: b.as_ptr(),
+        b_rs: nr,
+        cols,
+        c: c.as_mut_ptr(),
+        ldc: c.ldc(),
+        alpha,
+        beta,
+    };
+    // SAFETY: `_proof` shows AVX2+FMA were detected. The asserts above bound
+    // every read of A (rows < R = rows, p < k) and B (p < k, the whole
+    // zero-padded NR-wide row of the packed panel, whose slice holds NR·k
+    // elements). C: the view grants exclusive access to
+    // `rows x cols` elements at `ptr + i*ldc + j`, and A and B are shared
+    // borrows, so they cannot alias it. `nv` makes `(nv-1)·LANES < cols ≤
+    // nv·LANES`.
+    unsafe { f(&args) }
 }
 
 /// The 6×16 f32 kernel token.
@@ -50,7 +553,7 @@ pub(crate) struct Avx2F32(pub Avx2);
 pub(crate) struct Avx2F64(pub Avx2);
 
 impl MicroKernel<f32> for Avx2F32 {
-    const MR: usize = 6;
+    const MR: usize = MR;
     const NR: usize = 16;
     /// 144 × 256 × 4 B = 144 KiB of Ã: well inside the 512 KiB L2 of Zen 3,
     /// leaving room for the B̃ micro-panels streaming through.
@@ -59,20 +562,24 @@ impl MicroKernel<f32> for Avx2F32 {
     const KC: usize = 256;
     /// 256 × 4080 × 4 B ≈ 4 MiB of B̃ in the 32 MiB L3.
     const NC: usize = 4080;
+    const DIRECT: bool = true;
 
     #[inline]
-    fn run(self, k: usize, alpha: f32, a: &[f32], b: &[f32], beta: f32, c: &mut CView<'_, f32>) {
-        assert!(a.len() >= 6 * k && b.len() >= 16 * k);
-        let mut acc = [[0.0f32; 16]; 6];
-        // SAFETY: `self.0` proves AVX2+FMA; the asserts above bound every read
-        // (6 of Ã and 16 of B̃ per step for k steps); `acc` is a local array.
-        unsafe { tile_f32(k, a.as_ptr(), b.as_ptr(), &mut acc) };
-        store_tile(&acc, alpha, beta, c);
+    fn run(
+        self,
+        k: usize,
+        alpha: f32,
+        a: ASrc<'_, f32>,
+        b: &[f32],
+        beta: f32,
+        c: &mut CView<'_, f32>,
+    ) {
+        run_tile(self.0, k, alpha, a, b, beta, c)
     }
 }
 
 impl MicroKernel<f64> for Avx2F64 {
-    const MR: usize = 6;
+    const MR: usize = MR;
     const NR: usize = 8;
     /// 96 × 256 × 8 B = 192 KiB of Ã in the 512 KiB L2.
     const MC: usize = 96;
@@ -80,80 +587,124 @@ impl MicroKernel<f64> for Avx2F64 {
     const KC: usize = 256;
     /// 256 × 2040 × 8 B ≈ 4 MiB of B̃ in L3.
     const NC: usize = 2040;
+    const DIRECT: bool = true;
 
     #[inline]
-    fn run(self, k: usize, alpha: f64, a: &[f64], b: &[f64], beta: f64, c: &mut CView<'_, f64>) {
-        assert!(a.len() >= 6 * k && b.len() >= 8 * k);
-        let mut acc = [[0.0f64; 8]; 6];
-        // SAFETY: `self.0` proves AVX2+FMA; the asserts above bound every read
-        // (6 of Ã and 8 of B̃ per step for k steps); `acc` is a local array.
-        unsafe { tile_f64(k, a.as_ptr(), b.as_ptr(), &mut acc) };
-        store_tile(&acc, alpha, beta, c);
+    fn run(
+        self,
+        k: usize,
+        alpha: f64,
+        a: ASrc<'_, f64>,
+        b: &[f64],
+        beta: f64,
+        c: &mut CView<'_, f64>,
+    ) {
+        run_tile(self.0, k, alpha, a, b, beta, c)
     }
 }
 
-/// `out = Ã·B̃` for one 6×16 tile.
-///
-/// # Safety
-/// AVX2 and FMA must be available; `a` must be valid for `6k` reads and `b`
-/// for `16k` reads.
-#[target_feature(enable = "avx2,fma")]
-unsafe fn tile_f32(k: usize, a: *const f32, b: *const f32, out: &mut [[f32; 16]; 6]) {
-    let mut c = [[_mm256_setzero_ps(); 2]; 6];
-    let (mut a, mut b) = (a, b);
-    for _ in 0..k {
-        // SAFETY: the caller guarantees 16 readable floats at `b` and 6 at `a`
-        // for each of the k steps.
-        unsafe {
-            let b0 = _mm256_loadu_ps(b);
-            let b1 = _mm256_loadu_ps(b.add(8));
-            for (i, ci) in c.iter_mut().enumerate() {
-                let ai = _mm256_broadcast_ss(&*a.add(i));
-                ci[0] = _mm256_fmadd_ps(ai, b0, ci[0]);
-                ci[1] = _mm256_fmadd_ps(ai, b1, ci[1]);
+/// Elements of op(B) a small product with transposed (or otherwise
+/// column-strided) B copies to the stack, row-major, to use the vector
+/// tiles; larger ones take the scalar loop.
+const SMALL_B_STACK: usize = 2048;
+
+/// The direct path: C in 6-row × `2·LANES`-column register tiles, A and B
+/// read in place.
+fn small_tiles<T: Simd>(proof: Avx2, p: &mut Problem<'_, '_, T>) {
+    let (n, k) = (p.n, p.k);
+    if p.b.cs == 1 {
+        let b = p.b;
+        small_rows(proof, p, b);
+    } else if k * n <= SMALL_B_STACK {
+        let mut buf = [T::ZERO; SMALL_B_STACK];
+        for kk in 0..k {
+            for (j, d) in buf[kk * n..(kk + 1) * n].iter_mut().enumerate() {
+                *d = p.b.at(kk, j);
             }
-            a = a.add(6);
-            b = b.add(16);
         }
-    }
-    for (ci, oi) in c.iter().zip(out.iter_mut()) {
-        // SAFETY: each output row holds 16 floats: two unaligned 8-wide stores.
-        unsafe {
-            _mm256_storeu_ps(oi.as_mut_ptr(), ci[0]);
-            _mm256_storeu_ps(oi.as_mut_ptr().add(8), ci[1]);
-        }
+        let b = Operand {
+            data: &buf[..k * n],
+            rs: n,
+            cs: 1,
+        };
+        small_rows(proof, p, b);
+    } else {
+        // SAFETY: `proof` shows AVX2 and FMA were detected.
+        unsafe { small_fma(p) }
     }
 }
 
-/// `out = Ã·B̃` for one 6×8 tile.
+/// Checks the whole product's bounds once, then runs [`small_avx`].
+#[inline(always)]
+fn small_rows<T: Simd>(_proof: Avx2, p: &mut Problem<'_, '_, T>, b: Operand<'_, T>) {
+    let (m, n, k) = (p.m, p.n, p.k);
+    if m == 0 || n == 0 || k == 0 {
+        return;
+    }
+    let a = p.a;
+    assert!((m - 1) * a.rs + (k - 1) * a.cs < a.data.len());
+    assert!(b.cs == 1 && (k - 1) * b.rs + n <= b.data.len());
+    assert!(p.c.rows() == m && p.c.cols() == n);
+    let args = TileArgs {
+        k,
+        a: a.data.as_ptr(),
+        a_rs: a.rs,
+        a_cs: a.cs,
+        b: b.data.as_ptr(),
+        b_rs: b.rs,
+        cols: n,
+        c: p.c.as_mut_ptr(),
+        ldc: p.c.ldc(),
+        alpha: p.alpha,
+        beta: p.beta,
+    };
+    // SAFETY: `_proof` shows AVX2+FMA were detected. The asserts above put
+    // every element (i < m, p < k) of A and (p < k, j < n) of B inside their
+    // slices; the view grants exclusive access to the m x n region of C at
+    // `ptr + i*ldc + j`, which the shared borrows of A and B cannot alias.
+    unsafe { small_avx(m, &args) }
+}
+
+/// `args` describes all of C (`m x args.cols`); loops over register tiles,
+/// inlining the full-height ones.
 ///
 /// # Safety
-/// AVX2 and FMA must be available; `a` must be valid for `6k` reads and `b`
-/// for `8k` reads.
+/// AVX2+FMA available; every element of A, B and C that the product
+/// touches is in bounds (see [`small_rows`]).
 #[target_feature(enable = "avx2,fma")]
-unsafe fn tile_f64(k: usize, a: *const f64, b: *const f64, out: &mut [[f64; 8]; 6]) {
-    let mut c = [[_mm256_setzero_pd(); 2]; 6];
-    let (mut a, mut b) = (a, b);
-    for _ in 0..k {
-        // SAFETY: the caller guarantees 8 readable doubles at `b` and 6 at `a`
-        // for each of the k steps.
-        unsafe {
-            let b0 = _mm256_loadu_pd(b);
-            let b1 = _mm256_loadu_pd(b.add(4));
-            for (i, ci) in c.iter_mut().enumerate() {
-                let ai = _mm256_broadcast_sd(&*a.add(i));
-                ci[0] = _mm256_fmadd_pd(ai, b0, ci[0]);
-                ci[1] = _mm256_fmadd_pd(ai, b1, ci[1]);
+unsafe fn small_avx<T: Simd>(m: usize, args: &TileArgs<T>) {
+    let nr = 2 * T::LANES;
+    let n = args.cols;
+    let mut j0 = 0;
+    while j0 < n {
+        let cols = nr.min(n - j0);
+        let nv = cols.div_ceil(T::LANES);
+        let mut i0 = 0;
+        while i0 < m {
+            let rows = MR.min(m - i0);
+            let t = TileArgs {
+                a: args.a.wrapping_add(i0 * args.a_rs),
+                b: args.b.wrapping_add(j0),
+                cols,
+                c: args.c.wrapping_add(i0 * args.ldc + j0),
+                ..*args
+            };
+            // SAFETY: the tile (i0.., j0..) of `rows x cols` lies inside the
+            // product, whose elements are all in bounds (caller).
+            unsafe {
+                match (rows, nv) {
+                    (MR, 2) => tile_body::<T, MR, 2, false, false>(&t),
+                    (MR, 1) => tile_body::<T, MR, 1, false, false>(&t),
+                    _ => select::<T, false, false>(rows, nv)(&t),
+                }
             }
-            a = a.add(6);
-            b = b.add(8);
+            i0 += MR;
         }
+        j0 += nr;
     }
-    for (ci, oi) in c.iter().zip(out.iter_mut()) {
-        // SAFETY: each output row holds 8 doubles: two unaligned 4-wide stores.
-        unsafe {
-            _mm256_storeu_pd(oi.as_mut_ptr(), ci[0]);
-            _mm256_storeu_pd(oi.as_mut_ptr().add(4), ci[1]);
-        }
-    }
+}
+
+#[target_feature(enable = "avx2,fma")]
+unsafe fn small_fma<T: Scalar>(p: &mut Problem<'_, '_, T>) {
+    small::gemm_small(p, true)
 }
