@@ -11,7 +11,7 @@
 //! `beta` is applied by the first depth block only; later blocks add to C.
 
 use super::kernel::{ASrc, MicroKernel};
-use super::pack::{pack_a, pack_b};
+use super::pack::pack_a;
 use super::view::CView;
 use crate::Scalar;
 
@@ -106,9 +106,13 @@ pub fn gemm_blocked<T: Scalar, K: MicroKernel<T>>(
 ) {
     let (mr, nr) = (K::MR, K::NR);
     let (m, n, k) = (p.m, p.n, p.k);
-    let kc_max = balanced_block(k, K::KC, 1);
-    let mc_max = balanced_block(m, K::MC, mr);
-    let nc_max = balanced_block(n, K::NC, nr);
+    let env = |i: usize, d: usize| match crate::gemm::tune(i) {
+        0 => d,
+        v => v,
+    };
+    let kc_max = balanced_block(k, env(1, K::KC), 1);
+    let mc_max = balanced_block(m, env(2, K::MC), mr);
+    let nc_max = balanced_block(n, env(3, K::NC), nr);
     let direct_a = K::DIRECT && n <= DIRECT_A_MAX_PANELS * nr && (p.a.cs == 1 || p.a.rs == 1);
     let b_len = kc_max * nc_max.div_ceil(nr) * nr;
     let a_len = if direct_a {
@@ -129,7 +133,7 @@ pub fn gemm_blocked<T: Scalar, K: MicroKernel<T>>(
             let beta = if pc == 0 { p.beta } else { T::ONE };
             let b_panels = nc.div_ceil(nr);
             let b_tilde = &mut b_pack[..b_panels * nr * kc];
-            pack_b(nr, kc, nc, p.b.offset(pc, jc), b_tilde);
+            kernel.pack_b(kc, nc, p.b.offset(pc, jc), b_tilde);
             // Loop 3: MC rows of A and C at a time; pack Ã.
             for ic in (0..m).step_by(mc_max) {
                 let mc = mc_max.min(m - ic);

@@ -41,6 +41,13 @@ mod threads;
 mod view;
 
 pub use kernel::Kernel;
+#[doc(hidden)]
+pub static TUNE: [std::sync::atomic::AtomicUsize; 4] =
+    [const { std::sync::atomic::AtomicUsize::new(0) }; 4];
+#[doc(hidden)]
+pub fn tune(i: usize) -> usize {
+    TUNE[i].load(std::sync::atomic::Ordering::Relaxed)
+}
 pub(crate) use kernel::KernelElem;
 use loops::{Operand, Problem};
 pub use threads::{set_threads, threads, MIN_FLOPS_PER_THREAD};

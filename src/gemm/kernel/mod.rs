@@ -118,6 +118,17 @@ pub(crate) trait MicroKernel<T>: Copy + Send + Sync {
     const DIRECT: bool;
 
     fn run(self, k: usize, alpha: T, a: ASrc<'_, T>, b: &[T], beta: T, c: &mut CView<'_, T>);
+
+    /// Packs the `kc x nc` block `b` of op(B) into `NR`-wide panels
+    /// (see [`pack_b`](super::pack::pack_b)); kernels may override it with
+    /// a faster copy for some layouts.
+    #[inline]
+    fn pack_b(self, kc: usize, nc: usize, b: Operand<'_, T>, dst: &mut [T])
+    where
+        T: crate::Scalar,
+    {
+        super::pack::pack_b(Self::NR, kc, nc, b, dst)
+    }
 }
 
 /// Writes `alpha·acc + beta·C` into the part of the tile that `c` covers,
