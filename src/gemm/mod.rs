@@ -102,29 +102,35 @@ fn required_len(rows: usize, cols: usize, ld: usize) -> Option<usize> {
     }
 }
 
-fn check_operand(
-    name: &str,
-    len: usize,
-    op: Transpose,
-    shape_op: (usize, usize),
-    ld: usize,
-) -> Result<(), String> {
+/// Panics with the numbers unless a slice of `len` elements holds `op(X)`
+/// of shape `shape_op` with leading dimension `ld`. The check is a few
+/// integer operations; the message is built out of line.
+#[inline(always)]
+fn check_operand(name: &str, len: usize, op: Transpose, shape_op: (usize, usize), ld: usize) {
     let stored = op.apply(shape_op);
+    let ld_ok = stored.1 <= ld || stored.0 <= 1;
+    let len_ok = matches!(required_len(stored.0, stored.1, ld), Some(need) if need <= len);
+    if !(ld_ok && len_ok) {
+        operand_error(name, len, stored, ld);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn operand_error(name: &str, len: usize, stored: (usize, usize), ld: usize) -> ! {
     if stored.1 > ld && stored.0 > 1 {
-        return Err(format!(
+        panic!(
             "gemm: leading dimension of {name} is {ld}, smaller than its stored row length {} (stored shape ({}, {}))",
             stored.1, stored.0, stored.1
-        ));
+        );
     }
-    match required_len(stored.0, stored.1, ld) {
-        Some(need) if need <= len => Ok(()),
-        need => Err(format!(
-            "gemm: {name} has stored shape ({}, {}) with leading dimension {ld}, which needs {} elements, but the slice has {len}",
-            stored.0,
-            stored.1,
-            need.map_or("more than usize::MAX".to_string(), |n| n.to_string())
-        )),
-    }
+    let need = required_len(stored.0, stored.1, ld);
+    panic!(
+        "gemm: {name} has stored shape ({}, {}) with leading dimension {ld}, which needs {} elements, but the slice has {len}",
+        stored.0,
+        stored.1,
+        need.map_or("more than usize::MAX".to_string(), |n| n.to_string())
+    );
 }
 
 /// `C = alpha·op(A)·op(B) + beta·C`, BLAS-style on row-major slices.
@@ -205,21 +211,12 @@ pub fn gemm_with<T: Scalar>(
     c: &mut [T],
     ldc: usize,
 ) {
-    let checks = [
-        check_operand("A", a.len(), op_a, (m, k), lda),
-        check_operand("B", b.len(), op_b, (k, n), ldb),
-        check_operand("C", c.len(), Transpose::No, (m, n), ldc),
-    ];
-    for r in checks {
-        if let Err(msg) = r {
-            panic!("{msg}");
-        }
+    check_operand("A", a.len(), op_a, (m, k), lda);
+    check_operand("B", b.len(), op_b, (k, n), ldb);
+    check_operand("C", c.len(), Transpose::No, (m, n), ldc);
+    if !config.kernel.is_available() {
+        kernel_unavailable(config.kernel);
     }
-    assert!(
-        config.kernel.is_available(),
-        "gemm: kernel {:?} is not available on this CPU",
-        config.kernel
-    );
     if m == 0 || n == 0 {
         return;
     }
@@ -254,6 +251,12 @@ pub fn gemm_with<T: Scalar>(
     } else {
         threads::run_blocked(config, &mut p);
     }
+}
+
+#[cold]
+#[inline(never)]
+fn kernel_unavailable(kernel: Kernel) -> ! {
+    panic!("gemm: kernel {kernel:?} is not available on this CPU")
 }
 
 /// `C = beta·C` without reading C when `beta == 0`.
