@@ -106,13 +106,9 @@ pub fn gemm_blocked<T: Scalar, K: MicroKernel<T>>(
 ) {
     let (mr, nr) = (K::MR, K::NR);
     let (m, n, k) = (p.m, p.n, p.k);
-    let env = |i: usize, d: usize| match crate::gemm::tune(i) {
-        0 => d,
-        v => v,
-    };
-    let kc_max = balanced_block(k, env(1, K::KC), 1);
-    let mc_max = balanced_block(m, env(2, K::MC), mr);
-    let nc_max = balanced_block(n, env(3, K::NC), nr);
+    let kc_max = balanced_block(k, K::KC, 1);
+    let mc_max = balanced_block(m, K::MC, mr);
+    let nc_max = balanced_block(n, K::NC, nr);
     let direct_a = K::DIRECT && n <= DIRECT_A_MAX_PANELS * nr && (p.a.cs == 1 || p.a.rs == 1);
     let b_len = kc_max * nc_max.div_ceil(nr) * nr;
     let a_len = if direct_a {

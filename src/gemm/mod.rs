@@ -7,28 +7,36 @@
 //!   path for tiny products and the blocked path, threads.
 //! - `loops.rs`: the Goto/BLIS loop nest around a register-blocked
 //!   microkernel: split `n` by `NC`, `k` by `KC` (pack B̃), `m` by `MC` (pack
-//!   Ã), then `NR`-wide and `MR`-tall micro-tiles.
+//!   Ã), then `NR`-wide and `MR`-tall micro-tiles. For skinny products
+//!   (C at most two micro-panels wide, e.g. the 1024→10 logits layer) Ã is
+//!   read in place instead of packed.
 //! - `pack.rs`: copies blocks of A and B into the contiguous, zero-padded
-//!   panels the microkernels read.
+//!   panels the microkernels read (kernels may override B's packing: the
+//!   AVX2 one transposes 8×8 blocks in registers for a transposed B).
 //! - `kernel/`: the microkernels, one file per instruction set, chosen once at
 //!   runtime ([`Kernel`]); `portable.rs` is plain Rust that LLVM vectorizes and
-//!   builds on every target.
-//! - `small.rs`: tiny products (the spiral net's 30×2·2×10) go straight
-//!   through a loop with no packing, because packing would cost more than the
-//!   arithmetic.
+//!   builds on every target. The AVX2 kernel handles ragged edge tiles with
+//!   smaller register tiles and writes C directly.
+//! - `small.rs`: tiny products (the spiral net's 30×2·2×10) skip packing and
+//!   blocking: with AVX2 they run the register tiles straight on the
+//!   operands, otherwise a plain loop.
+//! - `threads.rs`: the thread bound and a persistent worker pool.
 //!
 //! # Numerics
 //! Every element of C is accumulated over `k` in increasing order, in blocks
-//! of `KC`, by the same instruction sequence whatever the thread count, so the
-//! result is bit-identical for 1 or many threads. On the direct path with
-//! FMA hardware each element is one fused multiply-add chain over `k`, which
-//! is what OpenBLAS does for small products (the book's numpy runs).
+//! of `KC` (fixed by `k` alone), by the same instruction sequence whatever
+//! the thread count or the part of C a thread works on, so the result is
+//! bit-identical for 1 or many threads. On the direct path with FMA
+//! hardware each element is one fused multiply-add chain over `k`, which is
+//! what OpenBLAS does for small products (the book's numpy runs).
 //!
 //! # Threads
 //! `GROUNDUP_THREADS` (read once; default
 //! [`std::thread::available_parallelism`]) or [`set_threads`] choose how many
-//! threads a large product may use; products below [`MIN_FLOPS_PER_THREAD`]
-//! per thread run on the calling thread.
+//! threads a large product may use; a product gets one thread per
+//! [`MIN_FLOPS_PER_THREAD`]. Workers are started on first need and then
+//! reused for the life of the process: after warm-up a product, threaded or
+//! not, allocates nothing.
 
 #[allow(unsafe_code)]
 mod kernel;
@@ -41,13 +49,6 @@ mod threads;
 mod view;
 
 pub use kernel::Kernel;
-#[doc(hidden)]
-pub static TUNE: [std::sync::atomic::AtomicUsize; 4] =
-    [const { std::sync::atomic::AtomicUsize::new(0) }; 4];
-#[doc(hidden)]
-pub fn tune(i: usize) -> usize {
-    TUNE[i].load(std::sync::atomic::Ordering::Relaxed)
-}
 pub(crate) use kernel::KernelElem;
 use loops::{Operand, Problem};
 pub use threads::{set_threads, threads, MIN_FLOPS_PER_THREAD};

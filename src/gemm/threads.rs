@@ -17,8 +17,9 @@
 //! are claimed, not assigned: when the machine is busy and a worker is slow
 //! to wake, the caller runs the remaining parts itself instead of waiting.
 //!
-//! One product uses the pool at a time; a second caller (another thread of
-//! the program) waits for it. Workers spin briefly after a job, so the
+//! One product uses the pool at a time; a product that finds it busy
+//! (another thread of the program is multiplying) runs all its parts on its
+//! own thread. Workers spin briefly after a job, so the
 //! back-to-back products of a training loop find them awake, then sleep on
 //! a condition variable.
 
@@ -31,10 +32,13 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};
 
 /// A product gets one thread per this many flops (2·m·n·k), at most the
-/// configured count: below it, waking a worker and splitting the packing
-/// costs more than it saves. 2·96·96·96 ≈ 1.8 MFLOP is about 20 µs of one
-/// core's work, several times the cost of a wake-up.
-pub const MIN_FLOPS_PER_THREAD: usize = 2 * 96 * 96 * 96;
+/// configured count: below it, handing a part to a worker and packing the
+/// shared operand twice cost more than they save. 2·64³ ≈ 0.5 MFLOP is
+/// about 5 µs of one core's work; a spinning worker picks a part up in well
+/// under a microsecond, and a sleeping one costs the caller only the wake-up
+/// call, since the caller runs every part nobody has claimed. Measured: 2
+/// threads give 1.7× at 128³ and 128×1024·1024×10, 1.7× at 96³.
+pub const MIN_FLOPS_PER_THREAD: usize = 2 * 64 * 64 * 64;
 
 static THREADS: AtomicUsize = AtomicUsize::new(0);
 
@@ -187,7 +191,7 @@ struct State {
 }
 
 struct Pool {
-    /// Serializes products that use the pool.
+    /// Held by the product that uses the pool.
     submit: Mutex<()>,
     state: Mutex<State>,
     /// Workers wait here for a job.
@@ -262,7 +266,24 @@ impl Pool {
         if parts == 0 {
             return;
         }
-        let _turn = lock(&self.submit);
+        let _turn = match self.submit.try_lock() {
+            Ok(turn) => turn,
+            Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => {
+                // Another thread's product has the pool: run every part
+                // here (same parts, so the same bits) rather than wait.
+                let mut panic = None;
+                for i in 0..parts {
+                    if let Err(payload) = catch_unwind(AssertUnwindSafe(|| f(i))) {
+                        panic.get_or_insert(payload);
+                    }
+                }
+                if let Some(payload) = panic {
+                    resume_unwind(payload);
+                }
+                return;
+            }
+        };
         let job = JobRef::new(f);
         {
             let mut st = lock(&self.state);
