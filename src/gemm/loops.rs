@@ -99,6 +99,24 @@ fn balanced_block(len: usize, max: usize, unit: usize) -> usize {
 /// then bound by one pass over A instead of a copy plus a pass.
 const DIRECT_A_MAX_PANELS: usize = 2;
 
+/// Rows per micro-panel of a re-split tail (see [`split_tail`]).
+const TAIL_MR: usize = 4;
+
+/// Splits `mc` rows into `full` micro-panels of `mr` rows and a `tail`
+/// packed in panels of [`TAIL_MR`]. A last tile of only 1 or 2 rows keeps
+/// too few accumulators in flight to cover the FMA latency (it runs at about
+/// half speed), so when `split` allows it, such a remainder is merged with
+/// the panel before it and re-cut as 4 + 3 or 4 + 4 rows. Only the tiling
+/// changes: every element is still one in-order FMA chain per KC block.
+fn split_tail(mc: usize, mr: usize, split: bool) -> (usize, usize) {
+    let r = mc % mr;
+    if split && mr == 6 && (r == 1 || r == 2) && mc > mr {
+        (mc / mr - 1, mr + r)
+    } else {
+        (mc.div_ceil(mr), 0)
+    }
+}
+
 pub fn gemm_blocked<T: Scalar, K: MicroKernel<T>>(
     kernel: K,
     p: &mut Problem<'_, '_, T>,
@@ -114,7 +132,9 @@ pub fn gemm_blocked<T: Scalar, K: MicroKernel<T>>(
     let a_len = if direct_a {
         0
     } else {
-        kc_max * mc_max.div_ceil(mr) * mr
+        // Room for the tail's panels too (at most 8 rows in 2 panels of
+        // TAIL_MR instead of 1 + 1 of MR).
+        kc_max * (mc_max.div_ceil(mr) * mr + TAIL_MR)
     };
     let PackBuffers { a: a_buf, b: b_buf } = bufs;
     let b_pack = aligned(b_buf, b_len);
@@ -133,24 +153,47 @@ pub fn gemm_blocked<T: Scalar, K: MicroKernel<T>>(
             // Loop 3: MC rows of A and C at a time; pack Ã.
             for ic in (0..m).step_by(mc_max) {
                 let mc = mc_max.min(m - ic);
-                let a_panels = mc.div_ceil(mr);
-                let a_tilde = &mut a_pack[..if direct_a { 0 } else { a_panels * mr * kc }];
+                let (full, tail) = split_tail(mc, mr, K::DIRECT && !direct_a);
+                let a_len = full * mr * kc + tail.div_ceil(TAIL_MR) * TAIL_MR * kc;
+                let a_tilde = &mut a_pack[..if direct_a { 0 } else { a_len }];
                 if !direct_a {
-                    pack_a(mr, mc, kc, p.a.offset(ic, pc), a_tilde);
+                    let (head, rest) = a_tilde.split_at_mut(full * mr * kc);
+                    pack_a(mr, mc - tail, kc, p.a.offset(ic, pc), head);
+                    if tail > 0 {
+                        pack_a(TAIL_MR, tail, kc, p.a.offset(ic + full * mr, pc), rest);
+                    }
                 }
+                let a_tilde = &*a_tilde;
+                // The micro-panels of Ã: `full` of MR rows, then the tail
+                // in panels of at most TAIL_MR rows.
+                let panels = full + tail.div_ceil(TAIL_MR);
+                let panel = |ir: usize| -> (usize, usize, ASrc<'_, T>) {
+                    if direct_a {
+                        let i0 = ic + ir * mr;
+                        (i0, mr.min(m - i0), ASrc::Strided(p.a.offset(i0, pc)))
+                    } else if ir < full {
+                        let a = &a_tilde[ir * mr * kc..(ir + 1) * mr * kc];
+                        (ic + ir * mr, mr.min(mc - ir * mr), ASrc::Packed(a))
+                    } else {
+                        let t = ir - full;
+                        let off = full * mr * kc + t * TAIL_MR * kc;
+                        let a = Operand {
+                            data: &a_tilde[off..off + TAIL_MR * kc],
+                            rs: 1,
+                            cs: TAIL_MR,
+                        };
+                        let i0 = full * mr + t * TAIL_MR;
+                        (ic + i0, TAIL_MR.min(mc - i0), ASrc::Strided(a))
+                    }
+                };
+                let a_panels = if direct_a { mc.div_ceil(mr) } else { panels };
                 // Loop 2: one NR-wide micro-panel of B̃ at a time.
                 for (jr, b_micro) in b_tilde.chunks_exact(nr * kc).enumerate() {
                     let j0 = jc + jr * nr;
                     let cols = nr.min(n - j0);
                     // Loop 1: one MR-tall micro-panel of Ã at a time.
                     for ir in 0..a_panels {
-                        let i0 = ic + ir * mr;
-                        let rows = mr.min(m - i0);
-                        let a_micro = if direct_a {
-                            ASrc::Strided(p.a.offset(i0, pc))
-                        } else {
-                            ASrc::Packed(&a_tilde[ir * mr * kc..(ir + 1) * mr * kc])
-                        };
+                        let (i0, rows, a_micro) = panel(ir);
                         let mut c_tile = p.c.sub(i0, j0, rows, cols);
                         kernel.run(kc, p.alpha, a_micro, b_micro, beta, &mut c_tile);
                     }
