@@ -266,14 +266,16 @@ fn big_shapes_f64() {
 }
 
 /// Paths chosen by shape: A read in place for skinny C (n ≤ 2 micro-panels,
-/// both layouts of A), around the width limit; the small path with a
+/// both layouts of A; 1 to 4 vectors wide), around the width limit; the small path with a
 /// transposed B that fits the stack buffer and one that does not; ragged
 /// panels of the transposing B packer (n not a multiple of NR, k not a
 /// multiple of the 8×8 block).
 fn shape_paths<T: Scalar>(seed: u64) {
     let mut rng = Rng(seed);
-    let cases: [(usize, usize, usize); 10] = [
+    let cases: [(usize, usize, usize); 12] = [
         (128, 10, 1024),
+        (200, 20, 700),
+        (130, 12, 600),
         (1000, 7, 300),
         (97, 32, 400),
         (97, 33, 400),

@@ -128,6 +128,19 @@ pub fn gemm_blocked<T: Scalar, K: MicroKernel<T>>(
     let mc_max = balanced_block(m, K::MC, mr);
     let nc_max = balanced_block(n, K::NC, nr);
     let direct_a = K::DIRECT && n <= DIRECT_A_MAX_PANELS * nr && (p.a.cs == 1 || p.a.rs == 1);
+    if direct_a && p.a.cs == 1 {
+        // Skinny C, row-major A: A is not worth packing and B̃ is tiny. Same KC blocks
+        // (and so the same sums) as the packed path.
+        let PackBuffers { b: b_buf, .. } = bufs;
+        let scratch = aligned(b_buf, kc_max * 2 * nr);
+        for pc in (0..k).step_by(kc_max) {
+            let kc = kc_max.min(k - pc);
+            let beta = if pc == 0 { p.beta } else { T::ONE };
+            let (a, b) = (p.a.offset(0, pc), p.b.offset(pc, 0));
+            kernel.run_skinny(kc, p.alpha, a, b, beta, &mut p.c, scratch);
+        }
+        return;
+    }
     let b_len = kc_max * nc_max.div_ceil(nr) * nr;
     let a_len = if direct_a {
         0

@@ -114,10 +114,29 @@ pub(crate) trait MicroKernel<T>: Copy + Send + Sync {
     const KC: usize;
     /// Columns of B̃ packed at a time (loop 5); B̃ (KC×NC) is sized for L3.
     const NC: usize;
-    /// Whether `run` also accepts [`ASrc::Strided`].
+    /// Whether `run` also accepts [`ASrc::Strided`], and `run_skinny` works.
     const DIRECT: bool;
 
     fn run(self, k: usize, alpha: T, a: ASrc<'_, T>, b: &[T], beta: T, c: &mut CView<'_, T>);
+
+    /// `C = alpha·A·B + beta·C` for one KC block of a skinny product (`c`
+    /// at most `2·NR` wide), op(A) read in place, op(B) (any layout) copied
+    /// into `scratch` (at least `k·2·NR` elements) as the kernel likes it;
+    /// every element one in-order FMA chain over `k`, the arithmetic of
+    /// `run`. Only called when [`MicroKernel::DIRECT`].
+    #[allow(clippy::too_many_arguments)]
+    fn run_skinny(
+        self,
+        _k: usize,
+        _alpha: T,
+        _a: Operand<'_, T>,
+        _b: Operand<'_, T>,
+        _beta: T,
+        _c: &mut CView<'_, T>,
+        _scratch: &mut [T],
+    ) {
+        unreachable!("run_skinny on a kernel without DIRECT")
+    }
 
     /// Packs the `kc x nc` block `b` of op(B) into `NR`-wide panels
     /// (see [`pack_b`](super::pack::pack_b)); kernels may override it with

@@ -406,22 +406,23 @@ type TileFn<T> = unsafe fn(&TileArgs<T>);
 ///
 /// # Safety
 /// AVX2+FMA available; `a + r*a_rs` readable for `r < R`; `b` readable for
-/// `NV·LANES` elements when `BP`, else for the lanes enabled by `mask`
+/// `NV·LANES` elements unless `masked`, else for the lanes enabled by `mask`
 /// in the last vector and all lanes before it.
 #[inline(always)]
-unsafe fn step<T: Simd, const R: usize, const NV: usize, const BP: bool>(
+unsafe fn step<T: Simd, const R: usize, const NV: usize>(
     acc: &mut [[T::V; NV]; R],
     a: *const T,
     a_rs: usize,
     b: *const T,
     mask: __m256i,
+    masked: bool,
 ) {
     // SAFETY: the reads below are exactly the ones the caller vouches for.
     unsafe {
         let mut bv = [T::zero(); NV];
         for (v, bv) in bv.iter_mut().enumerate() {
             let p = b.add(v * T::LANES);
-            *bv = if !BP && v == NV - 1 {
+            *bv = if masked && v == NV - 1 {
                 T::maskload(p, mask)
             } else {
                 T::load(p)
@@ -439,19 +440,22 @@ unsafe fn step<T: Simd, const R: usize, const NV: usize, const BP: bool>(
 /// `C[0..R, 0..cols] = alpha·(A·B) + beta·C` for one register tile, where
 /// `A·B` is summed over `p = 0..k` in order with one FMA per step. `AP`: A
 /// is a packed micro-panel (`a_rs = 1`, `a_cs = MR`, compile-time constants);
-/// `BP`: B is a packed, zero-padded micro-panel (`b_rs = NR`, full loads).
+/// `BV > 0`: B rows are zero-padded to `BV` vectors (`b_rs = BV·LANES`, a
+/// compile-time constant; packed micro-panels have `BV = 2`), so every load
+/// is a full one; `BV = 0`: B is row-major op(B) in place (`b_rs` at run
+/// time) and the last vector of each row is loaded with a lane mask.
 ///
 /// # Safety
 /// AVX2+FMA available. For `i < R`, `p < k`, `j < cols`: `a + i*a_rs + p*a_cs`
-/// and `b + p*b_rs + j` are readable, and, when `BP`, so is the whole padded
+/// and `b + p*b_rs + j` are readable, and, when `BV > 0`, so is the whole padded
 /// row `b + p*b_rs .. + NV·LANES`; `c + i*ldc + j` is writable and not
 /// aliased by A or B; `(NV-1)·LANES < cols ≤ NV·LANES`.
 #[target_feature(enable = "avx2,fma")]
-unsafe fn tile<T: Simd, const R: usize, const NV: usize, const AP: bool, const BP: bool>(
+unsafe fn tile<T: Simd, const R: usize, const NV: usize, const AP: bool, const BV: usize>(
     t: &TileArgs<T>,
 ) {
     // SAFETY: forwarded contract (this wrapper only adds the target features).
-    unsafe { tile_body::<T, R, NV, AP, BP>(t) }
+    unsafe { tile_body::<T, R, NV, AP, BV>(t) }
 }
 
 /// The body of [`tile`], inlined into callers that have AVX2+FMA enabled.
@@ -459,12 +463,12 @@ unsafe fn tile<T: Simd, const R: usize, const NV: usize, const AP: bool, const B
 /// # Safety
 /// As for [`tile`].
 #[inline(always)]
-unsafe fn tile_body<T: Simd, const R: usize, const NV: usize, const AP: bool, const BP: bool>(
+unsafe fn tile_body<T: Simd, const R: usize, const NV: usize, const AP: bool, const BV: usize>(
     t: &TileArgs<T>,
 ) {
     let lanes = T::LANES;
     let (a_rs, a_cs) = if AP { (1, MR) } else { (t.a_rs, t.a_cs) };
-    let b_rs = if BP { 2 * lanes } else { t.b_rs };
+    let b_rs = if BV > 0 { BV * lanes } else { t.b_rs };
     let tail = t.cols - (NV - 1) * lanes;
     // SAFETY: AVX2+FMA are available (caller); every pointer read or written
     // below is covered by the caller's contract: A at rows < R and p < k, B
@@ -472,7 +476,7 @@ unsafe fn tile_body<T: Simd, const R: usize, const NV: usize, const AP: bool, co
     // C at rows < R and columns < cols (masked likewise).
     unsafe {
         let mask = T::mask(tail);
-        if BP {
+        if BV > 0 {
             // Blocked path: ask for this tile of C now (into L2), so its
             // lines arrive while the k loop runs instead of stalling the
             // stores at the end. Large C (1024² f32 = 4 MiB) lives in L3 or
@@ -488,35 +492,18 @@ unsafe fn tile_body<T: Simd, const R: usize, const NV: usize, const AP: bool, co
         let mut p = 0;
         // Unrolled by 4: the pointer bumps and the loop test are paid once
         // per four steps (the loads use immediate offsets when packed).
+        let masked = BV == 0;
         while p + 4 <= t.k {
-            step::<T, R, NV, BP>(&mut acc, a, a_rs, b, mask);
-            step::<T, R, NV, BP>(
-                &mut acc,
-                a.wrapping_add(a_cs),
-                a_rs,
-                b.wrapping_add(b_rs),
-                mask,
-            );
-            step::<T, R, NV, BP>(
-                &mut acc,
-                a.wrapping_add(2 * a_cs),
-                a_rs,
-                b.wrapping_add(2 * b_rs),
-                mask,
-            );
-            step::<T, R, NV, BP>(
-                &mut acc,
-                a.wrapping_add(3 * a_cs),
-                a_rs,
-                b.wrapping_add(3 * b_rs),
-                mask,
-            );
+            for u in 0..4 {
+                let (au, bu) = (a.wrapping_add(u * a_cs), b.wrapping_add(u * b_rs));
+                step::<T, R, NV>(&mut acc, au, a_rs, bu, mask, masked);
+            }
             a = a.wrapping_add(4 * a_cs);
             b = b.wrapping_add(4 * b_rs);
             p += 4;
         }
         while p < t.k {
-            step::<T, R, NV, BP>(&mut acc, a, a_rs, b, mask);
+            step::<T, R, NV>(&mut acc, a, a_rs, b, mask, BV == 0);
             a = a.wrapping_add(a_cs);
             b = b.wrapping_add(b_rs);
             p += 1;
@@ -610,20 +597,20 @@ impl<T: Simd> Store<T> {
 }
 
 /// The instance of [`tile`] for `rows` rows and `nv` vectors of columns.
-fn select<T: Simd, const AP: bool, const BP: bool>(rows: usize, nv: usize) -> TileFn<T> {
+fn select<T: Simd, const AP: bool, const BV: usize>(rows: usize, nv: usize) -> TileFn<T> {
     match (rows, nv) {
-        (1, 1) => tile::<T, 1, 1, AP, BP>,
-        (2, 1) => tile::<T, 2, 1, AP, BP>,
-        (3, 1) => tile::<T, 3, 1, AP, BP>,
-        (4, 1) => tile::<T, 4, 1, AP, BP>,
-        (5, 1) => tile::<T, 5, 1, AP, BP>,
-        (6, 1) => tile::<T, 6, 1, AP, BP>,
-        (1, 2) => tile::<T, 1, 2, AP, BP>,
-        (2, 2) => tile::<T, 2, 2, AP, BP>,
-        (3, 2) => tile::<T, 3, 2, AP, BP>,
-        (4, 2) => tile::<T, 4, 2, AP, BP>,
-        (5, 2) => tile::<T, 5, 2, AP, BP>,
-        (6, 2) => tile::<T, 6, 2, AP, BP>,
+        (1, 1) => tile::<T, 1, 1, AP, BV>,
+        (2, 1) => tile::<T, 2, 1, AP, BV>,
+        (3, 1) => tile::<T, 3, 1, AP, BV>,
+        (4, 1) => tile::<T, 4, 1, AP, BV>,
+        (5, 1) => tile::<T, 5, 1, AP, BV>,
+        (6, 1) => tile::<T, 6, 1, AP, BV>,
+        (1, 2) => tile::<T, 1, 2, AP, BV>,
+        (2, 2) => tile::<T, 2, 2, AP, BV>,
+        (3, 2) => tile::<T, 3, 2, AP, BV>,
+        (4, 2) => tile::<T, 4, 2, AP, BV>,
+        (5, 2) => tile::<T, 5, 2, AP, BV>,
+        (6, 2) => tile::<T, 6, 2, AP, BV>,
         _ => unreachable!("tile {rows}x{nv} vectors"),
     }
 }
@@ -661,9 +648,9 @@ fn run_tile<T: Simd>(
     assert!(b.len() >= nr * k);
     let nv = cols.div_ceil(T::LANES);
     let f = if ap {
-        select::<T, true, true>(rows, nv)
+        select::<T, true, 2>(rows, nv)
     } else {
-        select::<T, false, true>(rows, nv)
+        select::<T, false, 2>(rows, nv)
     };
     let args = TileArgs {
         k,
@@ -728,6 +715,20 @@ impl MicroKernel<f32> for Avx2F32 {
     fn pack_b(self, kc: usize, nc: usize, b: Operand<'_, f32>, dst: &mut [f32]) {
         pack_b_avx(self.0, kc, nc, b, dst)
     }
+
+    #[inline]
+    fn run_skinny(
+        self,
+        k: usize,
+        alpha: f32,
+        a: Operand<'_, f32>,
+        b: Operand<'_, f32>,
+        beta: f32,
+        c: &mut CView<'_, f32>,
+        scratch: &mut [f32],
+    ) {
+        skinny(self.0, k, alpha, a, b, beta, c, scratch)
+    }
 }
 
 impl MicroKernel<f64> for Avx2F64 {
@@ -759,6 +760,20 @@ impl MicroKernel<f64> for Avx2F64 {
     fn pack_b(self, kc: usize, nc: usize, b: Operand<'_, f64>, dst: &mut [f64]) {
         pack_b_avx(self.0, kc, nc, b, dst)
     }
+
+    #[inline]
+    fn run_skinny(
+        self,
+        k: usize,
+        alpha: f64,
+        a: Operand<'_, f64>,
+        b: Operand<'_, f64>,
+        beta: f64,
+        c: &mut CView<'_, f64>,
+        scratch: &mut [f64],
+    ) {
+        skinny(self.0, k, alpha, a, b, beta, c, scratch)
+    }
 }
 
 /// Elements of op(B) a small product with transposed (or otherwise
@@ -766,13 +781,14 @@ impl MicroKernel<f64> for Avx2F64 {
 /// tiles; larger ones take the scalar loop.
 const SMALL_B_STACK: usize = 2048;
 
-/// The direct path: C in 6-row × `2·LANES`-column register tiles, A and B
-/// read in place.
+/// The direct path: register tiles straight on the operands ([`direct`]);
+/// a transposed B is first copied row-major to the stack when small.
 fn small_tiles<T: Simd>(proof: Avx2, p: &mut Problem<'_, '_, T>) {
-    let (n, k) = (p.n, p.k);
+    let n = p.n;
+    let (k, alpha, beta, a) = (p.k, p.alpha, p.beta, p.a);
     if p.b.cs == 1 {
         let b = p.b;
-        small_rows(proof, p, b);
+        direct(proof, k, alpha, a, b, beta, &mut p.c);
     } else if k * n <= SMALL_B_STACK {
         let mut buf = [T::ZERO; SMALL_B_STACK];
         for kk in 0..k {
@@ -785,24 +801,33 @@ fn small_tiles<T: Simd>(proof: Avx2, p: &mut Problem<'_, '_, T>) {
             rs: n,
             cs: 1,
         };
-        small_rows(proof, p, b);
+        direct(proof, k, alpha, a, b, beta, &mut p.c);
     } else {
         // SAFETY: `proof` shows AVX2 and FMA were detected.
         unsafe { small_fma(p) }
     }
 }
 
-/// Checks the whole product's bounds once, then runs [`small_avx`].
-#[inline(always)]
-fn small_rows<T: Simd>(_proof: Avx2, p: &mut Problem<'_, '_, T>, b: Operand<'_, T>) {
-    let (m, n, k) = (p.m, p.n, p.k);
+/// `C = alpha·A·B + beta·C` for all of `c` (`m x n`), with op(A) read in
+/// place through its strides and row-major op(B) (`b.cs == 1`) read in
+/// place with masked loads: no packing. Each element is one FMA chain over
+/// `k` in order. Checks the bounds once for the whole product.
+#[inline]
+pub(crate) fn direct<T: Simd>(
+    _proof: Avx2,
+    k: usize,
+    alpha: T,
+    a: Operand<'_, T>,
+    b: Operand<'_, T>,
+    beta: T,
+    c: &mut CView<'_, T>,
+) {
+    let (m, n) = (c.rows(), c.cols());
     if m == 0 || n == 0 || k == 0 {
         return;
     }
-    let a = p.a;
     assert!((m - 1) * a.rs + (k - 1) * a.cs < a.data.len());
     assert!(b.cs == 1 && (k - 1) * b.rs + n <= b.data.len());
-    assert!(p.c.rows() == m && p.c.cols() == n);
     let args = TileArgs {
         k,
         a: a.data.as_ptr(),
@@ -811,26 +836,27 @@ fn small_rows<T: Simd>(_proof: Avx2, p: &mut Problem<'_, '_, T>, b: Operand<'_, 
         b: b.data.as_ptr(),
         b_rs: b.rs,
         cols: n,
-        c: p.c.as_mut_ptr(),
-        ldc: p.c.ldc(),
-        alpha: p.alpha,
-        beta: p.beta,
+        c: c.as_mut_ptr(),
+        ldc: c.ldc(),
+        alpha,
+        beta,
     };
     // SAFETY: `_proof` shows AVX2+FMA were detected. The asserts above put
     // every element (i < m, p < k) of A and (p < k, j < n) of B inside their
     // slices; the view grants exclusive access to the m x n region of C at
     // `ptr + i*ldc + j`, which the shared borrows of A and B cannot alias.
-    unsafe { small_avx(m, &args) }
+    unsafe { direct_avx(m, &args) }
 }
 
-/// `args` describes all of C (`m x args.cols`); loops over register tiles,
-/// inlining the full-height ones.
+/// `args` describes all of C (`m x args.cols`); loops over 6-row ×
+/// `2·LANES`-column register tiles, inlining the full-height ones (the
+/// small-product path, where the per-tile cost is most of the time).
 ///
 /// # Safety
 /// AVX2+FMA available; every element of A, B and C that the product
-/// touches is in bounds (see [`small_rows`]).
+/// touches is in bounds (see [`direct`]).
 #[target_feature(enable = "avx2,fma")]
-unsafe fn small_avx<T: Simd>(m: usize, args: &TileArgs<T>) {
+unsafe fn direct_avx<T: Simd>(m: usize, args: &TileArgs<T>) {
     let nr = 2 * T::LANES;
     let n = args.cols;
     let mut j0 = 0;
@@ -851,14 +877,115 @@ unsafe fn small_avx<T: Simd>(m: usize, args: &TileArgs<T>) {
             // product, whose elements are all in bounds (caller).
             unsafe {
                 match (rows, nv) {
-                    (MR, 2) => tile_body::<T, MR, 2, false, false>(&t),
-                    (MR, 1) => tile_body::<T, MR, 1, false, false>(&t),
-                    _ => select::<T, false, false>(rows, nv)(&t),
+                    (MR, 2) => tile_body::<T, MR, 2, false, 0>(&t),
+                    (MR, 1) => tile_body::<T, MR, 1, false, 0>(&t),
+                    _ => select::<T, false, 0>(rows, nv)(&t),
                 }
             }
             i0 += MR;
         }
         j0 += nr;
+    }
+}
+
+/// One KC block of a skinny blocked product (C at most `4·LANES` = 2 NR
+/// wide): op(A) read in place, op(B) copied into `scratch` with its rows
+/// zero-padded to `NV` whole vectors, then register tiles of at most 12
+/// accumulators as wide as C: 6 rows × 1–2 vectors, 4 × 3 or 3 × 4. So C
+/// 10 wide in f64 is one column of 4×12 tiles instead of 6×8 tiles plus 6×4
+/// ones that have too few accumulators to cover the FMA latency. Each
+/// element is one in-order FMA chain over `k`, as in [`run_tile`].
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn skinny<T: Simd>(
+    _proof: Avx2,
+    k: usize,
+    alpha: T,
+    a: Operand<'_, T>,
+    b: Operand<'_, T>,
+    beta: T,
+    c: &mut CView<'_, T>,
+    scratch: &mut [T],
+) {
+    let (m, n) = (c.rows(), c.cols());
+    if m == 0 || n == 0 || k == 0 {
+        return;
+    }
+    let nv = n.div_ceil(T::LANES);
+    assert!(nv <= 4, "skinny: C is {n} wide");
+    let w = nv * T::LANES;
+    let b_pad = &mut scratch[..k * w];
+    for (p, row) in b_pad.chunks_exact_mut(w).enumerate() {
+        for (j, d) in row.iter_mut().enumerate() {
+            *d = if j < n { b.at(p, j) } else { T::ZERO };
+        }
+    }
+    assert!((m - 1) * a.rs + (k - 1) * a.cs < a.data.len());
+    let args = TileArgs {
+        k,
+        a: a.data.as_ptr(),
+        a_rs: a.rs,
+        a_cs: a.cs,
+        b: b_pad.as_ptr(),
+        b_rs: w,
+        cols: n,
+        c: c.as_mut_ptr(),
+        ldc: c.ldc(),
+        alpha,
+        beta,
+    };
+    let r_max = match nv {
+        3 => 4,
+        4 => 3,
+        _ => MR,
+    };
+    let full = select_skinny::<T>(r_max, nv);
+    let mut i0 = 0;
+    while i0 < m {
+        let rows = r_max.min(m - i0);
+        let f = if rows == r_max {
+            full
+        } else {
+            select_skinny::<T>(rows, nv)
+        };
+        let t = TileArgs {
+            a: args.a.wrapping_add(i0 * args.a_rs),
+            c: args.c.wrapping_add(i0 * args.ldc),
+            ..args
+        };
+        // SAFETY: `_proof` shows AVX2+FMA were detected. A: the assert above
+        // bounds rows < m, p < k; B: `b_pad` holds k rows of w = NV·LANES
+        // elements, read in full (BV = NV); C: rows i0..i0+rows < m and
+        // columns < n of the region the view grants exclusively, not
+        // aliased by the shared A or the local `b_pad`; `(nv-1)·LANES < n ≤
+        // nv·LANES`.
+        unsafe { f(&t) }
+        i0 += r_max;
+    }
+}
+
+/// The [`tile`] instance for the skinny path: B padded to `nv` vectors.
+fn select_skinny<T: Simd>(rows: usize, nv: usize) -> TileFn<T> {
+    match (rows, nv) {
+        (1, 1) => tile::<T, 1, 1, false, 1>,
+        (2, 1) => tile::<T, 2, 1, false, 1>,
+        (3, 1) => tile::<T, 3, 1, false, 1>,
+        (4, 1) => tile::<T, 4, 1, false, 1>,
+        (5, 1) => tile::<T, 5, 1, false, 1>,
+        (6, 1) => tile::<T, 6, 1, false, 1>,
+        (1, 2) => tile::<T, 1, 2, false, 2>,
+        (2, 2) => tile::<T, 2, 2, false, 2>,
+        (3, 2) => tile::<T, 3, 2, false, 2>,
+        (4, 2) => tile::<T, 4, 2, false, 2>,
+        (5, 2) => tile::<T, 5, 2, false, 2>,
+        (6, 2) => tile::<T, 6, 2, false, 2>,
+        (1, 3) => tile::<T, 1, 3, false, 3>,
+        (2, 3) => tile::<T, 2, 3, false, 3>,
+        (3, 3) => tile::<T, 3, 3, false, 3>,
+        (4, 3) => tile::<T, 4, 3, false, 3>,
+        (1, 4) => tile::<T, 1, 4, false, 4>,
+        (2, 4) => tile::<T, 2, 4, false, 4>,
+        (3, 4) => tile::<T, 3, 4, false, 4>,
+        _ => unreachable!("skinny tile {rows}x{nv} vectors"),
     }
 }
 
