@@ -204,8 +204,15 @@ pub fn gemm_blocked<T: Scalar, K: MicroKernel<T>>(
                 for (jr, b_micro) in b_tilde.chunks_exact(nr * kc).enumerate() {
                     let j0 = jc + jr * nr;
                     let cols = nr.min(n - j0);
-                    // Loop 1: one MR-tall micro-panel of Ã at a time.
-                    for ir in 0..a_panels {
+                    // Loop 1: one MR-tall micro-panel of Ã at a time; the
+                    // whole ones in one sweep, then the ragged ones.
+                    let whole = if direct_a { 0 } else { (mc - tail) / mr };
+                    if whole > 0 {
+                        let mut c_col = p.c.sub(ic, j0, whole * mr, cols);
+                        let a_whole = &a_tilde[..whole * mr * kc];
+                        kernel.run_sweep(kc, p.alpha, a_whole, b_micro, beta, &mut c_col);
+                    }
+                    for ir in whole..a_panels {
                         let (i0, rows, a_micro) = panel(ir);
                         let mut c_tile = p.c.sub(i0, j0, rows, cols);
                         kernel.run(kc, p.alpha, a_micro, b_micro, beta, &mut c_tile);

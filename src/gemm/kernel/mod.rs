@@ -119,6 +119,25 @@ pub(crate) trait MicroKernel<T>: Copy + Send + Sync {
 
     fn run(self, k: usize, alpha: T, a: ASrc<'_, T>, b: &[T], beta: T, c: &mut CView<'_, T>);
 
+    /// [`run`](MicroKernel::run) for a column of whole tiles: `a` holds
+    /// `c.rows() / MR` packed micro-panels back to back, `b` one packed
+    /// micro-panel, and `c` is `c.rows() x cols` (`c.rows()` a multiple of
+    /// `MR`). Kernels may override it to keep the sweep inside one call.
+    fn run_sweep(self, k: usize, alpha: T, a: &[T], b: &[T], beta: T, c: &mut CView<'_, T>)
+    where
+        T: Copy,
+    {
+        let cols = c.cols();
+        for (ir, a_micro) in a
+            .chunks_exact(Self::MR * k)
+            .take(c.rows() / Self::MR)
+            .enumerate()
+        {
+            let mut tile = c.sub(ir * Self::MR, 0, Self::MR, cols);
+            self.run(k, alpha, ASrc::Packed(a_micro), b, beta, &mut tile);
+        }
+    }
+
     /// `C = alpha·A·B + beta·C` for one KC block of a skinny product (`c`
     /// at most `2·NR` wide), op(A) read in place, op(B) (any layout) copied
     /// into `scratch` (at least `k·2·NR` elements) as the kernel likes it;

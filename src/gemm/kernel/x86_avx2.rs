@@ -675,6 +675,68 @@ fn run_tile<T: Simd>(
     unsafe { f(&args) }
 }
 
+/// A column of whole packed tiles (see [`MicroKernel::run_sweep`]) in one
+/// call, the full-height tile body inlined: the per-tile checks, dispatch
+/// and call are paid once per column instead of once per tile.
+fn sweep<T: Simd>(
+    _proof: Avx2,
+    k: usize,
+    alpha: T,
+    a: &[T],
+    b: &[T],
+    beta: T,
+    c: &mut CView<'_, T>,
+) {
+    let (rows, cols) = (c.rows(), c.cols());
+    if rows == 0 || cols == 0 {
+        return;
+    }
+    let nr = 2 * T::LANES;
+    assert!(rows % MR == 0 && cols <= nr, "sweep {rows}x{cols}");
+    assert!(a.len() >= rows * k && b.len() >= nr * k);
+    let args = TileArgs {
+        k,
+        a: a.as_ptr(),
+        a_rs: 1,
+        a_cs: MR,
+        b: b.as_ptr(),
+        b_rs: nr,
+        cols,
+        c: c.as_mut_ptr(),
+        ldc: c.ldc(),
+        alpha,
+        beta,
+    };
+    // SAFETY: `_proof` shows AVX2+FMA were detected. Panel `ir` reads
+    // `a[ir·MR·k ..][.. MR·k]` (inside `a`: rows·k ≥ (ir+1)·MR·k) and the
+    // whole NR·k packed panel `b`; it writes rows ir·MR.. +MR, columns < cols
+    // of the region the view grants exclusively (not aliased by the shared
+    // `a`, `b`).
+    unsafe { sweep_avx(rows / MR, &args) }
+}
+
+/// # Safety
+/// As described in [`sweep`].
+#[target_feature(enable = "avx2,fma")]
+unsafe fn sweep_avx<T: Simd>(panels: usize, args: &TileArgs<T>) {
+    let two = args.cols > T::LANES;
+    for ir in 0..panels {
+        let t = TileArgs {
+            a: args.a.wrapping_add(ir * MR * args.k),
+            c: args.c.wrapping_add(ir * MR * args.ldc),
+            ..*args
+        };
+        // SAFETY: panel `ir` of the column described in `sweep`.
+        unsafe {
+            if two {
+                tile_body::<T, MR, 2, true, 2>(&t)
+            } else {
+                tile_body::<T, MR, 1, true, 2>(&t)
+            }
+        }
+    }
+}
+
 /// The 6×16 f32 kernel token.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Avx2F32(pub Avx2);
@@ -709,6 +771,19 @@ impl MicroKernel<f32> for Avx2F32 {
         c: &mut CView<'_, f32>,
     ) {
         run_tile(self.0, k, alpha, a, b, beta, c)
+    }
+
+    #[inline]
+    fn run_sweep(
+        self,
+        k: usize,
+        alpha: f32,
+        a: &[f32],
+        b: &[f32],
+        beta: f32,
+        c: &mut CView<'_, f32>,
+    ) {
+        sweep(self.0, k, alpha, a, b, beta, c)
     }
 
     #[inline]
@@ -754,6 +829,19 @@ impl MicroKernel<f64> for Avx2F64 {
         c: &mut CView<'_, f64>,
     ) {
         run_tile(self.0, k, alpha, a, b, beta, c)
+    }
+
+    #[inline]
+    fn run_sweep(
+        self,
+        k: usize,
+        alpha: f64,
+        a: &[f64],
+        b: &[f64],
+        beta: f64,
+        c: &mut CView<'_, f64>,
+    ) {
+        sweep(self.0, k, alpha, a, b, beta, c)
     }
 
     #[inline]
