@@ -62,6 +62,14 @@ pub struct PackBuffers<T> {
 /// aligned loads need).
 const PACK_ALIGN_BYTES: usize = 64;
 
+/// Grows `buf` so that [`aligned`] can hand out `len` elements.
+fn reserve_aligned<T: Scalar>(buf: &mut Vec<T>, len: usize) {
+    let pad = PACK_ALIGN_BYTES / T::BYTES;
+    if buf.len() < len + pad {
+        buf.resize(len + pad, T::ZERO);
+    }
+}
+
 fn aligned<T: Scalar>(buf: &mut Vec<T>, len: usize) -> &mut [T] {
     let pad = PACK_ALIGN_BYTES / T::BYTES;
     if buf.len() < len + pad {
@@ -117,13 +125,39 @@ fn split_tail(mc: usize, mr: usize, split: bool) -> (usize, usize) {
     }
 }
 
+/// Upper bounds of the Ã and B̃ buffers a product `m x n x k` needs.
+fn pack_lens<K: MicroKernel<T>, T>(m: usize, n: usize, k: usize) -> (usize, usize) {
+    let (mr, nr) = (K::MR, K::NR);
+    let kc_max = balanced_block(k, K::KC, 1);
+    let mc_max = balanced_block(m, K::MC, mr);
+    let nc_max = balanced_block(n, K::NC, nr);
+    // Ã: room for the tail's panels too (at most 8 rows in 2 panels of
+    // TAIL_MR instead of 1 + 1 of MR). B̃: or the skinny path's scratch.
+    let a_len = kc_max * (mc_max.div_ceil(mr) * mr + TAIL_MR);
+    let b_len = kc_max * (nc_max.div_ceil(nr) * nr).max(2 * nr);
+    (a_len, b_len)
+}
+
+/// The loop nest on one thread. `also` lists the shapes of the other parts
+/// of the same threaded product: the buffers are sized for all of them, so
+/// whichever parts a thread happens to claim, it allocates only on its
+/// first product of a kind.
 pub fn gemm_blocked<T: Scalar, K: MicroKernel<T>>(
     kernel: K,
     p: &mut Problem<'_, '_, T>,
     bufs: &mut PackBuffers<T>,
+    also: &[(usize, usize)],
 ) {
     let (mr, nr) = (K::MR, K::NR);
     let (m, n, k) = (p.m, p.n, p.k);
+    let (a_need, b_need) = also
+        .iter()
+        .map(|&(pm, pn)| pack_lens::<K, T>(pm, pn, k))
+        .fold(pack_lens::<K, T>(m, n, k), |(a, b), (pa, pb)| {
+            (a.max(pa), b.max(pb))
+        });
+    reserve_aligned(&mut bufs.a, a_need);
+    reserve_aligned(&mut bufs.b, b_need);
     let kc_max = balanced_block(k, K::KC, 1);
     let mc_max = balanced_block(m, K::MC, mr);
     let nc_max = balanced_block(n, K::NC, nr);

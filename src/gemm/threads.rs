@@ -108,7 +108,7 @@ pub fn run_blocked<T: Scalar>(config: Config, p: &mut Problem<'_, '_, T>) {
     let (mr, nr) = T::tile(config.kernel);
     let (split_n, nt) = plan(p.m, p.n, p.k, (mr, nr), config.threads);
     if nt == 1 {
-        T::blocked(config.kernel, p);
+        T::blocked(config.kernel, p, &[]);
         return;
     }
     let unit = if split_n { nr } else { mr };
@@ -116,6 +116,13 @@ pub fn run_blocked<T: Scalar>(config: Config, p: &mut Problem<'_, '_, T>) {
     let per = total.div_ceil(unit).div_ceil(nt) * unit;
     let parts = total.div_ceil(per);
     let (m, n, k, alpha, beta, a, b) = (p.m, p.n, p.k, p.alpha, p.beta, p.a, p.b);
+    // The two part shapes (all but the last are `per` long).
+    let last = total - (parts - 1) * per;
+    let shapes = if split_n {
+        [(m, per), (m, last)]
+    } else {
+        [(per, n), (last, n)]
+    };
     let kernel = config.kernel;
     let c = p.c.share();
     let job = |i: usize| {
@@ -142,7 +149,7 @@ pub fn run_blocked<T: Scalar>(config: Config, p: &mut Problem<'_, '_, T>) {
             beta,
             c,
         };
-        T::blocked(kernel, &mut part);
+        T::blocked(kernel, &mut part, &shapes);
     };
     POOL.run(parts, &job);
 }

@@ -205,9 +205,10 @@ pub(crate) fn store_tile<T: crate::Scalar, const MR: usize, const NR: usize>(
 /// Per-element-type dispatch from a [`Kernel`] value to monomorphized code.
 /// Part of the sealed [`Scalar`](crate::Scalar) trait; not nameable outside.
 pub trait KernelElem: Sized + Copy {
-    /// The blocked loop nest on one thread.
+    /// The blocked loop nest on one thread; `also`: the shapes `(m, n)` of
+    /// the other parts of the same product (buffers are sized for them).
     #[doc(hidden)]
-    fn blocked(kernel: Kernel, p: &mut Problem<'_, '_, Self>);
+    fn blocked(kernel: Kernel, p: &mut Problem<'_, '_, Self>, also: &[(usize, usize)]);
     /// The direct path for tiny products.
     #[doc(hidden)]
     fn small(kernel: Kernel, p: &mut Problem<'_, '_, Self>);
@@ -219,7 +220,7 @@ pub trait KernelElem: Sized + Copy {
 macro_rules! impl_kernel_elem {
     ($t:ty, $avx:ident) => {
         impl KernelElem for $t {
-            fn blocked(kernel: Kernel, p: &mut Problem<'_, '_, Self>) {
+            fn blocked(kernel: Kernel, p: &mut Problem<'_, '_, Self>, also: &[(usize, usize)]) {
                 thread_local! {
                     static BUFFERS: std::cell::RefCell<loops::PackBuffers<$t>> =
                         std::cell::RefCell::new(loops::PackBuffers::new());
@@ -227,12 +228,12 @@ macro_rules! impl_kernel_elem {
                 BUFFERS.with(|bufs| {
                     let bufs = &mut *bufs.borrow_mut();
                     match kernel {
-                        Kernel::Portable => loops::gemm_blocked(portable::Portable, p, bufs),
+                        Kernel::Portable => loops::gemm_blocked(portable::Portable, p, bufs, also),
                         #[cfg(target_arch = "x86_64")]
                         Kernel::Avx2Fma => {
                             let k = x86_avx2::Avx2::detect()
                                 .expect("AVX2+FMA kernel requested on a CPU without it");
-                            loops::gemm_blocked(x86_avx2::$avx(k), p, bufs)
+                            loops::gemm_blocked(x86_avx2::$avx(k), p, bufs, also)
                         }
                         #[cfg(not(target_arch = "x86_64"))]
                         Kernel::Avx2Fma => unreachable!("checked by is_available"),
