@@ -299,6 +299,35 @@ fn shape_paths<T: Scalar>(seed: u64) {
     }
 }
 
+/// Every small `m x n` tile edge through the blocked path: `k = 4100`
+/// keeps these shapes off the direct path (op(B) too large to read in
+/// place) and spans several KC blocks.
+fn blocked_edges<T: Scalar>(seed: u64) {
+    let mut rng = Rng(seed);
+    for cfg in configs() {
+        let mut case = 0usize;
+        for m in 1..=14 {
+            for n in (1..=34).step_by(3) {
+                case += 1;
+                let op_a = OPS[case % 2];
+                let op_b = OPS[(case / 2) % 2];
+                let beta = SCALARS[(case / 4) % 3];
+                check::<T>(cfg, &mut rng, m, n, 4100, op_a, op_b, 1.0, beta, case % 2);
+            }
+        }
+    }
+}
+
+#[test]
+fn blocked_edges_f32() {
+    blocked_edges::<f32>(9);
+}
+
+#[test]
+fn blocked_edges_f64() {
+    blocked_edges::<f64>(10);
+}
+
 #[test]
 fn shape_paths_f32() {
     shape_paths::<f32>(7);

@@ -247,7 +247,11 @@ pub fn gemm_with<T: Scalar>(
         scale_c(&mut p);
         return;
     }
-    if small::is_small(m, n, k) {
+    // The direct path reads op(B) in place when it is row-major; the vector
+    // kernel copies a transposed one to the stack first if it fits.
+    let vector = config.kernel != Kernel::Portable;
+    let b_fits = !vector || op_b == Transpose::No || k.saturating_mul(n) <= small::B_STACK;
+    if b_fits && (small::is_small(m, n, k) || (vector && small::is_small_wide(m, n, k, T::BYTES))) {
         T::small(config.kernel, &mut p);
     } else {
         threads::run_blocked(config, &mut p);

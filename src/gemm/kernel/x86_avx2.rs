@@ -866,8 +866,9 @@ impl MicroKernel<f64> for Avx2F64 {
 
 /// Elements of op(B) a small product with transposed (or otherwise
 /// column-strided) B copies to the stack, row-major, to use the vector
-/// tiles; larger ones take the scalar loop.
-const SMALL_B_STACK: usize = 2048;
+/// tiles (16 KiB of f32, 32 KiB of f64); `gemm` sends larger ones to the
+/// blocked path (the scalar loop below is only a safety net).
+const SMALL_B_STACK: usize = small::B_STACK;
 
 /// The direct path: register tiles straight on the operands ([`direct`]);
 /// a transposed B is first copied row-major to the stack when small.
