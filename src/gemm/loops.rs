@@ -9,6 +9,16 @@
 //!                   microkernel: C[ic+ir.., jc+jr..] (MR x NR) += Ã_ir · B̃_jr
 //! ```
 //! `beta` is applied by the first depth block only; later blocks add to C.
+//!
+//! Variations, all with the same arithmetic per element (one in-order FMA
+//! chain per KC block), so the choice never changes a bit of the result:
+//! - loop 1 runs the whole `MR`-row panels of a column in one kernel call
+//!   (`run_sweep`), the ragged ones tile by tile;
+//! - a remainder of 1 or 2 rows is re-cut with the panel before it into
+//!   4 + 3 or 4 + 4 rows ([`split_tail`]);
+//! - skinny C (at most two micro-panels wide): A is read in place; with
+//!   row-major A, loops 2 and 1 become one kernel call per KC block on
+//!   tiles up to 4 vectors wide (`run_skinny`).
 
 use super::kernel::{ASrc, MicroKernel};
 use super::pack::pack_a;

@@ -8,8 +8,8 @@
 //! - `loops.rs`: the Goto/BLIS loop nest around a register-blocked
 //!   microkernel: split `n` by `NC`, `k` by `KC` (pack B̃), `m` by `MC` (pack
 //!   Ã), then `NR`-wide and `MR`-tall micro-tiles. For skinny products
-//!   (C at most two micro-panels wide, e.g. the 1024→10 logits layer) Ã is
-//!   read in place instead of packed.
+//!   (C at most two micro-panels wide, e.g. the 1024→10 logits layer) A is
+//!   read in place instead of packed, in tiles as wide as C.
 //! - `pack.rs`: copies blocks of A and B into the contiguous, zero-padded
 //!   panels the microkernels read (kernels may override B's packing: the
 //!   AVX2 one transposes 8×8 blocks in registers for a transposed B).
@@ -17,7 +17,8 @@
 //!   runtime ([`Kernel`]); `portable.rs` is plain Rust that LLVM vectorizes and
 //!   builds on every target. The AVX2 kernel handles ragged edge tiles with
 //!   smaller register tiles and writes C directly.
-//! - `small.rs`: tiny products (the spiral net's 30×2·2×10) skip packing and
+//! - `small.rs`: tiny products (the spiral net's 30×2·2×10; with the AVX2
+//!   kernel also f32 up to 64³ when B is at most 16 KiB) skip packing and
 //!   blocking: with AVX2 they run the register tiles straight on the
 //!   operands, otherwise a plain loop.
 //! - `threads.rs`: the thread bound and a persistent worker pool.

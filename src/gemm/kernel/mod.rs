@@ -7,7 +7,8 @@
 //! - B̃ is packed row by row: element `(p, j)` at `b[p*NR + j]`;
 //! - both are zero-padded to full `MR`/`NR`, so the arithmetic never branches
 //!   on edges; only the final store writes the `rows x cols ≤ MR x NR` part
-//!   of the tile that exists;
+//!   of the tile that exists (kernels with `DIRECT` may also read op(A) in
+//!   place, [`ASrc::Strided`], and then read only the rows that exist);
 //! - when `beta == 0`, C is not read (it may hold NaN or uninitialized data);
 //! - every accumulator sums over `p` in increasing order.
 //!

@@ -4,19 +4,22 @@
 //! step of `k`, two vector loads of B̃, six broadcasts of Ã, twelve FMAs.
 //! f64: 6×8 tile, the same register plan with 4-lane vectors. Twelve
 //! independent accumulators cover the FMA latency (4 cycles × 2 pipes on
-//! Zen 3, 5 × 2 on Haswell) and leave registers for the operands (16 ymm).
+//! Zen 3/4, 5 × 2 on Haswell) and leave registers for the operands (16 ymm).
+//! The `k` loop is unrolled by 4 and the tile of C is prefetched (into L2)
+//! before it, so the stores at the end do not wait for memory.
 //!
 //! One generic body ([`tile`]) serves both element types (through [`Simd`])
 //! and every edge: it is instantiated for `R = 1..=6` rows and `NV = 1..=2`
-//! vectors of columns, so a ragged edge tile does only the arithmetic it
-//! needs, and the last vector of a tile narrower than `NV·LANES` is stored
-//! (and, for unpacked B, loaded) with a lane mask. C is written directly, no
-//! temporary tile.
+//! vectors of columns (up to 4 for skinny C, with fewer rows), so a ragged
+//! edge tile does only the arithmetic it needs, and the last vector of a
+//! tile narrower than `NV·LANES` is stored in 128/64/32-bit pieces (AMD's
+//! masked stores are microcoded). C is written directly, no temporary tile.
 //!
 //! Besides packed panels, the body reads op(A) in place through its strides
 //! (skinny products, where packing A would cost as much as using it once),
-//! and row-major B in place with masked loads (the direct small-product
-//! path, [`small`]).
+//! and B either packed or row-major in place with a masked load for the
+//! last vector (the direct small-product path, [`direct`]). The kernel also
+//! packs a transposed B with 8×8 (f32) / 4×4 (f64) register transposes.
 
 use super::{ASrc, MicroKernel};
 use crate::gemm::loops::{Operand, Problem};
