@@ -265,6 +265,79 @@ fn big_shapes_f64() {
     big_shapes::<f64>(4);
 }
 
+/// Paths chosen by shape: A read in place for skinny C (n ≤ 2 micro-panels,
+/// both layouts of A; 1 to 4 vectors wide), around the width limit; the small path with a
+/// transposed B that fits the stack buffer and one that does not; ragged
+/// panels of the transposing B packer (n not a multiple of NR, k not a
+/// multiple of the 8×8 block).
+fn shape_paths<T: Scalar>(seed: u64) {
+    let mut rng = Rng(seed);
+    let cases: [(usize, usize, usize); 12] = [
+        (128, 10, 1024),
+        (200, 20, 700),
+        (130, 12, 600),
+        (1000, 7, 300),
+        (97, 32, 400),
+        (97, 33, 400),
+        (61, 16, 2000),
+        (1, 64, 500),
+        (2, 100, 150),
+        (3, 1, 5000),
+        (50, 70, 13),
+        (40, 47, 29),
+    ];
+    for cfg in configs() {
+        for (case, &(m, n, k)) in cases.iter().enumerate() {
+            for op_a in OPS {
+                for op_b in OPS {
+                    let alpha = SCALARS[(case + 1) % 3];
+                    let beta = SCALARS[case % 3];
+                    check::<T>(cfg, &mut rng, m, n, k, op_a, op_b, alpha, beta, case % 2);
+                }
+            }
+        }
+    }
+}
+
+/// Every small `m x n` tile edge through the blocked path: `k = 4100`
+/// keeps these shapes off the direct path (op(B) too large to read in
+/// place) and spans several KC blocks.
+fn blocked_edges<T: Scalar>(seed: u64) {
+    let mut rng = Rng(seed);
+    for cfg in configs() {
+        let mut case = 0usize;
+        for m in 1..=14 {
+            for n in (1..=34).step_by(3) {
+                case += 1;
+                let op_a = OPS[case % 2];
+                let op_b = OPS[(case / 2) % 2];
+                let beta = SCALARS[(case / 4) % 3];
+                check::<T>(cfg, &mut rng, m, n, 4100, op_a, op_b, 1.0, beta, case % 2);
+            }
+        }
+    }
+}
+
+#[test]
+fn blocked_edges_f32() {
+    blocked_edges::<f32>(9);
+}
+
+#[test]
+fn blocked_edges_f64() {
+    blocked_edges::<f64>(10);
+}
+
+#[test]
+fn shape_paths_f32() {
+    shape_paths::<f32>(7);
+}
+
+#[test]
+fn shape_paths_f64() {
+    shape_paths::<f64>(8);
+}
+
 /// Each C element is summed in the same order whatever the thread count.
 fn bit_identical_threads<T: Scalar>(seed: u64) {
     let mut rng = Rng(seed);
@@ -274,6 +347,10 @@ fn bit_identical_threads<T: Scalar>(seed: u64) {
             (128, 1024, 784),
             (700, 64, 300),
             (33, 2000, 130),
+            (128, 10, 1024),
+            (1024, 24, 128),
+            // n = 60 is packed on one thread, in-place A in two parts of ≤ 32.
+            (40, 60, 2000),
         ] {
             let a: Vec<T> = rng.fill(m * k);
             let b: Vec<T> = rng.fill(k * n);

@@ -9,9 +9,19 @@
 //!                   microkernel: C[ic+ir.., jc+jr..] (MR x NR) += Ã_ir · B̃_jr
 //! ```
 //! `beta` is applied by the first depth block only; later blocks add to C.
+//!
+//! Variations, all with the same arithmetic per element (one in-order FMA
+//! chain per KC block), so the choice never changes a bit of the result:
+//! - loop 1 runs the whole `MR`-row panels of a column in one kernel call
+//!   (`run_sweep`), the ragged ones tile by tile;
+//! - a remainder of 1 or 2 rows is re-cut with the panel before it into
+//!   4 + 3 or 4 + 4 rows ([`split_tail`]);
+//! - skinny C (at most two micro-panels wide): A is read in place; with
+//!   row-major A, loops 2 and 1 become one kernel call per KC block on
+//!   tiles up to 4 vectors wide (`run_skinny`).
 
-use super::kernel::MicroKernel;
-use super::pack::{pack_a, pack_b};
+use super::kernel::{ASrc, MicroKernel};
+use super::pack::pack_a;
 use super::view::CView;
 use crate::Scalar;
 
@@ -62,6 +72,14 @@ pub struct PackBuffers<T> {
 /// aligned loads need).
 const PACK_ALIGN_BYTES: usize = 64;
 
+/// Grows `buf` so that [`aligned`] can hand out `len` elements.
+fn reserve_aligned<T: Scalar>(buf: &mut Vec<T>, len: usize) {
+    let pad = PACK_ALIGN_BYTES / T::BYTES;
+    if buf.len() < len + pad {
+        buf.resize(len + pad, T::ZERO);
+    }
+}
+
 fn aligned<T: Scalar>(buf: &mut Vec<T>, len: usize) -> &mut [T] {
     let pad = PACK_ALIGN_BYTES / T::BYTES;
     if buf.len() < len + pad {
@@ -91,18 +109,90 @@ fn balanced_block(len: usize, max: usize, unit: usize) -> usize {
     len.div_ceil(blocks).div_ceil(unit) * unit
 }
 
+/// Whether loop 1 reads op(A) in place instead of packing it: for kernels
+/// that can, when C is at most this many micro-panels wide (each Ã block
+/// would be used at most that many times, so packing it costs about as much
+/// as the arithmetic that reads it) and op(A) is contiguous along rows or
+/// columns. Skinny products such as the 128×1024·1024×10 logits layer are
+/// then bound by one pass over A instead of a copy plus a pass.
+const DIRECT_A_MAX_PANELS: usize = 2;
+
+/// Rows per micro-panel of a re-split tail (see [`split_tail`]).
+const TAIL_MR: usize = 4;
+
+/// Splits `mc` rows into `full` micro-panels of `mr` rows and a `tail`
+/// packed in panels of [`TAIL_MR`]. A last tile of only 1 or 2 rows keeps
+/// too few accumulators in flight to cover the FMA latency (it runs at about
+/// half speed), so when `split` allows it, such a remainder is merged with
+/// the panel before it and re-cut as 4 + 3 or 4 + 4 rows. Only the tiling
+/// changes: every element is still one in-order FMA chain per KC block.
+fn split_tail(mc: usize, mr: usize, split: bool) -> (usize, usize) {
+    let r = mc % mr;
+    if split && mr == 6 && (r == 1 || r == 2) && mc > mr {
+        (mc / mr - 1, mr + r)
+    } else {
+        (mc.div_ceil(mr), 0)
+    }
+}
+
+/// Upper bounds of the Ã and B̃ buffers a product `m x n x k` needs.
+fn pack_lens<K: MicroKernel<T>, T>(m: usize, n: usize, k: usize) -> (usize, usize) {
+    let (mr, nr) = (K::MR, K::NR);
+    let kc_max = balanced_block(k, K::KC, 1);
+    let mc_max = balanced_block(m, K::MC, mr);
+    let nc_max = balanced_block(n, K::NC, nr);
+    // Ã: room for the tail's panels too (at most 8 rows in 2 panels of
+    // TAIL_MR instead of 1 + 1 of MR). B̃: or the skinny path's scratch.
+    let a_len = kc_max * (mc_max.div_ceil(mr) * mr + TAIL_MR);
+    let b_len = kc_max * (nc_max.div_ceil(nr) * nr).max(2 * nr);
+    (a_len, b_len)
+}
+
+/// The loop nest on one thread. `also` lists the shapes of the other parts
+/// of the same threaded product: the buffers are sized for all of them, so
+/// whichever parts a thread happens to claim, it allocates only on its
+/// first product of a kind.
 pub fn gemm_blocked<T: Scalar, K: MicroKernel<T>>(
     kernel: K,
     p: &mut Problem<'_, '_, T>,
     bufs: &mut PackBuffers<T>,
+    also: &[(usize, usize)],
 ) {
     let (mr, nr) = (K::MR, K::NR);
     let (m, n, k) = (p.m, p.n, p.k);
+    let (a_need, b_need) = also
+        .iter()
+        .map(|&(pm, pn)| pack_lens::<K, T>(pm, pn, k))
+        .fold(pack_lens::<K, T>(m, n, k), |(a, b), (pa, pb)| {
+            (a.max(pa), b.max(pb))
+        });
+    reserve_aligned(&mut bufs.a, a_need);
+    reserve_aligned(&mut bufs.b, b_need);
     let kc_max = balanced_block(k, K::KC, 1);
     let mc_max = balanced_block(m, K::MC, mr);
     let nc_max = balanced_block(n, K::NC, nr);
+    let direct_a = K::DIRECT && n <= DIRECT_A_MAX_PANELS * nr && (p.a.cs == 1 || p.a.rs == 1);
+    if direct_a && p.a.cs == 1 {
+        // Skinny C, row-major A: A is not worth packing and B̃ is tiny. Same KC blocks
+        // (and so the same sums) as the packed path.
+        let PackBuffers { b: b_buf, .. } = bufs;
+        let scratch = aligned(b_buf, kc_max * 2 * nr);
+        for pc in (0..k).step_by(kc_max) {
+            let kc = kc_max.min(k - pc);
+            let beta = if pc == 0 { p.beta } else { T::ONE };
+            let (a, b) = (p.a.offset(0, pc), p.b.offset(pc, 0));
+            kernel.run_skinny(kc, p.alpha, a, b, beta, &mut p.c, scratch);
+        }
+        return;
+    }
     let b_len = kc_max * nc_max.div_ceil(nr) * nr;
-    let a_len = kc_max * mc_max.div_ceil(mr) * mr;
+    let a_len = if direct_a {
+        0
+    } else {
+        // Room for the tail's panels too (at most 8 rows in 2 panels of
+        // TAIL_MR instead of 1 + 1 of MR).
+        kc_max * (mc_max.div_ceil(mr) * mr + TAIL_MR)
+    };
     let PackBuffers { a: a_buf, b: b_buf } = bufs;
     let b_pack = aligned(b_buf, b_len);
     let a_pack = aligned(a_buf, a_len);
@@ -116,21 +206,58 @@ pub fn gemm_blocked<T: Scalar, K: MicroKernel<T>>(
             let beta = if pc == 0 { p.beta } else { T::ONE };
             let b_panels = nc.div_ceil(nr);
             let b_tilde = &mut b_pack[..b_panels * nr * kc];
-            pack_b(nr, kc, nc, p.b.offset(pc, jc), b_tilde);
+            kernel.pack_b(kc, nc, p.b.offset(pc, jc), b_tilde);
             // Loop 3: MC rows of A and C at a time; pack Ã.
             for ic in (0..m).step_by(mc_max) {
                 let mc = mc_max.min(m - ic);
-                let a_panels = mc.div_ceil(mr);
-                let a_tilde = &mut a_pack[..a_panels * mr * kc];
-                pack_a(mr, mc, kc, p.a.offset(ic, pc), a_tilde);
+                let (full, tail) = split_tail(mc, mr, K::DIRECT && !direct_a);
+                let a_len = full * mr * kc + tail.div_ceil(TAIL_MR) * TAIL_MR * kc;
+                let a_tilde = &mut a_pack[..if direct_a { 0 } else { a_len }];
+                if !direct_a {
+                    let (head, rest) = a_tilde.split_at_mut(full * mr * kc);
+                    pack_a(mr, mc - tail, kc, p.a.offset(ic, pc), head);
+                    if tail > 0 {
+                        pack_a(TAIL_MR, tail, kc, p.a.offset(ic + full * mr, pc), rest);
+                    }
+                }
+                let a_tilde = &*a_tilde;
+                // The micro-panels of Ã: `full` of MR rows, then the tail
+                // in panels of at most TAIL_MR rows.
+                let panels = full + tail.div_ceil(TAIL_MR);
+                let panel = |ir: usize| -> (usize, usize, ASrc<'_, T>) {
+                    if direct_a {
+                        let i0 = ic + ir * mr;
+                        (i0, mr.min(m - i0), ASrc::Strided(p.a.offset(i0, pc)))
+                    } else if ir < full {
+                        let a = &a_tilde[ir * mr * kc..(ir + 1) * mr * kc];
+                        (ic + ir * mr, mr.min(mc - ir * mr), ASrc::Packed(a))
+                    } else {
+                        let t = ir - full;
+                        let off = full * mr * kc + t * TAIL_MR * kc;
+                        let a = Operand {
+                            data: &a_tilde[off..off + TAIL_MR * kc],
+                            rs: 1,
+                            cs: TAIL_MR,
+                        };
+                        let i0 = full * mr + t * TAIL_MR;
+                        (ic + i0, TAIL_MR.min(mc - i0), ASrc::Strided(a))
+                    }
+                };
+                let a_panels = if direct_a { mc.div_ceil(mr) } else { panels };
                 // Loop 2: one NR-wide micro-panel of B̃ at a time.
                 for (jr, b_micro) in b_tilde.chunks_exact(nr * kc).enumerate() {
                     let j0 = jc + jr * nr;
                     let cols = nr.min(n - j0);
-                    // Loop 1: one MR-tall micro-panel of Ã at a time.
-                    for (ir, a_micro) in a_tilde.chunks_exact(mr * kc).enumerate() {
-                        let i0 = ic + ir * mr;
-                        let rows = mr.min(m - i0);
+                    // Loop 1: one MR-tall micro-panel of Ã at a time; the
+                    // whole ones in one sweep, then the ragged ones.
+                    let whole = if direct_a { 0 } else { (mc - tail) / mr };
+                    if whole > 0 {
+                        let mut c_col = p.c.sub(ic, j0, whole * mr, cols);
+                        let a_whole = &a_tilde[..whole * mr * kc];
+                        kernel.run_sweep(kc, p.alpha, a_whole, b_micro, beta, &mut c_col);
+                    }
+                    for ir in whole..a_panels {
+                        let (i0, rows, a_micro) = panel(ir);
                         let mut c_tile = p.c.sub(i0, j0, rows, cols);
                         kernel.run(kc, p.alpha, a_micro, b_micro, beta, &mut c_tile);
                     }

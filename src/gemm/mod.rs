@@ -7,28 +7,37 @@
 //!   path for tiny products and the blocked path, threads.
 //! - `loops.rs`: the Goto/BLIS loop nest around a register-blocked
 //!   microkernel: split `n` by `NC`, `k` by `KC` (pack B̃), `m` by `MC` (pack
-//!   Ã), then `NR`-wide and `MR`-tall micro-tiles.
+//!   Ã), then `NR`-wide and `MR`-tall micro-tiles. For skinny products
+//!   (C at most two micro-panels wide, e.g. the 1024→10 logits layer) A is
+//!   read in place instead of packed, in tiles as wide as C.
 //! - `pack.rs`: copies blocks of A and B into the contiguous, zero-padded
-//!   panels the microkernels read.
+//!   panels the microkernels read (kernels may override B's packing: the
+//!   AVX2 one transposes 8×8 blocks in registers for a transposed B).
 //! - `kernel/`: the microkernels, one file per instruction set, chosen once at
 //!   runtime ([`Kernel`]); `portable.rs` is plain Rust that LLVM vectorizes and
-//!   builds on every target.
-//! - `small.rs`: tiny products (the spiral net's 30×2·2×10) go straight
-//!   through a loop with no packing, because packing would cost more than the
-//!   arithmetic.
+//!   builds on every target. The AVX2 kernel handles ragged edge tiles with
+//!   smaller register tiles and writes C directly.
+//! - `small.rs`: tiny products (the spiral net's 30×2·2×10; with the AVX2
+//!   kernel also f32 up to 64³ when B is at most 16 KiB) skip packing and
+//!   blocking: with AVX2 they run the register tiles straight on the
+//!   operands, otherwise a plain loop.
+//! - `threads.rs`: the thread bound and a persistent worker pool.
 //!
 //! # Numerics
 //! Every element of C is accumulated over `k` in increasing order, in blocks
-//! of `KC`, by the same instruction sequence whatever the thread count, so the
-//! result is bit-identical for 1 or many threads. On the direct path with
-//! FMA hardware each element is one fused multiply-add chain over `k`, which
-//! is what OpenBLAS does for small products (the book's numpy runs).
+//! of `KC` (fixed by `k` alone), by the same instruction sequence whatever
+//! the thread count or the part of C a thread works on, so the result is
+//! bit-identical for 1 or many threads. On the direct path with FMA
+//! hardware each element is one fused multiply-add chain over `k`, which is
+//! what OpenBLAS does for small products (the book's numpy runs).
 //!
 //! # Threads
 //! `GROUNDUP_THREADS` (read once; default
 //! [`std::thread::available_parallelism`]) or [`set_threads`] choose how many
-//! threads a large product may use; products below [`MIN_FLOPS_PER_THREAD`]
-//! per thread run on the calling thread.
+//! threads a large product may use; a product gets one thread per
+//! [`MIN_FLOPS_PER_THREAD`]. Workers are started on first need and then
+//! reused for the life of the process: after warm-up a product, threaded or
+//! not, allocates nothing.
 
 #[allow(unsafe_code)]
 mod kernel;
@@ -124,29 +133,35 @@ fn required_len(rows: usize, cols: usize, ld: usize) -> Option<usize> {
     }
 }
 
-fn check_operand(
-    name: &str,
-    len: usize,
-    op: Transpose,
-    shape_op: (usize, usize),
-    ld: usize,
-) -> Result<(), String> {
+/// Panics with the numbers unless a slice of `len` elements holds `op(X)`
+/// of shape `shape_op` with leading dimension `ld`. The check is a few
+/// integer operations; the message is built out of line.
+#[inline(always)]
+fn check_operand(name: &str, len: usize, op: Transpose, shape_op: (usize, usize), ld: usize) {
     let stored = op.apply(shape_op);
+    let ld_ok = stored.1 <= ld || stored.0 <= 1;
+    let len_ok = matches!(required_len(stored.0, stored.1, ld), Some(need) if need <= len);
+    if !(ld_ok && len_ok) {
+        operand_error(name, len, stored, ld);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn operand_error(name: &str, len: usize, stored: (usize, usize), ld: usize) -> ! {
     if stored.1 > ld && stored.0 > 1 {
-        return Err(format!(
+        panic!(
             "gemm: leading dimension of {name} is {ld}, smaller than its stored row length {} (stored shape ({}, {}))",
             stored.1, stored.0, stored.1
-        ));
+        );
     }
-    match required_len(stored.0, stored.1, ld) {
-        Some(need) if need <= len => Ok(()),
-        need => Err(format!(
-            "gemm: {name} has stored shape ({}, {}) with leading dimension {ld}, which needs {} elements, but the slice has {len}",
-            stored.0,
-            stored.1,
-            need.map_or("more than usize::MAX".to_string(), |n| n.to_string())
-        )),
-    }
+    let need = required_len(stored.0, stored.1, ld);
+    panic!(
+        "gemm: {name} has stored shape ({}, {}) with leading dimension {ld}, which needs {} elements, but the slice has {len}",
+        stored.0,
+        stored.1,
+        need.map_or("more than usize::MAX".to_string(), |n| n.to_string())
+    );
 }
 
 /// `C = alpha·op(A)·op(B) + beta·C`, BLAS-style on row-major slices.
@@ -227,21 +242,12 @@ pub fn gemm_with<T: Scalar>(
     c: &mut [T],
     ldc: usize,
 ) {
-    let checks = [
-        check_operand("A", a.len(), op_a, (m, k), lda),
-        check_operand("B", b.len(), op_b, (k, n), ldb),
-        check_operand("C", c.len(), Transpose::No, (m, n), ldc),
-    ];
-    for r in checks {
-        if let Err(msg) = r {
-            panic!("{msg}");
-        }
+    check_operand("A", a.len(), op_a, (m, k), lda);
+    check_operand("B", b.len(), op_b, (k, n), ldb);
+    check_operand("C", c.len(), Transpose::No, (m, n), ldc);
+    if !config.kernel.is_available() {
+        kernel_unavailable(config.kernel);
     }
-    assert!(
-        config.kernel.is_available(),
-        "gemm: kernel {:?} is not available on this CPU",
-        config.kernel
-    );
     if m == 0 || n == 0 {
         return;
     }
@@ -271,11 +277,21 @@ pub fn gemm_with<T: Scalar>(
         scale_c(&mut p);
         return;
     }
-    if small::is_small(m, n, k) {
+    // The direct path reads op(B) in place when it is row-major; the vector
+    // kernel copies a transposed one to the stack first if it fits.
+    let vector = config.kernel != Kernel::Portable;
+    let b_fits = !vector || op_b == Transpose::No || k.saturating_mul(n) <= small::B_STACK;
+    if b_fits && (small::is_small(m, n, k) || (vector && small::is_small_wide(m, n, k, T::BYTES))) {
         T::small(config.kernel, &mut p);
     } else {
         threads::run_blocked(config, &mut p);
     }
+}
+
+#[cold]
+#[inline(never)]
+fn kernel_unavailable(kernel: Kernel) -> ! {
+    panic!("gemm: kernel {kernel:?} is not available on this CPU")
 }
 
 /// `C = beta·C` without reading C when `beta == 0`.

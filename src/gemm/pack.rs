@@ -1,7 +1,15 @@
 //! Packing: copy a block of op(A) or op(B) into the contiguous micro-panel
 //! order the microkernels read (see `kernel/mod.rs`), zero-padding the last
-//! panel so the kernels never see a partial tile. Each function has a fast
-//! branch for the layout where the source is contiguous along the copied run.
+//! panel so the kernels never see a partial tile.
+//!
+//! Panel widths are compile-time constants (dispatched once per block), so
+//! every inner copy has a fixed length: LLVM turns it into a few vector
+//! moves instead of a `memcpy` call per row. Each layout has its own loop:
+//! - contiguous along the panel's short side (row-major B, transposed A):
+//!   one fixed-size copy per step of `k`;
+//! - contiguous along `k` (row-major A, transposed B): a transpose, reading
+//!   the panel's `MR` (or `NR`) source rows side by side, writing the panel
+//!   sequentially.
 
 use super::loops::Operand;
 use crate::Scalar;
@@ -9,61 +17,113 @@ use crate::Scalar;
 /// Ã: `mc x kc` block of op(A) → panels of `mr` rows; inside a panel, column
 /// `p` occupies `dst[p*mr .. p*mr + mr]`.
 pub fn pack_a<T: Scalar>(mr: usize, mc: usize, kc: usize, a: Operand<'_, T>, dst: &mut [T]) {
-    for (panel, out) in dst.chunks_exact_mut(mr * kc).enumerate() {
-        let i0 = panel * mr;
-        let rows = mr.min(mc - i0);
-        if a.rs == 1 {
-            // op(A) is a transposed row-major matrix: a column of op(A) is a
-            // contiguous run of the stored row.
-            for (p, col) in out.chunks_exact_mut(mr).enumerate() {
-                let start = p * a.cs + i0;
-                col[..rows].copy_from_slice(&a.data[start..start + rows]);
-                col[rows..].fill(T::ZERO);
-            }
-        } else {
-            // Row-major op(A): read each row contiguously, scatter with stride mr.
-            for i in 0..rows {
-                let start = (i0 + i) * a.rs;
-                let src = &a.data[start..start + (kc - 1) * a.cs + 1];
-                for (p, d) in out.iter_mut().skip(i).step_by(mr).enumerate() {
-                    *d = src[p * a.cs];
-                }
-            }
-            if rows < mr {
-                for col in out.chunks_exact_mut(mr) {
-                    col[rows..].fill(T::ZERO);
-                }
-            }
-        }
+    match mr {
+        4 => pack::<T, 4>(mc, kc, a, dst),
+        6 => pack::<T, 6>(mc, kc, a, dst),
+        8 => pack::<T, 8>(mc, kc, a, dst),
+        _ => unreachable!("no kernel has MR = {mr}"),
     }
 }
 
 /// B̃: `kc x nc` block of op(B) → panels of `nr` columns; inside a panel, row
 /// `p` occupies `dst[p*nr .. p*nr + nr]`.
 pub fn pack_b<T: Scalar>(nr: usize, kc: usize, nc: usize, b: Operand<'_, T>, dst: &mut [T]) {
-    for (panel, out) in dst.chunks_exact_mut(nr * kc).enumerate() {
-        let j0 = panel * nr;
-        let cols = nr.min(nc - j0);
-        if b.cs == 1 {
-            // Row-major op(B): each row of the panel is a contiguous run.
-            for (p, row) in out.chunks_exact_mut(nr).enumerate() {
-                let start = p * b.rs + j0;
-                row[..cols].copy_from_slice(&b.data[start..start + cols]);
-                row[cols..].fill(T::ZERO);
+    // B̃ is Ã's layout for op(B)ᵀ: swap the strides.
+    let bt = Operand {
+        data: b.data,
+        rs: b.cs,
+        cs: b.rs,
+    };
+    match nr {
+        4 => pack::<T, 4>(nc, kc, bt, dst),
+        8 => pack::<T, 8>(nc, kc, bt, dst),
+        16 => pack::<T, 16>(nc, kc, bt, dst),
+        _ => unreachable!("no kernel has NR = {nr}"),
+    }
+}
+
+/// The `len x kc` block of `x` (element `(i, p)` at `data[i*rs + p*cs]`) →
+/// panels of `W` values of `i`; inside a panel, step `p` occupies
+/// `dst[p*W .. p*W + W]`.
+#[inline(always)]
+fn pack<T: Scalar, const W: usize>(len: usize, kc: usize, x: Operand<'_, T>, dst: &mut [T]) {
+    let full = len / W;
+    if x.rs == 1 && full > 0 {
+        // Full panels, source contiguous along i (row-major B): walk the
+        // source row by row (one sequential stream the prefetchers follow)
+        // and drop each W-wide piece into its panel.
+        for p in 0..kc {
+            let src = &x.data[p * x.cs..p * x.cs + full * W];
+            for (panel, piece) in src.chunks_exact(W).enumerate() {
+                let o = &mut dst[panel * W * kc + p * W..][..W];
+                let piece: &[T; W] = piece.try_into().unwrap();
+                o.copy_from_slice(piece);
             }
-        } else {
-            // op(B) is a transposed row-major matrix: a column of op(B) is a
-            // contiguous stored row; scatter it with stride nr.
-            for j in 0..cols {
-                let start = (j0 + j) * b.cs;
-                let src = &b.data[start..start + (kc - 1) * b.rs + 1];
-                for (p, d) in out.iter_mut().skip(j).step_by(nr).enumerate() {
-                    *d = src[p * b.rs];
+        }
+        if full * W < len {
+            let i0 = full * W;
+            let rest = Operand {
+                data: &x.data[i0.min(x.data.len())..],
+                rs: x.rs,
+                cs: x.cs,
+            };
+            pack_panels::<T, W>(len - i0, kc, rest, &mut dst[full * W * kc..]);
+        }
+        return;
+    }
+    pack_panels::<T, W>(len, kc, x, dst)
+}
+
+/// [`pack`], one panel at a time.
+#[inline(always)]
+fn pack_panels<T: Scalar, const W: usize>(len: usize, kc: usize, x: Operand<'_, T>, dst: &mut [T]) {
+    for (panel, out) in dst.chunks_exact_mut(W * kc).enumerate() {
+        let i0 = panel * W;
+        let w = W.min(len - i0);
+        if x.rs == 1 {
+            // The panel's W values for one p are contiguous.
+            if w == W {
+                for (p, o) in out.chunks_exact_mut(W).enumerate() {
+                    let start = p * x.cs + i0;
+                    let src: &[T; W] = x.data[start..start + W].try_into().unwrap();
+                    o.copy_from_slice(src);
+                }
+            } else {
+                for (p, o) in out.chunks_exact_mut(W).enumerate() {
+                    let start = p * x.cs + i0;
+                    o[..w].copy_from_slice(&x.data[start..start + w]);
+                    o[w..].fill(T::ZERO);
                 }
             }
-            if cols < nr {
-                for row in out.chunks_exact_mut(nr) {
-                    row[cols..].fill(T::ZERO);
+        } else if x.cs == 1 {
+            // Each of the W source rows is contiguous along p: transpose.
+            let rows: [&[T]; W] = std::array::from_fn(|i| {
+                if i < w {
+                    let s = (i0 + i) * x.rs;
+                    &x.data[s..s + kc]
+                } else {
+                    &[]
+                }
+            });
+            if w == W {
+                for (p, o) in out.chunks_exact_mut(W).enumerate() {
+                    let o: &mut [T; W] = o.try_into().unwrap();
+                    for i in 0..W {
+                        o[i] = rows[i][p];
+                    }
+                }
+            } else {
+                for (p, o) in out.chunks_exact_mut(W).enumerate() {
+                    for (i, d) in o.iter_mut().enumerate() {
+                        *d = if i < w { rows[i][p] } else { T::ZERO };
+                    }
+                }
+            }
+        } else {
+            // General strides (not produced by the public API, kept total).
+            for (p, o) in out.chunks_exact_mut(W).enumerate() {
+                for (i, d) in o.iter_mut().enumerate() {
+                    *d = if i < w { x.at(i0 + i, p) } else { T::ZERO };
                 }
             }
         }

@@ -1,18 +1,44 @@
-//! Threads for large products: C is cut into as many blocks of whole
-//! micro-tiles as there are threads (along `n` when C is wider than tall,
-//! along `m` otherwise) and each block runs the single-threaded loop nest.
-//! No element's arithmetic depends on the cut, so results are bit-identical
-//! for any thread count.
+//! Threads for large products.
+//!
+//! # The split
+//! C is cut into parts of whole micro-tiles (along `n` when C is wider than
+//! tall, along `m` otherwise) and each part runs the single-threaded loop
+//! nest. No element's arithmetic depends on the cut, so results are
+//! bit-identical for any thread count.
+//!
+//! # The pool
+//! Workers are started on first need and live for the rest of the process,
+//! each with its own thread-local packing buffers, so after warm-up a
+//! threaded product allocates nothing. A product is handed over without
+//! boxing: the caller publishes a type-erased pointer to a closure on its
+//! own stack ([`JobRef`]), workers and the caller claim part indices from an
+//! atomic counter, and the caller does not return until every participant
+//! has let go of the job (see [`Pool::run`] for the safety argument). Parts
+//! are claimed, not assigned: when the machine is busy and a worker is slow
+//! to wake, the caller runs the remaining parts itself instead of waiting.
+//!
+//! One product uses the pool at a time; a product that finds it busy
+//! (another thread of the program is multiplying) runs all its parts on its
+//! own thread. Workers spin briefly after a job, so the
+//! back-to-back products of a training loop find them awake, then sleep on
+//! a condition variable.
 
 use super::loops::{Operand, Problem};
 use super::Config;
 use crate::Scalar;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::any::Any;
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard};
 
 /// A product gets one thread per this many flops (2·m·n·k), at most the
-/// configured count: below it, starting and joining a thread costs more than
-/// it saves. 2·128·128·128 ≈ 4 MFLOP is about 50 µs of one core's work.
-pub const MIN_FLOPS_PER_THREAD: usize = 2 * 128 * 128 * 128;
+/// configured count: below it, handing a part to a worker and packing the
+/// shared operand twice cost more than they save. 2·64³ ≈ 0.5 MFLOP is
+/// about 5 µs of one core's work; a spinning worker picks a part up in well
+/// under a microsecond, and a sleeping one costs the caller only the wake-up
+/// call, since the caller runs every part nobody has claimed. Measured: 2
+/// threads give 1.7× at 128³ and 128×1024·1024×10, 1.7× at 96³.
+pub const MIN_FLOPS_PER_THREAD: usize = 2 * 64 * 64 * 64;
 
 static THREADS: AtomicUsize = AtomicUsize::new(0);
 
@@ -32,16 +58,21 @@ fn default_threads() -> usize {
 
 /// The largest number of threads a product may use: [`set_threads`] if called,
 /// else `GROUNDUP_THREADS`, else [`std::thread::available_parallelism`].
+/// After the first call this is one relaxed atomic load.
+#[inline]
 pub fn threads() -> usize {
     match THREADS.load(Ordering::Relaxed) {
-        0 => {
-            let n = default_threads();
-            // Keep an explicit set_threads that raced us.
-            let _ = THREADS.compare_exchange(0, n, Ordering::Relaxed, Ordering::Relaxed);
-            THREADS.load(Ordering::Relaxed)
-        }
+        0 => init_threads(),
         n => n,
     }
+}
+
+#[cold]
+fn init_threads() -> usize {
+    let n = default_threads();
+    // Keep an explicit set_threads that raced us.
+    let _ = THREADS.compare_exchange(0, n, Ordering::Relaxed, Ordering::Relaxed);
+    THREADS.load(Ordering::Relaxed)
 }
 
 /// Sets the process-wide thread bound (values below 1 mean 1).
@@ -54,67 +85,357 @@ pub fn set_threads(n: usize) {
     THREADS.store(n.max(1), Ordering::Relaxed);
 }
 
-pub fn run_blocked<T: Scalar>(config: Config, p: &mut Problem<'_, '_, T>) {
-    let flops = 2usize
-        .saturating_mul(p.m)
-        .saturating_mul(p.n)
-        .saturating_mul(p.k);
-    let (mr, nr) = T::tile(config.kernel);
-    let split_n = p.n >= p.m;
+/// How many parts a product of this shape is cut into for `max_threads`:
+/// one per [`MIN_FLOPS_PER_THREAD`] flops, at most one per micro-tile row or
+/// column along the split dimension.
+fn plan(m: usize, n: usize, k: usize, tile: (usize, usize), max_threads: usize) -> (bool, usize) {
+    let flops = 2usize.saturating_mul(m).saturating_mul(n).saturating_mul(k);
+    let (mr, nr) = tile;
+    let split_n = n >= m;
     let tiles = if split_n {
-        p.n.div_ceil(nr)
+        n.div_ceil(nr)
     } else {
-        p.m.div_ceil(mr)
+        m.div_ceil(mr)
     };
-    let nt = config
-        .threads
+    let nt = max_threads
         .min(flops / MIN_FLOPS_PER_THREAD)
         .min(tiles)
         .max(1);
+    (split_n, nt)
+}
+
+pub fn run_blocked<T: Scalar>(config: Config, p: &mut Problem<'_, '_, T>) {
+    let (mr, nr) = T::tile(config.kernel);
+    let (split_n, nt) = plan(p.m, p.n, p.k, (mr, nr), config.threads);
     if nt == 1 {
-        T::blocked(config.kernel, p);
+        T::blocked(config.kernel, p, &[]);
         return;
     }
     let unit = if split_n { nr } else { mr };
-    let per = tiles.div_ceil(nt) * unit;
-    let mut parts = Vec::with_capacity(nt);
-    let mut rest = std::mem::replace(&mut p.c, super::view::CView::new(&mut [], 0, 0, 1));
     let total = if split_n { p.n } else { p.m };
-    let mut start = 0;
-    while start < total {
+    let per = total.div_ceil(unit).div_ceil(nt) * unit;
+    let parts = total.div_ceil(per);
+    let (m, n, k, alpha, beta, a, b) = (p.m, p.n, p.k, p.alpha, p.beta, p.a, p.b);
+    // The two part shapes (all but the last are `per` long).
+    let last = total - (parts - 1) * per;
+    let shapes = if split_n {
+        [(m, per), (m, last)]
+    } else {
+        [(per, n), (last, n)]
+    };
+    let kernel = config.kernel;
+    let c = p.c.share();
+    let job = |i: usize| {
+        let start = i * per;
         let len = per.min(total - start);
-        let (head, tail) = if split_n {
-            rest.split_cols(len)
+        let (a, b, pm, pn): (Operand<'_, T>, Operand<'_, T>, usize, usize) = if split_n {
+            (a, b.offset(0, start), m, len)
         } else {
-            rest.split_rows(len)
+            (a.offset(start, 0), b, len, n)
         };
-        rest = tail;
-        let (a, b, m, n): (Operand<'_, T>, Operand<'_, T>, usize, usize) = if split_n {
-            (p.a, p.b.offset(0, start), p.m, len)
-        } else {
-            (p.a.offset(start, 0), p.b, len, p.n)
-        };
-        parts.push(Problem {
-            m,
-            n,
-            k: p.k,
-            alpha: p.alpha,
+        let (i0, j0) = if split_n { (0, start) } else { (start, 0) };
+        // SAFETY: part `i` covers rows `i0..i0+pm` and columns `j0..j0+pn`
+        // of C; parts with different `i` are disjoint (consecutive ranges
+        // of length `per` along one dimension), and the pool runs each
+        // index exactly once.
+        let c = unsafe { c.region(i0, j0, pm, pn) };
+        let mut part = Problem {
+            m: pm,
+            n: pn,
+            k,
+            alpha,
             a,
             b,
-            beta: p.beta,
-            c: head,
-        });
-        start += len;
+            beta,
+            c,
+        };
+        T::blocked(kernel, &mut part, &shapes);
+    };
+    POOL.run(parts, &job);
+}
+
+/// A borrowed `Fn(usize) + Sync` with its type erased: a data pointer and
+/// the monomorphized function that calls it. Copying it copies two
+/// pointers; nothing is allocated.
+#[derive(Clone, Copy)]
+struct JobRef {
+    data: *const (),
+    call: unsafe fn(*const (), usize),
+}
+
+// SAFETY: a JobRef is only made from `&F` with `F: Sync` (see `JobRef::new`),
+// so calling it from several threads at once is what `F: Sync` allows; the
+// pointer's validity in time is the pool's business (see `Pool::run`).
+unsafe impl Send for JobRef {}
+
+impl JobRef {
+    fn new<F: Fn(usize) + Sync>(f: &F) -> JobRef {
+        /// # Safety
+        /// `data` must come from `&F` that is still alive.
+        unsafe fn call<F: Fn(usize)>(data: *const (), i: usize) {
+            // SAFETY: the caller guarantees `data` is a live `&F`.
+            unsafe { (*data.cast::<F>())(i) }
+        }
+        JobRef {
+            data: (f as *const F).cast(),
+            call: call::<F>,
+        }
     }
-    let kernel = config.kernel;
-    std::thread::scope(|s| {
-        let mut iter = parts.iter_mut();
-        let first = iter.next();
-        for part in iter {
-            s.spawn(move || T::blocked(kernel, part));
+}
+
+/// What the pool's lock protects.
+struct State {
+    /// The job being run, `None` between jobs.
+    job: Option<JobRef>,
+    /// Bumped for every job, so a worker takes each job at most once.
+    generation: u64,
+    /// Workers that took the current job and have not yet let go of it.
+    active: usize,
+    /// Worker threads started so far (they never exit).
+    workers: usize,
+    /// The first panic of the current job, re-raised on the caller.
+    panic: Option<Box<dyn Any + Send>>,
+}
+
+struct Pool {
+    /// Held by the product that uses the pool.
+    submit: Mutex<()>,
+    state: Mutex<State>,
+    /// Workers wait here for a job.
+    work: Condvar,
+    /// The caller waits here for `active == 0`.
+    done: Condvar,
+    /// Next part index to claim (valid while a job is published).
+    next: AtomicUsize,
+    /// Number of parts of the current job.
+    parts: AtomicUsize,
+    /// A copy of `State::generation` that spinning workers poll without the
+    /// lock.
+    hint: AtomicU64,
+    /// A copy of `State::active` (changed under the lock) that the caller
+    /// polls without the lock.
+    busy: AtomicUsize,
+}
+
+static POOL: Pool = Pool {
+    submit: Mutex::new(()),
+    state: Mutex::new(State {
+        job: None,
+        generation: 0,
+        active: 0,
+        workers: 0,
+        panic: None,
+    }),
+    work: Condvar::new(),
+    done: Condvar::new(),
+    next: AtomicUsize::new(0),
+    parts: AtomicUsize::new(0),
+    hint: AtomicU64::new(0),
+    busy: AtomicUsize::new(0),
+};
+
+/// Spin iterations a worker polls for the next job before it sleeps (tens
+/// of microseconds: long enough to bridge the gap between the products of
+/// one training step, short enough not to hold a shared core).
+const WORKER_SPIN: u32 = 1 << 14;
+/// Spin iterations the caller polls for the workers to finish before it
+/// sleeps.
+const CALLER_SPIN: u32 = 1 << 14;
+
+/// Locks, ignoring poisoning: the pool's state is consistent at every
+/// unlock (panics inside parts are caught before they reach a lock).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Pool {
+    /// Runs `f(0)`, …, `f(parts - 1)`, each exactly once, on the calling
+    /// thread and up to `parts - 1` workers, and returns when all have
+    /// finished. A panic in any part is re-raised here after all parts are
+    /// done.
+    ///
+    /// # Safety argument for lending `f` to other threads
+    /// Workers receive `f` as a raw [`JobRef`], which does not carry the
+    /// borrow's lifetime. It stays valid because:
+    /// 1. a worker can only obtain the `JobRef` under the `state` lock while
+    ///    `job` is `Some`, and it increments `active` in the same critical
+    ///    section;
+    /// 2. it decrements `active` (under the lock) only after its last use of
+    ///    the `JobRef`, and of `next`/`parts`;
+    /// 3. this function sets `job = None` only under the lock after seeing
+    ///    `active == 0` and after its own claiming loop ended, and it does
+    ///    that before returning or unwinding: every part is run inside
+    ///    `catch_unwind`, so no panic can skip the wait.
+    ///
+    /// So no thread touches `f` after `run` returns, which is what the
+    /// borrow `&F` requires; `F: Sync` makes the concurrent calls sound.
+    fn run<F: Fn(usize) + Sync>(&'static self, parts: usize, f: &F) {
+        if parts == 0 {
+            return;
         }
-        if let Some(part) = first {
-            T::blocked(kernel, part);
+        let _turn = match self.submit.try_lock() {
+            Ok(turn) => turn,
+            Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => {
+                // Another thread's product has the pool: run every part
+                // here (same parts, so the same bits) rather than wait.
+                let mut panic = None;
+                for i in 0..parts {
+                    if let Err(payload) = catch_unwind(AssertUnwindSafe(|| f(i))) {
+                        panic.get_or_insert(payload);
+                    }
+                }
+                if let Some(payload) = panic {
+                    resume_unwind(payload);
+                }
+                return;
+            }
+        };
+        let job = JobRef::new(f);
+        {
+            let mut st = lock(&self.state);
+            while st.workers < parts - 1 {
+                let spawned = std::thread::Builder::new()
+                    .name(format!("groundup-gemm-{}", st.workers + 1))
+                    .spawn(move || self.worker());
+                if spawned.is_err() {
+                    break; // run with the workers we have (or alone)
+                }
+                st.workers += 1;
+            }
+            debug_assert!(st.job.is_none() && st.active == 0);
+            self.next.store(0, Ordering::Relaxed);
+            self.parts.store(parts, Ordering::Relaxed);
+            st.job = Some(job);
+            st.generation += 1;
+            self.hint.store(st.generation, Ordering::Release);
+            if st.workers > 0 {
+                self.work.notify_all();
+            }
         }
-    });
+        let mine = self.claim_parts(job);
+        // Wait for the workers that took the job to let go of it: spin on
+        // the lock-free mirror of `active` for a while, then sleep.
+        let mut spins = 0;
+        while self.busy.load(Ordering::Acquire) > 0 && spins < CALLER_SPIN {
+            std::hint::spin_loop();
+            spins += 1;
+        }
+        let mut st = lock(&self.state);
+        while st.active > 0 {
+            st = self.done.wait(st).unwrap_or_else(|e| e.into_inner());
+        }
+        st.job = None;
+        let panic = st.panic.take().or(mine);
+        drop(st);
+        if let Some(payload) = panic {
+            resume_unwind(payload);
+        }
+    }
+
+    /// Claims and runs parts until none are left; returns the first panic.
+    /// Used by the caller and by workers while they hold the job.
+    fn claim_parts(&self, job: JobRef) -> Option<Box<dyn Any + Send>> {
+        let parts = self.parts.load(Ordering::Relaxed);
+        let mut panic = None;
+        loop {
+            let i = self.next.fetch_add(1, Ordering::Relaxed);
+            if i >= parts {
+                return panic;
+            }
+            // SAFETY: the job is alive while it is published and we hold it
+            // (see `run`); `i < parts` is claimed by us alone.
+            let r = catch_unwind(AssertUnwindSafe(|| unsafe { (job.call)(job.data, i) }));
+            if let Err(payload) = r {
+                panic.get_or_insert(payload);
+            }
+        }
+    }
+
+    /// A worker's life: wait for a job, help with it, repeat.
+    fn worker(&'static self) {
+        let mut seen = 0u64;
+        loop {
+            // Spin a little on the hint, then sleep on the condvar.
+            let mut spins = 0;
+            while self.hint.load(Ordering::Acquire) == seen && spins < WORKER_SPIN {
+                std::hint::spin_loop();
+                spins += 1;
+            }
+            let job = {
+                let mut st = lock(&self.state);
+                loop {
+                    match st.job {
+                        Some(job) if st.generation != seen => {
+                            seen = st.generation;
+                            st.active += 1;
+                            self.busy.store(st.active, Ordering::Release);
+                            break job;
+                        }
+                        _ => st = self.work.wait(st).unwrap_or_else(|e| e.into_inner()),
+                    }
+                }
+            };
+            let panic = self.claim_parts(job);
+            let mut st = lock(&self.state);
+            if let Some(payload) = panic {
+                st.panic.get_or_insert(payload);
+            }
+            st.active -= 1;
+            self.busy.store(st.active, Ordering::Release);
+            if st.active == 0 {
+                self.done.notify_one();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+
+    #[test]
+    fn every_part_runs_once() {
+        for parts in [1, 2, 3, 7] {
+            let hits: Vec<AtomicUsize> = (0..parts).map(|_| AtomicUsize::new(0)).collect();
+            for _ in 0..50 {
+                POOL.run(parts, &|i| {
+                    hits[i].fetch_add(1, Ordering::Relaxed);
+                });
+            }
+            assert!(hits.iter().all(|h| h.load(Ordering::Relaxed) == 50));
+        }
+    }
+
+    #[test]
+    fn a_panicking_part_is_reraised_after_the_others_finish() {
+        let done = AtomicUsize::new(0);
+        let r = catch_unwind(AssertUnwindSafe(|| {
+            POOL.run(4, &|i| {
+                if i == 1 {
+                    panic!("part 1 fails");
+                }
+                std::thread::sleep(std::time::Duration::from_millis(5));
+                done.fetch_add(1, Ordering::Relaxed);
+            })
+        }));
+        let msg = *r.unwrap_err().downcast::<&str>().unwrap();
+        assert_eq!(msg, "part 1 fails");
+        assert_eq!(done.load(Ordering::Relaxed), 3);
+        // The pool still works afterwards.
+        let n = AtomicUsize::new(0);
+        POOL.run(3, &|_| {
+            n.fetch_add(1, Ordering::Relaxed);
+        });
+        assert_eq!(n.load(Ordering::Relaxed), 3);
+    }
+
+    #[test]
+    fn plan_respects_the_flop_threshold() {
+        assert_eq!(plan(30, 10, 2, (6, 16), 2).1, 1);
+        assert_eq!(plan(512, 512, 512, (6, 16), 2), (true, 2));
+        assert_eq!(plan(1024, 10, 1024, (6, 16), 4), (false, 4));
+        assert_eq!(plan(512, 512, 512, (6, 16), 1).1, 1);
+    }
 }

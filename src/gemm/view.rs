@@ -50,6 +50,17 @@ impl<'c, T> CView<'c, T> {
     pub fn cols(&self) -> usize {
         self.cols
     }
+    /// Distance between consecutive rows.
+    pub fn ldc(&self) -> usize {
+        self.ldc
+    }
+    /// Element `(0, 0)` of the region; writing through it is allowed for
+    /// `(i, j)` with `i < rows`, `j < cols` at `ptr + i*ldc + j`, while this
+    /// view is mutably borrowed.
+    #[inline(always)]
+    pub fn as_mut_ptr(&mut self) -> *mut T {
+        self.ptr
+    }
 
     /// Row `i` of the region (length `cols`).
     #[inline(always)]
@@ -135,5 +146,59 @@ impl<'c, T> CView<'c, T> {
                 _borrow: PhantomData,
             },
         )
+    }
+}
+
+/// A [`CView`] lent to several threads at once, each of which takes a
+/// disjoint region of it ([`SharedC::region`]).
+pub struct SharedC<'s, T> {
+    ptr: *mut T,
+    rows: usize,
+    cols: usize,
+    ldc: usize,
+    _borrow: PhantomData<&'s mut [T]>,
+}
+
+// SAFETY: sharing a `SharedC` lets other threads create views of regions of
+// C through `region`, whose contract makes those regions disjoint; that is
+// sending disjoint `&mut` parts of a slice to other threads, sound for
+// `T: Send`.
+unsafe impl<T: Send> Sync for SharedC<'_, T> {}
+
+impl<T> CView<'_, T> {
+    /// Lends the whole region out for [`SharedC::region`] while borrowed.
+    pub fn share(&mut self) -> SharedC<'_, T> {
+        SharedC {
+            ptr: self.ptr,
+            rows: self.rows,
+            cols: self.cols,
+            ldc: self.ldc,
+            _borrow: PhantomData,
+        }
+    }
+}
+
+impl<'s, T> SharedC<'s, T> {
+    /// The sub-region `rows x cols` at `(i0, j0)` as an exclusive view.
+    /// Panics if it does not lie inside the shared region.
+    ///
+    /// # Safety
+    /// Regions obtained from one `SharedC` and alive at the same time must
+    /// be disjoint.
+    pub unsafe fn region(&self, i0: usize, j0: usize, rows: usize, cols: usize) -> CView<'s, T> {
+        assert!(i0 + rows <= self.rows && j0 + cols <= self.cols);
+        CView {
+            ptr: if rows == 0 || cols == 0 {
+                self.ptr
+            } else {
+                // SAFETY: (i0, j0) lies inside the region (asserted above),
+                // so the offset stays inside the parent slice.
+                unsafe { self.ptr.add(i0 * self.ldc + j0) }
+            },
+            rows,
+            cols,
+            ldc: self.ldc,
+            _borrow: PhantomData,
+        }
     }
 }

@@ -7,7 +7,8 @@
 //! - B̃ is packed row by row: element `(p, j)` at `b[p*NR + j]`;
 //! - both are zero-padded to full `MR`/`NR`, so the arithmetic never branches
 //!   on edges; only the final store writes the `rows x cols ≤ MR x NR` part
-//!   of the tile that exists;
+//!   of the tile that exists (kernels with `DIRECT` may also read op(A) in
+//!   place, [`ASrc::Strided`], and then read only the rows that exist);
 //! - when `beta == 0`, C is not read (it may hold NaN or uninitialized data);
 //! - every accumulator sums over `p` in increasing order.
 //!
@@ -19,7 +20,7 @@ mod portable;
 #[cfg(target_arch = "x86_64")]
 mod x86_avx2;
 
-use super::loops::{self, Problem};
+use super::loops::{self, Operand, Problem};
 use super::small;
 use super::view::CView;
 use std::sync::OnceLock;
@@ -89,9 +90,19 @@ impl Kernel {
     }
 }
 
+/// Where a microkernel reads its `MR x k` block of op(A).
+#[derive(Clone, Copy)]
+pub(crate) enum ASrc<'a, T> {
+    /// A packed micro-panel: element `(i, p)` at `a[p*MR + i]`.
+    Packed(&'a [T]),
+    /// op(A) in place, offset to the tile's first row: element `(i, p)` at
+    /// `data[i*rs + p*cs]`. Only for kernels with [`MicroKernel::DIRECT`].
+    Strided(Operand<'a, T>),
+}
+
 /// A register-blocked microkernel for element type `T` (see the module docs
-/// for the contract). `run` computes the full `MR x NR` tile and stores the
-/// part of it that `c` covers.
+/// for the contract). `run` computes the `rows x cols ≤ MR x NR` tile that
+/// `c` covers.
 pub(crate) trait MicroKernel<T>: Copy + Send + Sync {
     /// Rows of the register tile.
     const MR: usize;
@@ -104,8 +115,59 @@ pub(crate) trait MicroKernel<T>: Copy + Send + Sync {
     const KC: usize;
     /// Columns of B̃ packed at a time (loop 5); B̃ (KC×NC) is sized for L3.
     const NC: usize;
+    /// Whether `run` also accepts [`ASrc::Strided`], and `run_skinny` works.
+    const DIRECT: bool;
 
-    fn run(self, k: usize, alpha: T, a: &[T], b: &[T], beta: T, c: &mut CView<'_, T>);
+    fn run(self, k: usize, alpha: T, a: ASrc<'_, T>, b: &[T], beta: T, c: &mut CView<'_, T>);
+
+    /// [`run`](MicroKernel::run) for a column of whole tiles: `a` holds
+    /// `c.rows() / MR` packed micro-panels back to back, `b` one packed
+    /// micro-panel, and `c` is `c.rows() x cols` (`c.rows()` a multiple of
+    /// `MR`). Kernels may override it to keep the sweep inside one call.
+    fn run_sweep(self, k: usize, alpha: T, a: &[T], b: &[T], beta: T, c: &mut CView<'_, T>)
+    where
+        T: Copy,
+    {
+        let cols = c.cols();
+        for (ir, a_micro) in a
+            .chunks_exact(Self::MR * k)
+            .take(c.rows() / Self::MR)
+            .enumerate()
+        {
+            let mut tile = c.sub(ir * Self::MR, 0, Self::MR, cols);
+            self.run(k, alpha, ASrc::Packed(a_micro), b, beta, &mut tile);
+        }
+    }
+
+    /// `C = alpha·A·B + beta·C` for one KC block of a skinny product (`c`
+    /// at most `2·NR` wide), op(A) read in place, op(B) (any layout) copied
+    /// into `scratch` (at least `k·2·NR` elements) as the kernel likes it;
+    /// every element one in-order FMA chain over `k`, the arithmetic of
+    /// `run`. Only called when [`MicroKernel::DIRECT`].
+    #[allow(clippy::too_many_arguments)]
+    fn run_skinny(
+        self,
+        _k: usize,
+        _alpha: T,
+        _a: Operand<'_, T>,
+        _b: Operand<'_, T>,
+        _beta: T,
+        _c: &mut CView<'_, T>,
+        _scratch: &mut [T],
+    ) {
+        unreachable!("run_skinny on a kernel without DIRECT")
+    }
+
+    /// Packs the `kc x nc` block `b` of op(B) into `NR`-wide panels
+    /// (see [`pack_b`](super::pack::pack_b)); kernels may override it with
+    /// a faster copy for some layouts.
+    #[inline]
+    fn pack_b(self, kc: usize, nc: usize, b: Operand<'_, T>, dst: &mut [T])
+    where
+        T: crate::Scalar,
+    {
+        super::pack::pack_b(Self::NR, kc, nc, b, dst)
+    }
 }
 
 /// Writes `alpha·acc + beta·C` into the part of the tile that `c` covers,
@@ -144,9 +206,10 @@ pub(crate) fn store_tile<T: crate::Scalar, const MR: usize, const NR: usize>(
 /// Per-element-type dispatch from a [`Kernel`] value to monomorphized code.
 /// Part of the sealed [`Scalar`](crate::Scalar) trait; not nameable outside.
 pub trait KernelElem: Sized + Copy {
-    /// The blocked loop nest on one thread.
+    /// The blocked loop nest on one thread; `also`: the shapes `(m, n)` of
+    /// the other parts of the same product (buffers are sized for them).
     #[doc(hidden)]
-    fn blocked(kernel: Kernel, p: &mut Problem<'_, '_, Self>);
+    fn blocked(kernel: Kernel, p: &mut Problem<'_, '_, Self>, also: &[(usize, usize)]);
     /// The direct path for tiny products.
     #[doc(hidden)]
     fn small(kernel: Kernel, p: &mut Problem<'_, '_, Self>);
@@ -158,7 +221,7 @@ pub trait KernelElem: Sized + Copy {
 macro_rules! impl_kernel_elem {
     ($t:ty, $avx:ident) => {
         impl KernelElem for $t {
-            fn blocked(kernel: Kernel, p: &mut Problem<'_, '_, Self>) {
+            fn blocked(kernel: Kernel, p: &mut Problem<'_, '_, Self>, also: &[(usize, usize)]) {
                 thread_local! {
                     static BUFFERS: std::cell::RefCell<loops::PackBuffers<$t>> =
                         std::cell::RefCell::new(loops::PackBuffers::new());
@@ -166,12 +229,12 @@ macro_rules! impl_kernel_elem {
                 BUFFERS.with(|bufs| {
                     let bufs = &mut *bufs.borrow_mut();
                     match kernel {
-                        Kernel::Portable => loops::gemm_blocked(portable::Portable, p, bufs),
+                        Kernel::Portable => loops::gemm_blocked(portable::Portable, p, bufs, also),
                         #[cfg(target_arch = "x86_64")]
                         Kernel::Avx2Fma => {
                             let k = x86_avx2::Avx2::detect()
                                 .expect("AVX2+FMA kernel requested on a CPU without it");
-                            loops::gemm_blocked(x86_avx2::$avx(k), p, bufs)
+                            loops::gemm_blocked(x86_avx2::$avx(k), p, bufs, also)
                         }
                         #[cfg(not(target_arch = "x86_64"))]
                         Kernel::Avx2Fma => unreachable!("checked by is_available"),
@@ -186,7 +249,7 @@ macro_rules! impl_kernel_elem {
                     Kernel::Avx2Fma => {
                         let k = x86_avx2::Avx2::detect()
                             .expect("AVX2+FMA kernel requested on a CPU without it");
-                        k.small(p)
+                        k.small::<$t>(p)
                     }
                     #[cfg(not(target_arch = "x86_64"))]
                     Kernel::Avx2Fma => unreachable!("checked by is_available"),

@@ -3,13 +3,23 @@
 //! registers of whatever the target's baseline is (SSE2 on x86-64: 16 xmm
 //! registers, so 4×8 f32 = 8 registers of accumulators, 4×4 f64 likewise).
 
-use super::{store_tile, MicroKernel};
+use super::{store_tile, ASrc, MicroKernel};
 use crate::gemm::view::CView;
 use crate::Scalar;
 
 /// The portable kernel token (always available).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Portable;
+
+/// The packed panel (the portable kernel is not `DIRECT`, so the loop nest
+/// always packs A for it).
+#[inline(always)]
+fn packed<T>(a: ASrc<'_, T>) -> &[T] {
+    match a {
+        ASrc::Packed(a) => a,
+        ASrc::Strided(_) => unreachable!("portable kernel: A is always packed"),
+    }
+}
 
 #[inline(always)]
 fn tile<T: Scalar, const MR: usize, const NR: usize>(k: usize, a: &[T], b: &[T]) -> [[T; NR]; MR] {
@@ -36,9 +46,19 @@ impl MicroKernel<f32> for Portable {
     /// 256 × 4096 × 4 B = 4 MiB of B̃ in L3.
     const NC: usize = 4096;
 
+    const DIRECT: bool = false;
+
     #[inline]
-    fn run(self, k: usize, alpha: f32, a: &[f32], b: &[f32], beta: f32, c: &mut CView<'_, f32>) {
-        let acc = tile::<f32, 4, 8>(k, a, b);
+    fn run(
+        self,
+        k: usize,
+        alpha: f32,
+        a: ASrc<'_, f32>,
+        b: &[f32],
+        beta: f32,
+        c: &mut CView<'_, f32>,
+    ) {
+        let acc = tile::<f32, 4, 8>(k, packed(a), b);
         store_tile(&acc, alpha, beta, c);
     }
 }
@@ -53,9 +73,19 @@ impl MicroKernel<f64> for Portable {
     /// 256 × 2048 × 8 B = 4 MiB of B̃ in L3.
     const NC: usize = 2048;
 
+    const DIRECT: bool = false;
+
     #[inline]
-    fn run(self, k: usize, alpha: f64, a: &[f64], b: &[f64], beta: f64, c: &mut CView<'_, f64>) {
-        let acc = tile::<f64, 4, 4>(k, a, b);
+    fn run(
+        self,
+        k: usize,
+        alpha: f64,
+        a: ASrc<'_, f64>,
+        b: &[f64],
+        beta: f64,
+        c: &mut CView<'_, f64>,
+    ) {
+        let acc = tile::<f64, 4, 4>(k, packed(a), b);
         store_tile(&acc, alpha, beta, c);
     }
 }

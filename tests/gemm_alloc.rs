@@ -1,0 +1,143 @@
+//! After warm-up, a product allocates nothing: not the threaded blocked path
+//! (persistent workers with their own packing buffers, job handed over
+//! without boxing), not the direct small path, not `Matrix::matmul_into`.
+//!
+//! A counting global allocator sees every thread's allocations, so this file
+//! holds a single test (libtest runs the tests of one binary concurrently).
+
+use groundup::gemm::{gemm_with, Config, Kernel};
+use groundup::{Matrix, Transpose};
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+struct Counting;
+
+static ALLOCS: AtomicUsize = AtomicUsize::new(0);
+static BYTES: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards to the system allocator unchanged; only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        BYTES.fetch_add(layout.size(), Ordering::Relaxed);
+        // SAFETY: same contract as ours.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as ours.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        BYTES.fetch_add(layout.size(), Ordering::Relaxed);
+        // SAFETY: same contract as ours.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        BYTES.fetch_add(new_size, Ordering::Relaxed);
+        // SAFETY: same contract as ours.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn counted<R>(f: impl FnOnce() -> R) -> (R, usize, usize) {
+    let (a0, b0) = (ALLOCS.load(Ordering::SeqCst), BYTES.load(Ordering::SeqCst));
+    let r = f();
+    let (a1, b1) = (ALLOCS.load(Ordering::SeqCst), BYTES.load(Ordering::SeqCst));
+    (r, a1 - a0, b1 - b0)
+}
+
+fn data(n: usize, seed: u32) -> Vec<f32> {
+    (0..n)
+        .map(|i| {
+            ((i as u32).wrapping_mul(2654435761).wrapping_add(seed) % 1000) as f32 / 500.0 - 1.0
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn product(
+    cfg: Config,
+    m: usize,
+    n: usize,
+    k: usize,
+    a: &[f32],
+    op_a: Transpose,
+    b: &[f32],
+    op_b: Transpose,
+    c: &mut [f32],
+) {
+    let lda = if op_a == Transpose::No { k } else { m };
+    let ldb = if op_b == Transpose::No { n } else { k };
+    gemm_with(cfg, m, n, k, 1.0, a, lda, op_a, b, ldb, op_b, 0.0, c, n);
+}
+
+#[test]
+fn products_allocate_nothing_after_warm_up() {
+    for kernel in Kernel::available() {
+        for threads in [1, 2] {
+            let cfg = Config { kernel, threads };
+            // Large (threaded when threads = 2), every transpose, and the
+            // skinny logits shape; then the spiral net's small products.
+            let shapes = [
+                (128, 1024, 784, Transpose::No, Transpose::No),
+                (784, 1024, 128, Transpose::Yes, Transpose::No),
+                (128, 784, 1024, Transpose::No, Transpose::Yes),
+                (128, 10, 1024, Transpose::No, Transpose::No),
+                (300, 300, 300, Transpose::Yes, Transpose::Yes),
+                (30, 10, 2, Transpose::No, Transpose::No),
+                (30, 3, 10, Transpose::No, Transpose::No),
+                (30, 2, 10, Transpose::No, Transpose::Yes),
+            ];
+            for (m, n, k, op_a, op_b) in shapes {
+                let a = data(m * k, 1);
+                let b = data(k * n, 2);
+                let mut c = vec![0.0f32; m * n];
+                // Warm-up: starts the workers and grows every participant's
+                // packing buffers (parts are claimed dynamically, so give
+                // each thread a few chances to run one).
+                for _ in 0..16 {
+                    product(cfg, m, n, k, &a, op_a, &b, op_b, &mut c);
+                }
+                let (_, allocs, bytes) = counted(|| {
+                    for _ in 0..20 {
+                        product(cfg, m, n, k, &a, op_a, &b, op_b, &mut c);
+                    }
+                });
+                assert_eq!(
+                    (allocs, bytes),
+                    (0, 0),
+                    "{cfg:?} {m}x{n}x{k} {op_a:?}/{op_b:?}: {allocs} allocations, {bytes} bytes after warm-up"
+                );
+            }
+        }
+    }
+
+    // The Matrix entry point the training loop uses.
+    groundup::gemm::set_threads(2);
+    let x = Matrix::from_fn(30, 2, |i, j| (i + 2 * j) as f64 / 7.0);
+    let w = Matrix::from_fn(2, 10, |i, j| (i * 3 + j) as f64 / 5.0);
+    let mut h = Matrix::zeros(30, 10);
+    let big_a = Matrix::from_fn(128, 784, |i, j| ((i * 7 + j) % 13) as f32 - 6.0);
+    let big_b = Matrix::from_fn(784, 1024, |i, j| ((i + 3 * j) % 11) as f32 - 5.0);
+    let mut big_c = Matrix::zeros(128, 1024);
+    for _ in 0..16 {
+        x.matmul_into(&w, &mut h);
+        big_a.matmul_into(&big_b, &mut big_c);
+    }
+    let (_, allocs, bytes) = counted(|| {
+        for _ in 0..20 {
+            x.matmul_into(&w, &mut h);
+            big_a.matmul_into(&big_b, &mut big_c);
+        }
+    });
+    assert_eq!(
+        (allocs, bytes),
+        (0, 0),
+        "matmul_into: {allocs} allocations, {bytes} bytes after warm-up"
+    );
+}
