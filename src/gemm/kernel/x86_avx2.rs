@@ -882,17 +882,20 @@ fn small_tiles<T: Simd>(proof: Avx2, p: &mut Problem<'_, '_, T>) {
         let b = p.b;
         direct(proof, k, alpha, a, b, beta, &mut p.c);
     } else if k * n <= SMALL_B_STACK {
-        let mut buf = [T::ZERO; SMALL_B_STACK];
+        // Uninitialized on purpose: zeroing 32 KiB per call cost more than
+        // the spiral net's whole product. Only the first k·n are written
+        // and only those are read.
+        let mut buf = [std::mem::MaybeUninit::<T>::uninit(); SMALL_B_STACK];
         for kk in 0..k {
             for (j, d) in buf[kk * n..(kk + 1) * n].iter_mut().enumerate() {
-                *d = p.b.at(kk, j);
+                d.write(p.b.at(kk, j));
             }
         }
-        let b = Operand {
-            data: &buf[..k * n],
-            rs: n,
-            cs: 1,
-        };
+        // SAFETY: elements 0..k·n were all written by the loop above
+        // (rows kk = 0..k, columns j = 0..n, at kk·n + j), and
+        // MaybeUninit<T> has the layout of T.
+        let data = unsafe { std::slice::from_raw_parts(buf.as_ptr().cast::<T>(), k * n) };
+        let b = Operand { data, rs: n, cs: 1 };
         direct(proof, k, alpha, a, b, beta, &mut p.c);
     } else {
         // SAFETY: `proof` shows AVX2 and FMA were detected.
