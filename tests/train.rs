@@ -8,13 +8,13 @@ use groundup::optim::Sgd;
 use groundup::train::Trainer;
 use groundup::{Error, Matrix, RandomState};
 
-fn trainer(
-    seed: u32,
-) -> (
+type Setup = (
     Matrix<f64>,
     Matrix<f64>,
     Trainer<f64, TwoLayerNet<f64>, Sgd>,
-) {
+);
+
+fn trainer(seed: u32) -> Setup {
     let (x, t, mut rng) = spiral::load_data_with_rng(seed);
     let model = TwoLayerNet::new(2, 10, 3, &mut || rng.randn());
     let mut tr = Trainer::new(model, Sgd::new(1.0)).with_rng(rng);
