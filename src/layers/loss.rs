@@ -157,8 +157,7 @@ impl<T: Scalar> LossLayer<T> for SoftmaxWithLoss<T> {
         self.y.assign(scores);
         softmax_rows(&mut self.y);
         let n = scores.rows();
-        self.classes.clear();
-        self.classes.extend((0..n).map(|i| t.class(i)));
+        t.classes_into(&mut self.classes);
         self.logs.clear();
         let eps = T::from_f64(self.log_epsilon.unwrap_or(LOG_EPSILON));
         for (i, &c) in self.classes.iter().enumerate() {

@@ -85,16 +85,23 @@ impl<'a, T: Scalar> Targets<'a, T> {
     pub fn class(&self, i: usize) -> usize {
         match self {
             Targets::OneHot(m) => {
-                let row = m.row(i);
-                let mut best = 0;
-                for (j, &v) in row.iter().enumerate() {
-                    if v > row[best] {
-                        best = j;
-                    }
-                }
-                best
+                let mut best = [0];
+                crate::matrix::argmax_rows_into(m.row(i), m.cols(), &mut best);
+                best[0]
             }
             Targets::Indices(idx) => idx[i],
+        }
+    }
+    /// Every row's class into `out` (replacing its contents; no allocation
+    /// once `out` has the capacity).
+    pub fn classes_into(&self, out: &mut Vec<usize>) {
+        out.clear();
+        match self {
+            Targets::OneHot(m) => {
+                out.resize(m.rows(), 0);
+                crate::matrix::argmax_rows_into(m.as_slice(), m.cols(), out);
+            }
+            Targets::Indices(idx) => out.extend_from_slice(idx),
         }
     }
     /// Rows `range` of the targets.

@@ -13,7 +13,7 @@ mod elementwise;
 mod reduce;
 
 pub use reduce::pairwise_sum;
-pub(crate) use reduce::{pairwise_sum_by, sum_rows_slice};
+pub(crate) use reduce::{argmax_rows_into, pairwise_sum_by, sum_rows_slice};
 
 use crate::error::{Error, Result};
 use crate::gemm::{self, Transpose};

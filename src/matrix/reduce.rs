@@ -53,7 +53,7 @@ pub(crate) fn pairwise_sum_by<T: Scalar>(a: &[T], f: impl Fn(T) -> T + Copy) -> 
     }
 }
 
-pub(super) fn argmax_rows_into<T: Scalar>(data: &[T], cols: usize, out: &mut [usize]) {
+pub(crate) fn argmax_rows_into<T: Scalar>(data: &[T], cols: usize, out: &mut [usize]) {
     if cols == 0 {
         out.fill(0);
         return;

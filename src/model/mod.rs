@@ -54,20 +54,12 @@ pub trait Model<T: Scalar> {
             return 0.0;
         }
         self.set_training(false);
-        let scores = self.predict(x);
-        let cols = scores.cols();
-        let mut correct = 0usize;
-        for (i, row) in scores.as_slice().chunks_exact(cols.max(1)).enumerate() {
-            let mut best = 0;
-            for (j, &v) in row.iter().enumerate() {
-                if v > row[best] {
-                    best = j;
-                }
-            }
-            if best == t.class(i) {
-                correct += 1;
-            }
-        }
+        let predicted = self.predict(x).argmax_rows();
+        let correct = predicted
+            .iter()
+            .enumerate()
+            .filter(|&(i, &p)| p == t.class(i))
+            .count();
         self.set_training(true);
         correct as f64 / x.rows() as f64
     }
