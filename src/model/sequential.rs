@@ -215,21 +215,6 @@ impl<T: Scalar> Sequential<T> {
             src.zip_map_inplace(&self.scratch, |a, b| a + b);
         }
     }
-
-    /// Checks that `x` fits the first layer, returning an error naming both
-    /// shapes otherwise (the trainer calls this before training).
-    pub fn check_input(&self, x: MatrixView<'_, T>) -> Result<()> {
-        match self.input_cols() {
-            Some(w) if w != x.cols() => Err(Error::ShapeMismatch {
-                op: format!(
-                    "Sequential: input of width {w} expected; input batch and first layer weight"
-                ),
-                left: x.shape(),
-                right: (w, self.layers[0].output_cols(w)),
-            }),
-            _ => Ok(()),
-        }
-    }
 }
 
 /// Runs the loss layer's and every layer's backward pass, returning the
