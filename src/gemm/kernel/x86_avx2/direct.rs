@@ -132,7 +132,8 @@ unsafe fn direct_avx<T: Simd>(m: usize, args: &TileArgs<T>) {
 /// accumulators as wide as C: 6 rows × 1–2 vectors, 4 × 3 or 3 × 4. So C
 /// 10 wide in f64 is one column of 4×12 tiles instead of 6×8 tiles plus 6×4
 /// ones that have too few accumulators to cover the FMA latency. Each
-/// element is one in-order FMA chain over `k`, as in [`run_tile`].
+/// element is one in-order FMA chain over `k`, as in
+/// [`run_tile`](super::tile::run_tile).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn skinny<T: Simd>(
     _proof: Avx2,

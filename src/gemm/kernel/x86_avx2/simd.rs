@@ -10,10 +10,10 @@ use std::arch::x86_64::*;
 ///
 /// # Safety
 /// Every method is an AVX/AVX2/FMA intrinsic: callers must only use them in
-/// code that runs after [`Avx2::detect`] succeeded (in this file: inside
-/// `#[target_feature(enable = "avx2,fma")]` functions), and pointer
-/// arguments must be valid for the lanes they touch (all lanes for plain
-/// loads and stores, the enabled lanes for masked ones).
+/// code that runs after [`Avx2::detect`](super::Avx2::detect) succeeded (in
+/// this module: inside `#[target_feature(enable = "avx2,fma")]` functions),
+/// and pointer arguments must be valid for the lanes they touch (all lanes
+/// for plain loads and stores, the enabled lanes for masked ones).
 pub(crate) trait Simd: Scalar {
     /// One ymm register of `LANES` elements.
     type V: Copy;
