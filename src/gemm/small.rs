@@ -4,8 +4,8 @@
 //! operands would cost more than the 600 multiply-adds. Each element of C is
 //! one accumulation chain over `k` in order. With a vector kernel the chains
 //! run in its register tiles straight on the operands (see
-//! `kernel/x86_avx2.rs`); this file holds the size limits and the plain loop
-//! used by the portable kernel. With `fused` (only compiled in
+//! `kernel/x86_avx2/direct.rs`); this file holds the size limits and the
+//! plain loop used by the portable kernel. With `fused` (only compiled in
 //! where FMA hardware is known to exist) each step is a fused multiply-add,
 //! which is exactly OpenBLAS's small-dgemm arithmetic, so the book's float64
 //! numbers come out bit for bit.

@@ -193,6 +193,13 @@ struct State {
     active: usize,
     /// Worker threads started so far (they never exit).
     workers: usize,
+    /// Workers asleep on `work` (or about to be: counted under the lock
+    /// before they wait). Publishing a job makes the wake-up call only when
+    /// this is nonzero; spinning workers see the job on `hint`.
+    sleeping: usize,
+    /// Whether the caller sleeps on `done` (set under the lock before it
+    /// waits), so the last worker makes the wake-up call only then.
+    caller_waiting: bool,
     /// The first panic of the current job, re-raised on the caller.
     panic: Option<Box<dyn Any + Send>>,
 }
@@ -224,6 +231,8 @@ static POOL: Pool = Pool {
         generation: 0,
         active: 0,
         workers: 0,
+        sleeping: 0,
+        caller_waiting: false,
         panic: None,
     }),
     work: Condvar::new(),
@@ -292,7 +301,7 @@ impl Pool {
             }
         };
         let job = JobRef::new(f);
-        {
+        let wake = {
             let mut st = lock(&self.state);
             while st.workers < parts - 1 {
                 let spawned = std::thread::Builder::new()
@@ -309,9 +318,12 @@ impl Pool {
             st.job = Some(job);
             st.generation += 1;
             self.hint.store(st.generation, Ordering::Release);
-            if st.workers > 0 {
-                self.work.notify_all();
-            }
+            st.sleeping > 0
+        };
+        // Outside the lock: a spinning worker that saw `hint` can take the
+        // lock at once instead of blocking on it during the wake-up call.
+        if wake {
+            self.work.notify_all();
         }
         let mine = self.claim_parts(job);
         // Wait for the workers that took the job to let go of it: spin on
@@ -323,8 +335,10 @@ impl Pool {
         }
         let mut st = lock(&self.state);
         while st.active > 0 {
+            st.caller_waiting = true;
             st = self.done.wait(st).unwrap_or_else(|e| e.into_inner());
         }
+        st.caller_waiting = false;
         st.job = None;
         let panic = st.panic.take().or(mine);
         drop(st);
@@ -372,7 +386,11 @@ impl Pool {
                             self.busy.store(st.active, Ordering::Release);
                             break job;
                         }
-                        _ => st = self.work.wait(st).unwrap_or_else(|e| e.into_inner()),
+                        _ => {
+                            st.sleeping += 1;
+                            st = self.work.wait(st).unwrap_or_else(|e| e.into_inner());
+                            st.sleeping -= 1;
+                        }
                     }
                 }
             };
@@ -383,7 +401,9 @@ impl Pool {
             }
             st.active -= 1;
             self.busy.store(st.active, Ordering::Release);
-            if st.active == 0 {
+            let wake = st.active == 0 && st.caller_waiting;
+            drop(st);
+            if wake {
                 self.done.notify_one();
             }
         }

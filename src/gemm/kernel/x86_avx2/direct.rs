@@ -1,0 +1,234 @@
+//! The paths that do not pack: the small-product path ([`small_tiles`],
+//! [`direct`]: register tiles straight on the operands) and one KC block of
+//! a skinny blocked product ([`skinny`]: op(A) in place, op(B) copied to
+//! zero-padded rows, tiles as wide as C).
+
+use super::tile::{select, tile, tile_body, TileArgs, TileFn, MR};
+use super::{Avx2, Simd};
+use crate::gemm::loops::{Operand, Problem};
+use crate::gemm::small;
+use crate::gemm::view::CView;
+use crate::Scalar;
+
+/// Elements of op(B) a small product with transposed (or otherwise
+/// column-strided) B copies to the stack, row-major, to use the vector
+/// tiles (16 KiB of f32, 32 KiB of f64); `gemm` sends larger ones to the
+/// blocked path (the scalar loop below is only a safety net).
+const SMALL_B_STACK: usize = small::B_STACK;
+
+/// The direct path: register tiles straight on the operands ([`direct`]);
+/// a transposed B is first copied row-major to the stack when small.
+pub(super) fn small_tiles<T: Simd>(proof: Avx2, p: &mut Problem<'_, '_, T>) {
+    let n = p.n;
+    let (k, alpha, beta, a) = (p.k, p.alpha, p.beta, p.a);
+    if p.b.cs == 1 {
+        let b = p.b;
+        direct(proof, k, alpha, a, b, beta, &mut p.c);
+    } else if k * n <= SMALL_B_STACK {
+        // Uninitialized on purpose: zeroing 32 KiB per call cost more than
+        // the spiral net's whole product. Only the first k·n are written
+        // and only those are read.
+        let mut buf = [std::mem::MaybeUninit::<T>::uninit(); SMALL_B_STACK];
+        for kk in 0..k {
+            for (j, d) in buf[kk * n..(kk + 1) * n].iter_mut().enumerate() {
+                d.write(p.b.at(kk, j));
+            }
+        }
+        // SAFETY: elements 0..k·n were all written by the loop above
+        // (rows kk = 0..k, columns j = 0..n, at kk·n + j), and
+        // MaybeUninit<T> has the layout of T.
+        let data = unsafe { std::slice::from_raw_parts(buf.as_ptr().cast::<T>(), k * n) };
+        let b = Operand { data, rs: n, cs: 1 };
+        direct(proof, k, alpha, a, b, beta, &mut p.c);
+    } else {
+        // SAFETY: `proof` shows AVX2 and FMA were detected.
+        unsafe { small_fma(p) }
+    }
+}
+
+/// `C = alpha·A·B + beta·C` for all of `c` (`m x n`), with op(A) read in
+/// place through its strides and row-major op(B) (`b.cs == 1`) read in
+/// place with masked loads: no packing. Each element is one FMA chain over
+/// `k` in order. Checks the bounds once for the whole product.
+#[inline]
+pub(super) fn direct<T: Simd>(
+    _proof: Avx2,
+    k: usize,
+    alpha: T,
+    a: Operand<'_, T>,
+    b: Operand<'_, T>,
+    beta: T,
+    c: &mut CView<'_, T>,
+) {
+    let (m, n) = (c.rows(), c.cols());
+    if m == 0 || n == 0 || k == 0 {
+        return;
+    }
+    assert!((m - 1) * a.rs + (k - 1) * a.cs < a.data.len());
+    assert!(b.cs == 1 && (k - 1) * b.rs + n <= b.data.len());
+    let args = TileArgs {
+        k,
+        a: a.data.as_ptr(),
+        a_rs: a.rs,
+        a_cs: a.cs,
+        b: b.data.as_ptr(),
+        b_rs: b.rs,
+        cols: n,
+        c: c.as_mut_ptr(),
+        ldc: c.ldc(),
+        alpha,
+        beta,
+    };
+    // SAFETY: `_proof` shows AVX2+FMA were detected. The asserts above put
+    // every element (i < m, p < k) of A and (p < k, j < n) of B inside their
+    // slices; the view grants exclusive access to the m x n region of C at
+    // `ptr + i*ldc + j`, which the shared borrows of A and B cannot alias.
+    unsafe { direct_avx(m, &args) }
+}
+
+/// `args` describes all of C (`m x args.cols`); loops over 6-row ×
+/// `2·LANES`-column register tiles, inlining the full-height ones (the
+/// small-product path, where the per-tile cost is most of the time).
+///
+/// # Safety
+/// AVX2+FMA available; every element of A, B and C that the product
+/// touches is in bounds (see [`direct`]).
+#[target_feature(enable = "avx2,fma")]
+unsafe fn direct_avx<T: Simd>(m: usize, args: &TileArgs<T>) {
+    let nr = 2 * T::LANES;
+    let n = args.cols;
+    let mut j0 = 0;
+    while j0 < n {
+        let cols = nr.min(n - j0);
+        let nv = cols.div_ceil(T::LANES);
+        let mut i0 = 0;
+        while i0 < m {
+            let rows = MR.min(m - i0);
+            let t = TileArgs {
+                a: args.a.wrapping_add(i0 * args.a_rs),
+                b: args.b.wrapping_add(j0),
+                cols,
+                c: args.c.wrapping_add(i0 * args.ldc + j0),
+                ..*args
+            };
+            // SAFETY: the tile (i0.., j0..) of `rows x cols` lies inside the
+            // product, whose elements are all in bounds (caller).
+            unsafe {
+                match (rows, nv) {
+                    (MR, 2) => tile_body::<T, MR, 2, false, 0>(&t),
+                    (MR, 1) => tile_body::<T, MR, 1, false, 0>(&t),
+                    _ => select::<T, false, 0>(rows, nv)(&t),
+                }
+            }
+            i0 += MR;
+        }
+        j0 += nr;
+    }
+}
+
+/// One KC block of a skinny blocked product (C at most `4·LANES` = 2 NR
+/// wide): op(A) read in place, op(B) copied into `scratch` with its rows
+/// zero-padded to `NV` whole vectors, then register tiles of at most 12
+/// accumulators as wide as C: 6 rows × 1–2 vectors, 4 × 3 or 3 × 4. So C
+/// 10 wide in f64 is one column of 4×12 tiles instead of 6×8 tiles plus 6×4
+/// ones that have too few accumulators to cover the FMA latency. Each
+/// element is one in-order FMA chain over `k`, as in
+/// [`run_tile`](super::tile::run_tile).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn skinny<T: Simd>(
+    _proof: Avx2,
+    k: usize,
+    alpha: T,
+    a: Operand<'_, T>,
+    b: Operand<'_, T>,
+    beta: T,
+    c: &mut CView<'_, T>,
+    scratch: &mut [T],
+) {
+    let (m, n) = (c.rows(), c.cols());
+    if m == 0 || n == 0 || k == 0 {
+        return;
+    }
+    let nv = n.div_ceil(T::LANES);
+    assert!(nv <= 4, "skinny: C is {n} wide");
+    let w = nv * T::LANES;
+    let b_pad = &mut scratch[..k * w];
+    for (p, row) in b_pad.chunks_exact_mut(w).enumerate() {
+        for (j, d) in row.iter_mut().enumerate() {
+            *d = if j < n { b.at(p, j) } else { T::ZERO };
+        }
+    }
+    assert!((m - 1) * a.rs + (k - 1) * a.cs < a.data.len());
+    let args = TileArgs {
+        k,
+        a: a.data.as_ptr(),
+        a_rs: a.rs,
+        a_cs: a.cs,
+        b: b_pad.as_ptr(),
+        b_rs: w,
+        cols: n,
+        c: c.as_mut_ptr(),
+        ldc: c.ldc(),
+        alpha,
+        beta,
+    };
+    let r_max = match nv {
+        3 => 4,
+        4 => 3,
+        _ => MR,
+    };
+    let full = select_skinny::<T>(r_max, nv);
+    let mut i0 = 0;
+    while i0 < m {
+        let rows = r_max.min(m - i0);
+        let f = if rows == r_max {
+            full
+        } else {
+            select_skinny::<T>(rows, nv)
+        };
+        let t = TileArgs {
+            a: args.a.wrapping_add(i0 * args.a_rs),
+            c: args.c.wrapping_add(i0 * args.ldc),
+            ..args
+        };
+        // SAFETY: `_proof` shows AVX2+FMA were detected. A: the assert above
+        // bounds rows < m, p < k; B: `b_pad` holds k rows of w = NV·LANES
+        // elements, read in full (BV = NV); C: rows i0..i0+rows < m and
+        // columns < n of the region the view grants exclusively, not
+        // aliased by the shared A or the local `b_pad`; `(nv-1)·LANES < n ≤
+        // nv·LANES`.
+        unsafe { f(&t) }
+        i0 += r_max;
+    }
+}
+
+/// The [`tile`] instance for the skinny path: B padded to `nv` vectors.
+fn select_skinny<T: Simd>(rows: usize, nv: usize) -> TileFn<T> {
+    match (rows, nv) {
+        (1, 1) => tile::<T, 1, 1, false, 1>,
+        (2, 1) => tile::<T, 2, 1, false, 1>,
+        (3, 1) => tile::<T, 3, 1, false, 1>,
+        (4, 1) => tile::<T, 4, 1, false, 1>,
+        (5, 1) => tile::<T, 5, 1, false, 1>,
+        (6, 1) => tile::<T, 6, 1, false, 1>,
+        (1, 2) => tile::<T, 1, 2, false, 2>,
+        (2, 2) => tile::<T, 2, 2, false, 2>,
+        (3, 2) => tile::<T, 3, 2, false, 2>,
+        (4, 2) => tile::<T, 4, 2, false, 2>,
+        (5, 2) => tile::<T, 5, 2, false, 2>,
+        (6, 2) => tile::<T, 6, 2, false, 2>,
+        (1, 3) => tile::<T, 1, 3, false, 3>,
+        (2, 3) => tile::<T, 2, 3, false, 3>,
+        (3, 3) => tile::<T, 3, 3, false, 3>,
+        (4, 3) => tile::<T, 4, 3, false, 3>,
+        (1, 4) => tile::<T, 1, 4, false, 4>,
+        (2, 4) => tile::<T, 2, 4, false, 4>,
+        (3, 4) => tile::<T, 3, 4, false, 4>,
+        _ => unreachable!("skinny tile {rows}x{nv} vectors"),
+    }
+}
+
+#[target_feature(enable = "avx2,fma")]
+unsafe fn small_fma<T: Scalar>(p: &mut Problem<'_, '_, T>) {
+    small::gemm_small(p, true)
+}
