@@ -238,27 +238,11 @@ fn run<T: Scalar>(args: &Args) -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args(std::env::args().skip(1)) {
-        Ok(Some(a)) => a,
-        Ok(None) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
+    cli::main_with(USAGE, parse_args, |args: &Args| {
+        if args.dtype == "f32" {
+            run::<f32>(args)
+        } else {
+            run::<f64>(args)
         }
-        Err(reason) => {
-            eprintln!("error: {reason}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    let result = if args.dtype == "f32" {
-        run::<f32>(&args)
-    } else {
-        run::<f64>(&args)
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    })
 }
