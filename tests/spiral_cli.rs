@@ -10,11 +10,22 @@ fn example() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let dir = exe.parent().unwrap().parent().unwrap().join("examples");
     let path = dir.join(format!("spiral{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        path.exists(),
-        "{} not built (cargo test builds examples)",
-        path.display()
-    );
+    if !path.exists() {
+        // `cargo test` builds the examples; a filtered run (`--test
+        // spiral_cli`) may not have, so build it with the same profile.
+        let release = dir.parent().is_some_and(|p| p.ends_with("release"));
+        let mut cargo = Command::new(env!("CARGO"));
+        cargo
+            .args(["build", "--example", "spiral"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"));
+        if release {
+            cargo.arg("--release");
+        }
+        assert!(
+            cargo.status().unwrap().success(),
+            "could not build the spiral example"
+        );
+    }
     path
 }
 
