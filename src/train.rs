@@ -174,7 +174,21 @@ impl<T: Scalar, M: Model<T>, O: Optimizer<T>> Trainer<T, M, O> {
         let max_iters = data_size / batch_size;
         self.eval_interval = eval_interval;
         self.x.assign(x.view());
-        self.t.assign(t);
+        // The loss reads one-hot rows as their argmax (the book's
+        // `t.argmax(axis=1)`); doing that once here instead of per batch
+        // also makes the per-epoch shuffle of t a shuffle of indices.
+        // (A 1-column target holds 0/1 label values, not one-hot rows.)
+        match t {
+            Targets::OneHot(m) if m.cols() >= 2 => {
+                if !matches!(self.t, TargetBuf::Indices(_)) {
+                    self.t = TargetBuf::Indices(Vec::new());
+                }
+                if let TargetBuf::Indices(idx) = &mut self.t {
+                    t.classes_into(idx);
+                }
+            }
+            _ => self.t.assign(t),
+        }
         // Room for every report of this call up front, so no step allocates.
         self.loss_list
             .reserve(max_epoch.saturating_mul(max_iters.div_ceil(eval_interval)));
