@@ -397,9 +397,8 @@ fn thread_count_does_not_change_bits_f64() {
 fn bad_arguments_panic_with_the_numbers() {
     let a = [1.0f32; 5];
     let b = [1.0f32; 6];
-    let mut c = [0.0f32; 4];
     let err = std::panic::catch_unwind(move || {
-        let mut c = c;
+        let mut c = [0.0f32; 4];
         groundup::gemm::gemm(
             2,
             2,
@@ -422,6 +421,4 @@ fn bad_arguments_panic_with_the_numbers() {
         msg.contains("A") && msg.contains("needs 6") && msg.contains("has 5"),
         "{msg}"
     );
-    c[0] = 1.0;
-    assert_eq!(c[0], 1.0);
 }

@@ -83,6 +83,58 @@ pub(crate) struct Avx2F32(pub Avx2);
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Avx2F64(pub Avx2);
 
+/// The `MicroKernel` methods of both AVX2 tokens: each forwards to the
+/// generic implementation (`tile.rs`, `pack.rs`, `direct.rs`); only the
+/// block-size constants differ between f32 and f64.
+macro_rules! delegate_to_generic {
+    ($t:ty) => {
+        #[inline]
+        fn run(
+            self,
+            k: usize,
+            alpha: $t,
+            a: ASrc<'_, $t>,
+            b: &[$t],
+            beta: $t,
+            c: &mut CView<'_, $t>,
+        ) {
+            run_tile(self.0, k, alpha, a, b, beta, c)
+        }
+
+        #[inline]
+        fn run_sweep(
+            self,
+            k: usize,
+            alpha: $t,
+            a: &[$t],
+            b: &[$t],
+            beta: $t,
+            c: &mut CView<'_, $t>,
+        ) {
+            sweep(self.0, k, alpha, a, b, beta, c)
+        }
+
+        #[inline]
+        fn pack_b(self, kc: usize, nc: usize, b: Operand<'_, $t>, dst: &mut [$t]) {
+            pack_b_avx(self.0, kc, nc, b, dst)
+        }
+
+        #[inline]
+        fn run_skinny(
+            self,
+            k: usize,
+            alpha: $t,
+            a: Operand<'_, $t>,
+            b: Operand<'_, $t>,
+            beta: $t,
+            c: &mut CView<'_, $t>,
+            scratch: &mut [$t],
+        ) {
+            skinny(self.0, k, alpha, a, b, beta, c, scratch)
+        }
+    };
+}
+
 impl MicroKernel<f32> for Avx2F32 {
     const MR: usize = MR;
     const NR: usize = 16;
@@ -99,50 +151,7 @@ impl MicroKernel<f32> for Avx2F32 {
     const NC: usize = 4080;
     const DIRECT: bool = true;
 
-    #[inline]
-    fn run(
-        self,
-        k: usize,
-        alpha: f32,
-        a: ASrc<'_, f32>,
-        b: &[f32],
-        beta: f32,
-        c: &mut CView<'_, f32>,
-    ) {
-        run_tile(self.0, k, alpha, a, b, beta, c)
-    }
-
-    #[inline]
-    fn run_sweep(
-        self,
-        k: usize,
-        alpha: f32,
-        a: &[f32],
-        b: &[f32],
-        beta: f32,
-        c: &mut CView<'_, f32>,
-    ) {
-        sweep(self.0, k, alpha, a, b, beta, c)
-    }
-
-    #[inline]
-    fn pack_b(self, kc: usize, nc: usize, b: Operand<'_, f32>, dst: &mut [f32]) {
-        pack_b_avx(self.0, kc, nc, b, dst)
-    }
-
-    #[inline]
-    fn run_skinny(
-        self,
-        k: usize,
-        alpha: f32,
-        a: Operand<'_, f32>,
-        b: Operand<'_, f32>,
-        beta: f32,
-        c: &mut CView<'_, f32>,
-        scratch: &mut [f32],
-    ) {
-        skinny(self.0, k, alpha, a, b, beta, c, scratch)
-    }
+    delegate_to_generic!(f32);
 }
 
 impl MicroKernel<f64> for Avx2F64 {
@@ -157,48 +166,5 @@ impl MicroKernel<f64> for Avx2F64 {
     const NC: usize = 2040;
     const DIRECT: bool = true;
 
-    #[inline]
-    fn run(
-        self,
-        k: usize,
-        alpha: f64,
-        a: ASrc<'_, f64>,
-        b: &[f64],
-        beta: f64,
-        c: &mut CView<'_, f64>,
-    ) {
-        run_tile(self.0, k, alpha, a, b, beta, c)
-    }
-
-    #[inline]
-    fn run_sweep(
-        self,
-        k: usize,
-        alpha: f64,
-        a: &[f64],
-        b: &[f64],
-        beta: f64,
-        c: &mut CView<'_, f64>,
-    ) {
-        sweep(self.0, k, alpha, a, b, beta, c)
-    }
-
-    #[inline]
-    fn pack_b(self, kc: usize, nc: usize, b: Operand<'_, f64>, dst: &mut [f64]) {
-        pack_b_avx(self.0, kc, nc, b, dst)
-    }
-
-    #[inline]
-    fn run_skinny(
-        self,
-        k: usize,
-        alpha: f64,
-        a: Operand<'_, f64>,
-        b: Operand<'_, f64>,
-        beta: f64,
-        c: &mut CView<'_, f64>,
-        scratch: &mut [f64],
-    ) {
-        skinny(self.0, k, alpha, a, b, beta, c, scratch)
-    }
+    delegate_to_generic!(f64);
 }
