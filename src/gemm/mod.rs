@@ -21,7 +21,12 @@
 //!   kernel also f32 up to 64³ when B is at most 16 KiB) skip packing and
 //!   blocking: with AVX2 they run the register tiles straight on the
 //!   operands, otherwise a plain loop.
-//! - `threads.rs`: the thread bound and a persistent worker pool.
+//! - `threads.rs`: the thread bound, the split of C into parts, and the
+//!   threads that run them: a persistent worker pool (`threads/pool.rs`,
+//!   feature `simd`) or scoped threads (`threads/scoped.rs`, the safe build).
+//! - `view.rs` / `view_safe.rs`: the mutable view of C the loop nest and the
+//!   kernels write through: a raw pointer with a leading dimension (feature
+//!   `simd`), or a `&mut [T]` with a leading dimension (the safe build).
 //!
 //! # Numerics
 //! Every element of C is accumulated over `k` in increasing order, in blocks
@@ -37,21 +42,42 @@
 //! threads a large product may use; a product gets one thread per
 //! [`MIN_FLOPS_PER_THREAD`]. Workers are started on first need and then
 //! reused for the life of the process: after warm-up a product, threaded or
-//! not, allocates nothing.
+//! not, allocates nothing. Where threads cannot be started (wasm32, a
+//! sandbox, a thread limit), products run on the calling thread.
+//!
+//! # The safe build
+//! Without the default feature `simd` (`--no-default-features`) the crate
+//! forbids `unsafe` code. Only [`Kernel::Portable`] is available (asking for
+//! another through `GROUNDUP_KERNEL` warns and falls back; [`gemm_with`]
+//! with one panics, as for a kernel the CPU lacks), and a threaded product
+//! starts scoped threads ([`std::thread::scope`]) over disjoint row blocks of
+//! C (`split_at_mut`), so each threaded product allocates (thread handles
+//! and the new threads' packing buffers); single-threaded and small
+//! products still allocate nothing after warm-up. Every element is computed
+//! by the same instructions as with the portable kernel of the default
+//! build, so the results are bit-identical (`tests/gemm_safe_build.rs`).
 
-#[allow(unsafe_code)]
+// Unsafe code lives only in the `simd` build's kernel modules, thread pool
+// (`threads/pool.rs`) and raw-pointer view of C; without `simd` the crate
+// forbids it, and the safe view of C (`view_safe.rs`) replaces `view.rs`.
+#[cfg_attr(feature = "simd", allow(unsafe_code))]
 mod kernel;
 mod loops;
 mod pack;
 mod small;
-#[allow(unsafe_code)]
 mod threads;
+#[cfg(feature = "simd")]
 #[allow(unsafe_code)]
+mod view;
+#[cfg(not(feature = "simd"))]
+#[path = "view_safe.rs"]
 mod view;
 
 pub use kernel::Kernel;
 pub(crate) use kernel::KernelElem;
 use loops::{Operand, Problem};
+#[doc(hidden)]
+pub use threads::{fail_thread_spawns_for_testing, thread_spawn_failures};
 pub use threads::{set_threads, threads, MIN_FLOPS_PER_THREAD};
 use view::CView;
 
@@ -224,7 +250,8 @@ pub fn gemm<T: Scalar>(
 
 /// [`gemm`] with an explicit kernel and thread bound (tests run every kernel
 /// and thread count through this). Panics as [`gemm`] does, and also when
-/// `config.kernel` is not [`available`](Kernel::is_available) on this CPU.
+/// `config.kernel` is not [`available`](Kernel::is_available) on this CPU
+/// or in this build.
 #[allow(clippy::too_many_arguments)]
 pub fn gemm_with<T: Scalar>(
     config: Config,
@@ -291,7 +318,7 @@ pub fn gemm_with<T: Scalar>(
 #[cold]
 #[inline(never)]
 fn kernel_unavailable(kernel: Kernel) -> ! {
-    panic!("gemm: kernel {kernel:?} is not available on this CPU")
+    panic!("gemm: kernel {kernel:?} is {}", kernel.unavailable_reason())
 }
 
 /// `C = beta·C` without reading C when `beta == 0`.

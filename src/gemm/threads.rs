@@ -2,34 +2,40 @@
 //!
 //! # The split
 //! C is cut into parts of whole micro-tiles (along `n` when C is wider than
-//! tall, along `m` otherwise) and each part runs the single-threaded loop
-//! nest. No element's arithmetic depends on the cut, so results are
-//! bit-identical for any thread count.
+//! tall, along `m` otherwise; the safe build always along `m`) and each part
+//! runs the single-threaded loop nest. No element's arithmetic depends on
+//! the cut, so results are bit-identical for any thread count and either
+//! split.
 //!
-//! # The pool
-//! Workers are started on first need and live for the rest of the process,
-//! each with its own thread-local packing buffers, so after warm-up a
-//! threaded product allocates nothing. A product is handed over without
-//! boxing: the caller publishes a type-erased pointer to a closure on its
-//! own stack ([`JobRef`]), workers and the caller claim part indices from an
-//! atomic counter, and the caller does not return until every participant
-//! has let go of the job (see [`Pool::run`] for the safety argument). Parts
-//! are claimed, not assigned: when the machine is busy and a worker is slow
-//! to wake, the caller runs the remaining parts itself instead of waiting.
+//! # Who runs the parts
+//! - With the `simd` feature: a persistent pool ([`pool`]): workers are
+//!   started on first need and live for the rest of the process, each with
+//!   its own thread-local packing buffers, so after warm-up a threaded
+//!   product allocates nothing.
+//! - Without it (the safe build, no `unsafe`): scoped threads
+//!   ([`scoped`]), started per product over disjoint row blocks of C.
 //!
-//! One product uses the pool at a time; a product that finds it busy
-//! (another thread of the program is multiplying) runs all its parts on its
-//! own thread. Workers spin briefly after a job, so the
-//! back-to-back products of a training loop find them awake, then sleep on
-//! a condition variable.
+//! Either way the caller runs parts itself, and every thread is started
+//! through [`spawn_checked`]: where starting one fails (wasm32, a seccomp
+//! sandbox, a thread limit) the caller runs the parts no thread took, so
+//! the product completes on the calling thread instead of panicking.
+
+#[cfg(feature = "simd")]
+#[allow(unsafe_code)]
+mod pool;
+#[cfg(not(feature = "simd"))]
+mod scoped;
+
+#[cfg(feature = "simd")]
+use pool::run_parts;
+#[cfg(not(feature = "simd"))]
+use scoped::run_parts;
 
 use super::loops::{Operand, Problem};
 use super::Config;
 use crate::Scalar;
-use std::any::Any;
-use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
 
 /// A product gets one thread per this many flops (2·m·n·k), at most the
 /// configured count: below it, handing a part to a worker and packing the
@@ -85,13 +91,24 @@ pub fn set_threads(n: usize) {
     THREADS.store(n.max(1), Ordering::Relaxed);
 }
 
+/// Whether C may be split along `n`. The safe build's view of C is a
+/// `&mut [T]`, which splits into disjoint row blocks only.
+const SPLIT_N: bool = cfg!(feature = "simd");
+
 /// How many parts a product of this shape is cut into for `max_threads`:
 /// one per [`MIN_FLOPS_PER_THREAD`] flops, at most one per micro-tile row or
-/// column along the split dimension.
-fn plan(m: usize, n: usize, k: usize, tile: (usize, usize), max_threads: usize) -> (bool, usize) {
+/// column along the split dimension (`n` only when `split_n_ok`).
+fn plan(
+    m: usize,
+    n: usize,
+    k: usize,
+    tile: (usize, usize),
+    max_threads: usize,
+    split_n_ok: bool,
+) -> (bool, usize) {
     let flops = 2usize.saturating_mul(m).saturating_mul(n).saturating_mul(k);
     let (mr, nr) = tile;
-    let split_n = n >= m;
+    let split_n = split_n_ok && n >= m;
     let tiles = if split_n {
         n.div_ceil(nr)
     } else {
@@ -104,9 +121,63 @@ fn plan(m: usize, n: usize, k: usize, tile: (usize, usize), max_threads: usize) 
     (split_n, nt)
 }
 
+/// The cut of one threaded product into `parts` consecutive ranges of
+/// `per` rows (or columns, `split_n`) of C, the last one shorter.
+struct Split {
+    split_n: bool,
+    per: usize,
+    parts: usize,
+    total: usize,
+    /// The two part shapes `(m, n)`: all but the last part have the first.
+    shapes: [(usize, usize); 2],
+}
+
+/// Part `i` of a split product: its operands and where its block of C is.
+struct Part<'a, T> {
+    a: Operand<'a, T>,
+    b: Operand<'a, T>,
+    m: usize,
+    n: usize,
+    i0: usize,
+    j0: usize,
+}
+
+impl Split {
+    /// Part `i` of the product `op(A)·op(B)` of shape `m x n`.
+    fn part<'a, T: Copy>(
+        &self,
+        a: Operand<'a, T>,
+        b: Operand<'a, T>,
+        (m, n): (usize, usize),
+        i: usize,
+    ) -> Part<'a, T> {
+        let start = i * self.per;
+        let len = self.per.min(self.total - start);
+        if self.split_n {
+            Part {
+                a,
+                b: b.offset(0, start),
+                m,
+                n: len,
+                i0: 0,
+                j0: start,
+            }
+        } else {
+            Part {
+                a: a.offset(start, 0),
+                b,
+                m: len,
+                n,
+                i0: start,
+                j0: 0,
+            }
+        }
+    }
+}
+
 pub fn run_blocked<T: Scalar>(config: Config, p: &mut Problem<'_, '_, T>) {
     let (mr, nr) = T::tile(config.kernel);
-    let (split_n, nt) = plan(p.m, p.n, p.k, (mr, nr), config.threads);
+    let (split_n, nt) = plan(p.m, p.n, p.k, (mr, nr), config.threads, SPLIT_N);
     if nt == 1 {
         T::blocked(config.kernel, p, &[]);
         return;
@@ -115,349 +186,85 @@ pub fn run_blocked<T: Scalar>(config: Config, p: &mut Problem<'_, '_, T>) {
     let total = if split_n { p.n } else { p.m };
     let per = total.div_ceil(unit).div_ceil(nt) * unit;
     let parts = total.div_ceil(per);
-    let (m, n, k, alpha, beta, a, b) = (p.m, p.n, p.k, p.alpha, p.beta, p.a, p.b);
-    // The two part shapes (all but the last are `per` long).
     let last = total - (parts - 1) * per;
     let shapes = if split_n {
-        [(m, per), (m, last)]
+        [(p.m, per), (p.m, last)]
     } else {
-        [(per, n), (last, n)]
+        [(per, p.n), (last, p.n)]
     };
-    let kernel = config.kernel;
-    let c = p.c.share();
-    let job = |i: usize| {
-        let start = i * per;
-        let len = per.min(total - start);
-        let (a, b, pm, pn): (Operand<'_, T>, Operand<'_, T>, usize, usize) = if split_n {
-            (a, b.offset(0, start), m, len)
-        } else {
-            (a.offset(start, 0), b, len, n)
-        };
-        let (i0, j0) = if split_n { (0, start) } else { (start, 0) };
-        // SAFETY: part `i` covers rows `i0..i0+pm` and columns `j0..j0+pn`
-        // of C; parts with different `i` are disjoint (consecutive ranges
-        // of length `per` along one dimension), and the pool runs each
-        // index exactly once.
-        let c = unsafe { c.region(i0, j0, pm, pn) };
-        let mut part = Problem {
-            m: pm,
-            n: pn,
-            k,
-            alpha,
-            a,
-            b,
-            beta,
-            c,
-        };
-        T::blocked(kernel, &mut part, &shapes);
+    let split = Split {
+        split_n,
+        per,
+        parts,
+        total,
+        shapes,
     };
-    POOL.run(parts, &job);
+    run_parts(config.kernel, p, &split);
 }
 
-/// A borrowed `Fn(usize) + Sync` with its type erased: a data pointer and
-/// the monomorphized function that calls it. Copying it copies two
-/// pointers; nothing is allocated.
-#[derive(Clone, Copy)]
-struct JobRef {
-    data: *const (),
-    call: unsafe fn(*const (), usize),
+/// Set by [`fail_thread_spawns_for_testing`].
+static FAIL_SPAWNS: AtomicBool = AtomicBool::new(false);
+/// Counted by [`spawn_checked`].
+static SPAWN_FAILURES: AtomicUsize = AtomicUsize::new(0);
+
+/// Test hook: while `on`, every attempt of the GEMM threads to start a
+/// thread fails as `std::thread::Builder::spawn` does where threads are
+/// unavailable (wasm32, a seccomp sandbox, a thread limit), so tests can
+/// check that products then run on the calling thread. Not part of the
+/// supported API.
+#[doc(hidden)]
+pub fn fail_thread_spawns_for_testing(on: bool) {
+    FAIL_SPAWNS.store(on, Ordering::SeqCst);
 }
 
-// SAFETY: a JobRef is only made from `&F` with `F: Sync` (see `JobRef::new`),
-// so calling it from several threads at once is what `F: Sync` allows; the
-// pointer's validity in time is the pool's business (see `Pool::run`).
-unsafe impl Send for JobRef {}
+/// Test hook: how many times starting a GEMM thread has failed in this
+/// process (really or through [`fail_thread_spawns_for_testing`]). Not part
+/// of the supported API.
+#[doc(hidden)]
+pub fn thread_spawn_failures() -> usize {
+    SPAWN_FAILURES.load(Ordering::SeqCst)
+}
 
-impl JobRef {
-    fn new<F: Fn(usize) + Sync>(f: &F) -> JobRef {
-        /// # Safety
-        /// `data` must come from `&F` that is still alive.
-        unsafe fn call<F: Fn(usize)>(data: *const (), i: usize) {
-            // SAFETY: the caller guarantees `data` is a live `&F`.
-            unsafe { (*data.cast::<F>())(i) }
-        }
-        JobRef {
-            data: (f as *const F).cast(),
-            call: call::<F>,
-        }
+/// Runs `spawn` (a `std::thread::Builder` spawn) unless the test hook says
+/// to fail, and counts failures. Callers treat an error as "no more
+/// threads": the caller runs the remaining parts itself.
+fn spawn_checked<H>(spawn: impl FnOnce() -> std::io::Result<H>) -> std::io::Result<H> {
+    let r = if FAIL_SPAWNS.load(Ordering::Relaxed) {
+        Err(std::io::Error::other(
+            "thread spawn failed (groundup test hook)",
+        ))
+    } else {
+        spawn()
+    };
+    if r.is_err() {
+        SPAWN_FAILURES.fetch_add(1, Ordering::Relaxed);
     }
+    r
 }
 
-/// What the pool's lock protects.
-struct State {
-    /// The job being run, `None` between jobs.
-    job: Option<JobRef>,
-    /// Bumped for every job, so a worker takes each job at most once.
-    generation: u64,
-    /// Workers that took the current job and have not yet let go of it.
-    active: usize,
-    /// Worker threads started so far (they never exit).
-    workers: usize,
-    /// Workers asleep on `work` (or about to be: counted under the lock
-    /// before they wait). Publishing a job makes the wake-up call only when
-    /// this is nonzero; spinning workers see the job on `hint`.
-    sleeping: usize,
-    /// Whether the caller sleeps on `done` (set under the lock before it
-    /// waits), so the last worker makes the wake-up call only then.
-    caller_waiting: bool,
-    /// The first panic of the current job, re-raised on the caller.
-    panic: Option<Box<dyn Any + Send>>,
-}
-
-struct Pool {
-    /// Held by the product that uses the pool.
-    submit: Mutex<()>,
-    state: Mutex<State>,
-    /// Workers wait here for a job.
-    work: Condvar,
-    /// The caller waits here for `active == 0`.
-    done: Condvar,
-    /// Next part index to claim (valid while a job is published).
-    next: AtomicUsize,
-    /// Number of parts of the current job.
-    parts: AtomicUsize,
-    /// A copy of `State::generation` that spinning workers poll without the
-    /// lock.
-    hint: AtomicU64,
-    /// A copy of `State::active` (changed under the lock) that the caller
-    /// polls without the lock.
-    busy: AtomicUsize,
-}
-
-static POOL: Pool = Pool {
-    submit: Mutex::new(()),
-    state: Mutex::new(State {
-        job: None,
-        generation: 0,
-        active: 0,
-        workers: 0,
-        sleeping: 0,
-        caller_waiting: false,
-        panic: None,
-    }),
-    work: Condvar::new(),
-    done: Condvar::new(),
-    next: AtomicUsize::new(0),
-    parts: AtomicUsize::new(0),
-    hint: AtomicU64::new(0),
-    busy: AtomicUsize::new(0),
-};
-
-/// Spin iterations a worker polls for the next job before it sleeps. One
-/// iteration took about 25 ns on the development machine (Zen 4), so this is
-/// about 0.4 ms: long enough to bridge the gaps between the products of a
-/// training step (bias, activation and optimizer passes), short enough to
-/// leave an idle core alone soon after training stops.
-const WORKER_SPIN: u32 = 1 << 14;
-/// Spin iterations the caller polls for the workers to finish before it
-/// sleeps.
-const CALLER_SPIN: u32 = 1 << 14;
-
-/// Locks, ignoring poisoning: the pool's state is consistent at every
-/// unlock (panics inside parts are caught before they reach a lock).
+/// Locks, ignoring poisoning: the state behind the GEMM threads' locks is
+/// consistent at every unlock (panics inside parts are caught before they
+/// reach a lock).
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-impl Pool {
-    /// Runs `f(0)`, …, `f(parts - 1)`, each exactly once, on the calling
-    /// thread and up to `parts - 1` workers, and returns when all have
-    /// finished. A panic in any part is re-raised here after all parts are
-    /// done.
-    ///
-    /// # Safety argument for lending `f` to other threads
-    /// Workers receive `f` as a raw [`JobRef`], which does not carry the
-    /// borrow's lifetime. It stays valid because:
-    /// 1. a worker can only obtain the `JobRef` under the `state` lock while
-    ///    `job` is `Some`, and it increments `active` in the same critical
-    ///    section;
-    /// 2. it decrements `active` (under the lock) only after its last use of
-    ///    the `JobRef`, and of `next`/`parts`;
-    /// 3. this function sets `job = None` only under the lock after seeing
-    ///    `active == 0` and after its own claiming loop ended, and it does
-    ///    that before returning or unwinding: every part is run inside
-    ///    `catch_unwind`, so no panic can skip the wait.
-    ///
-    /// So no thread touches `f` after `run` returns, which is what the
-    /// borrow `&F` requires; `F: Sync` makes the concurrent calls sound.
-    fn run<F: Fn(usize) + Sync>(&'static self, parts: usize, f: &F) {
-        if parts == 0 {
-            return;
-        }
-        let _turn = match self.submit.try_lock() {
-            Ok(turn) => turn,
-            Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
-            Err(std::sync::TryLockError::WouldBlock) => {
-                // Another thread's product has the pool: run every part
-                // here (same parts, so the same bits) rather than wait.
-                let mut panic = None;
-                for i in 0..parts {
-                    if let Err(payload) = catch_unwind(AssertUnwindSafe(|| f(i))) {
-                        panic.get_or_insert(payload);
-                    }
-                }
-                if let Some(payload) = panic {
-                    resume_unwind(payload);
-                }
-                return;
-            }
-        };
-        let job = JobRef::new(f);
-        let wake = {
-            let mut st = lock(&self.state);
-            while st.workers < parts - 1 {
-                let spawned = std::thread::Builder::new()
-                    .name(format!("groundup-gemm-{}", st.workers + 1))
-                    .spawn(move || self.worker());
-                if spawned.is_err() {
-                    break; // run with the workers we have (or alone)
-                }
-                st.workers += 1;
-            }
-            debug_assert!(st.job.is_none() && st.active == 0);
-            self.next.store(0, Ordering::Relaxed);
-            self.parts.store(parts, Ordering::Relaxed);
-            st.job = Some(job);
-            st.generation += 1;
-            self.hint.store(st.generation, Ordering::Release);
-            st.sleeping > 0
-        };
-        // Outside the lock: a spinning worker that saw `hint` can take the
-        // lock at once instead of blocking on it during the wake-up call.
-        if wake {
-            self.work.notify_all();
-        }
-        let mine = self.claim_parts(job);
-        // Wait for the workers that took the job to let go of it: spin on
-        // the lock-free mirror of `active` for a while, then sleep.
-        let mut spins = 0;
-        while self.busy.load(Ordering::Acquire) > 0 && spins < CALLER_SPIN {
-            std::hint::spin_loop();
-            spins += 1;
-        }
-        let mut st = lock(&self.state);
-        while st.active > 0 {
-            st.caller_waiting = true;
-            st = self.done.wait(st).unwrap_or_else(|e| e.into_inner());
-        }
-        st.caller_waiting = false;
-        st.job = None;
-        let panic = st.panic.take().or(mine);
-        drop(st);
-        if let Some(payload) = panic {
-            resume_unwind(payload);
-        }
-    }
-
-    /// Claims and runs parts until none are left; returns the first panic.
-    /// Used by the caller and by workers while they hold the job.
-    fn claim_parts(&self, job: JobRef) -> Option<Box<dyn Any + Send>> {
-        let parts = self.parts.load(Ordering::Relaxed);
-        let mut panic = None;
-        loop {
-            let i = self.next.fetch_add(1, Ordering::Relaxed);
-            if i >= parts {
-                return panic;
-            }
-            // SAFETY: the job is alive while it is published and we hold it
-            // (see `run`); `i < parts` is claimed by us alone.
-            let r = catch_unwind(AssertUnwindSafe(|| unsafe { (job.call)(job.data, i) }));
-            if let Err(payload) = r {
-                panic.get_or_insert(payload);
-            }
-        }
-    }
-
-    /// A worker's life: wait for a job, help with it, repeat.
-    fn worker(&'static self) {
-        let mut seen = 0u64;
-        loop {
-            // Spin a little on the hint, then sleep on the condvar.
-            let mut spins = 0;
-            while self.hint.load(Ordering::Acquire) == seen && spins < WORKER_SPIN {
-                std::hint::spin_loop();
-                spins += 1;
-            }
-            let job = {
-                let mut st = lock(&self.state);
-                loop {
-                    match st.job {
-                        Some(job) if st.generation != seen => {
-                            seen = st.generation;
-                            st.active += 1;
-                            self.busy.store(st.active, Ordering::Release);
-                            break job;
-                        }
-                        _ => {
-                            st.sleeping += 1;
-                            st = self.work.wait(st).unwrap_or_else(|e| e.into_inner());
-                            st.sleeping -= 1;
-                        }
-                    }
-                }
-            };
-            let panic = self.claim_parts(job);
-            let mut st = lock(&self.state);
-            if let Some(payload) = panic {
-                st.panic.get_or_insert(payload);
-            }
-            st.active -= 1;
-            self.busy.store(st.active, Ordering::Release);
-            let wake = st.active == 0 && st.caller_waiting;
-            drop(st);
-            if wake {
-                self.done.notify_one();
-            }
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::AtomicUsize;
-
-    #[test]
-    fn every_part_runs_once() {
-        for parts in [1, 2, 3, 7] {
-            let hits: Vec<AtomicUsize> = (0..parts).map(|_| AtomicUsize::new(0)).collect();
-            for _ in 0..50 {
-                POOL.run(parts, &|i| {
-                    hits[i].fetch_add(1, Ordering::Relaxed);
-                });
-            }
-            assert!(hits.iter().all(|h| h.load(Ordering::Relaxed) == 50));
-        }
-    }
-
-    #[test]
-    fn a_panicking_part_is_reraised_after_the_others_finish() {
-        let done = AtomicUsize::new(0);
-        let r = catch_unwind(AssertUnwindSafe(|| {
-            POOL.run(4, &|i| {
-                if i == 1 {
-                    panic!("part 1 fails");
-                }
-                std::thread::sleep(std::time::Duration::from_millis(5));
-                done.fetch_add(1, Ordering::Relaxed);
-            })
-        }));
-        let msg = *r.unwrap_err().downcast::<&str>().unwrap();
-        assert_eq!(msg, "part 1 fails");
-        assert_eq!(done.load(Ordering::Relaxed), 3);
-        // The pool still works afterwards.
-        let n = AtomicUsize::new(0);
-        POOL.run(3, &|_| {
-            n.fetch_add(1, Ordering::Relaxed);
-        });
-        assert_eq!(n.load(Ordering::Relaxed), 3);
-    }
 
     #[test]
     fn plan_respects_the_flop_threshold() {
-        assert_eq!(plan(30, 10, 2, (6, 16), 2).1, 1);
-        assert_eq!(plan(512, 512, 512, (6, 16), 2), (true, 2));
-        assert_eq!(plan(1024, 10, 1024, (6, 16), 4), (false, 4));
-        assert_eq!(plan(512, 512, 512, (6, 16), 1).1, 1);
+        assert_eq!(plan(30, 10, 2, (6, 16), 2, true).1, 1);
+        assert_eq!(plan(512, 512, 512, (6, 16), 2, true), (true, 2));
+        assert_eq!(plan(1024, 10, 1024, (6, 16), 4, true), (false, 4));
+        assert_eq!(plan(512, 512, 512, (6, 16), 1, true).1, 1);
+    }
+
+    #[test]
+    fn plan_splits_only_rows_when_columns_are_not_allowed() {
+        assert_eq!(plan(512, 512, 512, (4, 8), 2, false), (false, 2));
+        // Wide but only one tile tall: one part.
+        assert_eq!(plan(4, 4096, 512, (4, 8), 2, false), (false, 1));
     }
 }

@@ -15,9 +15,16 @@
 //! Kernels are zero-sized tokens: an ISA-specific token can only be obtained
 //! after runtime detection succeeded, which is what makes calling its
 //! `#[target_feature]` code sound.
+//!
+//! # The `simd` feature
+//! The ISA-specific kernel modules (all of this module's `unsafe` code) are
+//! compiled only with the default feature `simd`; every SIMD module must be
+//! gated on it (`#[cfg(all(target_arch = ..., feature = "simd"))]`). Without
+//! it every [`Kernel`] variant still exists (the public API does not depend
+//! on features), but only [`Kernel::Portable`] is available.
 
 mod portable;
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", feature = "simd"))]
 mod x86_avx2;
 
 use super::loops::{self, Operand, Problem};
@@ -31,7 +38,8 @@ pub enum Kernel {
     /// Plain Rust (MR×NR accumulators in arrays) that LLVM vectorizes for the
     /// baseline of the target (SSE2 on x86-64). Runs everywhere.
     Portable,
-    /// Hand-written AVX2 + FMA kernels: 6×16 for f32, 6×8 for f64.
+    /// Hand-written AVX2 + FMA kernels: 6×16 for f32, 6×8 for f64. Needs
+    /// the `simd` feature (default) and an x86-64 CPU with AVX2 and FMA.
     Avx2Fma,
 }
 
@@ -47,13 +55,14 @@ impl Kernel {
         }
     }
 
-    /// Whether this CPU can run it (runtime detection).
+    /// Whether this CPU can run it (runtime detection) and this build has
+    /// it (feature `simd`).
     pub fn is_available(self) -> bool {
         match self {
             Kernel::Portable => true,
-            #[cfg(target_arch = "x86_64")]
+            #[cfg(all(target_arch = "x86_64", feature = "simd"))]
             Kernel::Avx2Fma => x86_avx2::Avx2::detect().is_some(),
-            #[cfg(not(target_arch = "x86_64"))]
+            #[cfg(not(all(target_arch = "x86_64", feature = "simd")))]
             Kernel::Avx2Fma => false,
         }
     }
@@ -61,6 +70,16 @@ impl Kernel {
     /// The kernels this CPU can run, fastest last.
     pub fn available() -> Vec<Kernel> {
         Self::ALL.into_iter().filter(|k| k.is_available()).collect()
+    }
+
+    /// Why [`is_available`](Kernel::is_available) is false: not on this
+    /// CPU, or not in this build.
+    pub(crate) fn unavailable_reason(self) -> &'static str {
+        if cfg!(feature = "simd") || self == Kernel::Portable {
+            "not available on this CPU"
+        } else {
+            "not compiled in (built without the `simd` feature)"
+        }
     }
 
     /// The process-wide choice, made on first use: `GROUNDUP_KERNEL=portable`
@@ -75,7 +94,7 @@ impl Kernel {
                     match Self::ALL.into_iter().find(|k| k.name() == v) {
                         Some(k) if k.is_available() => k,
                         Some(k) => {
-                            eprintln!("groundup: GROUNDUP_KERNEL={v}: kernel {k:?} is not available on this CPU; using {}", best.name());
+                            eprintln!("groundup: GROUNDUP_KERNEL={v}: kernel {k:?} is {}; using {}", k.unavailable_reason(), best.name());
                             best
                         }
                         None => {
@@ -230,13 +249,13 @@ macro_rules! impl_kernel_elem {
                     let bufs = &mut *bufs.borrow_mut();
                     match kernel {
                         Kernel::Portable => loops::gemm_blocked(portable::Portable, p, bufs, also),
-                        #[cfg(target_arch = "x86_64")]
+                        #[cfg(all(target_arch = "x86_64", feature = "simd"))]
                         Kernel::Avx2Fma => {
                             let k = x86_avx2::Avx2::detect()
                                 .expect("AVX2+FMA kernel requested on a CPU without it");
                             loops::gemm_blocked(x86_avx2::$avx(k), p, bufs, also)
                         }
-                        #[cfg(not(target_arch = "x86_64"))]
+                        #[cfg(not(all(target_arch = "x86_64", feature = "simd")))]
                         Kernel::Avx2Fma => unreachable!("checked by is_available"),
                     }
                 })
@@ -245,13 +264,13 @@ macro_rules! impl_kernel_elem {
             fn small(kernel: Kernel, p: &mut Problem<'_, '_, Self>) {
                 match kernel {
                     Kernel::Portable => small::gemm_small(p, false),
-                    #[cfg(target_arch = "x86_64")]
+                    #[cfg(all(target_arch = "x86_64", feature = "simd"))]
                     Kernel::Avx2Fma => {
                         let k = x86_avx2::Avx2::detect()
                             .expect("AVX2+FMA kernel requested on a CPU without it");
                         k.small::<$t>(p)
                     }
-                    #[cfg(not(target_arch = "x86_64"))]
+                    #[cfg(not(all(target_arch = "x86_64", feature = "simd")))]
                     Kernel::Avx2Fma => unreachable!("checked by is_available"),
                 }
             }
@@ -262,12 +281,12 @@ macro_rules! impl_kernel_elem {
                         <portable::Portable as MicroKernel<$t>>::MR,
                         <portable::Portable as MicroKernel<$t>>::NR,
                     ),
-                    #[cfg(target_arch = "x86_64")]
+                    #[cfg(all(target_arch = "x86_64", feature = "simd"))]
                     Kernel::Avx2Fma => (
                         <x86_avx2::$avx as MicroKernel<$t>>::MR,
                         <x86_avx2::$avx as MicroKernel<$t>>::NR,
                     ),
-                    #[cfg(not(target_arch = "x86_64"))]
+                    #[cfg(not(all(target_arch = "x86_64", feature = "simd")))]
                     Kernel::Avx2Fma => (1, 1),
                 }
             }

@@ -12,12 +12,16 @@ use crate::Scalar;
 pub(crate) struct Portable;
 
 /// The packed panel (the portable kernel is not `DIRECT`, so the loop nest
-/// always packs A for it).
+/// always packs A for it). Builds without a `DIRECT` kernel (the safe build,
+/// targets without SIMD kernels) read `ASrc::Strided` only here.
 #[inline(always)]
 fn packed<T>(a: ASrc<'_, T>) -> &[T] {
     match a {
         ASrc::Packed(a) => a,
-        ASrc::Strided(_) => unreachable!("portable kernel: A is always packed"),
+        ASrc::Strided(a) => unreachable!(
+            "portable kernel: A is always packed, got strides ({}, {})",
+            a.rs, a.cs
+        ),
     }
 }
 
