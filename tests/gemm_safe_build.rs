@@ -1,0 +1,320 @@
+//! The safe build (`--no-default-features`) computes the same bits as the
+//! portable kernel of the default build.
+//!
+//! `EXPECTED` holds a hash of every product's output bits (the whole C
+//! buffer, padding included) as computed by the **default** build with
+//! `Kernel::Portable` and one thread. This file runs in both builds and
+//! with 1, 2 and 3 threads, so it checks that
+//! - the safe build (slice view of C, scoped threads, split by rows only)
+//!   reproduces the default build's portable results bit for bit, and
+//! - in either build the result does not depend on the thread count (the
+//!   default build splits the wide shapes by columns, the safe one by rows).
+//!
+//! The shapes cover the direct small path, the blocked path with several
+//! depth (KC) and row (MC) blocks, every transpose, strided operands,
+//! `alpha`/`beta` other than 1/0 and threaded products split both ways.
+//! Inputs come from an integer hash (the same on every target) and are not
+//! short binary fractions, so products round and any change of the
+//! arithmetic of an element (order, fusing, blocking) changes the hash; in
+//! the default build the AVX2 kernel (fused multiply-adds) is checked to
+//! produce different hashes, which shows the fixture can tell kernels apart.
+//!
+//! To regenerate after a deliberate change of the portable arithmetic: run
+//! `cargo test --release --test gemm_safe_build` in the default build and
+//! copy the table the failure message prints.
+
+use groundup::gemm::{gemm_with, Config, Kernel};
+use groundup::{Scalar, Transpose};
+
+/// One product: `C = alpha·op(A)·op(B) + beta·C`, with `pad` extra elements
+/// per row in every operand (leading dimension = row length + pad).
+#[derive(Clone, Copy, Debug)]
+struct Case {
+    m: usize,
+    n: usize,
+    k: usize,
+    op_a: Transpose,
+    op_b: Transpose,
+    alpha: f64,
+    beta: f64,
+    pad: usize,
+}
+
+const N: Transpose = Transpose::No;
+const Y: Transpose = Transpose::Yes;
+
+#[rustfmt::skip]
+const CASES: [Case; 14] = [
+    // Direct small path.
+    Case { m: 30, n: 10, k: 2, op_a: N, op_b: N, alpha: 1.0, beta: 0.0, pad: 0 },
+    Case { m: 7, n: 5, k: 31, op_a: Y, op_b: Y, alpha: 0.5, beta: -1.5, pad: 3 },
+    // Blocked, one part.
+    Case { m: 64, n: 64, k: 64, op_a: N, op_b: N, alpha: 1.0, beta: 0.0, pad: 0 },
+    Case { m: 37, n: 29, k: 300, op_a: N, op_b: Y, alpha: -2.0, beta: 1.0, pad: 1 },
+    // Several KC (256) and MC (96) blocks, threaded by rows.
+    Case { m: 200, n: 33, k: 600, op_a: Y, op_b: N, alpha: 1.0, beta: 0.75, pad: 2 },
+    Case { m: 300, n: 40, k: 200, op_a: N, op_b: N, alpha: 1.0, beta: 0.0, pad: 0 },
+    Case { m: 131, n: 10, k: 1024, op_a: N, op_b: N, alpha: 1.0, beta: 1.0, pad: 0 },
+    // Wider than tall: the default build splits by columns, the safe one by
+    // rows.
+    Case { m: 40, n: 300, k: 200, op_a: N, op_b: N, alpha: 1.0, beta: 0.0, pad: 0 },
+    Case { m: 45, n: 257, k: 270, op_a: Y, op_b: Y, alpha: 0.25, beta: -1.0, pad: 5 },
+    Case { m: 128, n: 300, k: 128, op_a: N, op_b: Y, alpha: 1.0, beta: 0.0, pad: 0 },
+    // Only one micro-tile tall, wide: one part in the safe build.
+    Case { m: 4, n: 2000, k: 300, op_a: N, op_b: N, alpha: 1.0, beta: 0.0, pad: 0 },
+    // Square, threaded, every transpose.
+    Case { m: 150, n: 150, k: 150, op_a: Y, op_b: N, alpha: 1.0, beta: 0.0, pad: 0 },
+    Case { m: 150, n: 150, k: 150, op_a: N, op_b: Y, alpha: 1.0, beta: 0.0, pad: 0 },
+    Case { m: 97, n: 103, k: 259, op_a: Y, op_b: Y, alpha: 1.5, beta: 2.0, pad: 1 },
+];
+
+/// `(f32 hash, f64 hash)` per case, from the default build's portable
+/// kernel with one thread.
+const EXPECTED: [(u64, u64); 14] = [
+    (0x47fbe3eb9c27baa7, 0xaf1c1af5e8da8380),
+    (0x7546ab6f3c2ecc9d, 0x299472fe40e796cf),
+    (0x74d715d328000853, 0x229165989f75e9ea),
+    (0x7f9d22d65457a56a, 0x162a5febcf48734c),
+    (0xd5229adc0701df63, 0x936ad99ea832b452),
+    (0xef41d9beffa767d7, 0x53a88c42316ebb34),
+    (0xa1dc070a181f9e59, 0xde4e023eac491015),
+    (0x81ef498d2f2e6762, 0xe5d7eee6889ba226),
+    (0xc4431db283cf60f4, 0x1404d057baf72d4b),
+    (0xbfff750f31be8b33, 0x6f55a6540f845a8b),
+    (0x341c7c9b927bb899, 0xe1838a025488f671),
+    (0x8f667aaa78488455, 0xe936737e2f54d76d),
+    (0x164b72311d24c92c, 0x8bd01a75b05ae601),
+    (0xeb6c405e12ee446c, 0xde2b55e3793c5944),
+];
+
+/// A value in (-1, 1) from an integer hash of `(i, seed)`; identical on
+/// every target.
+fn value(i: usize, seed: u32) -> f64 {
+    let h = (i as u32)
+        .wrapping_mul(2654435761)
+        .wrapping_add(seed.wrapping_mul(40503));
+    let h = (h ^ (h >> 15)).wrapping_mul(2246822519);
+    let h = h ^ (h >> 13);
+    (h % 20011) as f64 / 10005.5 - 1.0
+}
+
+fn fill<T: Scalar>(len: usize, seed: u32) -> Vec<T> {
+    (0..len).map(|i| T::from_f64(value(i, seed))).collect()
+}
+
+/// FNV-1a over the elements' little-endian bytes (so the hash does not
+/// depend on the target's byte order).
+fn hash<T: Scalar>(c: &[T]) -> u64 {
+    let mut bytes = Vec::with_capacity(c.len() * T::BYTES);
+    for &v in c {
+        v.write_le(&mut bytes);
+    }
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    for byte in bytes {
+        h ^= u64::from(byte);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// Runs `case` with `config`, returning the whole C buffer.
+fn run<T: Scalar>(config: Config, case: Case) -> Vec<T> {
+    let Case {
+        m,
+        n,
+        k,
+        op_a,
+        op_b,
+        alpha,
+        beta,
+        pad,
+    } = case;
+    let (ar, ac) = op_a.apply((m, k));
+    let (br, bc) = op_b.apply((k, n));
+    let (lda, ldb, ldc) = (ac + pad, bc + pad, n + pad);
+    let a = fill::<T>(ar * lda, 1);
+    let b = fill::<T>(br * ldb, 2);
+    let mut c = if beta == 0.0 {
+        // Not read when beta == 0: NaN must not leak into the result.
+        let mut c = vec![T::from_f64(f64::NAN); m * ldc];
+        for i in 0..m {
+            for v in &mut c[i * ldc + n..(i + 1) * ldc] {
+                *v = T::from_f64(-7.0); // padding, must stay as it is
+            }
+        }
+        c
+    } else {
+        fill::<T>(m * ldc, 3)
+    };
+    gemm_with(
+        config,
+        m,
+        n,
+        k,
+        T::from_f64(alpha),
+        &a,
+        lda,
+        op_a,
+        &b,
+        ldb,
+        op_b,
+        T::from_f64(beta),
+        &mut c,
+        ldc,
+    );
+    c
+}
+
+fn hashes(config: Config) -> Vec<(u64, u64)> {
+    CASES
+        .iter()
+        .map(|&case| {
+            (
+                hash(&run::<f32>(config, case)),
+                hash(&run::<f64>(config, case)),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn portable_products_match_the_default_builds_bits_for_every_thread_count() {
+    for threads in [1, 2, 3] {
+        let config = Config {
+            kernel: Kernel::Portable,
+            threads,
+        };
+        let got = hashes(config);
+        let table: String = got
+            .iter()
+            .map(|(a, b)| format!("    ({a:#018x}, {b:#018x}),\n"))
+            .collect();
+        for (i, (case, (g, e))) in CASES.iter().zip(got.iter().zip(EXPECTED)).enumerate() {
+            assert_eq!(
+                *g,
+                e,
+                "case {i} {case:?}, {threads} threads, simd feature {}: output bits differ from the default build's portable kernel (f32, f64 hashes); table of this run:\n{table}",
+                cfg!(feature = "simd")
+            );
+        }
+        assert_eq!(got.len(), EXPECTED.len(), "table of this run:\n{table}");
+    }
+}
+
+#[test]
+fn the_results_are_products_and_the_fixture_tells_kernels_apart() {
+    // The hashed outputs are the products (checked against a plain f64 loop
+    // for the f64 runs), so the fixture does not pin garbage.
+    let config = Config {
+        kernel: Kernel::Portable,
+        threads: 2,
+    };
+    for case in CASES {
+        let c = run::<f64>(config, case);
+        let Case {
+            m,
+            n,
+            k,
+            op_a,
+            op_b,
+            alpha,
+            beta,
+            pad,
+        } = case;
+        let (ar, ac) = op_a.apply((m, k));
+        let (br, bc) = op_b.apply((k, n));
+        let (lda, ldb, ldc) = (ac + pad, bc + pad, n + pad);
+        let a = fill::<f64>(ar * lda, 1);
+        let b = fill::<f64>(br * ldb, 2);
+        let c0 = fill::<f64>(m * ldc, 3);
+        for i in 0..m {
+            for j in 0..n {
+                let mut s = 0.0;
+                for p in 0..k {
+                    let av = if op_a == N {
+                        a[i * lda + p]
+                    } else {
+                        a[p * lda + i]
+                    };
+                    let bv = if op_b == N {
+                        b[p * ldb + j]
+                    } else {
+                        b[j * ldb + p]
+                    };
+                    s += av * bv;
+                }
+                let want = if beta == 0.0 {
+                    alpha * s
+                } else {
+                    alpha * s + beta * c0[i * ldc + j]
+                };
+                let got = c[i * ldc + j];
+                assert!(
+                    (got - want).abs() <= 1e-12 * (1.0 + want.abs()),
+                    "{case:?} ({i}, {j}): {got} vs {want}"
+                );
+            }
+            for j in n..ldc {
+                let want = if beta == 0.0 { -7.0 } else { c0[i * ldc + j] };
+                assert_eq!(c[i * ldc + j], want, "{case:?}: padding ({i}, {j}) written");
+            }
+        }
+    }
+    // A kernel with other arithmetic (AVX2's fused multiply-adds) changes
+    // the hashes: the fixture would catch a safe build that computed
+    // differently. (Only where that kernel exists: default build, x86-64.)
+    if Kernel::Avx2Fma.is_available() {
+        let avx = hashes(Config {
+            kernel: Kernel::Avx2Fma,
+            threads: 1,
+        });
+        let differ = avx.iter().zip(EXPECTED).filter(|(g, e)| **g != *e).count();
+        assert!(
+            differ >= CASES.len() / 2,
+            "only {differ} of {} AVX2 runs differ from the portable fixture",
+            CASES.len()
+        );
+    }
+}
+
+#[test]
+fn the_safe_build_has_only_the_portable_kernel() {
+    if cfg!(feature = "simd") {
+        return; // the default build's kernels are tested in tests/gemm.rs
+    }
+    assert_eq!(Kernel::available(), [Kernel::Portable]);
+    assert!(!Kernel::Avx2Fma.is_available());
+    assert_eq!(
+        Kernel::ALL.len(),
+        2,
+        "the public enum is the same in both builds"
+    );
+    let err = std::panic::catch_unwind(|| {
+        let config = Config {
+            kernel: Kernel::Avx2Fma,
+            threads: 1,
+        };
+        let mut c = [0.0f32; 1];
+        gemm_with(
+            config,
+            1,
+            1,
+            1,
+            1.0,
+            &[1.0],
+            1,
+            N,
+            &[1.0],
+            1,
+            N,
+            0.0,
+            &mut c,
+            1,
+        );
+    })
+    .unwrap_err();
+    let msg = err
+        .downcast_ref::<String>()
+        .expect("a formatted panic message");
+    assert!(msg.contains("built without the `simd` feature"), "{msg}");
+}
