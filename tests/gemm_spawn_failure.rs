@@ -1,0 +1,133 @@
+//! Where threads cannot be started (wasm32, a seccomp sandbox, a thread
+//! limit), threaded products run on the calling thread instead of
+//! panicking, with the same bits.
+//!
+//! `fail_thread_spawns_for_testing(true)` (a hidden hook) makes every
+//! attempt of the GEMM threads to start a thread fail the way
+//! `std::thread::Builder::spawn` / `spawn_scoped` fail there. It is set
+//! before this process's first threaded product, so in the default build
+//! the pool never gets a worker, and in the safe build no scoped thread
+//! starts. One `#[test]`, so nothing else in this process starts the pool
+//! first.
+
+use groundup::gemm::{
+    fail_thread_spawns_for_testing, gemm_with, thread_spawn_failures, Config, Kernel,
+};
+use groundup::{Matrix, Transpose};
+
+fn data(n: usize, seed: u32) -> Vec<f64> {
+    (0..n)
+        .map(|i| {
+            let h = (i as u32).wrapping_mul(2654435761).wrapping_add(seed);
+            (h % 10007) as f64 / 5003.5 - 1.0
+        })
+        .collect()
+}
+
+/// `op(A)·op(B)` for `m x n x k`, as f32 and f64 bits.
+fn product(cfg: Config, (m, n, k): (usize, usize, usize), op_b: Transpose) -> (Vec<u32>, Vec<u64>) {
+    let a = data(m * k, 1);
+    let b = data(k * n, 2);
+    let ldb = if op_b == Transpose::No { n } else { k };
+    let mut c = vec![0.0f64; m * n];
+    gemm_with(
+        cfg,
+        m,
+        n,
+        k,
+        1.0,
+        &a,
+        k,
+        Transpose::No,
+        &b,
+        ldb,
+        op_b,
+        0.0,
+        &mut c,
+        n,
+    );
+    let (a32, b32): (Vec<f32>, Vec<f32>) = (
+        a.iter().map(|&v| v as f32).collect(),
+        b.iter().map(|&v| v as f32).collect(),
+    );
+    let mut c32 = vec![0.0f32; m * n];
+    gemm_with(
+        cfg,
+        m,
+        n,
+        k,
+        1.0,
+        &a32,
+        k,
+        Transpose::No,
+        &b32,
+        ldb,
+        op_b,
+        0.0,
+        &mut c32,
+        n,
+    );
+    (
+        c32.iter().map(|v| v.to_bits()).collect(),
+        c.iter().map(|v| v.to_bits()).collect(),
+    )
+}
+
+#[test]
+fn threaded_products_run_on_the_calling_thread_when_threads_cannot_start() {
+    fail_thread_spawns_for_testing(true);
+    assert_eq!(thread_spawn_failures(), 0);
+    // Large enough to be split into several parts (by rows, and in the
+    // default build also by columns).
+    let shapes = [(256, 256, 256), (40, 600, 300), (500, 20, 400)];
+    for kernel in Kernel::available() {
+        for threads in [2, 4] {
+            for shape in shapes {
+                for op_b in [Transpose::No, Transpose::Yes] {
+                    let before = thread_spawn_failures();
+                    let alone = product(Config { kernel, threads: 1 }, shape, op_b);
+                    assert_eq!(thread_spawn_failures(), before, "one thread spawns nothing");
+                    let got = product(Config { kernel, threads }, shape, op_b);
+                    assert!(
+                        alone == got,
+                        "{kernel:?}, {threads} threads, {shape:?}: results differ from one thread's"
+                    );
+                    assert!(
+                        thread_spawn_failures() > before,
+                        "{kernel:?}, {threads} threads, {shape:?}: the product never tried to start a thread"
+                    );
+                }
+            }
+        }
+    }
+
+    // The Matrix entry point, with the process-wide thread bound.
+    groundup::gemm::set_threads(4);
+    let a = Matrix::from_fn(300, 200, |i, j| ((i * 7 + j) % 13) as f64 - 6.0);
+    let b = Matrix::from_fn(200, 300, |i, j| ((i + 3 * j) % 11) as f64 - 5.0);
+    let before = thread_spawn_failures();
+    let c = a.matmul(&b);
+    assert!(thread_spawn_failures() > before);
+    let want = groundup::gemm::with_config(
+        Config {
+            kernel: Kernel::Portable,
+            threads: 1,
+        },
+        || a.matmul(&b),
+    );
+    assert_eq!(c, want, "small integers: every kernel is exact");
+
+    // Once threads can start again, they are used again (no more failures)
+    // and the bits stay the same.
+    fail_thread_spawns_for_testing(false);
+    let failures = thread_spawn_failures();
+    for kernel in Kernel::available() {
+        let alone = product(Config { kernel, threads: 1 }, shapes[0], Transpose::No);
+        let got = product(Config { kernel, threads: 2 }, shapes[0], Transpose::No);
+        assert!(
+            alone == got,
+            "{kernel:?}: threads started again, results differ"
+        );
+    }
+    assert_eq!(thread_spawn_failures(), failures);
+}
