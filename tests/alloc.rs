@@ -1,5 +1,10 @@
 //! After warm-up, a training step allocates nothing: proven with a counting
 //! global allocator. One #[test] so no other test thread allocates meanwhile.
+//!
+//! The steps run with one GEMM thread (`set_threads(1)`), so this holds in
+//! both builds: the default one and the safe one (`--no-default-features`,
+//! whose threaded products start scoped threads and so allocate; see
+//! `tests/gemm_alloc.rs` for what holds for threaded products in each).
 
 use groundup::data::spiral;
 use groundup::layers::{Affine, Dropout, ReLU, SoftmaxWithLoss, Targets};
