@@ -8,12 +8,12 @@
 //! split.
 //!
 //! # Who runs the parts
-//! - With the `simd` feature: a persistent pool ([`pool`]): workers are
+//! - With the `simd` feature: a persistent pool (`threads/pool.rs`): workers are
 //!   started on first need and live for the rest of the process, each with
 //!   its own thread-local packing buffers, so after warm-up a threaded
 //!   product allocates nothing.
 //! - Without it (the safe build, no `unsafe`): scoped threads
-//!   ([`scoped`]), started per product over disjoint row blocks of C.
+//!   (`threads/scoped.rs`), started per product over disjoint row blocks of C.
 //!
 //! Either way the caller runs parts itself, and every thread is started
 //! through [`spawn_checked`]: where starting one fails (wasm32, a seccomp
