@@ -51,7 +51,7 @@ for key in sorted(rows, key=lambda r: (r[0], [int(x) for x in r[1].split("x")], 
     vals = [statistics.median(r[c]) if r.get(c) else None for c in cols]
     fmt = lambda v: f"{v:.1f}" if v is not None else "–"
     ratio = lambda a, b: f"{a / b:.2f}" if a and b else "–"
-    print(f"| {key[0][5:]} | {key[1]} | {key[2]} | " + " | ".join(fmt(v) for v in vals)
+    print(f"| f{key[0][5:]} | {key[1]} | {key[2]} | " + " | ".join(fmt(v) for v in vals)
           + f" | {ratio(vals[2], vals[1])} | {ratio(vals[2], vals[0])} |")
 print(f"(GFLOP/s: medians over {len(next(iter(next(iter(rows.values())).values())))} rounds of criterion's median time per call)")
 PY

@@ -15,7 +15,7 @@
 //! A counting global allocator sees every thread's allocations, so this file
 //! holds a single test (libtest runs the tests of one binary concurrently).
 
-use groundup::gemm::{gemm_with, Config, Kernel};
+use groundup::gemm::{gemm_with, Config, Kernel, MIN_FLOPS_PER_THREAD};
 use groundup::{Matrix, Transpose};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -126,9 +126,9 @@ fn products_allocate_nothing_after_warm_up() {
     for kernel in Kernel::available() {
         for threads in [1, 2] {
             let cfg = Config { kernel, threads };
-            // Large (split when threads = 2: the first five), every
-            // transpose, and the skinny logits shape; then the spiral net's
-            // small products.
+            // Large (split when threads = 2: the first five, in the safe
+            // build all but the logits shape), every transpose, and the
+            // skinny logits shape; then the spiral net's small products.
             let shapes = [
                 (128, 1024, 784, Transpose::No, Transpose::No),
                 (784, 1024, 128, Transpose::Yes, Transpose::No),
@@ -155,7 +155,14 @@ fn products_allocate_nothing_after_warm_up() {
                     }
                 });
                 let what = format!("{cfg:?} {m}x{n}x{k} {op_a:?}/{op_b:?}");
-                let split = threads > 1 && i < 5;
+                // Split into 2 parts when it has two threads' worth of flops
+                // (the safe build starts a thread per 8 × the pool's minimum).
+                let per_thread = MIN_FLOPS_PER_THREAD * if cfg!(feature = "simd") { 1 } else { 8 };
+                let split = threads > 1 && 2 * m * n * k >= 2 * per_thread;
+                assert_eq!(
+                    split,
+                    threads > 1 && (i < 5 && (i != 3 || cfg!(feature = "simd")))
+                );
                 let operand_bytes = 4 * (m * k + k * n);
                 check(&what, split, threads, operand_bytes, 20, allocs, bytes);
             }

@@ -44,7 +44,7 @@ const N: Transpose = Transpose::No;
 const Y: Transpose = Transpose::Yes;
 
 #[rustfmt::skip]
-const CASES: [Case; 14] = [
+const CASES: [Case; 16] = [
     // Direct small path.
     Case { m: 30, n: 10, k: 2, op_a: N, op_b: N, alpha: 1.0, beta: 0.0, pad: 0 },
     Case { m: 7, n: 5, k: 31, op_a: Y, op_b: Y, alpha: 0.5, beta: -1.5, pad: 3 },
@@ -66,11 +66,14 @@ const CASES: [Case; 14] = [
     Case { m: 150, n: 150, k: 150, op_a: Y, op_b: N, alpha: 1.0, beta: 0.0, pad: 0 },
     Case { m: 150, n: 150, k: 150, op_a: N, op_b: Y, alpha: 1.0, beta: 0.0, pad: 0 },
     Case { m: 97, n: 103, k: 259, op_a: Y, op_b: Y, alpha: 1.5, beta: 2.0, pad: 1 },
+    // Large enough for the safe build's threshold too (2 or 3 parts there).
+    Case { m: 300, n: 260, k: 200, op_a: Y, op_b: N, alpha: 1.0, beta: 0.5, pad: 3 },
+    Case { m: 64, n: 1000, k: 150, op_a: N, op_b: Y, alpha: 1.0, beta: 0.0, pad: 0 },
 ];
 
 /// `(f32 hash, f64 hash)` per case, from the default build's portable
 /// kernel with one thread.
-const EXPECTED: [(u64, u64); 14] = [
+const EXPECTED: [(u64, u64); 16] = [
     (0x47fbe3eb9c27baa7, 0xaf1c1af5e8da8380),
     (0x7546ab6f3c2ecc9d, 0x299472fe40e796cf),
     (0x74d715d328000853, 0x229165989f75e9ea),
@@ -85,6 +88,8 @@ const EXPECTED: [(u64, u64); 14] = [
     (0x8f667aaa78488455, 0xe936737e2f54d76d),
     (0x164b72311d24c92c, 0x8bd01a75b05ae601),
     (0xeb6c405e12ee446c, 0xde2b55e3793c5944),
+    (0xe429e7fe5377a982, 0x4cbbb1663aea6460),
+    (0x0f9de3d4d87b4375, 0xc9c99fa2f228e842),
 ];
 
 /// A value in (-1, 1) from an integer hash of `(i, seed)`; identical on

@@ -52,8 +52,9 @@
 //! with one panics, as for a kernel the CPU lacks), and a threaded product
 //! starts scoped threads ([`std::thread::scope`]) over disjoint row blocks of
 //! C (`split_at_mut`), so each threaded product allocates (thread handles
-//! and the new threads' packing buffers); single-threaded and small
-//! products still allocate nothing after warm-up. Every element is computed
+//! and the new threads' packing buffers) and pays for starting threads
+//! (products get a thread per 8 × [`MIN_FLOPS_PER_THREAD`] flops there);
+//! single-threaded and small products still allocate nothing after warm-up. Every element is computed
 //! by the same instructions as with the portable kernel of the default
 //! build, so the results are bit-identical (`tests/gemm_safe_build.rs`).
 

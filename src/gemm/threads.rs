@@ -44,7 +44,23 @@ use std::sync::{Mutex, MutexGuard};
 /// under a microsecond, and a sleeping one costs the caller only the wake-up
 /// call, since the caller runs every part nobody has claimed. Measured: 2
 /// threads give 1.7× at 128³ and 128×1024·1024×10, 1.7× at 96³.
+///
+/// The safe build (no `simd` feature), which starts its threads per
+/// product, uses 8 times this (see `FLOPS_PER_THREAD`).
 pub const MIN_FLOPS_PER_THREAD: usize = 2 * 64 * 64 * 64;
+
+/// The flops per thread [`plan`] uses: [`MIN_FLOPS_PER_THREAD`] with the
+/// pool; in the safe build 8 times that, 2·128³ ≈ 4.2 MFLOP, about 170 µs
+/// of the portable kernel's work (25 GFLOP/s f32 on the development
+/// machine), since each threaded product there starts and joins its threads
+/// (a scoped spawn and join took 26 µs at the median, under load) and
+/// grows the new threads' packing buffers, instead of handing parts to
+/// waiting workers.
+const FLOPS_PER_THREAD: usize = if cfg!(feature = "simd") {
+    MIN_FLOPS_PER_THREAD
+} else {
+    8 * MIN_FLOPS_PER_THREAD
+};
 
 static THREADS: AtomicUsize = AtomicUsize::new(0);
 
@@ -96,7 +112,7 @@ pub fn set_threads(n: usize) {
 const SPLIT_N: bool = cfg!(feature = "simd");
 
 /// How many parts a product of this shape is cut into for `max_threads`:
-/// one per [`MIN_FLOPS_PER_THREAD`] flops, at most one per micro-tile row or
+/// one per [`FLOPS_PER_THREAD`] flops, at most one per micro-tile row or
 /// column along the split dimension (`n` only when `split_n_ok`).
 fn plan(
     m: usize,
@@ -114,10 +130,7 @@ fn plan(
     } else {
         m.div_ceil(mr)
     };
-    let nt = max_threads
-        .min(flops / MIN_FLOPS_PER_THREAD)
-        .min(tiles)
-        .max(1);
+    let nt = max_threads.min(flops / FLOPS_PER_THREAD).min(tiles).max(1);
     (split_n, nt)
 }
 
