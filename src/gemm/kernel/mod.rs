@@ -16,6 +16,8 @@
 //! after runtime detection succeeded, which is what makes calling its
 //! `#[target_feature]` code sound.
 
+#[cfg(target_arch = "aarch64")]
+mod aarch64_neon;
 mod portable;
 #[cfg(target_arch = "x86_64")]
 mod x86_avx2;
@@ -31,19 +33,24 @@ pub enum Kernel {
     /// Plain Rust (MR×NR accumulators in arrays) that LLVM vectorizes for the
     /// baseline of the target (SSE2 on x86-64). Runs everywhere.
     Portable,
-    /// Hand-written AVX2 + FMA kernels: 6×16 for f32, 6×8 for f64.
+    /// Hand-written AVX2 + FMA kernels: 6×16 for f32, 6×8 for f64 (x86-64,
+    /// detected at runtime).
     Avx2Fma,
+    /// Hand-written NEON kernels: 8×12 for f32, 6×8 for f64 (aarch64, where
+    /// NEON is baseline).
+    Neon,
 }
 
 impl Kernel {
     /// Every kernel this build knows, available or not.
-    pub const ALL: [Kernel; 2] = [Kernel::Portable, Kernel::Avx2Fma];
+    pub const ALL: [Kernel; 3] = [Kernel::Portable, Kernel::Avx2Fma, Kernel::Neon];
 
-    /// Its name as accepted by `GROUNDUP_KERNEL`: `portable`, `avx2`.
+    /// Its name as accepted by `GROUNDUP_KERNEL`: `portable`, `avx2`, `neon`.
     pub fn name(self) -> &'static str {
         match self {
             Kernel::Portable => "portable",
             Kernel::Avx2Fma => "avx2",
+            Kernel::Neon => "neon",
         }
     }
 
@@ -55,6 +62,7 @@ impl Kernel {
             Kernel::Avx2Fma => x86_avx2::Avx2::detect().is_some(),
             #[cfg(not(target_arch = "x86_64"))]
             Kernel::Avx2Fma => false,
+            Kernel::Neon => cfg!(target_arch = "aarch64"),
         }
     }
 
@@ -79,7 +87,7 @@ impl Kernel {
                             best
                         }
                         None => {
-                            eprintln!("groundup: GROUNDUP_KERNEL={v} is not one of auto, portable, avx2; using {}", best.name());
+                            eprintln!("groundup: GROUNDUP_KERNEL={v} is not one of auto, portable, avx2, neon; using {}", best.name());
                             best
                         }
                     }
@@ -238,6 +246,10 @@ macro_rules! impl_kernel_elem {
                         }
                         #[cfg(not(target_arch = "x86_64"))]
                         Kernel::Avx2Fma => unreachable!("checked by is_available"),
+                        #[cfg(target_arch = "aarch64")]
+                        Kernel::Neon => loops::gemm_blocked(aarch64_neon::Neon, p, bufs, also),
+                        #[cfg(not(target_arch = "aarch64"))]
+                        Kernel::Neon => unreachable!("checked by is_available"),
                     }
                 })
             }
@@ -253,6 +265,10 @@ macro_rules! impl_kernel_elem {
                     }
                     #[cfg(not(target_arch = "x86_64"))]
                     Kernel::Avx2Fma => unreachable!("checked by is_available"),
+                    #[cfg(target_arch = "aarch64")]
+                    Kernel::Neon => aarch64_neon::small::<$t>(p),
+                    #[cfg(not(target_arch = "aarch64"))]
+                    Kernel::Neon => unreachable!("checked by is_available"),
                 }
             }
 
@@ -269,6 +285,13 @@ macro_rules! impl_kernel_elem {
                     ),
                     #[cfg(not(target_arch = "x86_64"))]
                     Kernel::Avx2Fma => (1, 1),
+                    #[cfg(target_arch = "aarch64")]
+                    Kernel::Neon => (
+                        <aarch64_neon::Neon as MicroKernel<$t>>::MR,
+                        <aarch64_neon::Neon as MicroKernel<$t>>::NR,
+                    ),
+                    #[cfg(not(target_arch = "aarch64"))]
+                    Kernel::Neon => (1, 1),
                 }
             }
         }
