@@ -5,30 +5,37 @@
 //! AVX2 register count at half the width. The tile is as large as the file
 //! allows with room for the operands:
 //! - f32: 8×12 = 8 rows × 3 vectors = 24 accumulators, 3 registers for a
-//!   row of B̃, 1–2 for elements of Ã (29 of 32);
-//! - f64: 6×8 = 6 rows × 4 vectors = 24 accumulators, 4 for B̃, 1–2 for Ã.
+//!   row of B̃, 2 for the column of Ã (29 of 32);
+//! - f64: 6×8 = 6 rows × 4 vectors = 24 accumulators, 4 for B̃, 3 for Ã
+//!   (31 of 32).
 //!
-//! These are BLIS's `armv8a` shapes. Each step of `k` is 24 `fmla`s by
-//! element (`fmla v.4s, v.4s, v.s[0]`: the element of Ã is loaded into lane
-//! 0 with a scalar `ldr`, no broadcast instruction), so the two or four
-//! 128-bit FMA pipes of current cores (Neoverse N1/V1/V2, Apple M-series)
-//! see no other vector instructions in the inner loop; 24 independent
-//! chains cover a 4-cycle FMA latency on up to 6 pipes.
+//! These are BLIS's `armv8a` shapes. Each step of `k` loads the column of
+//! Ã as whole vectors and multiplies by lane (`fmla v.4s, v.4s, v.s[l]`),
+//! so the inner loop holds 24 `fmla`s, the loads and three bookkeeping
+//! instructions, and no broadcasts: the two or four 128-bit FMA pipes of
+//! current cores (Cortex-A72/A76, Neoverse N1/V1/V2, Apple M-series) see
+//! no other vector instructions. 24 independent chains cover a 4-cycle FMA
+//! latency on up to 6 pipes.
 //!
 //! # FMAs per loaded byte, next to the AVX2 kernel
-//! | kernel | per step of k | loads | bytes | FMA lanes / byte |
+//! Read from the disassembly of the release build for
+//! `aarch64-unknown-linux-gnu` (Debian's rustc 1.85; `python3
+//! scripts/inner_loops.py` on `objdump -d` output lists the loops):
+//!
+//! | kernel | inner loop per step of k | loads | bytes | FMA lanes / byte |
 //! |---|---|---|---|---|
 //! | AVX2 f32 6×16 | 12 × 8-lane FMA | 2 vector + 6 broadcast | 88 | 96/88 = 1.09 |
-//! | NEON f32 8×12 | 24 × 4-lane FMA | 3 vector + 8 scalar | 80 | 96/80 = 1.20 |
+//! | NEON f32 8×12 | 24 × 4-lane `fmla` (30 instructions) | `ldp q` + `ldr q` (B̃), `ldp q` (Ã) | 80 | 96/80 = 1.20 |
 //! | AVX2 f64 6×8 | 12 × 4-lane FMA | 2 vector + 6 broadcast | 112 | 48/112 = 0.43 |
-//! | NEON f64 6×8 | 24 × 2-lane FMA | 4 vector + 6 scalar | 112 | 48/112 = 0.43 |
+//! | NEON f64 6×8 | 24 × 2-lane `fmla` (31 instructions) | 2 `ldp q` (B̃), `ldp q` + `ldr q` (Ã) | 112 | 48/112 = 0.43 |
 //!
-//! (Counted in the disassembly of the release build for
-//! `aarch64-unknown-linux-gnu`: `scripts/cross-test.sh` prints the `fmla`
-//! count of the inner loop.) Per byte loaded the NEON f32 tile does more
-//! arithmetic than the AVX2 one, and both are far above what L1 delivers
-//! per cycle (64–128 B on these cores), so the inner loop is bound by the
-//! FMA pipes, not by loads.
+//! Per byte loaded the NEON f32 tile does more arithmetic than the AVX2
+//! one and the f64 tiles the same; a step's 80–112 bytes in 3–4 load
+//! instructions are well inside what two load pipes deliver in the 6–12
+//! cycles its 24 `fmla`s take on 2–4 pipes, so the loop is bound by the
+//! FMA pipes, not by loads. (No ARM hardware was available: this is an
+//! argument from the instruction mix, not a measurement; correctness is
+//! tested under `qemu-aarch64` by `scripts/cross-test.sh`.)
 //!
 //! # Blocking
 //! Sized for the smallest common aarch64 server/desktop caches (Cortex-A72:
@@ -257,7 +264,7 @@ fn run<T: Neon128, const MR: usize, const NR: usize, const NV: usize>(
             // cols` region of `c`, which is exclusively ours.
             unsafe {
                 if nv == NV {
-                    tile_put::<T, MR, NV>(k, src_a, src_b, &d, alpha, beta);
+                    tile_put::<T, MR, NV, true>(k, src_a, src_b, &d, alpha, beta);
                 } else {
                     select::<T>(MR, nv)(k, src_a, src_b, &d, alpha, beta);
                 }

@@ -33,6 +33,9 @@ pub(crate) trait Neon128: Scalar {
     /// `acc + b·a` with one rounding (`fmla vd, vn, vm.s[0]`: the scalar
     /// sits in lane 0 of a register, no broadcast instruction is needed).
     fn fma_n(acc: Self::V, b: Self::V, a: Self) -> Self::V;
+    /// `acc + b·a[lane]` with one rounding (`fmla vd, vn, vm.s[lane]`);
+    /// `lane < LANES` (a constant once the caller's loop is unrolled).
+    fn fma_lane(acc: Self::V, b: Self::V, a: Self::V, lane: usize) -> Self::V;
     /// `a·b`, rounded.
     fn vmul(a: Self::V, b: Self::V) -> Self::V;
     /// `a + b`, rounded.
@@ -42,7 +45,8 @@ pub(crate) trait Neon128: Scalar {
 }
 
 macro_rules! neon_impl {
-    ($t:ty, $v:ty, $lanes:expr, $dup:ident, $ld:ident, $st:ident, $fma_n:ident, $mul:ident, $add:ident) => {
+    ($t:ty, $v:ty, $lanes:expr, $dup:ident, $ld:ident, $st:ident, $fma_n:ident,
+     $fma_lane:ident [$($l:literal)*], $mul:ident, $add:ident) => {
         #[allow(unused_unsafe)]
         impl Neon128 for $t {
             type V = $v;
@@ -73,6 +77,16 @@ macro_rules! neon_impl {
                 unsafe { $fma_n(acc, b, a) }
             }
             #[inline(always)]
+            fn fma_lane(acc: $v, b: $v, a: $v, lane: usize) -> $v {
+                // SAFETY: NEON is baseline on aarch64; no memory is touched.
+                unsafe {
+                    match lane {
+                        $($l => $fma_lane::<$l>(acc, b, a),)*
+                        _ => unreachable!("lane {lane} of a {}-lane vector", $lanes),
+                    }
+                }
+            }
+            #[inline(always)]
             fn vmul(a: $v, b: $v) -> $v {
                 // SAFETY: NEON is baseline on aarch64; no memory is touched.
                 unsafe { $mul(a, b) }
@@ -92,25 +106,11 @@ macro_rules! neon_impl {
     };
 }
 
-neon_impl!(
-    f32,
-    float32x4_t,
-    4,
-    vdupq_n_f32,
-    vld1q_f32,
-    vst1q_f32,
-    vfmaq_n_f32,
-    vmulq_f32,
-    vaddq_f32
-);
-neon_impl!(
-    f64,
-    float64x2_t,
-    2,
-    vdupq_n_f64,
-    vld1q_f64,
-    vst1q_f64,
-    vfmaq_n_f64,
-    vmulq_f64,
-    vaddq_f64
-);
+neon_impl! {
+    f32, float32x4_t, 4, vdupq_n_f32, vld1q_f32, vst1q_f32, vfmaq_n_f32,
+    vfmaq_laneq_f32 [0 1 2 3], vmulq_f32, vaddq_f32
+}
+neon_impl! {
+    f64, float64x2_t, 2, vdupq_n_f64, vld1q_f64, vst1q_f64, vfmaq_n_f64,
+    vfmaq_laneq_f64 [0 1], vmulq_f64, vaddq_f64
+}

@@ -24,17 +24,23 @@ pub(super) struct Src<T> {
 
 /// `acc[i][v] = Σ_p a(i, p) · b(p, v·LANES ..)`, in increasing `p`.
 ///
+/// With `PACKED` (a packed Ã micro-panel: `a.rs == 1`, `R` a multiple of
+/// `LANES`) each step loads the `R` elements of Ã as whole vectors and
+/// multiplies by lane (`fmla v.4s, v.4s, v.s[l]`); otherwise each element
+/// is a scalar load (LLVM emits `ld1r`).
+///
 /// # Safety
 /// `a.ptr + i*a.rs + p*a.cs` is readable for `i < R`, `p < k`, and
 /// `b.ptr + p*b.rs + j` for `p < k`, `j < NV·LANES` (`b.cs` is ignored: B's
 /// rows are contiguous).
 #[inline(always)]
-pub(super) unsafe fn tile<T: Neon128, const R: usize, const NV: usize>(
+pub(super) unsafe fn tile<T: Neon128, const R: usize, const NV: usize, const PACKED: bool>(
     k: usize,
     a: Src<T>,
     b: Src<T>,
 ) -> Acc<T, R, NV> {
     let mut acc = [[T::zero(); NV]; R];
+    debug_assert!(!PACKED || (a.rs == 1 && R % T::LANES == 0));
     // SAFETY: every pointer below is inside the regions of the contract.
     unsafe {
         let (mut ap, mut bp) = (a.ptr, b.ptr);
@@ -43,10 +49,24 @@ pub(super) unsafe fn tile<T: Neon128, const R: usize, const NV: usize>(
             for (v, bv) in bv.iter_mut().enumerate() {
                 *bv = T::load(bp.add(v * T::LANES));
             }
-            for (i, acc_i) in acc.iter_mut().enumerate() {
-                let ai = *ap.add(i * a.rs);
-                for (acc_iv, &bv) in acc_i.iter_mut().zip(&bv) {
-                    *acc_iv = T::fma_n(*acc_iv, bv, ai);
+            if PACKED {
+                // At most 8 rows: two vectors of f32, four of f64.
+                let mut av = [T::zero(); 4];
+                for (q, av) in av.iter_mut().enumerate().take(R / T::LANES) {
+                    *av = T::load(ap.add(q * T::LANES));
+                }
+                for (i, acc_i) in acc.iter_mut().enumerate() {
+                    let (q, lane) = (i / T::LANES, i % T::LANES);
+                    for (acc_iv, &bv) in acc_i.iter_mut().zip(&bv) {
+                        *acc_iv = T::fma_lane(*acc_iv, bv, av[q], lane);
+                    }
+                }
+            } else {
+                for (i, acc_i) in acc.iter_mut().enumerate() {
+                    let ai = *ap.add(i * a.rs);
+                    for (acc_iv, &bv) in acc_i.iter_mut().zip(&bv) {
+                        *acc_iv = T::fma_n(*acc_iv, bv, ai);
+                    }
                 }
             }
             ap = ap.wrapping_add(a.cs);
@@ -135,7 +155,7 @@ pub(super) type TileFn<T> = unsafe fn(usize, Src<T>, Src<T>, &Dst<T>, T, T);
 ///
 /// # Safety
 /// The contracts of [`tile`] and [`put`].
-pub(super) unsafe fn tile_put<T: Neon128, const R: usize, const NV: usize>(
+pub(super) unsafe fn tile_put<T: Neon128, const R: usize, const NV: usize, const PACKED: bool>(
     k: usize,
     a: Src<T>,
     b: Src<T>,
@@ -145,7 +165,7 @@ pub(super) unsafe fn tile_put<T: Neon128, const R: usize, const NV: usize>(
 ) {
     // SAFETY: forwarded contracts.
     unsafe {
-        let acc = tile::<T, R, NV>(k, a, b);
+        let acc = tile::<T, R, NV, PACKED>(k, a, b);
         put::<T, R, NV>(&acc, d, alpha, beta);
     }
 }
@@ -156,7 +176,7 @@ pub(super) fn select<T: Neon128>(rows: usize, nv: usize) -> TileFn<T> {
     macro_rules! by_nv {
         ($r:literal, $($nv:literal)*) => {
             match nv {
-                $($nv => tile_put::<T, $r, $nv> as TileFn<T>,)*
+                $($nv => tile_put::<T, $r, $nv, false> as TileFn<T>,)*
                 _ => unreachable!("no {}-row tile with {nv} vectors", $r),
             }
         };
