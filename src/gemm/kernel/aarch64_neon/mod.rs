@@ -163,7 +163,8 @@ pub(crate) fn small<T: Neon128>(p: &mut Problem<'_, '_, T>) {
         "neon kernel: B too short"
     );
     let nvec = n / T::LANES;
-    // Column blocks of up to 3 (f32) / 4 (f64) vectors: 12 or 8 columns.
+    // Column blocks of 12 columns: 3 vectors of f32 (in 8-row tiles) or 6
+    // of f64 (in 4-row tiles), 24 accumulators either way.
     let nvb = 12 / T::LANES;
     let mut v0 = 0;
     while v0 < nvec {
