@@ -23,6 +23,8 @@
 //! it every [`Kernel`] variant still exists (the public API does not depend
 //! on features), but only [`Kernel::Portable`] is available.
 
+#[cfg(all(target_arch = "aarch64", feature = "simd"))]
+mod aarch64_neon;
 mod portable;
 #[cfg(all(target_arch = "x86_64", feature = "simd"))]
 mod x86_avx2;
@@ -38,20 +40,24 @@ pub enum Kernel {
     /// Plain Rust (MR×NR accumulators in arrays) that LLVM vectorizes for the
     /// baseline of the target (SSE2 on x86-64). Runs everywhere.
     Portable,
-    /// Hand-written AVX2 + FMA kernels: 6×16 for f32, 6×8 for f64. Needs
-    /// the `simd` feature (default) and an x86-64 CPU with AVX2 and FMA.
+    /// Hand-written AVX2 + FMA kernels: 6×16 for f32, 6×8 for f64 (x86-64,
+    /// detected at runtime; needs the `simd` feature, default).
     Avx2Fma,
+    /// Hand-written NEON kernels: 8×12 for f32, 6×8 for f64 (aarch64, where
+    /// NEON is baseline; needs the `simd` feature, default).
+    Neon,
 }
 
 impl Kernel {
     /// Every kernel this build knows, available or not.
-    pub const ALL: [Kernel; 2] = [Kernel::Portable, Kernel::Avx2Fma];
+    pub const ALL: [Kernel; 3] = [Kernel::Portable, Kernel::Avx2Fma, Kernel::Neon];
 
-    /// Its name as accepted by `GROUNDUP_KERNEL`: `portable`, `avx2`.
+    /// Its name as accepted by `GROUNDUP_KERNEL`: `portable`, `avx2`, `neon`.
     pub fn name(self) -> &'static str {
         match self {
             Kernel::Portable => "portable",
             Kernel::Avx2Fma => "avx2",
+            Kernel::Neon => "neon",
         }
     }
 
@@ -64,6 +70,7 @@ impl Kernel {
             Kernel::Avx2Fma => x86_avx2::Avx2::detect().is_some(),
             #[cfg(not(all(target_arch = "x86_64", feature = "simd")))]
             Kernel::Avx2Fma => false,
+            Kernel::Neon => cfg!(all(target_arch = "aarch64", feature = "simd")),
         }
     }
 
@@ -98,7 +105,7 @@ impl Kernel {
                             best
                         }
                         None => {
-                            eprintln!("groundup: GROUNDUP_KERNEL={v} is not one of auto, portable, avx2; using {}", best.name());
+                            eprintln!("groundup: GROUNDUP_KERNEL={v} is not one of auto, portable, avx2, neon; using {}", best.name());
                             best
                         }
                     }
@@ -257,6 +264,10 @@ macro_rules! impl_kernel_elem {
                         }
                         #[cfg(not(all(target_arch = "x86_64", feature = "simd")))]
                         Kernel::Avx2Fma => unreachable!("checked by is_available"),
+                        #[cfg(all(target_arch = "aarch64", feature = "simd"))]
+                        Kernel::Neon => loops::gemm_blocked(aarch64_neon::Neon, p, bufs, also),
+                        #[cfg(not(all(target_arch = "aarch64", feature = "simd")))]
+                        Kernel::Neon => unreachable!("checked by is_available"),
                     }
                 })
             }
@@ -272,6 +283,10 @@ macro_rules! impl_kernel_elem {
                     }
                     #[cfg(not(all(target_arch = "x86_64", feature = "simd")))]
                     Kernel::Avx2Fma => unreachable!("checked by is_available"),
+                    #[cfg(all(target_arch = "aarch64", feature = "simd"))]
+                    Kernel::Neon => aarch64_neon::small::<$t>(p),
+                    #[cfg(not(all(target_arch = "aarch64", feature = "simd")))]
+                    Kernel::Neon => unreachable!("checked by is_available"),
                 }
             }
 
@@ -288,6 +303,13 @@ macro_rules! impl_kernel_elem {
                     ),
                     #[cfg(not(all(target_arch = "x86_64", feature = "simd")))]
                     Kernel::Avx2Fma => (1, 1),
+                    #[cfg(all(target_arch = "aarch64", feature = "simd"))]
+                    Kernel::Neon => (
+                        <aarch64_neon::Neon as MicroKernel<$t>>::MR,
+                        <aarch64_neon::Neon as MicroKernel<$t>>::NR,
+                    ),
+                    #[cfg(not(all(target_arch = "aarch64", feature = "simd")))]
+                    Kernel::Neon => (1, 1),
                 }
             }
         }
