@@ -7,8 +7,11 @@
 //! `std::thread::Builder::spawn` / `spawn_scoped` fail there. It is set
 //! before this process's first threaded product, so in the default build
 //! the pool never gets a worker, and in the safe build no scoped thread
-//! starts. One `#[test]`, so nothing else in this process starts the pool
-//! first.
+//! starts. The other test of this file runs no product in this process
+//! (only in a child), so nothing else starts the pool first.
+//!
+//! [`threads_that_really_cannot_start`] shows the same without the hook,
+//! in a child process whose thread starts really fail.
 
 use groundup::gemm::{
     fail_thread_spawns_for_testing, gemm_with, thread_spawn_failures, Config, Kernel,
@@ -130,4 +133,67 @@ fn threaded_products_run_on_the_calling_thread_when_threads_cannot_start() {
         );
     }
     assert_eq!(thread_spawn_failures(), failures);
+}
+
+/// Set in the child process of [`threads_that_really_cannot_start`].
+const CHILD: &str = "GROUNDUP_SPAWN_LIMIT_CHILD";
+
+/// The same without the hook: a child process (this test binary again, only
+/// this test) runs under `prlimit --as=2GiB` with `RUST_MIN_STACK=8GiB`, so
+/// every `std::thread::Builder::spawn` really fails (the new thread's stack
+/// cannot be mapped; glibc reports EAGAIN, as for a thread limit). Unlike
+/// `RLIMIT_NPROC`, the address-space limit holds for root too. Linux only,
+/// and not under an emulator (a `CARGO_TARGET_<TRIPLE>_RUNNER` is set):
+/// the limit would constrain the emulator itself.
+#[test]
+fn threads_that_really_cannot_start() {
+    if std::env::var_os(CHILD).is_some() {
+        // The child: libtest itself could not start a thread for this test
+        // (it then runs it on its main thread).
+        assert!(
+            std::thread::Builder::new().spawn(|| ()).is_err(),
+            "the limit does not stop threads here"
+        );
+        for kernel in Kernel::available() {
+            for shape in [(256, 256, 256), (500, 40, 400)] {
+                let before = thread_spawn_failures();
+                let alone = product(Config { kernel, threads: 1 }, shape, Transpose::No);
+                let got = product(Config { kernel, threads: 4 }, shape, Transpose::No);
+                assert!(alone == got, "{kernel:?} {shape:?}: results differ");
+                assert!(
+                    thread_spawn_failures() > before,
+                    "{kernel:?} {shape:?}: no spawn failed"
+                );
+            }
+        }
+        println!(
+            "child: ok, {} failed thread starts",
+            thread_spawn_failures()
+        );
+        return;
+    }
+    let emulated =
+        std::env::vars().any(|(k, _)| k.starts_with("CARGO_TARGET_") && k.ends_with("_RUNNER"));
+    if !cfg!(target_os = "linux") || emulated {
+        eprintln!(
+            "threads_that_really_cannot_start: needs native Linux; covered by the hook test here"
+        );
+        return;
+    }
+    let exe = std::env::current_exe().unwrap();
+    let out = std::process::Command::new("prlimit")
+        .arg(format!("--as={}", 2u64 << 30))
+        .arg(&exe)
+        .args(["--exact", "threads_that_really_cannot_start", "--nocapture"])
+        .env(CHILD, "1")
+        .env("RUST_MIN_STACK", (8u64 << 30).to_string())
+        .output()
+        .expect("prlimit (util-linux) runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("child: ok"),
+        "child under prlimit: {}\nstdout:\n{stdout}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
