@@ -50,12 +50,13 @@ use std::sync::{Mutex, MutexGuard};
 pub const MIN_FLOPS_PER_THREAD: usize = 2 * 64 * 64 * 64;
 
 /// The flops per thread [`plan`] uses: [`MIN_FLOPS_PER_THREAD`] with the
-/// pool; in the safe build 8 times that, 2·128³ ≈ 4.2 MFLOP, about 170 µs
-/// of the portable kernel's work (25 GFLOP/s f32 on the development
-/// machine), since each threaded product there starts and joins its threads
-/// (a scoped spawn and join took 26 µs at the median, under load) and
-/// grows the new threads' packing buffers, instead of handing parts to
-/// waiting workers.
+/// pool; in the safe build 8 times that, 2·128³ ≈ 4.2 MFLOP, about 110 µs
+/// of the portable kernel's f32 work (38 GFLOP/s on the development VM),
+/// since each threaded product there starts and joins its threads (one
+/// scoped spawn and join: 25–30 µs at the median on that VM) and grows the
+/// new threads' packing buffers, instead of handing parts to waiting
+/// workers. (Not tuned by measurement: two-thread timings on the shared
+/// 2-core VM measured the other jobs' load.)
 const FLOPS_PER_THREAD: usize = if cfg!(feature = "simd") {
     MIN_FLOPS_PER_THREAD
 } else {
