@@ -16,7 +16,7 @@
 //! Inputs come from an integer hash (the same on every target) and are not
 //! short binary fractions, so products round and any change of the
 //! arithmetic of an element (order, fusing, blocking) changes the hash; in
-//! the default build the AVX2 kernel (fused multiply-adds) is checked to
+//! the default build the SIMD kernels (fused multiply-adds) are checked to
 //! produce different hashes, which shows the fixture can tell kernels apart.
 //!
 //! To regenerate after a deliberate change of the portable arithmetic: run
@@ -265,18 +265,19 @@ fn the_results_are_products_and_the_fixture_tells_kernels_apart() {
             }
         }
     }
-    // A kernel with other arithmetic (AVX2's fused multiply-adds) changes
-    // the hashes: the fixture would catch a safe build that computed
-    // differently. (Only where that kernel exists: default build, x86-64.)
-    if Kernel::Avx2Fma.is_available() {
-        let avx = hashes(Config {
-            kernel: Kernel::Avx2Fma,
-            threads: 1,
-        });
-        let differ = avx.iter().zip(EXPECTED).filter(|(g, e)| **g != *e).count();
+    // A kernel with other arithmetic (the SIMD kernels' fused
+    // multiply-adds) changes the hashes: the fixture would catch a safe
+    // build that computed differently. (Only where such a kernel exists:
+    // the default build on x86-64 with AVX2, or on aarch64.)
+    for kernel in Kernel::available() {
+        if kernel == Kernel::Portable {
+            continue;
+        }
+        let simd = hashes(Config { kernel, threads: 1 });
+        let differ = simd.iter().zip(EXPECTED).filter(|(g, e)| **g != *e).count();
         assert!(
             differ >= CASES.len() / 2,
-            "only {differ} of {} AVX2 runs differ from the portable fixture",
+            "only {differ} of {} {kernel:?} runs differ from the portable fixture",
             CASES.len()
         );
     }
