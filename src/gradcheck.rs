@@ -11,7 +11,10 @@
 //! |numeric|, FLOOR)`: relative for gradients that are not tiny, and
 //! absolute-over-`FLOOR` for those that are (whose central differences are
 //! dominated by rounding). [`Report`] keeps the worst element per input and
-//! per parameter.
+//! per parameter. A non-finite gradient (analytic or numeric) is an
+//! infinite error, so NaN and infinity always fail a check, and an analytic
+//! gradient whose shape differs from its input's or parameter's panics with
+//! both shapes.
 //!
 //! ```
 //! use groundup::gradcheck::check_layer;
@@ -42,9 +45,12 @@ pub struct Report {
 }
 
 impl Report {
-    /// The worst error over everything checked.
+    /// The worst error over everything checked (NaN if any entry is NaN:
+    /// unlike `f64::max`, a NaN is never dropped).
     pub fn max_error(&self) -> f64 {
-        self.entries.iter().fold(0.0, |m, (_, e)| m.max(*e))
+        self.entries
+            .iter()
+            .fold(0.0, |m, &(_, e)| if e.is_nan() || e > m { e } else { m })
     }
 }
 
@@ -60,8 +66,20 @@ impl fmt::Display for Report {
     }
 }
 
-/// The element error used throughout (see the module docs).
+/// The element error used throughout (see the module docs); infinite when
+/// either gradient is NaN or infinite.
+///
+/// ```
+/// use groundup::gradcheck::element_error;
+/// assert_eq!(element_error(2.0, 2.0), 0.0);
+/// assert!(element_error(1.0, 1.0 + 1e-9) < 1e-8);
+/// assert_eq!(element_error(f64::NAN, 1.0), f64::INFINITY);
+/// assert_eq!(element_error(1.0, f64::INFINITY), f64::INFINITY);
+/// ```
 pub fn element_error(analytic: f64, numeric: f64) -> f64 {
+    if !analytic.is_finite() || !numeric.is_finite() {
+        return f64::INFINITY;
+    }
     let diff = (analytic - numeric).abs();
     if diff == 0.0 {
         return 0.0;
@@ -87,17 +105,34 @@ fn weighted_sum(out: &Matrix<f64>, r: &Matrix<f64>) -> f64 {
 /// The worst [`element_error`] between `analytic[e]` and the five-point
 /// derivative of `loss_at(e, v)` around `originals[e]`. `loss_at` sets
 /// element `e` to `v` and returns the loss; it is called with the original
-/// value last, which restores it.
+/// value last, which restores it. Panics, naming `what` and both shapes,
+/// when the analytic gradient's shape is not the checked value's.
 fn worst_error(
-    analytic: &[f64],
-    originals: &[f64],
+    what: &str,
+    analytic: &Matrix<f64>,
+    originals: &Matrix<f64>,
     mut loss_at: impl FnMut(usize, f64) -> f64,
 ) -> f64 {
+    assert_eq!(
+        analytic.shape(),
+        originals.shape(),
+        "gradcheck: the analytic gradient of {what} has shape {:?}, but {what} has shape {:?}",
+        analytic.shape(),
+        originals.shape()
+    );
     let mut worst = 0.0f64;
-    for (e, (&a, &v0)) in analytic.iter().zip(originals).enumerate() {
+    for (e, (&a, &v0)) in analytic
+        .as_slice()
+        .iter()
+        .zip(originals.as_slice())
+        .enumerate()
+    {
         let numeric = five_point(v0, |v| loss_at(e, v));
         loss_at(e, v0);
-        worst = worst.max(element_error(a, numeric));
+        let err = element_error(a, numeric);
+        if err > worst {
+            worst = err;
+        }
     }
     worst
 }
@@ -120,7 +155,7 @@ pub fn check_layer(layer: &mut dyn Layer<f64>, x: &Matrix<f64>, r: &Matrix<f64>)
     let mut report = Report::default();
 
     let mut xp = x.clone();
-    let worst = worst_error(dx.as_slice(), x.as_slice(), |e, v| {
+    let worst = worst_error("the input", &dx, x, |e, v| {
         xp.as_mut_slice()[e] = v;
         weighted_sum(layer.forward(xp.view()), r)
     });
@@ -128,13 +163,13 @@ pub fn check_layer(layer: &mut dyn Layer<f64>, x: &Matrix<f64>, r: &Matrix<f64>)
 
     let names = layer.param_names();
     for (pi, (value, grad)) in params.iter().enumerate() {
-        let worst = worst_error(grad.as_slice(), value.as_slice(), |e, v| {
-            layer.params_mut()[pi].value.as_mut_slice()[e] = v;
-            weighted_sum(layer.forward(x.view()), r)
-        });
         let name = names
             .get(pi)
             .map_or_else(|| format!("param {pi}"), |n| n.to_string());
+        let worst = worst_error(&format!("parameter {name}"), grad, value, |e, v| {
+            layer.params_mut()[pi].value.as_mut_slice()[e] = v;
+            weighted_sum(layer.forward(x.view()), r)
+        });
         report
             .entries
             .push((format!("{} {name}", layer.name()), worst));
@@ -154,14 +189,18 @@ pub fn check_model(model: &mut dyn Model<f64>, x: &Matrix<f64>, t: Targets<'_, f
     let mut report = Report::default();
 
     let mut xp = x.clone();
-    let worst = worst_error(dx.as_slice(), x.as_slice(), |e, v| {
+    let worst = worst_error("the input", &dx, x, |e, v| {
         xp.as_mut_slice()[e] = v;
         model.forward(xp.view(), t)
     });
     report.entries.push(("input".into(), worst));
 
     for (pi, (value, grad)) in params.iter().enumerate() {
-        let worst = worst_error(grad.as_slice(), value.as_slice(), |e, v| {
+        let name = names
+            .get(pi)
+            .cloned()
+            .unwrap_or_else(|| format!("param {pi}"));
+        let worst = worst_error(&format!("parameter {name}"), grad, value, |e, v| {
             model.for_each_param(&mut |i, p| {
                 if i == pi {
                     p.value.as_mut_slice()[e] = v;
@@ -169,10 +208,6 @@ pub fn check_model(model: &mut dyn Model<f64>, x: &Matrix<f64>, t: Targets<'_, f
             });
             model.forward(x.view(), t)
         });
-        let name = names
-            .get(pi)
-            .cloned()
-            .unwrap_or_else(|| format!("param {pi}"));
         report.entries.push((name, worst));
     }
     report

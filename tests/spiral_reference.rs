@@ -1,7 +1,8 @@
 //! The spiral training reproduces the book's numpy code (ref.py) number for
 //! number: every iteration's loss of every run in
 //! tests/fixtures/spiral_runs.txt (made by scripts/gen_spiral_fixtures.py)
-//! within 1e-8 relative in f64 (measured: see the test output), and within
+//! within 1e-13 relative in f64 (the README's claim; measured: see the test
+//! output, at most 9.5e-14 on x86-64 and aarch64), and within
 //! 1e-3 relative in f32 (numpy's float32 exp/log are its own SIMD code).
 
 use groundup::data::spiral;
@@ -122,12 +123,12 @@ fn f64_runs_match_numpy_at_every_iteration() {
             got.losses.len()
         ));
         assert!(
-            dev <= 1e-8,
+            dev <= 1e-13,
             "{}: per-iteration loss deviates by {dev:e} relative",
             run.name
         );
         assert!(
-            dev_list <= 1e-8,
+            dev_list <= 1e-13,
             "{}: loss_list deviates by {dev_list:e}",
             run.name
         );

@@ -70,8 +70,9 @@ impl<T: Scalar> Layer<T> for Sigmoid<T> {
     }
 }
 
-/// `y = max(x, 0)`; backward passes `dout` where `x > 0`, else 0 (the
-/// book's `mask = (x <= 0)`).
+/// `y = x` where `x > 0`, else 0; backward passes `dout` except where
+/// `x <= 0`. This is the book's `mask = (x <= 0)`, so a NaN input stays NaN
+/// (and passes its gradient): a diverging run shows instead of hiding.
 #[derive(Clone, Debug, Default)]
 pub struct ReLU<T: Scalar> {
     out: Matrix<T>,
@@ -90,16 +91,17 @@ impl<T: Scalar> Layer<T> for ReLU<T> {
         "ReLU"
     }
     fn forward(&mut self, x: MatrixView<'_, T>) -> &Matrix<T> {
-        map_into(&mut self.out, x, |v| if v > T::ZERO { v } else { T::ZERO });
+        map_into(&mut self.out, x, |v| if v <= T::ZERO { T::ZERO } else { v });
         &self.out
     }
     fn backward(&mut self, dout: MatrixView<'_, T>) -> &Matrix<T> {
-        // out > 0 exactly where x > 0, so the output doubles as the mask.
+        // out <= 0 exactly where x <= 0 (NaN is neither), so the output
+        // doubles as the mask.
         grad_into("ReLU", &mut self.dx, dout, &self.out, |d, y| {
-            if y > T::ZERO {
-                d
-            } else {
+            if y <= T::ZERO {
                 T::ZERO
+            } else {
+                d
             }
         });
         &self.dx

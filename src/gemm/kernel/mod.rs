@@ -35,7 +35,9 @@ use super::view::CView;
 use std::sync::OnceLock;
 
 /// A microkernel family, chosen once per process (see [`Kernel::selected`]).
+/// New instruction sets may be added: match with a wildcard arm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Kernel {
     /// Plain Rust (MR×NR accumulators in arrays) that LLVM vectorizes for the
     /// baseline of the target (SSE2 on x86-64). Runs everywhere.
