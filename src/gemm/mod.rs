@@ -40,9 +40,9 @@
 //! `GROUNDUP_THREADS` (read once; default
 //! [`std::thread::available_parallelism`]) or [`set_threads`] choose how many
 //! threads a large product may use; a product gets one thread per
-//! [`MIN_FLOPS_PER_THREAD`]. Workers are started on first need and then
-//! reused for the life of the process: after warm-up a product, threaded or
-//! not, allocates nothing. Where threads cannot be started (wasm32, a
+//! [`MIN_FLOPS_PER_THREAD`]. With the `simd` feature (default), workers are
+//! started on first need and then reused for the life of the process: after
+//! warm-up a product, threaded or not, allocates nothing. Where threads cannot be started (wasm32, a
 //! sandbox, a thread limit), products run on the calling thread.
 //!
 //! # The safe build
@@ -54,9 +54,10 @@
 //! C (`split_at_mut`), so each threaded product allocates (thread handles
 //! and the new threads' packing buffers) and pays for starting threads
 //! (products get a thread per 8 × [`MIN_FLOPS_PER_THREAD`] flops there);
-//! single-threaded and small products still allocate nothing after warm-up. Every element is computed
-//! by the same instructions as with the portable kernel of the default
-//! build, so the results are bit-identical (`tests/gemm_safe_build.rs`).
+//! single-threaded and small products still allocate nothing after
+//! warm-up. Every element is computed by the same instructions as with the
+//! portable kernel of the default build, so the results are bit-identical
+//! (`tests/gemm_safe_build.rs`).
 
 // Unsafe code lives only in the `simd` build's kernel modules, thread pool
 // (`threads/pool.rs`) and raw-pointer view of C; without `simd` the crate
