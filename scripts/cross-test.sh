@@ -44,6 +44,7 @@ for t in "${TARGETS[@]}"; do describe "$t" >/dev/null; done
 now() { date +%s; }
 report() { printf 'cross-test: %-40s %4ds\n' "$1" "$2" | tee /dev/stderr; }
 SUMMARY=()
+FAILED=()
 
 # --- Install ----------------------------------------------------------------
 
@@ -135,8 +136,15 @@ for t in "${TARGETS[@]}"; do
     cargo test "${args[@]}" "${tests[@]}" --no-run
     SUMMARY+=("$(report "$t build" $(($(now) - t0)))")
     t0=$(now)
-    cargo test "${args[@]}" "${tests[@]}" --no-fail-fast
-    SUMMARY+=("$(report "$t test" $(($(now) - t0)))")
+    status=ok
+    cargo test "${args[@]}" "${tests[@]}" --no-fail-fast || status=FAILED
+    [ $status = ok ] || FAILED+=("$t")
+    SUMMARY+=("$(report "$t test ($status)" $(($(now) - t0)))")
 done
 
 printf '%s\n' "${SUMMARY[@]}"
+if [ ${#FAILED[@]} -gt 0 ]; then
+    echo "cross-test: tests failed on ${FAILED[*]}" >&2
+    exit 1
+fi
+echo "cross-test: all green on ${TARGETS[*]}"

@@ -192,7 +192,9 @@ fn header_range(kind: Kind, b: &[u8]) -> Option<(usize, usize)> {
                     u32::from_le_bytes(b.get(8..12)?.try_into().ok()?) as usize,
                 ),
             };
-            (start + len <= b.len()).then_some((start, start + len))
+            // Checked: a mutated 4-byte length plus 12 wraps a 32-bit usize.
+            let end = start.checked_add(len)?;
+            (end <= b.len()).then_some((start, end))
         }
         Kind::Csv => Some((0, b.len())),
     }
