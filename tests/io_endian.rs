@@ -155,14 +155,20 @@ fn npy_reads_bit_exactly_and_writes_the_same_bytes() {
     assert_eq!(m.shape(), (4, 4));
     assert_eq!(bits64(m.as_slice()), bits64(&f64_values()));
     assert!(m.to_npy_bytes() == bytes, "f64.npy written back differs");
-    assert!(f64_matrix().to_npy_bytes() == bytes, "f64.npy written anew differs");
+    assert!(
+        f64_matrix().to_npy_bytes() == bytes,
+        "f64.npy written anew differs"
+    );
 
     let bytes = fixture("f32.npy");
     let m = Matrix::<f32>::from_npy_bytes(&bytes).unwrap();
     assert_eq!(m.shape(), (2, 8));
     assert_eq!(bits32(m.as_slice()), bits32(&f32_values()));
     assert!(m.to_npy_bytes() == bytes, "f32.npy written back differs");
-    assert!(f32_matrix().to_npy_bytes() == bytes, "f32.npy written anew differs");
+    assert!(
+        f32_matrix().to_npy_bytes() == bytes,
+        "f32.npy written anew differs"
+    );
 }
 
 #[test]
@@ -176,7 +182,10 @@ fn safetensors_reads_bit_exactly_and_writes_the_same_bytes() {
     assert_eq!(b.shape(), &[16]);
     assert_eq!(bits32(b.as_slice::<f32>().unwrap()), bits32(&f32_values()));
     assert_eq!(st.metadata["written_on"], "x86_64");
-    assert!(st.to_bytes().unwrap() == bytes, "read and written back differs");
+    assert!(
+        st.to_bytes().unwrap() == bytes,
+        "read and written back differs"
+    );
     assert!(safetensors_bytes() == bytes, "written anew differs");
 }
 

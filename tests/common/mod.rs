@@ -104,7 +104,9 @@ pub fn assert_gauss_eq(what: &str, got: &[f64], want: &[f64]) {
     }
     assert_eq!(got.len(), want.len(), "{what}: length");
     for (i, (g, w)) in got.iter().zip(want).enumerate() {
-        let ulps = (g.to_bits() as i64).wrapping_sub(w.to_bits() as i64).unsigned_abs();
+        let ulps = (g.to_bits() as i64)
+            .wrapping_sub(w.to_bits() as i64)
+            .unsigned_abs();
         assert!(
             ulps <= 1 && g.is_sign_negative() == w.is_sign_negative(),
             "{what}[{i}]: got {g:e}, numpy {w:e} ({ulps} units in the last place apart)"
