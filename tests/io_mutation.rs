@@ -182,7 +182,7 @@ fn header_range(kind: Kind, b: &[u8]) -> Option<(usize, usize)> {
             (end <= b.len()).then_some((8, end))
         }
         Kind::Npy => {
-            let (start, len) = match b.get(6)? {
+            let (start, len): (usize, usize) = match b.get(6)? {
                 1 => (
                     10,
                     u16::from_le_bytes(b.get(8..10)?.try_into().ok()?) as usize,
