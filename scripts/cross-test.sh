@@ -42,7 +42,13 @@ describe() {
 for t in "${TARGETS[@]}"; do describe "$t" >/dev/null; done
 
 now() { date +%s; }
-report() { printf 'cross-test: %-40s %4ds\n' "$1" "$2" | tee /dev/stderr; }
+# Prints a timing line now (stderr) and returns it for the summary (stdout).
+report() {
+    local line
+    line=$(printf 'cross-test: %-40s %4ds' "$1" "$2")
+    echo "$line" >&2
+    echo "$line"
+}
 SUMMARY=()
 FAILED=()
 

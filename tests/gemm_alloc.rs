@@ -97,6 +97,9 @@ fn products_allocate_nothing_after_warm_up() {
     // the small scale ~13x fewer flops, still deeper than KC, taller than
     // MC and above the two-thread threshold.
     let (bm, bn, bk) = scale::pick((128, 1024, 784), (100, 300, 260));
+    // A square product with both operands transposed; small: 5x fewer
+    // flops, still past KC and MC, ragged in MR and NR, two threads.
+    let (sm, sn, sk) = scale::pick((300, 300, 300), (130, 140, 270));
     let started = std::time::Instant::now();
     for kernel in Kernel::available() {
         for threads in [1, 2] {
@@ -108,7 +111,7 @@ fn products_allocate_nothing_after_warm_up() {
                 (bk, bn, bm, Transpose::Yes, Transpose::No),
                 (bm, bk, bn, Transpose::No, Transpose::Yes),
                 (bm, 10, bn, Transpose::No, Transpose::No),
-                (300, 300, 300, Transpose::Yes, Transpose::Yes),
+                (sm, sn, sk, Transpose::Yes, Transpose::Yes),
                 (30, 10, 2, Transpose::No, Transpose::No),
                 (30, 3, 10, Transpose::No, Transpose::No),
                 (30, 2, 10, Transpose::No, Transpose::Yes),
