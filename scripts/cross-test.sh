@@ -24,6 +24,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 V=1.85.0+dfsg3-1~deb12u3
+# Where /usr/bin/rustc looks for the targets' std.
+RUSTLIB=/usr/lib/rustlib
 ALL=(aarch64-unknown-linux-gnu i686-unknown-linux-gnu s390x-unknown-linux-gnu)
 if [ $# -gt 0 ]; then TARGETS=("$@"); else TARGETS=("${ALL[@]}"); fi
 
@@ -94,14 +96,14 @@ install() {
     apt-get update
     local tmp
     tmp=$(mktemp -d)
-    chmod 755 "$tmp" # apt-get download writes as _apt when it can
+    chmod 777 "$tmp" # apt-get download fetches as the _apt user when it can
     (cd "$tmp" && apt-get download "${debs[@]}")
     for t in "${fetch[@]}"; do
         read -r deb qemu gnu <<<"$(describe "$t")"
         dpkg -x "$tmp"/libstd-rust-web-dev_*_"$deb".deb "$tmp/$deb"
-        mkdir -p /usr/lib/rustlib
-        rm -rf "/usr/lib/rustlib/$t"
-        cp -a "$tmp/$deb/usr/lib/rustlib/$t" /usr/lib/rustlib/
+        mkdir -p "$RUSTLIB"
+        rm -rf "${RUSTLIB:?}/$t"
+        cp -a "$tmp/$deb/usr/lib/rustlib/$t" "$RUSTLIB/"
         std_ok "$t" || {
             echo "cross-test: std for $t still unusable after unpacking" >&2
             exit 1
