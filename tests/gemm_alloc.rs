@@ -100,6 +100,9 @@ fn products_allocate_nothing_after_warm_up() {
     // A square product with both operands transposed; small: 5x fewer
     // flops, still past KC and MC, ragged in MR and NR, two threads.
     let (sm, sn, sk) = scale::pick((300, 300, 300), (130, 140, 270));
+    // The skinny logits product's depth: either way past the two-thread
+    // threshold, so it is split too.
+    let skinny_k = scale::pick(1024, 600);
     let started = std::time::Instant::now();
     for kernel in Kernel::available() {
         for threads in [1, 2] {
@@ -110,7 +113,7 @@ fn products_allocate_nothing_after_warm_up() {
                 (bm, bn, bk, Transpose::No, Transpose::No),
                 (bk, bn, bm, Transpose::Yes, Transpose::No),
                 (bm, bk, bn, Transpose::No, Transpose::Yes),
-                (bm, 10, bn, Transpose::No, Transpose::No),
+                (bm, 10, skinny_k, Transpose::No, Transpose::No),
                 (sm, sn, sk, Transpose::Yes, Transpose::Yes),
                 (30, 10, 2, Transpose::No, Transpose::No),
                 (30, 3, 10, Transpose::No, Transpose::No),
