@@ -26,8 +26,9 @@
 #   total about 10 minutes; the first target also builds the host-side
 #   dependencies (proc macros, build scripts) the others reuse. Earlier runs
 #   on a busier machine took up to 270 s to build and 360 s (s390x) to test.
-#   Installing from scratch adds a few minutes (unpacking the three std
-#   packages alone, already installed otherwise: 44 s).
+#   A fresh machine adds the apt-get step: fetching and unpacking the three
+#   targets' std packages took 44 s here (apt-get update included), the
+#   host packages are not measured (they were installed already).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
