@@ -1,6 +1,14 @@
 //! GEMM against a naive f64 reference, for every kernel this CPU can run,
 //! with 1 and 2 threads, f32 and f64, every transpose combination, awkward
 //! shapes, alpha/beta in {0, 1, -0.5}, and strided (sub-matrix) operands.
+//!
+//! Under `GROUNDUP_TEST_SCALE=small` (emulated targets, see `tests/scale`)
+//! the grid checks a quarter of its cases (still every m, n and k, the
+//! direct and the blocked path) and the big shapes shrink to sizes that
+//! still cross KC (256) and MC (96) of the portable kernel with ragged
+//! edges and still use two threads; the other tests are unchanged.
+
+mod scale;
 
 use groundup::gemm::{gemm_with, Config, Kernel};
 use groundup::{Scalar, Transpose};
@@ -129,6 +137,7 @@ fn check<T: Scalar>(
 
 fn grid<T: Scalar>(seed: u64) {
     let mut rng = Rng(seed);
+    let small = scale::small();
     for cfg in configs() {
         // Every (m, n, k) in 1..=40 (and 0 for each dimension), rotating
         // through transposes, alpha/beta and padding so all combinations
@@ -138,6 +147,9 @@ fn grid<T: Scalar>(seed: u64) {
             for n in 0..=40 {
                 for k in 0..=40 {
                     if (m == 0 || n == 0 || k == 0) && (m + n + k) % 7 != 0 {
+                        continue;
+                    }
+                    if small && (m + 2 * n + 3 * k) % 4 != 0 {
                         continue;
                     }
                     case += 1;
@@ -165,12 +177,30 @@ fn grid_1_to_40_f64() {
 
 fn big_shapes<T: Scalar>(seed: u64) {
     let mut rng = Rng(seed);
-    let sizes = [63, 64, 65, 127, 129, 257];
+    let sizes = scale::pick(&[63, 64, 65, 127, 129, 257][..], &[63, 65, 129, 257]);
+    let depths = scale::pick(&[1, 7, 63, 64, 65, 129, 257][..], &[1, 65, 257]);
+    // (m, n, k) of: the mid-size product run with every transpose and
+    // alpha/beta; the MNIST layer; two 1000-ish products (several MC and
+    // KC blocks, ragged edges).
+    let (mid, train, wide, deep) = scale::pick(
+        (
+            (130, 131, 257),
+            (128, 1024, 784),
+            (1001, 997, 300),
+            (999, 1003, 517),
+        ),
+        (
+            (100, 101, 260),
+            (100, 300, 260),
+            (200, 199, 300),
+            (199, 203, 517),
+        ),
+    );
     for cfg in configs() {
         let mut case = 0usize;
-        for &m in &sizes {
-            for &n in &sizes {
-                for &k in &[1, 7, 63, 64, 65, 129, 257] {
+        for &m in sizes {
+            for &n in sizes {
+                for &k in depths {
                     case += 1;
                     let op_a = OPS[case % 2];
                     let op_b = OPS[(case / 2) % 2];
@@ -186,72 +216,22 @@ fn big_shapes<T: Scalar>(seed: u64) {
             for op_b in OPS {
                 for alpha in SCALARS {
                     for beta in SCALARS {
-                        check::<T>(cfg, &mut rng, 130, 131, 257, op_a, op_b, alpha, beta, 1);
+                        let (m, n, k) = mid;
+                        check::<T>(cfg, &mut rng, m, n, k, op_a, op_b, alpha, beta, 1);
                     }
                 }
             }
         }
-        // The training shapes and 1000-ish (several MC/KC blocks, ragged edges).
-        check::<T>(
-            cfg,
-            &mut rng,
-            128,
-            1024,
-            784,
-            Transpose::No,
-            Transpose::No,
-            1.0,
-            0.0,
-            0,
-        );
-        check::<T>(
-            cfg,
-            &mut rng,
-            784,
-            1024,
-            128,
-            Transpose::Yes,
-            Transpose::No,
-            1.0,
-            0.0,
-            0,
-        );
-        check::<T>(
-            cfg,
-            &mut rng,
-            128,
-            784,
-            1024,
-            Transpose::No,
-            Transpose::Yes,
-            1.0,
-            0.0,
-            0,
-        );
-        check::<T>(
-            cfg,
-            &mut rng,
-            1001,
-            997,
-            300,
-            Transpose::No,
-            Transpose::No,
-            -0.5,
-            1.0,
-            2,
-        );
-        check::<T>(
-            cfg,
-            &mut rng,
-            999,
-            1003,
-            517,
-            Transpose::Yes,
-            Transpose::Yes,
-            1.0,
-            -0.5,
-            0,
-        );
+        // The training shapes (forward, and the two backward products).
+        let (tm, tn, tk) = train;
+        let (no, yes) = (Transpose::No, Transpose::Yes);
+        check::<T>(cfg, &mut rng, tm, tn, tk, no, no, 1.0, 0.0, 0);
+        check::<T>(cfg, &mut rng, tk, tn, tm, yes, no, 1.0, 0.0, 0);
+        check::<T>(cfg, &mut rng, tm, tk, tn, no, yes, 1.0, 0.0, 0);
+        let (m, n, k) = wide;
+        check::<T>(cfg, &mut rng, m, n, k, no, no, -0.5, 1.0, 2);
+        let (m, n, k) = deep;
+        check::<T>(cfg, &mut rng, m, n, k, yes, yes, 1.0, -0.5, 0);
     }
 }
 
@@ -272,7 +252,7 @@ fn big_shapes_f64() {
 /// multiple of the 8×8 block).
 fn shape_paths<T: Scalar>(seed: u64) {
     let mut rng = Rng(seed);
-    let cases: [(usize, usize, usize); 12] = [
+    let cases: [(usize, usize, usize); 13] = [
         (128, 10, 1024),
         (200, 20, 700),
         (130, 12, 600),
@@ -285,6 +265,8 @@ fn shape_paths<T: Scalar>(seed: u64) {
         (3, 1, 5000),
         (50, 70, 13),
         (40, 47, 29),
+        // Wider than NC of every kernel (portable f32 4096, f64 2048).
+        (5, 4200, 9),
     ];
     for cfg in configs() {
         for (case, &(m, n, k)) in cases.iter().enumerate() {
@@ -341,10 +323,11 @@ fn shape_paths_f64() {
 /// Each C element is summed in the same order whatever the thread count.
 fn bit_identical_threads<T: Scalar>(seed: u64) {
     let mut rng = Rng(seed);
+    let train = scale::pick((128, 1024, 784), (100, 300, 260));
     for kernel in Kernel::available() {
         for &(m, n, k) in &[
             (257, 300, 129),
-            (128, 1024, 784),
+            train,
             (700, 64, 300),
             (33, 2000, 130),
             (128, 10, 1024),

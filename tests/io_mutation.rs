@@ -32,6 +32,9 @@ struct Tracking;
 
 thread_local! {
     static LARGEST: Cell<usize> = const { Cell::new(0) };
+    /// Set while a reader runs inside `catch_unwind`: its panics are
+    /// reported with the case, not printed by the hook.
+    static IN_READER: Cell<bool> = const { Cell::new(false) };
 }
 
 fn note(size: usize) {
@@ -179,7 +182,7 @@ fn header_range(kind: Kind, b: &[u8]) -> Option<(usize, usize)> {
             (end <= b.len()).then_some((8, end))
         }
         Kind::Npy => {
-            let (start, len) = match b.get(6)? {
+            let (start, len): (usize, usize) = match b.get(6)? {
                 1 => (
                     10,
                     u16::from_le_bytes(b.get(8..10)?.try_into().ok()?) as usize,
@@ -189,7 +192,9 @@ fn header_range(kind: Kind, b: &[u8]) -> Option<(usize, usize)> {
                     u32::from_le_bytes(b.get(8..12)?.try_into().ok()?) as usize,
                 ),
             };
-            (start + len <= b.len()).then_some((start, start + len))
+            // Checked: a mutated 4-byte length plus 12 wraps a 32-bit usize.
+            let end = start.checked_add(len)?;
+            (end <= b.len()).then_some((start, end))
         }
         Kind::Csv => Some((0, b.len())),
     }
@@ -405,10 +410,18 @@ fn mutated_inputs_never_panic_or_over_allocate() {
     // [kind][parsed?] counts.
     let mut tally = [[0u64; 2]; 3];
     let started = std::time::Instant::now();
-    // Panics are caught and reported with the case, so keep the default
-    // hook from printing each one.
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    // Panics inside a reader are caught and reported with the case, so keep
+    // the default hook from printing each of them; any other panic (in the
+    // mutators, the bookkeeping, or on a target where something overflows)
+    // still goes to the default hook and prints where it happened.
+    let hook: std::sync::Arc<dyn Fn(&std::panic::PanicHookInfo<'_>) + Send + Sync> =
+        std::panic::take_hook().into();
+    let default = hook.clone();
+    std::panic::set_hook(Box::new(move |info| {
+        if !IN_READER.with(|r| r.get()) {
+            default(info);
+        }
+    }));
     let mut failures = Vec::new();
     let mut failed = 0u64;
     for case in 0..cases {
@@ -437,7 +450,9 @@ fn mutated_inputs_never_panic_or_over_allocate() {
             }
         }
         LARGEST.with(|m| m.set(0));
+        IN_READER.with(|r| r.set(true));
         let outcome = catch_unwind(AssertUnwindSafe(|| check(s.kind, &input)));
+        IN_READER.with(|r| r.set(false));
         let ok = matches!(outcome, Ok(true));
         let largest = LARGEST.with(|m| m.get());
         // Strings, field lists and growing vectors may take a few times the
@@ -470,7 +485,8 @@ fn mutated_inputs_never_panic_or_over_allocate() {
         }
         tally[s.kind as usize][usize::from(ok)] += 1;
     }
-    std::panic::set_hook(hook);
+    let _ = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| hook(info)));
     let [npy, st, csv] =
         tally.map(|[rejected, parsed]| format!("{parsed} parsed / {rejected} rejected"));
     eprintln!(

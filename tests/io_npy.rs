@@ -218,6 +218,13 @@ fn malformed_headers_give_format_errors() {
             "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 1)}",
             "needs 8 data bytes",
         ),
+        // Sizes are computed from the 64-bit dimensions as written, so a
+        // 32-bit target reports the same numbers (and then that it cannot
+        // address them) instead of a different error.
+        (
+            "{'descr': '<f8', 'fortran_order': False, 'shape': (536870912, 1)}",
+            "needs 4294967296 ",
+        ),
         (
             "{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296)}",
             "more than usize::MAX",
@@ -228,7 +235,7 @@ fn malformed_headers_give_format_errors() {
         ),
         (
             "{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999999999999, 1)}",
-            "usize",
+            "does not fit in 64 bits",
         ),
         (
             "{'descr': 'caf\u{e9}', 'fortran_order': False, 'shape': (1, 2)}",
@@ -281,4 +288,25 @@ fn descr_variants() {
     let dict = "{ \"shape\":(2,) ,\n 'fortran_order' :False,'descr':\"<f8\" }";
     let m = Matrix::<f64>::from_npy_bytes(&npy_with(dict, &data)).unwrap();
     assert_eq!((m.shape(), m.as_slice()), ((1, 2), &[1.0, 2.0][..]));
+}
+
+/// An empty array may have a dimension this target's `usize` cannot hold:
+/// a 64-bit target loads it, a 32-bit one says which dimension does not fit.
+#[test]
+fn empty_arrays_with_dimensions_past_32_bits() {
+    let bytes = npy_with(
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (0, 4294967296)}",
+        &[],
+    );
+    let r = Matrix::<f64>::from_npy_bytes(&bytes);
+    if usize::BITS >= 64 {
+        let (rows, cols) = r.unwrap().shape();
+        assert_eq!((rows, cols as u64), (0, 4294967296));
+    } else {
+        let what = format_what(r);
+        assert!(
+            what.contains("dimension 4294967296") && what.contains("does not fit in usize"),
+            "{what}"
+        );
+    }
 }

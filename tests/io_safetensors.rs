@@ -239,6 +239,9 @@ fn malformed_headers_give_format_errors() {
         (format!("{{{}}}", entry("a", "F32", "[1]", "[0,4]")), &d8, "cover 4 bytes"),
         (format!("{{{}}}", entry("a", "F32", "[3]", "[0,8]")), &d8, "needs 12 bytes"),
         (format!("{{{}}}", entry("a", "F64", "[2]", "[0,8]")), &d8, "needs 16 bytes"),
+        // Computed from the 64-bit dimensions: the same numbers on 32-bit
+        // targets, marked when they exceed usize::MAX there.
+        (format!("{{{}}}", entry("a", "F64", "[536870912]", "[0,8]")), &d8, "needs 4294967296 "),
         (
             format!("{{{}}}", entry("a", "F32", "[4294967296,4294967296,16]", "[0,8]")),
             &d8,
@@ -328,4 +331,23 @@ fn empty_file_with_only_metadata() {
     assert_eq!(st.metadata, meta);
     let bytes = safetensors_to_bytes(&[], None).unwrap();
     assert_eq!(bytes, st_with("{}      ", &[]));
+}
+
+/// An empty tensor may have a dimension this target's `usize` cannot hold:
+/// a 64-bit target loads it, a 32-bit one says which dimension does not fit.
+#[test]
+fn empty_tensors_with_dimensions_past_32_bits() {
+    let header = format!("{{{}}}", entry("a", "F32", "[0,4294967296]", "[0,0]"));
+    let bytes = st_with(&header, &[]);
+    if usize::BITS >= 64 {
+        let st = safetensors_from_bytes(&bytes).unwrap();
+        let shape: Vec<u64> = st.tensors["a"].shape().iter().map(|&d| d as u64).collect();
+        assert_eq!(shape, [0, 4294967296]);
+    } else {
+        let what = format_what(&bytes);
+        assert!(
+            what.contains("dimension 4294967296") && what.contains("does not fit in usize"),
+            "{what}"
+        );
+    }
 }

@@ -24,6 +24,7 @@
 //! (trailing bytes are an error). Other problems are [`Error::Format`].
 
 use super::npy_header::parse_dict;
+use super::tensor::{bytes_text, shape_bytes, usize_dims};
 use crate::error::{Error, Result};
 use crate::matrix::Matrix;
 use crate::scalar::{DType, Scalar};
@@ -197,35 +198,37 @@ impl<T: Scalar> Matrix<T> {
                     .to_string(),
             });
         }
-        let (rows, cols) = match dict.shape[..] {
-            [] => (1, 1),
-            [n] => (1, n),
-            [r, c] => (r, c),
-            _ => {
-                return Err(Error::Unsupported {
-                    format: FORMAT,
-                    what: format!(
-                        "{}-D array of shape {:?}; a Matrix holds at most 2 dimensions",
-                        dict.shape.len(),
-                        dict.shape
-                    ),
-                })
-            }
-        };
+        if dict.shape.len() > 2 {
+            return Err(Error::Unsupported {
+                format: FORMAT,
+                what: format!(
+                    "{}-D array of shape {:?}; a Matrix holds at most 2 dimensions",
+                    dict.shape.len(),
+                    dict.shape
+                ),
+            });
+        }
         let data = &bytes[data_start..];
-        let needed = rows.checked_mul(cols).and_then(|n| n.checked_mul(T::BYTES));
-        if needed != Some(data.len()) {
+        let needed = shape_bytes(&dict.shape, T::BYTES);
+        if needed != Some(data.len() as u128) {
             return Err(format_err(
                 data_start,
                 format!(
                     "shape {:?} of {} needs {} data bytes but the file has {}",
                     dict.shape,
                     dtype,
-                    needed.map_or("more than usize::MAX".to_string(), |n| n.to_string()),
+                    bytes_text(needed),
                     data.len()
                 ),
             ));
         }
+        let shape = usize_dims(&dict.shape).map_err(|what| format_err(data_start, what))?;
+        let (rows, cols) = match shape[..] {
+            [] => (1, 1),
+            [n] => (1, n),
+            [r, c] => (r, c),
+            _ => unreachable!("at most 2 dimensions, checked above"),
+        };
         let values = data
             .chunks_exact(T::BYTES)
             .map(|c| {

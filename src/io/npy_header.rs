@@ -15,14 +15,16 @@ use crate::error::{Error, Result};
 pub(crate) struct Dict {
     pub(crate) descr: String,
     pub(crate) fortran_order: bool,
-    pub(crate) shape: Vec<usize>,
+    /// The dimensions as written (a file may claim more than this target's
+    /// `usize` holds; the reader decides what fits).
+    pub(crate) shape: Vec<u64>,
 }
 
 /// A parsed Python literal value (only what npy headers contain).
 enum Value {
     Str(String),
     Bool(bool),
-    Tuple(Vec<usize>),
+    Tuple(Vec<u64>),
 }
 
 /// Parses `{'descr': …, 'fortran_order': …, 'shape': (…), }` followed by
@@ -169,7 +171,7 @@ impl Parser<'_> {
     /// `()`, `(n,)`, `(a, b)`, `(a, b,)`: non-negative integers (an old
     /// Python-2 `L` suffix is accepted). `(n)` is not a tuple in Python and
     /// is rejected.
-    fn tuple(&mut self) -> Result<Vec<usize>> {
+    fn tuple(&mut self) -> Result<Vec<u64>> {
         let open = self.pos;
         self.expect(b'(')?;
         let mut dims = Vec::new();
@@ -195,14 +197,16 @@ impl Parser<'_> {
         Ok(dims)
     }
 
-    fn int(&mut self) -> Result<usize> {
+    /// A dimension, as `u64` whatever the target's word size, so the same
+    /// file gets the same error on every target.
+    fn int(&mut self) -> Result<u64> {
         let start = self.pos;
-        let mut v: usize = 0;
+        let mut v: u64 = 0;
         while let Some(b @ b'0'..=b'9') = self.peek() {
             v = v
                 .checked_mul(10)
-                .and_then(|v| v.checked_add(usize::from(b - b'0')))
-                .ok_or_else(|| self.err_at(start, "dimension does not fit in usize"))?;
+                .and_then(|v| v.checked_add(u64::from(b - b'0')))
+                .ok_or_else(|| self.err_at(start, "dimension does not fit in 64 bits"))?;
             self.pos += 1;
         }
         if self.pos == start {

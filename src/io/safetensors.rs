@@ -23,7 +23,7 @@
 //! malformed is [`Error::Format`] with the byte offset.
 
 use super::json::{self, Reader};
-use super::tensor::{checked_numel, Tensor, TensorData, TensorView};
+use super::tensor::{bytes_text, shape_bytes, usize_dims, Tensor, TensorData, TensorView};
 use crate::error::{Error, Result};
 use crate::matrix::Matrix;
 use crate::scalar::{DType, Scalar};
@@ -276,7 +276,8 @@ struct Entry {
     /// File offset of the entry's key, for messages.
     at: u64,
     dtype: DType,
-    shape: Vec<usize>,
+    /// As written; converted to `usize` once the data are known present.
+    shape: Vec<u64>,
     begin: u64,
     end: u64,
 }
@@ -413,11 +414,6 @@ fn parse_entry(r: &mut Reader<'_>, name: String, at: u64) -> Result<Entry> {
             ),
         ));
     };
-    let shape = shape
-        .into_iter()
-        .map(usize::try_from)
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|_| format_err(at, format!("a dimension of tensor {name:?} exceeds usize")))?;
     Ok(Entry {
         name,
         at,
@@ -476,15 +472,17 @@ fn decode(
                 ),
             ));
         }
-        let nbytes = checked_numel(&e.shape).and_then(|n| n.checked_mul(e.dtype.size()));
-        if nbytes != Some((e.end - e.begin) as usize) {
+        // In u128 from the u64 dimensions, so 32- and 64-bit targets give
+        // the same answer; `usize` only once the bytes are known present.
+        let nbytes = shape_bytes(&e.shape, e.dtype.size());
+        if nbytes != Some(u128::from(e.end - e.begin)) {
             return Err(format_err(
                 e.at,
                 format!(
                     "tensor {name:?} of shape {:?} and dtype {} needs {} bytes but data_offsets [{}, {}] span {}",
                     e.shape,
                     e.dtype,
-                    nbytes.map_or("more than usize::MAX".to_string(), |n| n.to_string()),
+                    bytes_text(nbytes),
                     e.begin,
                     e.end,
                     e.end - e.begin
@@ -507,7 +505,9 @@ fn decode(
             ),
         };
         expected = e.end;
-        tensors.insert(e.name.clone(), Tensor::new(e.shape, data)?);
+        let shape = usize_dims(&e.shape)
+            .map_err(|what| format_err(e.at, format!("tensor {name:?}: {what}")))?;
+        tensors.insert(e.name.clone(), Tensor::new(shape, data)?);
     }
     if expected != buffer.len() as u64 {
         return Err(format_err(

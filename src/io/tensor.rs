@@ -126,6 +126,43 @@ pub(crate) fn checked_numel(shape: &[usize]) -> Option<usize> {
     shape.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d))
 }
 
+/// The byte size of a shape read from a file (`u64` dimensions, whatever
+/// the target's word size) with `elem`-byte elements: exact in `u128`,
+/// `None` past that. Readers compare it with the bytes present before
+/// converting anything to `usize`, so a file gets the same answer on 32-
+/// and 64-bit targets.
+pub(crate) fn shape_bytes(shape: &[u64], elem: usize) -> Option<u128> {
+    shape
+        .iter()
+        .try_fold(elem as u128, |acc, &d| acc.checked_mul(u128::from(d)))
+}
+
+/// [`shape_bytes`] for a message: the number, marked when this target
+/// cannot address it.
+pub(crate) fn bytes_text(n: Option<u128>) -> String {
+    match n {
+        Some(n) if n <= usize::MAX as u128 => n.to_string(),
+        Some(n) => format!("{n} (more than usize::MAX)"),
+        None => "more than usize::MAX".to_string(),
+    }
+}
+
+/// A file's dimensions as `usize`, after [`shape_bytes`] matched the data
+/// (so only an empty array can have a dimension past `usize::MAX`).
+pub(crate) fn usize_dims(shape: &[u64]) -> std::result::Result<Vec<usize>, String> {
+    shape
+        .iter()
+        .map(|&d| {
+            usize::try_from(d).map_err(|_| {
+                format!(
+                    "dimension {d} of shape {shape:?} does not fit in usize ({} bits on this target)",
+                    usize::BITS
+                )
+            })
+        })
+        .collect()
+}
+
 fn check_len(shape: &[usize], len: usize) -> Result<()> {
     match checked_numel(shape) {
         Some(n) if n == len => Ok(()),
