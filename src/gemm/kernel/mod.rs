@@ -126,8 +126,15 @@ pub(crate) enum ASrc<'a, T> {
     /// op(A) in place, offset to the tile's first row: element `(i, p)` at
     /// `data[i*rs + p*cs]`. Only for kernels with [`MicroKernel::DIRECT`].
     /// The loop nest builds it for any kernel, but only DIRECT kernels read
-    /// it, and targets without one (all but x86-64) compile none.
-    Strided(#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))] Operand<'a, T>),
+    /// it, and builds without one (targets other than x86-64 and aarch64,
+    /// or without the `simd` feature) compile none.
+    Strided(
+        #[cfg_attr(
+            not(all(feature = "simd", any(target_arch = "x86_64", target_arch = "aarch64"))),
+            allow(dead_code)
+        )]
+        Operand<'a, T>,
+    ),
 }
 
 /// A register-blocked microkernel for element type `T` (see the module docs
