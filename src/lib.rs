@@ -51,6 +51,11 @@ pub mod rng;
 pub mod scalar;
 pub mod train;
 
+/// The README's Rust examples, compiled and run by `cargo test` (doc tests).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 pub use error::{Error, Result};
 pub use gemm::Transpose;
 pub use matrix::{Matrix, MatrixView};
