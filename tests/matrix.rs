@@ -195,3 +195,113 @@ fn matmul_and_try_matmul() {
 fn matmul_shape_mismatch_panics_with_both_shapes() {
     m(2, 1, &[1.0; 2]).matmul(&m(2, 2, &[1.0; 4]));
 }
+
+#[test]
+fn literals_iterators_and_collecting_rows() {
+    use groundup::matrix;
+    let m = matrix![[1.0f64, 2.0, 3.0], [4.0, 5.0, 6.0]];
+    assert_eq!(
+        m,
+        Matrix::from_vec(2, 3, vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]).unwrap()
+    );
+    assert_eq!(m, Matrix::from_rows([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]));
+    let collected: Matrix<f64> = m.rows_iter().map(|r| [r[0], r[1], r[2]]).collect();
+    assert_eq!(collected, m);
+    assert_eq!(m.iter().copied().sum::<f64>(), 21.0);
+    assert_eq!((&m).into_iter().count(), 6);
+    let rows: Vec<&[f64]> = m.rows_iter().rev().collect();
+    assert_eq!(rows, [&[4.0, 5.0, 6.0][..], &[1.0, 2.0, 3.0][..]]);
+    assert_eq!(m.rows_iter().len(), 2);
+    let mut z = m.clone();
+    for (i, row) in z.rows_iter_mut().enumerate() {
+        row.fill(i as f64);
+    }
+    assert_eq!(z, matrix![[0.0, 0.0, 0.0], [1.0, 1.0, 1.0]]);
+    for v in &mut z {
+        *v += 1.0;
+    }
+    assert_eq!(z.as_slice(), &[1.0, 1.0, 1.0, 2.0, 2.0, 2.0]);
+    // Shapes with a zero side keep their row count.
+    let no_cols = Matrix::<f32>::zeros(3, 0);
+    assert_eq!(no_cols.rows_iter().count(), 3);
+    let mut no_cols2 = no_cols.clone();
+    assert_eq!(no_cols2.rows_iter_mut().count(), 3);
+    let none: Matrix<f32> = std::iter::empty::<[f32; 4]>().collect();
+    assert_eq!(none.shape(), (0, 4));
+    assert_eq!(
+        Matrix::<f32>::from_rows(Vec::<[f32; 2]>::new()).shape(),
+        (0, 2)
+    );
+}
+
+#[test]
+fn operators_on_owned_and_borrowed_values_agree() {
+    use groundup::matrix;
+    let a = matrix![[1.0f32, -2.0], [3.5, 4.0]];
+    let b = matrix![[0.5f32, 2.0], [-1.0, 8.0]];
+    let sum = a.zip_map(&b, |x, y| x + y);
+    let diff = a.zip_map(&b, |x, y| x - y);
+    let prod = a.zip_map(&b, |x, y| x * y);
+    assert_eq!(&a + &b, sum);
+    assert_eq!(a.clone() + &b, sum);
+    assert_eq!(a.clone() + b.clone(), sum);
+    assert_eq!(&a + b.clone(), sum);
+    assert_eq!(&a - &b, diff);
+    assert_eq!(a.clone() - &b, diff);
+    assert_eq!(a.clone() - b.clone(), diff);
+    assert_eq!(
+        &a - b.clone(),
+        diff,
+        "the borrowed left operand stays on the left"
+    );
+    assert_eq!(&a * b.clone(), prod);
+    assert_eq!(a.clone() * 2.0, a.map(|x| x * 2.0));
+    assert_eq!(a.clone() - 1.0, &a - 1.0);
+    let mut c = a.clone();
+    c += &b;
+    assert_eq!(c, sum);
+    c -= b.clone();
+    assert_eq!(c, a);
+    c *= &b;
+    assert_eq!(c, prod);
+    c += 1.0;
+    c -= 1.0;
+    c *= 0.5;
+    assert_eq!(c, prod.map(|x| (x + 1.0 - 1.0) * 0.5));
+    assert_eq!(-&a, a.map(|x| -x));
+    assert_eq!(-a.clone(), a.map(|x| -x));
+}
+
+#[test]
+fn operators_name_both_shapes_on_mismatch() {
+    let a = Matrix::<f64>::zeros(2, 3);
+    let b = Matrix::<f64>::zeros(3, 2);
+    for (what, f) in [
+        (
+            "owned + borrowed",
+            Box::new(|| drop(a.clone() + &b)) as Box<dyn Fn()>,
+        ),
+        ("borrowed - owned", Box::new(|| drop(&a - b.clone()))),
+        (
+            "+=",
+            Box::new(|| {
+                let mut c = a.clone();
+                c += &b;
+            }),
+        ),
+        (
+            "*=",
+            Box::new(|| {
+                let mut c = a.clone();
+                c *= b.clone();
+            }),
+        ),
+    ] {
+        let err = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_err();
+        let msg = err.downcast_ref::<String>().map_or("", |s| s.as_str());
+        assert!(
+            msg.contains("(2, 3)") && msg.contains("(3, 2)"),
+            "{what}: {msg}"
+        );
+    }
+}

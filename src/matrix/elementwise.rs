@@ -3,7 +3,7 @@
 
 use super::{Matrix, MatrixView};
 use crate::scalar::Scalar;
-use std::ops::{Add, Mul, Sub};
+use std::ops::{Add, AddAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
 fn assert_same_shape(op: &str, a: (usize, usize), b: (usize, usize)) {
     assert!(
@@ -114,8 +114,12 @@ impl<T: Scalar> Matrix<T> {
     }
 }
 
+/// The element-wise operator `$op` (`+ - *`) on every combination of owned
+/// and borrowed matrices and with a scalar on the right, and its compound
+/// assignment. An owned operand's buffer is reused for the result; two
+/// matrices must have the same shape (a panic names both).
 macro_rules! elementwise_op {
-    ($trait:ident, $method:ident, $op:tt) => {
+    ($trait:ident, $method:ident, $assign:ident, $assign_method:ident, $op:tt) => {
         impl<T: Scalar> $trait<&Matrix<T>> for &Matrix<T> {
             type Output = Matrix<T>;
             /// Element-wise; panics naming both shapes when they differ.
@@ -131,9 +135,87 @@ macro_rules! elementwise_op {
                 self.map(|a| a $op rhs)
             }
         }
+        impl<T: Scalar> $trait<&Matrix<T>> for Matrix<T> {
+            type Output = Matrix<T>;
+            /// Element-wise, in `self`'s buffer; panics naming both shapes
+            /// when they differ.
+            fn $method(mut self, rhs: &Matrix<T>) -> Matrix<T> {
+                self.$assign_method(rhs);
+                self
+            }
+        }
+        impl<T: Scalar> $trait<Matrix<T>> for Matrix<T> {
+            type Output = Matrix<T>;
+            /// Element-wise, in `self`'s buffer; panics naming both shapes
+            /// when they differ.
+            fn $method(mut self, rhs: Matrix<T>) -> Matrix<T> {
+                self.$assign_method(&rhs);
+                self
+            }
+        }
+        impl<T: Scalar> $trait<Matrix<T>> for &Matrix<T> {
+            type Output = Matrix<T>;
+            /// Element-wise, in `rhs`'s buffer; panics naming both shapes
+            /// when they differ.
+            fn $method(self, mut rhs: Matrix<T>) -> Matrix<T> {
+                assert_same_shape(stringify!($method), self.shape(), rhs.shape());
+                for (b, &a) in rhs.data.iter_mut().zip(&self.data) {
+                    *b = a $op *b;
+                }
+                rhs
+            }
+        }
+        impl<T: Scalar> $trait<T> for Matrix<T> {
+            type Output = Matrix<T>;
+            /// Applies the scalar to every element, in `self`'s buffer.
+            fn $method(mut self, rhs: T) -> Matrix<T> {
+                self.$assign_method(rhs);
+                self
+            }
+        }
+        impl<T: Scalar> $assign<&Matrix<T>> for Matrix<T> {
+            /// Element-wise in place; panics naming both shapes when they differ.
+            fn $assign_method(&mut self, rhs: &Matrix<T>) {
+                assert_same_shape(stringify!($assign_method), self.shape(), rhs.shape());
+                for (a, &b) in self.data.iter_mut().zip(&rhs.data) {
+                    *a = *a $op b;
+                }
+            }
+        }
+        impl<T: Scalar> $assign<Matrix<T>> for Matrix<T> {
+            /// Element-wise in place; panics naming both shapes when they differ.
+            fn $assign_method(&mut self, rhs: Matrix<T>) {
+                self.$assign_method(&rhs);
+            }
+        }
+        impl<T: Scalar> $assign<T> for Matrix<T> {
+            /// Applies the scalar to every element in place.
+            fn $assign_method(&mut self, rhs: T) {
+                for a in &mut self.data {
+                    *a = *a $op rhs;
+                }
+            }
+        }
     };
 }
 
-elementwise_op!(Add, add, +);
-elementwise_op!(Sub, sub, -);
-elementwise_op!(Mul, mul, *);
+elementwise_op!(Add, add, AddAssign, add_assign, +);
+elementwise_op!(Sub, sub, SubAssign, sub_assign, -);
+elementwise_op!(Mul, mul, MulAssign, mul_assign, *);
+
+impl<T: Scalar> Neg for &Matrix<T> {
+    type Output = Matrix<T>;
+    /// Every element negated.
+    fn neg(self) -> Matrix<T> {
+        self.map(|a| -a)
+    }
+}
+
+impl<T: Scalar> Neg for Matrix<T> {
+    type Output = Matrix<T>;
+    /// Every element negated, in place.
+    fn neg(mut self) -> Matrix<T> {
+        self.map_inplace(|a| -a);
+        self
+    }
+}

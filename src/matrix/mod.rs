@@ -10,6 +10,7 @@
 
 mod display;
 mod elementwise;
+mod literal;
 mod reduce;
 
 pub use reduce::pairwise_sum;
