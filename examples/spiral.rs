@@ -12,7 +12,7 @@
 use groundup::data::spiral;
 use groundup::layers::Targets;
 use groundup::model::{Model, TwoLayerNet};
-use groundup::train::Trainer;
+use groundup::train::{FitOptions, Trainer};
 use groundup::{io, optim, plot, Matrix, Scalar};
 use std::cell::RefCell;
 use std::path::PathBuf;
@@ -170,11 +170,13 @@ fn run<T: Scalar>(args: &Args) -> Result<(), String> {
     trainer
         .fit(
             &x,
-            (&t).into(),
-            args.epochs,
-            args.batch,
-            args.max_grad,
-            args.eval_interval,
+            &t,
+            FitOptions {
+                max_epoch: args.epochs,
+                batch_size: args.batch,
+                max_grad: args.max_grad,
+                eval_interval: args.eval_interval,
+            },
         )
         .map_err(|e| e.to_string())?;
     let fit_time = started.elapsed();

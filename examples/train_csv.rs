@@ -12,7 +12,7 @@
 use groundup::data::csv::{read_csv, CsvOptions, LabelColumn};
 use groundup::layers::{Affine, ReLU, Sigmoid, SoftmaxWithLoss, Targets};
 use groundup::model::{Model, Sequential};
-use groundup::train::Trainer;
+use groundup::train::{FitOptions, Trainer};
 use groundup::{optim, Matrix, RandomState};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -224,10 +224,12 @@ fn run(args: &Args) -> Result<(), String> {
         .fit(
             &x_train,
             Targets::Indices(t_train),
-            args.epochs,
-            args.batch,
-            None,
-            iters.max(1),
+            FitOptions {
+                max_epoch: args.epochs,
+                batch_size: args.batch,
+                max_grad: None,
+                eval_interval: iters.max(1),
+            },
         )
         .map_err(|e| e.to_string())?;
     let model = &mut trainer.model;

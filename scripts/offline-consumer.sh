@@ -31,7 +31,7 @@ TOML
 use groundup::data::spiral;
 use groundup::model::{Model, TwoLayerNet};
 use groundup::optim::Sgd;
-use groundup::train::Trainer;
+use groundup::train::{FitOptions, Trainer};
 use groundup::Matrix;
 
 fn main() {
@@ -41,7 +41,7 @@ fn main() {
     let (x, t, mut rng) = spiral::load_data_with_rng(1984);
     let model = TwoLayerNet::<f64>::new(2, 10, 3, &mut || rng.randn());
     let mut trainer = Trainer::new(model, Sgd::new(1.0)).with_rng(rng);
-    trainer.fit(&x, (&t).into(), 30, 30, None, 1000).expect("fit");
+    trainer.fit(&x, &t, FitOptions { max_epoch: 30, batch_size: 30, eval_interval: 1000, ..Default::default() }).expect("fit");
     let acc = trainer.model.accuracy(x.view(), (&t).into());
     println!("offline consumer: 30 epochs, accuracy {acc:.2}");
 }

@@ -66,6 +66,41 @@ impl<T: Scalar> TargetBuf<T> {
     }
 }
 
+/// How [`Trainer::fit`] trains: the keyword arguments of the book's
+/// `Trainer.fit`, with its defaults (`max_epoch=10, batch_size=32,
+/// max_grad=None, eval_interval=20`). Set what differs and take the rest
+/// from [`Default`]:
+///
+/// ```
+/// use groundup::train::FitOptions;
+/// let opts = FitOptions { max_epoch: 300, batch_size: 30, eval_interval: 10, ..Default::default() };
+/// assert_eq!(opts.max_grad, None);
+/// assert_eq!(FitOptions::default().batch_size, 32);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FitOptions {
+    /// Epochs to train (passes over the shuffled data).
+    pub max_epoch: usize,
+    /// Rows per mini-batch; an epoch is `rows / batch_size` iterations (the
+    /// remainder of the shuffled data is not used, as in the book).
+    pub batch_size: usize,
+    /// Clip the gradients to this global L2 norm (the book's `clip_grads`).
+    pub max_grad: Option<f64>,
+    /// Record (and print) the average loss every this many iterations.
+    pub eval_interval: usize,
+}
+
+impl Default for FitOptions {
+    fn default() -> Self {
+        FitOptions {
+            max_epoch: 10,
+            batch_size: 32,
+            max_grad: None,
+            eval_interval: 20,
+        }
+    }
+}
+
 /// Called after every iteration with `(epoch, iteration, loss)`, 1-based as
 /// printed (used by the spiral example's `--loss-csv`).
 pub type IterationHook = Box<dyn FnMut(usize, usize, f64)>;
@@ -76,13 +111,14 @@ pub type IterationHook = Box<dyn FnMut(usize, usize, f64)>;
 /// use groundup::data::spiral;
 /// use groundup::model::{Model, TwoLayerNet};
 /// use groundup::optim::Sgd;
-/// use groundup::train::Trainer;
+/// use groundup::train::{FitOptions, Trainer};
 /// // ch01/train.py, shortened to 20 epochs and silenced:
 /// let (x, t, mut rng) = spiral::load_data_with_rng(1984);
 /// let model = TwoLayerNet::<f64>::new(2, 10, 3, &mut || rng.randn());
 /// let mut trainer = Trainer::new(model, Sgd::new(1.0)).with_rng(rng);
 /// trainer.set_verbose(false);
-/// trainer.fit(&x, (&t).into(), 20, 30, None, 10).unwrap();
+/// let opts = FitOptions { max_epoch: 20, batch_size: 30, eval_interval: 10, ..Default::default() };
+/// trainer.fit(&x, &t, opts).unwrap();
 /// assert_eq!(trainer.loss_list.len(), 20);
 /// assert_eq!(trainer.current_epoch, 20);
 /// assert!(trainer.loss_list[19] < trainer.loss_list[0]);
@@ -152,7 +188,9 @@ impl<T: Scalar, M: Model<T>, O: Optimizer<T>> Trainer<T, M, O> {
         self.hook = hook;
     }
 
-    /// Trains for `max_epoch` epochs of `x.rows() / batch_size` iterations.
+    /// Trains for `max_epoch` epochs of `x.rows() / batch_size` iterations
+    /// (see [`FitOptions`]). `t` is one-hot rows (`&Matrix`) or class
+    /// indices (`&[usize]`, `&Vec<usize>`), or a [`Targets`].
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] for an empty data set, `batch_size` 0 or
@@ -160,15 +198,19 @@ impl<T: Scalar, M: Model<T>, O: Optimizer<T>> Trainer<T, M, O> {
     /// when x and t have different row counts or do not fit the model;
     /// [`Error::NonFiniteLoss`] (naming epoch and iteration) as soon as a
     /// loss is NaN or infinite — the update of that iteration is skipped.
-    pub fn fit(
+    pub fn fit<'t>(
         &mut self,
         x: &Matrix<T>,
-        t: Targets<'_, T>,
-        max_epoch: usize,
-        batch_size: usize,
-        max_grad: Option<f64>,
-        eval_interval: usize,
+        t: impl Into<Targets<'t, T>>,
+        options: FitOptions,
     ) -> Result<()> {
+        let t = t.into();
+        let FitOptions {
+            max_epoch,
+            batch_size,
+            max_grad,
+            eval_interval,
+        } = options;
         self.validate(x, t, batch_size, eval_interval)?;
         let data_size = x.rows();
         let max_iters = data_size / batch_size;

@@ -15,7 +15,7 @@ use groundup::data::spiral;
 use groundup::layers::{Affine, Dropout, ReLU, SoftmaxWithLoss, Targets};
 use groundup::model::{Model, Sequential, TwoLayerNet};
 use groundup::optim::{clip_grads, Adam, Optimizer, Sgd};
-use groundup::train::Trainer;
+use groundup::train::{FitOptions, Trainer};
 use groundup::{Matrix, RandomState};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -81,9 +81,46 @@ fn trainer_fit_allocates_only_its_loss_list_reservation() {
     let (x, t) = (x.cast::<f32>(), t.cast::<f32>());
     let mut trainer = Trainer::new(model, Sgd::new(1.0)).with_rng(rng);
     trainer.set_verbose(false);
-    trainer.fit(&x, (&t).into(), 1, 30, Some(5.0), 10).unwrap();
-    let short = count(|| trainer.fit(&x, (&t).into(), 2, 30, Some(5.0), 10).unwrap());
-    let long = count(|| trainer.fit(&x, (&t).into(), 50, 30, Some(5.0), 10).unwrap());
+    trainer
+        .fit(
+            &x,
+            &t,
+            FitOptions {
+                max_epoch: 1,
+                batch_size: 30,
+                max_grad: Some(5.0),
+                eval_interval: 10,
+            },
+        )
+        .unwrap();
+    let short = count(|| {
+        trainer
+            .fit(
+                &x,
+                &t,
+                FitOptions {
+                    max_epoch: 2,
+                    batch_size: 30,
+                    max_grad: Some(5.0),
+                    eval_interval: 10,
+                },
+            )
+            .unwrap()
+    });
+    let long = count(|| {
+        trainer
+            .fit(
+                &x,
+                &t,
+                FitOptions {
+                    max_epoch: 50,
+                    batch_size: 30,
+                    max_grad: Some(5.0),
+                    eval_interval: 10,
+                },
+            )
+            .unwrap()
+    });
     assert!(
         short <= 1 && long <= 1,
         "fit allocated {short} (2 epochs) and {long} (50 epochs) times"

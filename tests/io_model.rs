@@ -6,7 +6,7 @@ use groundup::io::{load_model, save_model, save_safetensors, TensorView};
 use groundup::layers::{Affine, ReLU, SoftmaxWithLoss};
 use groundup::model::{Model, Sequential, TwoLayerNet};
 use groundup::optim::Sgd;
-use groundup::train::Trainer;
+use groundup::train::{FitOptions, Trainer};
 use groundup::{Error, Matrix, Scalar};
 use std::path::PathBuf;
 
@@ -26,7 +26,18 @@ fn round_trip<T: Scalar>() {
     let model = TwoLayerNet::<T>::new(2, 10, 3, &mut || rng.randn());
     let mut trainer = Trainer::new(model, Sgd::new(1.0)).with_rng(rng);
     trainer.set_verbose(false);
-    trainer.fit(&x, (&t).into(), 20, 30, None, 10).unwrap();
+    trainer
+        .fit(
+            &x,
+            &t,
+            FitOptions {
+                max_epoch: 20,
+                batch_size: 30,
+                max_grad: None,
+                eval_interval: 10,
+            },
+        )
+        .unwrap();
     let path = temp(&format!("net_{}.safetensors", T::DTYPE));
     trainer.model.save(&path).unwrap();
     let before = trainer.model.predict(x.view()).clone();

@@ -8,7 +8,7 @@
 use groundup::data::spiral;
 use groundup::model::{Model, TwoLayerNet};
 use groundup::optim;
-use groundup::train::Trainer;
+use groundup::train::{FitOptions, Trainer};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -85,7 +85,16 @@ fn train<T: groundup::Scalar>(run: &Run) -> Outcome {
     let sink = losses.clone();
     trainer.set_iteration_hook(Some(Box::new(move |_, _, l| sink.borrow_mut().push(l))));
     trainer
-        .fit(&x, (&t).into(), epochs, batch, max_grad, 10)
+        .fit(
+            &x,
+            &t,
+            FitOptions {
+                max_epoch: epochs,
+                batch_size: batch,
+                max_grad,
+                eval_interval: 10,
+            },
+        )
         .unwrap();
     let accuracy = trainer.model.accuracy(x.view(), (&t).into());
     let losses = losses.borrow().clone();

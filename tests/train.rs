@@ -5,7 +5,7 @@ use groundup::data::spiral;
 use groundup::layers::Targets;
 use groundup::model::TwoLayerNet;
 use groundup::optim::Sgd;
-use groundup::train::Trainer;
+use groundup::train::{FitOptions, Trainer};
 use groundup::{Error, Matrix, RandomState};
 
 type Setup = (
@@ -25,8 +25,28 @@ fn trainer(seed: u32) -> Setup {
 #[test]
 fn epochs_and_loss_list_accumulate_across_fit_calls() {
     let (x, t, mut tr) = trainer(1984);
-    tr.fit(&x, (&t).into(), 3, 30, None, 10).unwrap();
-    tr.fit(&x, (&t).into(), 2, 30, None, 5).unwrap();
+    tr.fit(
+        &x,
+        &t,
+        FitOptions {
+            max_epoch: 3,
+            batch_size: 30,
+            max_grad: None,
+            eval_interval: 10,
+        },
+    )
+    .unwrap();
+    tr.fit(
+        &x,
+        &t,
+        FitOptions {
+            max_epoch: 2,
+            batch_size: 30,
+            max_grad: None,
+            eval_interval: 5,
+        },
+    )
+    .unwrap();
     assert_eq!(tr.current_epoch, 5);
     // 10 iterations per epoch: 1 report per epoch at interval 10, 2 at interval 5.
     assert_eq!(tr.loss_list.len(), 3 + 2 * 2);
@@ -39,7 +59,17 @@ fn shuffles_are_cumulative_and_drawn_from_the_weight_stream() {
     // trainer must have drawn exactly one permutation(300) per epoch.
     let (x, t, mut tr) = trainer(1984);
     let mut shadow: RandomState = tr.rng().clone();
-    tr.fit(&x, (&t).into(), 2, 30, None, 10).unwrap();
+    tr.fit(
+        &x,
+        &t,
+        FitOptions {
+            max_epoch: 2,
+            batch_size: 30,
+            max_grad: None,
+            eval_interval: 10,
+        },
+    )
+    .unwrap();
     shadow.permutation(300);
     shadow.permutation(300);
     assert_eq!(tr.rng(), &shadow);
@@ -49,18 +79,86 @@ fn shuffles_are_cumulative_and_drawn_from_the_weight_stream() {
 fn bad_arguments_are_errors_not_no_ops() {
     let (x, t, mut tr) = trainer(1984);
     let msg = |r: groundup::Result<()>| r.unwrap_err().to_string();
-    assert!(msg(tr.fit(&x, (&t).into(), 1, 0, None, 10)).contains("batch_size 0"));
-    assert!(msg(tr.fit(&x, (&t).into(), 1, 301, None, 10)).contains("batch_size 301"));
-    assert!(msg(tr.fit(&x, (&t).into(), 1, 30, None, 0)).contains("eval_interval"));
+    assert!(msg(tr.fit(
+        &x,
+        &t,
+        FitOptions {
+            max_epoch: 1,
+            batch_size: 0,
+            max_grad: None,
+            eval_interval: 10
+        }
+    ))
+    .contains("batch_size 0"));
+    assert!(msg(tr.fit(
+        &x,
+        &t,
+        FitOptions {
+            max_epoch: 1,
+            batch_size: 301,
+            max_grad: None,
+            eval_interval: 10
+        }
+    ))
+    .contains("batch_size 301"));
+    assert!(msg(tr.fit(
+        &x,
+        &t,
+        FitOptions {
+            max_epoch: 1,
+            batch_size: 30,
+            max_grad: None,
+            eval_interval: 0
+        }
+    ))
+    .contains("eval_interval"));
     let t_short = t.rows_view(0..299).to_matrix();
-    let e = msg(tr.fit(&x, (&t_short).into(), 1, 30, None, 10));
+    let e = msg(tr.fit(
+        &x,
+        &t_short,
+        FitOptions {
+            max_epoch: 1,
+            batch_size: 30,
+            max_grad: None,
+            eval_interval: 10,
+        },
+    ));
     assert!(e.contains("300 rows") && e.contains("299"), "{e}");
     let empty = Matrix::<f64>::zeros(0, 2);
-    assert!(msg(tr.fit(&empty, Targets::Indices(&[]), 1, 1, None, 1)).contains("empty"));
+    assert!(msg(tr.fit(
+        &empty,
+        Targets::Indices(&[]),
+        FitOptions {
+            max_epoch: 1,
+            batch_size: 1,
+            max_grad: None,
+            eval_interval: 1
+        }
+    ))
+    .contains("empty"));
     let wide = Matrix::<f64>::zeros(300, 3);
-    assert!(msg(tr.fit(&wide, (&t).into(), 1, 30, None, 10)).contains("width 2"));
+    assert!(msg(tr.fit(
+        &wide,
+        &t,
+        FitOptions {
+            max_epoch: 1,
+            batch_size: 30,
+            max_grad: None,
+            eval_interval: 10
+        }
+    ))
+    .contains("width 2"));
     let bad_class: Vec<usize> = (0..300).map(|i| if i == 7 { 3 } else { 0 }).collect();
-    let e = msg(tr.fit(&x, Targets::Indices(&bad_class), 1, 30, None, 10));
+    let e = msg(tr.fit(
+        &x,
+        Targets::Indices(&bad_class),
+        FitOptions {
+            max_epoch: 1,
+            batch_size: 30,
+            max_grad: None,
+            eval_interval: 10,
+        },
+    ));
     assert!(e.contains("class 3 at row 7"), "{e}");
     assert_eq!(tr.current_epoch, 0, "failed calls must not train");
 }
@@ -70,7 +168,16 @@ fn a_diverging_run_stops_with_epoch_and_iteration() {
     // A NaN in one sample poisons the loss of whichever batch it lands in.
     let (mut x, t, mut tr) = trainer(1984);
     x[(123, 0)] = f64::NAN;
-    match tr.fit(&x, (&t).into(), 5, 30, None, 10) {
+    match tr.fit(
+        &x,
+        &t,
+        FitOptions {
+            max_epoch: 5,
+            batch_size: 30,
+            max_grad: None,
+            eval_interval: 10,
+        },
+    ) {
         Err(Error::NonFiniteLoss { epoch, iter, loss }) => {
             assert!(loss.is_nan());
             assert!(
