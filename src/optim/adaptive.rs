@@ -9,7 +9,8 @@ use crate::scalar::Scalar;
 pub struct AdaGrad<T: Scalar> {
     /// Learning rate.
     pub lr: f64,
-    h: State<T>,
+    /// Running sums of squared gradients, empty at first.
+    pub h: State<T>,
 }
 
 impl<T: Scalar> AdaGrad<T> {
@@ -62,7 +63,8 @@ pub struct RmsProp<T: Scalar> {
     pub lr: f64,
     /// Decay of the squared-gradient average.
     pub decay_rate: f64,
-    h: State<T>,
+    /// Running sums of squared gradients, empty at first.
+    pub h: State<T>,
 }
 
 impl<T: Scalar> RmsProp<T> {
@@ -122,10 +124,29 @@ pub struct Adam<T: Scalar> {
     pub beta1: f64,
     /// Decay of the second moment.
     pub beta2: f64,
+    /// Moments and step count, empty at first.
+    pub moments: AdamMoments<T>,
+}
+
+/// Adam's running state: the step count and both moments per parameter.
+/// Opaque; starts from `AdamMoments::default()`.
+#[derive(Clone, Debug)]
+pub struct AdamMoments<T: Scalar> {
     iter: i32,
     lr_t: f64,
     m: State<T>,
     v: State<T>,
+}
+
+impl<T: Scalar> Default for AdamMoments<T> {
+    fn default() -> Self {
+        AdamMoments {
+            iter: 0,
+            lr_t: 0.0,
+            m: State::default(),
+            v: State::default(),
+        }
+    }
 }
 
 impl<T: Scalar> Adam<T> {
@@ -135,15 +156,12 @@ impl<T: Scalar> Adam<T> {
             lr,
             beta1,
             beta2,
-            iter: 0,
-            lr_t: 0.0,
-            m: State::default(),
-            v: State::default(),
+            moments: AdamMoments::default(),
         }
     }
     /// Number of updates so far.
     pub fn steps(&self) -> i32 {
-        self.iter
+        self.moments.iter
     }
 }
 
@@ -158,23 +176,24 @@ impl<T: Scalar> Optimizer<T> for Adam<T> {
         "Adam"
     }
     fn begin_update(&mut self) {
-        self.iter += 1;
+        self.moments.iter += 1;
         // Python's float ** int is C pow(), not repeated multiplication.
-        let t = f64::from(self.iter);
-        self.lr_t = self.lr * (1.0 - self.beta2.powf(t)).sqrt() / (1.0 - self.beta1.powf(t));
+        let t = f64::from(self.moments.iter);
+        self.moments.lr_t =
+            self.lr * (1.0 - self.beta2.powf(t)).sqrt() / (1.0 - self.beta1.powf(t));
     }
     fn update_param(&mut self, index: usize, p: &mut Param<T>) {
         check_grad("Adam", p);
         assert!(
-            self.iter > 0,
+            self.moments.iter > 0,
             "Adam: begin_update must be called before update_param"
         );
         let b1 = T::from_f64(1.0 - self.beta1);
         let b2 = T::from_f64(1.0 - self.beta2);
-        let lr_t = T::from_f64(self.lr_t);
+        let lr_t = T::from_f64(self.moments.lr_t);
         let eps = T::from_f64(EPSILON);
-        let m = self.m.get(index, &p.value);
-        let v = self.v.get(index, &p.value);
+        let m = self.moments.m.get(index, &p.value);
+        let v = self.moments.v.get(index, &p.value);
         for (((w, m), v), &g) in p
             .value
             .as_mut_slice()

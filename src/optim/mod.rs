@@ -25,7 +25,7 @@
 mod adaptive;
 mod momentum;
 
-pub use adaptive::{AdaGrad, Adam, RmsProp};
+pub use adaptive::{AdaGrad, Adam, AdamMoments, RmsProp};
 pub use momentum::{Momentum, Nesterov, Sgd};
 
 use crate::layers::Param;
@@ -57,9 +57,26 @@ pub trait Optimizer<T: Scalar> {
     fn learning_rate(&self) -> f64;
 }
 
-/// Per-parameter state matrices, created as zeros on first use.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct State<T: Scalar>(Vec<Matrix<T>>);
+/// An optimizer's per-parameter running state (the book's `self.v`,
+/// `self.h`, `self.m`): one matrix per parameter, created as zeros on the
+/// first update. Opaque; a new optimizer starts from `State::default()`,
+/// which is what `..Default::default()` fills in:
+///
+/// ```
+/// use groundup::optim::{Adam, Momentum};
+/// let adam = Adam::<f32> { lr: 0.01, ..Default::default() };
+/// assert_eq!((adam.beta1, adam.beta2), (0.9, 0.999));
+/// let momentum = Momentum::<f64> { momentum: 0.5, ..Default::default() };
+/// assert_eq!(momentum.lr, 0.01);
+/// ```
+#[derive(Clone, Debug)]
+pub struct State<T: Scalar>(Vec<Matrix<T>>);
+
+impl<T: Scalar> Default for State<T> {
+    fn default() -> Self {
+        State(Vec::new())
+    }
+}
 
 impl<T: Scalar> State<T> {
     pub(crate) fn get(&mut self, index: usize, like: &Matrix<T>) -> &mut Matrix<T> {

@@ -48,7 +48,8 @@ pub struct Momentum<T: Scalar> {
     pub lr: f64,
     /// Momentum coefficient.
     pub momentum: f64,
-    v: State<T>,
+    /// Running state (velocities or squared-gradient sums), empty at first.
+    pub v: State<T>,
 }
 
 impl<T: Scalar> Momentum<T> {
@@ -101,7 +102,8 @@ pub struct Nesterov<T: Scalar> {
     pub lr: f64,
     /// Momentum coefficient.
     pub momentum: f64,
-    v: State<T>,
+    /// Running state (velocities or squared-gradient sums), empty at first.
+    pub v: State<T>,
 }
 
 impl<T: Scalar> Nesterov<T> {
