@@ -21,6 +21,9 @@ impl Layer<f64> for Doubler {
         self.out = Matrix::from_fn(x.rows(), x.cols(), |i, j| 2.0 * x.row(i)[j]);
         &self.out
     }
+    fn infer(&self, x: MatrixView<'_, f64>) -> Matrix<f64> {
+        Matrix::from_fn(x.rows(), x.cols(), |i, j| 2.0 * x.row(i)[j])
+    }
     fn backward(&mut self, dout: MatrixView<'_, f64>) -> &Matrix<f64> {
         self.dx = Matrix::from_fn(dout.rows(), dout.cols(), |i, j| 2.0 * dout.row(i)[j]);
         (self.fault)(&mut self.dx);

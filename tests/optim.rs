@@ -66,6 +66,9 @@ impl Model<f64> for Params {
     fn predict(&mut self, _: MatrixView<'_, f64>) -> &Matrix<f64> {
         unreachable!("optimizer tests never predict")
     }
+    fn infer(&self, _: MatrixView<'_, f64>) -> Matrix<f64> {
+        unreachable!("optimizer tests never predict")
+    }
     fn forward(&mut self, _: MatrixView<'_, f64>, _: Targets<'_, f64>) -> f64 {
         unreachable!("optimizer tests never run forward")
     }
@@ -76,6 +79,9 @@ impl Model<f64> for Params {
         for (i, p) in self.0.iter_mut().enumerate() {
             f(i, p);
         }
+    }
+    fn params(&self) -> Vec<&Param<f64>> {
+        self.0.iter().collect()
     }
     fn param_names(&self) -> Vec<String> {
         vec!["a".into(), "b".into()]

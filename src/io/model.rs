@@ -21,14 +21,13 @@ use std::path::Path;
 /// # Errors
 /// [`Error::Io`] when the file cannot be written (the previous file, if
 /// any, is left intact).
-pub fn save_model<T: Scalar>(path: impl AsRef<Path>, model: &mut dyn Model<T>) -> Result<()> {
+pub fn save_model<T: Scalar>(path: impl AsRef<Path>, model: &dyn Model<T>) -> Result<()> {
     let names = model.param_names();
-    let mut values: Vec<Matrix<T>> = Vec::with_capacity(names.len());
-    model.for_each_param(&mut |_, p| values.push(p.value.clone()));
+    let params = model.params();
     let tensors: Vec<(&str, TensorView<'_>)> = names
         .iter()
         .map(String::as_str)
-        .zip(values.iter().map(TensorView::from))
+        .zip(params.iter().map(|p| TensorView::from(&p.value)))
         .collect();
     let mut meta = BTreeMap::new();
     meta.insert("format".to_string(), "groundup".to_string());
@@ -101,7 +100,7 @@ macro_rules! save_load_methods {
             ///
             /// # Errors
             /// As [`save_model`].
-            pub fn save(&mut self, path: impl AsRef<Path>) -> Result<()> {
+            pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
                 save_model(path, self)
             }
             /// Loads parameters saved by [`save`](Self::save) or any tool

@@ -29,6 +29,13 @@ fn map_into<T: Scalar>(out: &mut Matrix<T>, x: MatrixView<'_, T>, f: impl Fn(T) 
 
 /// `dx = g(dout, saved)` element by element, where `saved` is what the
 /// forward pass kept (its output or mask); checks dout's shape first.
+/// `f` of every element of `x`, into a new matrix.
+fn map_new<T: Scalar>(x: MatrixView<'_, T>, f: impl Fn(T) -> T) -> Matrix<T> {
+    let mut out = Matrix::default();
+    map_into(&mut out, x, f);
+    out
+}
+
 fn grad_into<T: Scalar>(
     layer: &str,
     dx: &mut Matrix<T>,
@@ -62,6 +69,9 @@ impl<T: Scalar> Layer<T> for Sigmoid<T> {
         map_into(&mut self.out, x, sigmoid);
         &self.out
     }
+    fn infer(&self, x: MatrixView<'_, T>) -> Matrix<T> {
+        map_new(x, sigmoid)
+    }
     fn backward(&mut self, dout: MatrixView<'_, T>) -> &Matrix<T> {
         grad_into("Sigmoid", &mut self.dx, dout, &self.out, |d, y| {
             d * (T::ONE - y) * y
@@ -86,13 +96,25 @@ impl<T: Scalar> ReLU<T> {
     }
 }
 
+#[inline]
+fn relu<T: Scalar>(v: T) -> T {
+    if v <= T::ZERO {
+        T::ZERO
+    } else {
+        v
+    }
+}
+
 impl<T: Scalar> Layer<T> for ReLU<T> {
     fn name(&self) -> &'static str {
         "ReLU"
     }
     fn forward(&mut self, x: MatrixView<'_, T>) -> &Matrix<T> {
-        map_into(&mut self.out, x, |v| if v <= T::ZERO { T::ZERO } else { v });
+        map_into(&mut self.out, x, relu);
         &self.out
+    }
+    fn infer(&self, x: MatrixView<'_, T>) -> Matrix<T> {
+        map_new(x, relu)
     }
     fn backward(&mut self, dout: MatrixView<'_, T>) -> &Matrix<T> {
         // out <= 0 exactly where x <= 0 (NaN is neither), so the output
@@ -130,6 +152,9 @@ impl<T: Scalar> Layer<T> for Tanh<T> {
         map_into(&mut self.out, x, T::tanh);
         &self.out
     }
+    fn infer(&self, x: MatrixView<'_, T>) -> Matrix<T> {
+        map_new(x, T::tanh)
+    }
     fn backward(&mut self, dout: MatrixView<'_, T>) -> &Matrix<T> {
         grad_into("Tanh", &mut self.dx, dout, &self.out, |d, y| {
             d * (T::ONE - y * y)
@@ -161,6 +186,11 @@ impl<T: Scalar> Layer<T> for Softmax<T> {
         self.out.assign(x);
         super::softmax_rows(&mut self.out);
         &self.out
+    }
+    fn infer(&self, x: MatrixView<'_, T>) -> Matrix<T> {
+        let mut out = x.to_matrix();
+        super::softmax_rows(&mut out);
+        out
     }
     fn backward(&mut self, dout: MatrixView<'_, T>) -> &Matrix<T> {
         check_same_shape("Softmax", "backward", self.out.shape(), dout.shape());
@@ -273,6 +303,10 @@ impl<T: Scalar> Layer<T> for Dropout<T> {
             map_into(&mut self.out, x, |v| v * keep);
         }
         &self.out
+    }
+    fn infer(&self, x: MatrixView<'_, T>) -> Matrix<T> {
+        let keep = T::from_f64(1.0 - self.ratio);
+        map_new(x, |v| v * keep)
     }
     fn backward(&mut self, dout: MatrixView<'_, T>) -> &Matrix<T> {
         grad_into("Dropout", &mut self.dx, dout, &self.mask, |d, m| d * m);

@@ -36,6 +36,14 @@ fn matmul_forward<T: Scalar>(
     out.gemm(T::ONE, x, Transpose::No, w, Transpose::No, T::ZERO);
 }
 
+/// `x·W` into a new matrix (inference; nothing saved).
+fn matmul_infer<T: Scalar>(layer: &str, x: MatrixView<'_, T>, w: &Matrix<T>) -> Matrix<T> {
+    check_input(layer, x, w);
+    let mut out = Matrix::zeros(x.rows(), w.cols());
+    out.gemm(T::ONE, x, Transpose::No, w, Transpose::No, T::ZERO);
+    out
+}
+
 /// `dx = dout·Wᵀ` and `W.grad = xᵀ·dout`, reading the transposes in place.
 fn matmul_backward<T: Scalar>(
     dout: MatrixView<'_, T>,
@@ -97,6 +105,9 @@ impl<T: Scalar> Layer<T> for MatMul<T> {
             &mut self.out,
         );
         &self.out
+    }
+    fn infer(&self, x: MatrixView<'_, T>) -> Matrix<T> {
+        matmul_infer("MatMul", x, &self.params[0].value)
     }
     fn backward(&mut self, dout: MatrixView<'_, T>) -> &Matrix<T> {
         check_same_shape("MatMul", "backward", self.out.shape(), dout.shape());
@@ -171,6 +182,12 @@ impl<T: Scalar> Layer<T> for Affine<T> {
         matmul_forward("Affine", x, &w.value, &mut self.x, &mut self.out);
         self.out.add_row_vector(&b.value);
         &self.out
+    }
+    fn infer(&self, x: MatrixView<'_, T>) -> Matrix<T> {
+        let [w, b] = &self.params;
+        let mut out = matmul_infer("Affine", x, &w.value);
+        out.add_row_vector(&b.value);
+        out
     }
     fn backward(&mut self, dout: MatrixView<'_, T>) -> &Matrix<T> {
         check_same_shape("Affine", "backward", self.out.shape(), dout.shape());

@@ -62,7 +62,9 @@ impl<T: Scalar> Param<T> {
 #[derive(Clone, Copy, Debug)]
 pub enum Targets<'a, T: Scalar> {
     /// `batch x classes` rows; the class of a row is its argmax (as the book
-    /// converts one-hot targets with `t.argmax(axis=1)`).
+    /// converts one-hot targets with `t.argmax(axis=1)`). A single column
+    /// holds 0/1 labels instead (a sigmoid model's targets): the class of a
+    /// row is 1 where its value is above 0.5.
     OneHot(MatrixView<'a, T>),
     /// One class index per row.
     Indices(&'a [usize]),
@@ -84,6 +86,7 @@ impl<'a, T: Scalar> Targets<'a, T> {
     #[inline]
     pub fn class(&self, i: usize) -> usize {
         match self {
+            Targets::OneHot(m) if m.cols() == 1 => usize::from(m.row(i)[0] > T::from_f64(0.5)),
             Targets::OneHot(m) => {
                 let mut best = [0];
                 crate::matrix::argmax_rows_into(m.row(i), m.cols(), &mut best);
@@ -97,6 +100,9 @@ impl<'a, T: Scalar> Targets<'a, T> {
     pub fn classes_into(&self, out: &mut Vec<usize>) {
         out.clear();
         match self {
+            Targets::OneHot(m) if m.cols() == 1 => {
+                out.extend((0..m.rows()).map(|i| self.class(i)));
+            }
             Targets::OneHot(m) => {
                 out.resize(m.rows(), 0);
                 crate::matrix::argmax_rows_into(m.as_slice(), m.cols(), out);
@@ -139,6 +145,10 @@ pub trait Layer<T: Scalar>: Send {
     fn name(&self) -> &'static str;
     /// Computes the output for `x` and keeps what `backward` needs.
     fn forward(&mut self, x: MatrixView<'_, T>) -> &Matrix<T>;
+    /// The output for `x` in evaluation mode (Dropout scales instead of
+    /// dropping), keeping nothing: inference through a shared reference.
+    /// Allocates the result.
+    fn infer(&self, x: MatrixView<'_, T>) -> Matrix<T>;
     /// Given ∂loss/∂output, returns ∂loss/∂input and overwrites the
     /// parameters' gradients. Call after `forward`.
     fn backward(&mut self, dout: MatrixView<'_, T>) -> &Matrix<T>;

@@ -14,8 +14,13 @@ use crate::scalar::Scalar;
 
 /// A trainable network with a loss.
 pub trait Model<T: Scalar> {
-    /// Scores (the output before the loss) for a batch `x`.
+    /// Scores (the output before the loss) for a batch `x`, in the model's
+    /// current mode, reusing the layers' buffers (the training loop's form).
     fn predict(&mut self, x: MatrixView<'_, T>) -> &Matrix<T>;
+    /// Scores for a batch `x` in evaluation mode (Dropout scales instead of
+    /// dropping) through a shared reference: nothing is cached, the result
+    /// is allocated. Equal to [`predict`](Model::predict) in eval mode.
+    fn infer(&self, x: MatrixView<'_, T>) -> Matrix<T>;
     /// The loss for batch `x` with targets `t`; keeps what `backward` needs.
     fn forward(&mut self, x: MatrixView<'_, T>, t: Targets<'_, T>) -> T;
     /// Backpropagates from the loss (dout = 1), overwriting every
@@ -26,6 +31,9 @@ pub trait Model<T: Scalar> {
     /// once). Changes made to a tied parameter's value are copied to its
     /// other uses after the visit.
     fn for_each_param(&mut self, f: &mut dyn FnMut(usize, &mut Param<T>));
+    /// Every distinct parameter (a tied one once), read-only, in the order
+    /// and with the indices of [`for_each_param`](Model::for_each_param).
+    fn params(&self) -> Vec<&Param<T>>;
     /// Stable, unique names of the parameters in visiting order, e.g.
     /// `layers.0.W` (used by the file formats).
     fn param_names(&self) -> Vec<String>;
@@ -39,10 +47,12 @@ pub trait Model<T: Scalar> {
     fn output_cols(&self) -> Option<usize> {
         None
     }
-    /// Fraction of rows of `x` whose predicted class (argmax of the scores)
-    /// equals the target class. Evaluates in eval mode (Dropout off) and
-    /// switches back to training mode afterwards.
-    fn accuracy(&mut self, x: MatrixView<'_, T>, t: Targets<'_, T>) -> f64 {
+    /// Fraction of rows of `x` whose predicted class equals the target
+    /// class, evaluated with [`infer`](Model::infer) (eval mode, the
+    /// model's own mode untouched). The predicted class is the argmax of
+    /// the scores; with a single score column (a sigmoid output) it is 1
+    /// where the score is above 0, i.e. the probability above 0.5.
+    fn accuracy(&self, x: MatrixView<'_, T>, t: Targets<'_, T>) -> f64 {
         assert_eq!(
             x.rows(),
             t.len(),
@@ -53,14 +63,17 @@ pub trait Model<T: Scalar> {
         if x.rows() == 0 {
             return 0.0;
         }
-        self.set_training(false);
-        let predicted = self.predict(x).argmax_rows();
+        let scores = self.infer(x);
+        let predicted = if scores.cols() == 1 {
+            scores.iter().map(|&s| usize::from(s > T::ZERO)).collect()
+        } else {
+            scores.argmax_rows()
+        };
         let correct = predicted
             .iter()
             .enumerate()
             .filter(|&(i, &p)| p == t.class(i))
             .count();
-        self.set_training(true);
         correct as f64 / x.rows() as f64
     }
 }

@@ -249,6 +249,13 @@ impl<T: Scalar> Model<T> for Sequential<T> {
         }
         last.forward(h)
     }
+    fn infer(&self, x: MatrixView<'_, T>) -> Matrix<T> {
+        let mut h = x.to_matrix();
+        for layer in &self.layers {
+            h = layer.infer(h.view());
+        }
+        h
+    }
     fn forward(&mut self, x: MatrixView<'_, T>, t: Targets<'_, T>) -> T {
         let mut h = x;
         for layer in &mut self.layers {
@@ -282,6 +289,20 @@ impl<T: Scalar> Model<T> for Sequential<T> {
         if !self.ties.is_empty() {
             self.sync_ties();
         }
+    }
+    fn params(&self) -> Vec<&Param<T>> {
+        let mut out = Vec::new();
+        for (li, layer) in self.layers.iter().enumerate() {
+            for (pi, p) in layer.params().iter().enumerate() {
+                if !self.is_tie_target(ParamRef {
+                    layer: li,
+                    param: pi,
+                }) {
+                    out.push(p);
+                }
+            }
+        }
+        out
     }
     fn param_names(&self) -> Vec<String> {
         let mut names = Vec::new();

@@ -75,17 +75,6 @@ impl<T: Scalar> TwoLayerNet<T> {
     pub fn loss_layer_mut(&mut self) -> &mut SoftmaxWithLoss<T> {
         &mut self.loss
     }
-
-    /// The parameters in order W1, b1, W2, b2.
-    pub fn params(&self) -> [&Param<T>; 4] {
-        let [w1, b1] = self.affine1.params() else {
-            unreachable!()
-        };
-        let [w2, b2] = self.affine2.params() else {
-            unreachable!()
-        };
-        [w1, b1, w2, b2]
-    }
 }
 
 impl<T: Scalar> Model<T> for TwoLayerNet<T> {
@@ -93,6 +82,11 @@ impl<T: Scalar> Model<T> for TwoLayerNet<T> {
         let a = self.affine1.forward(x);
         let h = self.sigmoid.forward(a.view());
         self.affine2.forward(h.view())
+    }
+    fn infer(&self, x: MatrixView<'_, T>) -> Matrix<T> {
+        let a = self.affine1.infer(x);
+        let h = self.sigmoid.infer(a.view());
+        self.affine2.infer(h.view())
     }
     fn forward(&mut self, x: MatrixView<'_, T>, t: Targets<'_, T>) -> T {
         let a = self.affine1.forward(x);
@@ -115,6 +109,14 @@ impl<T: Scalar> Model<T> for TwoLayerNet<T> {
                 index += 1;
             }
         }
+    }
+    /// W1, b1, W2, b2.
+    fn params(&self) -> Vec<&Param<T>> {
+        self.affine1
+            .params()
+            .iter()
+            .chain(self.affine2.params())
+            .collect()
     }
     fn param_names(&self) -> Vec<String> {
         ["layers.0.W", "layers.0.b", "layers.2.W", "layers.2.b"]
