@@ -121,8 +121,8 @@ fn sequential_round_trip_and_mismatches() {
     let err = mk(0.0).load(&only_w).unwrap_err().to_string();
     assert!(err.contains("no tensor named \"layers.0.b\""), "{err}");
     let extra = temp("extra.safetensors");
-    let mut m = mk(1.0);
-    save_model(&extra, &mut m).unwrap();
+    let m = mk(1.0);
+    save_model(&extra, &m).unwrap();
     let mut small = Sequential::new(SoftmaxWithLoss::new())
         .with(Affine::new(Matrix::<f64>::zeros(3, 4), Matrix::zeros(1, 4)));
     let err = load_model(&extra, &mut small).unwrap_err().to_string();
