@@ -92,7 +92,20 @@ fn echo(input: &Path, out: &Path) -> Result<()> {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<String> = match std::env::args_os()
+        .skip(1)
+        .map(|a| a.into_string())
+        .collect()
+    {
+        Ok(args) => args,
+        Err(bad) => {
+            eprintln!(
+                "io_roundtrip: argument {:?} is not valid UTF-8",
+                bad.to_string_lossy()
+            );
+            std::process::exit(2);
+        }
+    };
     let result = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         ["write", out] => write(Path::new(out)),
         ["echo", input, out] => echo(Path::new(input), Path::new(out)),

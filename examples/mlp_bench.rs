@@ -59,7 +59,20 @@ fn peak_rss_mb() -> f64 {
 fn main() -> ExitCode {
     let (mut threads, mut steps, mut warmup, mut repeat) =
         (gemm::threads(), mlp_bench::STEPS, WARMUP, 3usize);
-    let mut args = std::env::args().skip(1);
+    let argv: Result<Vec<String>, _> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.into_string())
+        .collect();
+    let mut args = match argv {
+        Ok(argv) => argv.into_iter(),
+        Err(bad) => {
+            eprintln!(
+                "error: argument {:?} is not valid UTF-8\n\n{USAGE}",
+                bad.to_string_lossy()
+            );
+            return ExitCode::from(2);
+        }
+    };
     while let Some(flag) = args.next() {
         let target = match flag.as_str() {
             "--threads" => &mut threads,

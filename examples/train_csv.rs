@@ -177,6 +177,14 @@ fn run(args: &Args) -> Result<(), String> {
             args.batch
         ));
     }
+    // Labels are class indices 0..K-1: a label as large as the number of
+    // rows cannot be one (and `max + 1` would allocate for it, or overflow).
+    if let Some((row, &label)) = labels.iter().enumerate().find(|&(_, &l)| l >= rows) {
+        return Err(format!(
+            "label {label} at data row {} is not below the number of rows ({rows}): labels must be class indices 0..K-1",
+            row + 1
+        ));
+    }
     let classes = labels.iter().max().map_or(0, |m| m + 1).max(2);
     let x_train = features.rows_view(0..train_rows).to_matrix();
     let x_test = features.rows_view(train_rows..rows).to_matrix();

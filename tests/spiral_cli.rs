@@ -1,6 +1,8 @@
 //! The spiral example's command line, run as a user would (cargo builds the
 //! examples before the tests): flags, exit codes, the summary line, the loss
-//! CSV, and a --save / --load round trip that reproduces the predictions.
+//! CSV, and a --save / --load round trip that reproduces the predictions;
+//! also the examples' shared argument handling (non-UTF-8 arguments) and
+//! `train_csv`'s check of user labels.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -26,8 +28,12 @@ fn cross_target() -> Option<(String, PathBuf)> {
 }
 
 fn example() -> PathBuf {
+    example_named("spiral")
+}
+
+fn example_named(name: &str) -> PathBuf {
     let dir = profile_dir().join("examples");
-    let path = dir.join(format!("spiral{}", std::env::consts::EXE_SUFFIX));
+    let path = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     if !path.exists() {
         // `cargo test` builds the examples; a filtered run (`--test
         // spiral_cli`) may not have, so build it with the same profile
@@ -35,7 +41,7 @@ fn example() -> PathBuf {
         let release = dir.parent().is_some_and(|p| p.ends_with("release"));
         let mut cargo = Command::new(env!("CARGO"));
         cargo
-            .args(["build", "--example", "spiral"])
+            .args(["build", "--example", name])
             .current_dir(env!("CARGO_MANIFEST_DIR"));
         if release {
             cargo.arg("--release");
@@ -48,7 +54,7 @@ fn example() -> PathBuf {
         }
         assert!(
             cargo.status().unwrap().success(),
-            "could not build the spiral example"
+            "could not build the {name} example"
         );
     }
     path
@@ -60,7 +66,11 @@ fn example() -> PathBuf {
 /// split on whitespace); a runner set only in `.cargo/config.toml` is not
 /// seen here, export it instead.
 fn command() -> Command {
-    let exe = example();
+    command_for("spiral")
+}
+
+fn command_for(name: &str) -> Command {
+    let exe = example_named(name);
     let runner = cross_target().and_then(|(triple, _)| {
         let var = format!(
             "CARGO_TARGET_{}_RUNNER",
@@ -264,4 +274,48 @@ fn bad_files_and_paths_end_with_one_line_and_exit_1() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).1.contains("float64"), "{}", text(&o).1);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_non_utf8_argument_exits_2_naming_it() {
+    use std::os::unix::ffi::OsStrExt;
+    let bad = std::ffi::OsStr::from_bytes(b"target/\xff");
+    let out = command().arg("--out").arg(bad).output().unwrap();
+    let (_, err) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.starts_with("error: argument 2 ") && err.contains("not valid UTF-8"),
+        "{err}"
+    );
+}
+
+#[test]
+fn train_csv_rejects_a_label_beyond_the_row_count() {
+    let dir = tempdir("labels");
+    for (label, shown) in [
+        ("1000000000", "label 1000000000"),
+        ("18446744073709551615", "label 18446744073709551615"),
+    ] {
+        let csv = dir.join("huge_label.csv");
+        std::fs::write(&csv, format!("a,b,label\n1,2,0\n3,4,{label}\n5,6,1\n")).unwrap();
+        let out = command_for("train_csv")
+            .args([
+                "--data",
+                csv.to_str().unwrap(),
+                "--test-rows",
+                "1",
+                "--batch",
+                "1",
+            ])
+            .output()
+            .unwrap();
+        let (_, err) = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains(shown) && err.contains("data row 2") && err.contains("3"),
+            "{err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
 }
