@@ -27,10 +27,6 @@ fn cross_target() -> Option<(String, PathBuf)> {
         .then_some((triple, target_dir))
 }
 
-fn example() -> PathBuf {
-    example_named("spiral")
-}
-
 fn example_named(name: &str) -> PathBuf {
     let dir = profile_dir().join("examples");
     let path = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
