@@ -180,16 +180,59 @@ fn reads_python_safetensors_fixture() {
 }
 
 #[test]
-fn unsupported_dtype_fixtures_name_the_dtype() {
+fn tensors_of_other_dtypes_are_listed_and_left_alone() {
     for (file, dtype) in [("i64.safetensors", "I64"), ("f16.safetensors", "F16")] {
-        match load_safetensors(fixture(file)) {
-            Err(Error::UnsupportedDType {
-                format: "safetensors",
-                dtype: d,
-            }) => assert_eq!(d, dtype),
-            other => panic!("{file}: {other:?}"),
+        let st = load_safetensors(fixture(file)).unwrap();
+        assert!(!st.skipped.is_empty(), "{file}");
+        for (name, s) in &st.skipped {
+            assert_eq!(s.dtype, dtype, "{file}: {name}");
+            // Asking for one names its dtype.
+            match st.get(name) {
+                Err(Error::UnsupportedDType {
+                    format: "safetensors",
+                    dtype: d,
+                }) => assert_eq!(d, dtype),
+                other => panic!("{file}: {name}: {other:?}"),
+            }
+            assert!(st.matrix::<f32>(name).is_err());
         }
     }
+}
+
+#[test]
+fn a_checkpoint_with_an_integer_step_counter_loads() {
+    // An F32 weight beside an I64 scalar, as a training checkpoint has.
+    let w: Vec<u8> = [1.0f32, 2.0, 3.0, 4.0]
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect();
+    let mut data = w.clone();
+    data.extend_from_slice(&7i64.to_le_bytes());
+    let h = format!(
+        "{{{},{}}}",
+        entry("w", "F32", "[2,2]", "[0,16]"),
+        entry("step", "I64", "[]", "[16,24]")
+    );
+    let st = safetensors_from_bytes(&st_with(&h, &data)).unwrap();
+    assert_eq!(
+        st.matrix::<f32>("w").unwrap().as_slice(),
+        &[1.0, 2.0, 3.0, 4.0]
+    );
+    assert_eq!(st.skipped["step"].dtype, "I64");
+    assert_eq!(st.skipped["step"].shape, Vec::<u64>::new());
+    // A skipped tensor is still checked: a wrong size is an error.
+    let bad = format!(
+        "{{{},{}}}",
+        entry("w", "F32", "[2,2]", "[0,16]"),
+        entry("step", "I64", "[2]", "[16,24]")
+    );
+    let err = safetensors_from_bytes(&st_with(&bad, &data))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("step") && err.contains("I64") && err.contains("16 bytes"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -312,8 +355,8 @@ fn malformed_headers_give_format_errors() {
     );
     let st = safetensors_from_bytes(&st_with(&zeros, &d8)).unwrap();
     assert_eq!(st.tensors.len(), 3);
-    // Unknown dtypes are UnsupportedDType, naming the dtype.
-    for dtype in ["I64", "BF16", "F8_E4M3", "float32", ""] {
+    // Names that are no safetensors dtype are UnsupportedDType, naming it.
+    for dtype in ["I128", "F4", "float32", "f32", ""] {
         let h = format!("{{{}}}", entry("a", dtype, "[2]", "[0,8]"));
         match safetensors_from_bytes(&st_with(&h, &d8)) {
             Err(Error::UnsupportedDType { dtype: d, .. }) => assert_eq!(d, dtype),

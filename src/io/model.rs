@@ -42,7 +42,10 @@ pub fn save_model<T: Scalar>(path: impl AsRef<Path>, model: &dyn Model<T>) -> Re
 /// The file's own errors ([`Error::Io`], [`Error::Format`], …);
 /// [`Error::ModelMismatch`] naming the parameter when a tensor is missing,
 /// unexpected, or of the wrong shape; [`Error::DTypeMismatch`] when a
-/// tensor's dtype is not the model's. Nothing is changed on error.
+/// tensor's dtype is not the model's. Nothing is changed on error. Tensors
+/// of dtypes other than F32/F64 that are not parameters (a training step
+/// counter, say) are left alone; an F32/F64 tensor that is not a parameter
+/// is an error (the file is some other model's).
 pub fn load_model<T: Scalar>(path: impl AsRef<Path>, model: &mut dyn Model<T>) -> Result<()> {
     let path = path.as_ref();
     let file = load_safetensors(path)?;
@@ -51,6 +54,17 @@ pub fn load_model<T: Scalar>(path: impl AsRef<Path>, model: &mut dyn Model<T>) -
     model.for_each_param(&mut |_, p| shapes.push(p.value.shape()));
     let mut values = Vec::with_capacity(names.len());
     for (name, &shape) in names.iter().zip(&shapes) {
+        if let Some(s) = file.skipped.get(name) {
+            return Err(Error::ModelMismatch(format!(
+                "{}: tensor {name:?} is stored as {} {:?}; the model's parameter is {} ({}, {})",
+                path.display(),
+                s.dtype,
+                s.shape,
+                T::DTYPE,
+                shape.0,
+                shape.1
+            )));
+        }
         let tensor = file.tensors.get(name).ok_or_else(|| {
             Error::ModelMismatch(format!(
                 "{}: no tensor named {name:?} (the model's parameters are {})",

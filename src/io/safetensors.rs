@@ -64,13 +64,30 @@ pub struct SafeTensors {
     pub tensors: BTreeMap<String, Tensor>,
     /// The `__metadata__` entries (empty when the file has none).
     pub metadata: BTreeMap<String, String>,
+    /// Tensors of a valid safetensors dtype other than F32/F64 (an I64 step
+    /// counter, F16 weights, …): checked like the others, listed here and
+    /// otherwise left alone; [`get`](Self::get) of one names its dtype. Not
+    /// written back by [`to_bytes`](Self::to_bytes).
+    pub skipped: BTreeMap<String, SkippedTensor>,
+}
+
+/// A tensor [`SafeTensors`] read past: its dtype as the file spells it and
+/// its shape.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SkippedTensor {
+    /// The safetensors dtype, e.g. `"I64"`, `"BF16"`.
+    pub dtype: String,
+    /// The shape as written.
+    pub shape: Vec<u64>,
 }
 
 impl SafeTensors {
     /// The tensor called `name`.
     ///
     /// # Errors
-    /// [`Error::ModelMismatch`] naming the tensor and listing those present.
+    /// [`Error::ModelMismatch`] naming the tensor and listing those present;
+    /// [`Error::UnsupportedDType`] when the file has it in a dtype this crate
+    /// does not read (see [`skipped`](Self::skipped)).
     ///
     /// ```
     /// use groundup::io::{SafeTensors, Tensor};
@@ -80,6 +97,12 @@ impl SafeTensors {
     /// assert!(st.get("w").unwrap_err().to_string().contains(r#"["b"]"#));
     /// ```
     pub fn get(&self, name: &str) -> Result<&Tensor> {
+        if let Some(s) = self.skipped.get(name) {
+            return Err(Error::UnsupportedDType {
+                format: FORMAT,
+                dtype: s.dtype.clone(),
+            });
+        }
         self.tensors.get(name).ok_or_else(|| {
             Error::ModelMismatch(format!(
                 "no tensor named {name:?} (the file has {:?})",
@@ -275,7 +298,7 @@ struct Entry {
     name: String,
     /// File offset of the entry's key, for messages.
     at: u64,
-    dtype: DType,
+    dtype: EntryDType,
     /// As written; converted to `usize` once the data are known present.
     shape: Vec<u64>,
     begin: u64,
@@ -338,8 +361,12 @@ pub fn safetensors_from_bytes(bytes: &[u8]) -> Result<SafeTensors> {
         ));
     }
     let (entries, metadata) = parse_header(header)?;
-    let tensors = decode(entries, buffer, 8 + n)?;
-    Ok(SafeTensors { tensors, metadata })
+    let (tensors, skipped) = decode(entries, buffer, 8 + n)?;
+    Ok(SafeTensors {
+        tensors,
+        metadata,
+        skipped,
+    })
 }
 
 type Header = (Vec<Entry>, BTreeMap<String, String>);
@@ -424,10 +451,43 @@ fn parse_entry(r: &mut Reader<'_>, name: String, at: u64) -> Result<Entry> {
     })
 }
 
-fn parse_dtype(s: &str) -> Result<DType> {
+/// A tensor's dtype: one this crate reads, or another valid safetensors
+/// dtype (read past, with its element size for the size check).
+#[derive(Clone, Debug)]
+enum EntryDType {
+    Float(DType),
+    Other(String, usize),
+}
+
+impl EntryDType {
+    fn size(&self) -> usize {
+        match self {
+            EntryDType::Float(d) => d.size(),
+            EntryDType::Other(_, size) => *size,
+        }
+    }
+}
+
+impl std::fmt::Display for EntryDType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EntryDType::Float(d) => write!(f, "{d}"),
+            EntryDType::Other(name, _) => f.write_str(name),
+        }
+    }
+}
+
+/// The dtypes of the safetensors specification; anything else is not a
+/// safetensors file's dtype and an error.
+fn parse_dtype(s: &str) -> Result<EntryDType> {
+    let other = |size| Ok(EntryDType::Other(s.to_string(), size));
     match s {
-        "F32" => Ok(DType::F32),
-        "F64" => Ok(DType::F64),
+        "F32" => Ok(EntryDType::Float(DType::F32)),
+        "F64" => Ok(EntryDType::Float(DType::F64)),
+        "BOOL" | "U8" | "I8" | "F8_E4M3" | "F8_E5M2" => other(1),
+        "F16" | "BF16" | "I16" | "U16" => other(2),
+        "I32" | "U32" => other(4),
+        "I64" | "U64" => other(8),
         _ => Err(Error::UnsupportedDType {
             format: FORMAT,
             dtype: s.to_string(),
@@ -437,14 +497,13 @@ fn parse_dtype(s: &str) -> Result<DType> {
 
 /// Checks that the entries tile `buffer` exactly and decodes them.
 /// `data_start` is the file offset of the buffer, for messages.
-fn decode(
-    mut entries: Vec<Entry>,
-    buffer: &[u8],
-    data_start: u64,
-) -> Result<BTreeMap<String, Tensor>> {
+type Decoded = (BTreeMap<String, Tensor>, BTreeMap<String, SkippedTensor>);
+
+fn decode(mut entries: Vec<Entry>, buffer: &[u8], data_start: u64) -> Result<Decoded> {
     entries.sort_by(|a, b| (a.begin, a.end, &a.name).cmp(&(b.begin, b.end, &b.name)));
     let mut expected = 0u64;
     let mut tensors = BTreeMap::new();
+    let mut skipped = BTreeMap::new();
     for e in entries {
         let name = &e.name;
         if e.begin != expected {
@@ -490,7 +549,19 @@ fn decode(
             ));
         }
         let bytes = &buffer[e.begin as usize..e.end as usize];
-        let data = match e.dtype {
+        let dtype = match &e.dtype {
+            EntryDType::Float(d) => *d,
+            EntryDType::Other(name, _) => {
+                expected = e.end;
+                let s = SkippedTensor {
+                    dtype: name.clone(),
+                    shape: e.shape.clone(),
+                };
+                skipped.insert(e.name.clone(), s);
+                continue;
+            }
+        };
+        let data = match dtype {
             DType::F32 => TensorData::F32(
                 bytes
                     .chunks_exact(4)
@@ -518,5 +589,5 @@ fn decode(
             ),
         ));
     }
-    Ok(tensors)
+    Ok((tensors, skipped))
 }
