@@ -111,3 +111,78 @@ fn save_takes_a_shared_reference() {
     assert_eq!(copy.infer(x.view()), model.infer(x.view()));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn user_targets_that_do_not_fit_are_errors_naming_row_and_class() {
+    let model = net();
+    let x = Matrix::from_fn(3, 3, |i, j| (i + j) as f64);
+    let err = model
+        .try_accuracy(x.view(), Targets::Indices(&[0, 1, 9]))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("target class 9 at row 2") && err.contains("3 classes"),
+        "{err}"
+    );
+    let err = model
+        .try_accuracy(x.view(), Targets::Indices(&[0, 1]))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("3 input rows but 2 targets"), "{err}");
+    let wide = Matrix::<f64>::zeros(3, 5);
+    let err = model
+        .try_accuracy(x.view(), (&wide).into())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("5 columns") && err.contains("outputs 3"),
+        "{err}"
+    );
+    assert!(model
+        .try_accuracy(x.view(), Targets::Indices(&[0, 1, 2]))
+        .is_ok());
+    let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        model.accuracy(x.view(), Targets::Indices(&[0, 1, 9]))
+    }));
+    assert!(
+        panic.is_err(),
+        "accuracy must not count an impossible class as a miss"
+    );
+
+    use groundup::layers::LossLayer;
+    let scores = Matrix::<f64>::zeros(2, 3);
+    let mut softmax = SoftmaxWithLoss::new();
+    let err = softmax
+        .try_forward(scores.view(), Targets::Indices(&[0, 3]))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("target class 3 at row 1"), "{err}");
+    let mut sigmoid = SigmoidWithLoss::new();
+    let one = Matrix::<f64>::zeros(2, 1);
+    let err = sigmoid
+        .try_forward(one.view(), Targets::Indices(&[1, 2]))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("target class 2 at row 1 is not 0 or 1"),
+        "{err}"
+    );
+    let labels = matrix![[1.0], [0.5]];
+    let err = sigmoid
+        .try_forward(one.view(), (&labels).into())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("label 0.5 at row 1"), "{err}");
+    assert!(sigmoid
+        .try_forward(one.view(), Targets::Indices(&[1, 0]))
+        .is_ok());
+    // A sigmoid model accepts 2-column one-hot targets in accuracy too.
+    let model =
+        Sequential::new(SigmoidWithLoss::new()).with(MatMul::new(matrix![[1.0f64], [-1.0]]));
+    let two_col = matrix![[0.0, 1.0], [1.0, 0.0]];
+    let x = matrix![[2.0, 1.0], [0.0, 3.0]];
+    assert_eq!(
+        model.try_accuracy(x.view(), (&two_col).into()).unwrap(),
+        1.0
+    );
+}

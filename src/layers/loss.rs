@@ -50,38 +50,43 @@ pub fn softmax_rows<T: Scalar>(x: &mut Matrix<T>) {
 /// assert!((loss - (2.0f64).ln()).abs() < 1e-6);
 /// ```
 pub fn cross_entropy_error<T: Scalar>(y: MatrixView<'_, T>, t: Targets<'_, T>) -> T {
-    check_targets("cross_entropy_error", y.shape(), &t);
+    if let Err(e) = check_targets("cross_entropy_error", y.shape(), &t) {
+        panic!("{e}");
+    }
     let logs: Vec<T> = (0..y.rows())
         .map(|i| (y[(i, t.class(i))] + T::from_f64(LOG_EPSILON)).ln())
         .collect();
     -pairwise_sum(&logs) / T::from_usize(y.rows())
 }
 
-fn check_targets<T: Scalar>(layer: &str, scores: (usize, usize), t: &Targets<'_, T>) {
+fn check_targets<T: Scalar>(
+    layer: &str,
+    scores: (usize, usize),
+    t: &Targets<'_, T>,
+) -> crate::Result<()> {
+    let bad = |msg: String| Err(crate::Error::InvalidArgument(msg));
     match t {
-        Targets::OneHot(m) => assert!(
-            m.shape() == scores,
+        Targets::OneHot(m) if m.shape() != scores => bad(format!(
             "{layer}.forward: one-hot target shape ({}, {}) differs from score shape ({}, {})",
             m.rows(),
             m.cols(),
             scores.0,
             scores.1
-        ),
-        Targets::Indices(idx) => {
-            assert!(
-                idx.len() == scores.0,
-                "{layer}.forward: {} target indices for a score batch of shape ({}, {})",
-                idx.len(),
-                scores.0,
-                scores.1
-            );
-            if let Some((row, &c)) = idx.iter().enumerate().find(|(_, &c)| c >= scores.1) {
-                panic!(
-                    "{layer}.forward: target class {c} at row {row} is out of range for {} classes (score shape ({}, {}))",
-                    scores.1, scores.0, scores.1
-                );
-            }
-        }
+        )),
+        Targets::OneHot(_) => Ok(()),
+        Targets::Indices(idx) if idx.len() != scores.0 => bad(format!(
+            "{layer}.forward: {} target indices for a score batch of shape ({}, {})",
+            idx.len(),
+            scores.0,
+            scores.1
+        )),
+        Targets::Indices(idx) => match idx.iter().enumerate().find(|(_, &c)| c >= scores.1) {
+            Some((row, &c)) => bad(format!(
+                "{layer}.forward: target class {c} at row {row} is out of range for {} classes (score shape ({}, {}))",
+                scores.1, scores.0, scores.1
+            )),
+            None => Ok(()),
+        },
     }
 }
 
@@ -94,6 +99,30 @@ pub trait LossLayer<T: Scalar>: Send {
     /// scores are; callers that train check [`Scalar::is_finite`] (the
     /// [`Trainer`](crate::train::Trainer) stops with an error).
     fn forward(&mut self, scores: MatrixView<'_, T>, t: Targets<'_, T>) -> T;
+    /// Checks that targets `t` fit scores of shape `scores`: row counts,
+    /// one-hot widths, class indices in range (0/1 labels for a sigmoid).
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming the
+    /// offending row and value, the message [`forward`](LossLayer::forward)
+    /// panics with.
+    fn validate(&self, scores: (usize, usize), t: &Targets<'_, T>) -> crate::Result<()>;
+    /// [`forward`](LossLayer::forward) for targets that come from user
+    /// data: an error instead of a panic when they do not fit.
+    ///
+    /// ```
+    /// use groundup::layers::{LossLayer, SoftmaxWithLoss, Targets};
+    /// use groundup::Matrix;
+    /// let mut loss = SoftmaxWithLoss::<f64>::new();
+    /// let scores = Matrix::zeros(2, 3);
+    /// let err = loss.try_forward(scores.view(), Targets::Indices(&[0, 7])).unwrap_err();
+    /// assert!(err.to_string().contains("target class 7 at row 1"));
+    /// assert!(loss.try_forward(scores.view(), Targets::Indices(&[0, 2])).is_ok());
+    /// ```
+    fn try_forward(&mut self, scores: MatrixView<'_, T>, t: Targets<'_, T>) -> crate::Result<T> {
+        self.validate(scores.shape(), &t)?;
+        Ok(self.forward(scores, t))
+    }
     /// ∂(dout·loss)/∂scores for the last forward pass. (The book's
     /// backward ignores the `1e-7` inside the logarithm, so it is the exact
     /// gradient of the loss with that epsilon set to 0; see
@@ -152,8 +181,13 @@ impl<T: Scalar> LossLayer<T> for SoftmaxWithLoss<T> {
     fn name(&self) -> &'static str {
         "SoftmaxWithLoss"
     }
+    fn validate(&self, scores: (usize, usize), t: &Targets<'_, T>) -> crate::Result<()> {
+        check_targets("SoftmaxWithLoss", scores, t)
+    }
     fn forward(&mut self, scores: MatrixView<'_, T>, t: Targets<'_, T>) -> T {
-        check_targets("SoftmaxWithLoss", scores.shape(), &t);
+        if let Err(e) = self.validate(scores.shape(), &t) {
+            panic!("{e}");
+        }
         self.y.assign(scores);
         softmax_rows(&mut self.y);
         let n = scores.rows();
@@ -214,47 +248,60 @@ impl<T: Scalar> LossLayer<T> for SigmoidWithLoss<T> {
     fn name(&self) -> &'static str {
         "SigmoidWithLoss"
     }
+    fn validate(&self, (n, cols): (usize, usize), t: &Targets<'_, T>) -> crate::Result<()> {
+        let bad = |msg: String| Err(crate::Error::InvalidArgument(msg));
+        if cols != 1 {
+            return bad(format!(
+                "SigmoidWithLoss.forward: scores must have one column, got shape ({n}, {cols})"
+            ));
+        }
+        if t.len() != n {
+            return bad(format!(
+                "SigmoidWithLoss.forward: {} targets for a score batch of shape ({n}, 1)",
+                t.len()
+            ));
+        }
+        match t {
+            Targets::OneHot(m) if m.cols() == 1 => {
+                if let Some((i, &v)) = m
+                    .as_slice()
+                    .iter()
+                    .enumerate()
+                    .find(|(_, &v)| v != T::ZERO && v != T::ONE)
+                {
+                    return bad(format!(
+                        "SigmoidWithLoss.forward: label {v} at row {i} is not 0 or 1"
+                    ));
+                }
+            }
+            Targets::OneHot(m) if m.cols() != 2 => {
+                return bad(format!(
+                    "SigmoidWithLoss.forward: one-hot targets must be ({n}, 2) or ({n}, 1), got ({}, {})",
+                    m.rows(),
+                    m.cols()
+                ));
+            }
+            Targets::OneHot(_) => {}
+            Targets::Indices(idx) => {
+                if let Some((i, &c)) = idx.iter().enumerate().find(|(_, &c)| c > 1) {
+                    return bad(format!(
+                        "SigmoidWithLoss.forward: target class {c} at row {i} is not 0 or 1"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
     fn forward(&mut self, scores: MatrixView<'_, T>, t: Targets<'_, T>) -> T {
+        if let Err(e) = self.validate(scores.shape(), &t) {
+            panic!("{e}");
+        }
         let n = scores.rows();
-        assert!(
-            scores.cols() == 1,
-            "SigmoidWithLoss.forward: scores must have one column, got shape ({}, {})",
-            n,
-            scores.cols()
-        );
-        assert!(
-            t.len() == n,
-            "SigmoidWithLoss.forward: {} targets for a score batch of shape ({n}, 1)",
-            t.len()
-        );
         self.labels.clear();
         for i in 0..n {
             let label = match t {
-                Targets::OneHot(m) if m.cols() == 1 => {
-                    let v = m[(i, 0)];
-                    assert!(
-                        v == T::ZERO || v == T::ONE,
-                        "SigmoidWithLoss.forward: label {v} at row {i} is not 0 or 1"
-                    );
-                    v
-                }
-                Targets::OneHot(m) => {
-                    assert!(
-                        m.cols() == 2,
-                        "SigmoidWithLoss.forward: one-hot targets must be ({n}, 2) or ({n}, 1), got ({}, {})",
-                        m.rows(),
-                        m.cols()
-                    );
-                    T::from_usize(t.class(i))
-                }
-                Targets::Indices(idx) => {
-                    assert!(
-                        idx[i] <= 1,
-                        "SigmoidWithLoss.forward: target class {} at row {i} is not 0 or 1",
-                        idx[i]
-                    );
-                    T::from_usize(idx[i])
-                }
+                Targets::OneHot(m) if m.cols() == 1 => m[(i, 0)],
+                _ => T::from_usize(t.class(i)),
             };
             self.labels.push(label);
         }

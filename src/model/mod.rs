@@ -52,18 +52,52 @@ pub trait Model<T: Scalar> {
     /// model's own mode untouched). The predicted class is the argmax of
     /// the scores; with a single score column (a sigmoid output) it is 1
     /// where the score is above 0, i.e. the probability above 0.5.
+    ///
+    /// Panics, naming the problem, where [`try_accuracy`](Model::try_accuracy)
+    /// returns an error.
     fn accuracy(&self, x: MatrixView<'_, T>, t: Targets<'_, T>) -> f64 {
-        assert_eq!(
-            x.rows(),
-            t.len(),
-            "accuracy: {} input rows but {} targets",
-            x.rows(),
-            t.len()
-        );
+        self.try_accuracy(x, t).unwrap_or_else(|e| panic!("{e}"))
+    }
+    /// [`accuracy`](Model::accuracy) for targets from user data.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) when the
+    /// row counts differ, or a target class (index, or one-hot width) does
+    /// not exist among the model's outputs, naming the row and the class.
+    fn try_accuracy(&self, x: MatrixView<'_, T>, t: Targets<'_, T>) -> crate::Result<f64> {
+        let bad = |msg: String| Err(crate::Error::InvalidArgument(msg));
+        if x.rows() != t.len() {
+            return bad(format!(
+                "accuracy: {} input rows but {} targets",
+                x.rows(),
+                t.len()
+            ));
+        }
         if x.rows() == 0 {
-            return 0.0;
+            return Ok(0.0);
         }
         let scores = self.infer(x);
+        // A single score column is a sigmoid: two classes.
+        let classes = scores.cols().max(2);
+        match t {
+            Targets::Indices(idx) => {
+                if let Some((row, &c)) = idx.iter().enumerate().find(|(_, &c)| c >= classes) {
+                    return bad(format!(
+                        "accuracy: target class {c} at row {row} is out of range for {classes} classes"
+                    ));
+                }
+            }
+            Targets::OneHot(m)
+                if m.cols() != scores.cols() && !(scores.cols() == 1 && m.cols() <= 2) =>
+            {
+                return bad(format!(
+                    "accuracy: one-hot targets have {} columns but the model outputs {}",
+                    m.cols(),
+                    scores.cols()
+                ));
+            }
+            Targets::OneHot(_) => {}
+        }
         let predicted = if scores.cols() == 1 {
             scores.iter().map(|&s| usize::from(s > T::ZERO)).collect()
         } else {
@@ -74,6 +108,6 @@ pub trait Model<T: Scalar> {
             .enumerate()
             .filter(|&(i, &p)| p == t.class(i))
             .count();
-        correct as f64 / x.rows() as f64
+        Ok(correct as f64 / x.rows() as f64)
     }
 }
