@@ -19,7 +19,9 @@
 # same code paths; no test file is skipped (see tests/scale/mod.rs).
 #
 # Measured wall times, whole script, empty target/cross, warm cargo registry,
-# packages already installed (2-core VM shared with two other build jobs):
+# packages already installed (2-core VM shared with two other build jobs;
+# before the NEON kernels and the safe-build check were added: the last
+# full .ci/run took 171/133 s, 100/94 s and 200/301 s, see the README):
 #   target     build  test   (heaviest test files)
 #   aarch64    125 s   53 s  (gemm 24 s, mlp_bench 15 s)
 #   i686        78 s   74 s  (gemm 34 s, mlp_bench 19 s)
