@@ -134,6 +134,12 @@ fi
 # --- Build and test -----------------------------------------------------------
 
 export RUSTC=/usr/bin/rustc
+# No rustc-info cache (target/**/.rustc_info.json): cargo replays a cached
+# failed probe forever, and twice in full CI runs a probe was cached as
+# failed (rustc had read stray compiler output as its stdin source; the
+# cause was not found), failing every later build of that target at once.
+# Probing afresh costs a tenth of a second per cargo call.
+export CARGO_CACHE_RUSTC_INFO=0
 export GROUNDUP_TEST_SCALE=small
 for t in "${TARGETS[@]}"; do
     read -r deb qemu gnu <<<"$(describe "$t")"
@@ -153,12 +159,6 @@ for t in "${TARGETS[@]}"; do
     # builds them (tests/spiral_cli.rs runs one through the runner).
     tests=(--lib --bins --tests)
     t0=$(now)
-    # cargo caches what rustc prints about a target in .rustc_info.json and
-    # replays a failed probe forever. Once (in a full .ci/run, not
-    # reproduced since) the i686 probe was cached as failed, rustc having
-    # read stray compiler output as its stdin source, and every later i686
-    # build failed at once; re-probing costs a tenth of a second.
-    rm -f target/cross/.rustc_info.json
     cargo build "${args[@]}" --examples
     cargo test "${args[@]}" "${tests[@]}" --no-run
     # The all-safe build (no `simd` feature) compiles warning-free too.
