@@ -305,3 +305,45 @@ fn operators_name_both_shapes_on_mismatch() {
         );
     }
 }
+
+/// The read-only methods are one body for `Matrix` and `MatrixView`
+/// (src/matrix/read.rs): a view of rows `r` answers exactly what the
+/// matrix made of those rows answers, including the empty shapes.
+#[test]
+fn a_view_answers_like_the_matrix_of_its_rows() {
+    for (rows, cols) in [(0, 0), (0, 3), (4, 0), (1, 1), (5, 3), (7, 2)] {
+        let x = Matrix::from_fn(rows, cols, |i, j| (i * 7 + j * 3) as f64 % 5.0 - 2.0);
+        for (a, b) in [(0, rows), (rows / 2, rows), (0, rows / 3)] {
+            let v = x.rows_view(a..b);
+            let owned = v.to_matrix();
+            assert_eq!(v.shape(), owned.shape());
+            assert_eq!((v.len(), v.is_empty()), (owned.len(), owned.is_empty()));
+            assert_eq!(v.as_slice(), owned.as_slice());
+            assert!(v.iter().eq(owned.iter()));
+            assert!(v.rows_iter().eq(owned.rows_iter()));
+            assert_eq!(v.rows_iter().len(), b - a, "({rows}, {cols}) {a}..{b}");
+            assert_eq!(v.argmax_rows(), owned.argmax_rows());
+            assert_eq!(v.sum().to_bits(), owned.sum().to_bits());
+            assert_eq!(v.sum_rows(), owned.sum_rows());
+            assert_eq!(v.sum_cols(), owned.sum_cols());
+            assert_eq!(v.sum_cols().shape(), (b - a, 1));
+            assert_eq!(v.repeat_rows(3), owned.repeat_rows(3));
+            assert_eq!(v.transpose(), owned.transpose());
+            assert_eq!(v.cast::<f32>(), owned.cast::<f32>());
+            let idx: Vec<usize> = (0..b - a).rev().collect();
+            assert_eq!(v.gather_rows(&idx), owned.gather_rows(&idx));
+            for i in 0..b - a {
+                assert_eq!(v.row(i), x.row(a + i));
+                for j in 0..cols {
+                    assert_eq!(v[(i, j)], x[(a + i, j)]);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+#[should_panic(expected = "gather_rows: index 2 out of range for 2 rows")]
+fn gather_rows_checks_indices_without_columns_too() {
+    Matrix::<f32>::zeros(2, 0).gather_rows(&[0, 2]);
+}

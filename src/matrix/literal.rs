@@ -2,7 +2,7 @@
 //! [`matrix!`](crate::matrix!) macro, element and row iterators, and
 //! collecting rows into a matrix.
 
-use super::{Matrix, MatrixView};
+use super::Matrix;
 use crate::scalar::Scalar;
 
 impl<T: Scalar> Matrix<T> {
@@ -27,17 +27,6 @@ impl<T: Scalar> Matrix<T> {
         }
     }
 
-    /// The elements in row-major order.
-    ///
-    /// ```
-    /// use groundup::matrix;
-    /// let m = matrix![[1.0f32, -2.0], [3.0, -4.0]];
-    /// assert_eq!(m.iter().filter(|v| **v < 0.0).count(), 2);
-    /// ```
-    pub fn iter(&self) -> std::slice::Iter<'_, T> {
-        self.data.iter()
-    }
-
     /// The elements in row-major order, mutable.
     ///
     /// ```
@@ -48,19 +37,6 @@ impl<T: Scalar> Matrix<T> {
     /// ```
     pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, T> {
         self.data.iter_mut()
-    }
-
-    /// The rows as slices, top to bottom (`rows()` of them, also when the
-    /// matrix has no columns).
-    ///
-    /// ```
-    /// use groundup::matrix;
-    /// let m = matrix![[1.0f64, 2.0], [3.0, 4.0]];
-    /// let sums: Vec<f64> = m.rows_iter().map(|r| r.iter().sum()).collect();
-    /// assert_eq!(sums, [3.0, 7.0]);
-    /// ```
-    pub fn rows_iter(&self) -> impl ExactSizeIterator<Item = &[T]> + DoubleEndedIterator + '_ {
-        self.view().rows_iter()
     }
 
     /// The rows as mutable slices, top to bottom.
@@ -84,26 +60,6 @@ impl<T: Scalar> Matrix<T> {
             rest = tail;
             row
         })
-    }
-}
-
-impl<'a, T: Scalar> MatrixView<'a, T> {
-    /// The elements in row-major order.
-    pub fn iter(&self) -> std::slice::Iter<'a, T> {
-        self.data.iter()
-    }
-
-    /// The rows as slices, top to bottom.
-    ///
-    /// ```
-    /// use groundup::matrix;
-    /// let m = matrix![[1.0f64, 2.0], [3.0, 4.0], [5.0, 6.0]];
-    /// let last: Vec<&[f64]> = m.rows_view(1..3).rows_iter().collect();
-    /// assert_eq!(last, [&[3.0, 4.0][..], &[5.0, 6.0][..]]);
-    /// ```
-    pub fn rows_iter(&self) -> impl ExactSizeIterator<Item = &'a [T]> + DoubleEndedIterator + 'a {
-        let (data, cols) = (self.data, self.cols);
-        (0..self.rows).map(move |i| &data[i * cols..(i + 1) * cols])
     }
 }
 

@@ -11,6 +11,7 @@
 mod display;
 mod elementwise;
 mod literal;
+mod read;
 mod reduce;
 
 pub use reduce::pairwise_sum;
@@ -19,7 +20,7 @@ pub(crate) use reduce::{argmax_rows_into, pairwise_sum_by, sum_rows_slice};
 use crate::error::{Error, Result};
 use crate::gemm::{self, Transpose};
 use crate::scalar::Scalar;
-use std::ops::{Index, IndexMut, Range};
+use std::ops::IndexMut;
 
 /// A row-major matrix: element `(i, j)` lives at `data[i * cols + j]`.
 ///
@@ -80,47 +81,6 @@ impl<'a, T: Scalar> MatrixView<'a, T> {
             }),
         }
     }
-    /// Number of rows.
-    #[inline]
-    pub fn rows(&self) -> usize {
-        self.rows
-    }
-    /// Number of columns.
-    #[inline]
-    pub fn cols(&self) -> usize {
-        self.cols
-    }
-    /// `(rows, cols)`.
-    #[inline]
-    pub fn shape(&self) -> (usize, usize) {
-        (self.rows, self.cols)
-    }
-    /// The elements in row-major order.
-    #[inline]
-    pub fn as_slice(&self) -> &'a [T] {
-        self.data
-    }
-    /// Row `i` as a slice. Panics if `i >= rows`.
-    #[inline]
-    pub fn row(&self, i: usize) -> &'a [T] {
-        assert!(i < self.rows, "row {i} out of range for {} rows", self.rows);
-        &self.data[i * self.cols..(i + 1) * self.cols]
-    }
-    /// A sub-view of rows `range`. Panics if the range is out of bounds.
-    pub fn rows_view(&self, range: Range<usize>) -> MatrixView<'a, T> {
-        assert!(
-            range.start <= range.end && range.end <= self.rows,
-            "rows {}..{} out of range for {} rows",
-            range.start,
-            range.end,
-            self.rows
-        );
-        MatrixView {
-            rows: range.end - range.start,
-            cols: self.cols,
-            data: &self.data[range.start * self.cols..range.end * self.cols],
-        }
-    }
     /// Copies the view into an owned matrix.
     pub fn to_matrix(&self) -> Matrix<T> {
         Matrix {
@@ -129,32 +89,11 @@ impl<'a, T: Scalar> MatrixView<'a, T> {
             data: self.data.to_vec(),
         }
     }
-    /// Per-row index of the largest element (the first one on ties, NaN
-    /// counts as largest), like numpy's `argmax(axis=1)`.
-    pub fn argmax_rows(&self) -> Vec<usize> {
-        let mut out = vec![0; self.rows];
-        reduce::argmax_rows_into(self.data, self.cols, &mut out);
-        out
-    }
 }
 
 impl<'a, T: Scalar> From<&'a Matrix<T>> for MatrixView<'a, T> {
     fn from(m: &'a Matrix<T>) -> Self {
         m.view()
-    }
-}
-
-impl<T: Scalar> Index<(usize, usize)> for MatrixView<'_, T> {
-    type Output = T;
-    #[inline]
-    fn index(&self, (i, j): (usize, usize)) -> &T {
-        assert!(
-            i < self.rows && j < self.cols,
-            "index ({i}, {j}) out of range for shape ({}, {})",
-            self.rows,
-            self.cols
-        );
-        &self.data[i * self.cols + j]
     }
 }
 
@@ -220,58 +159,49 @@ impl<T: Scalar> Matrix<T> {
         }
     }
 
-    /// Number of rows.
-    #[inline]
-    pub fn rows(&self) -> usize {
-        self.rows
-    }
-    /// Number of columns.
-    #[inline]
-    pub fn cols(&self) -> usize {
-        self.cols
-    }
-    /// `(rows, cols)`.
-    #[inline]
-    pub fn shape(&self) -> (usize, usize) {
-        (self.rows, self.cols)
-    }
-    /// Number of elements.
-    #[inline]
-    pub fn len(&self) -> usize {
-        self.data.len()
-    }
-    /// True when there are no elements.
-    #[inline]
-    pub fn is_empty(&self) -> bool {
-        self.data.is_empty()
-    }
-    /// The elements in row-major order.
-    #[inline]
-    pub fn as_slice(&self) -> &[T] {
-        &self.data
-    }
     /// The elements in row-major order, mutable.
+    ///
+    /// ```
+    /// use groundup::matrix;
+    /// let mut m = matrix![[1.0f32, 2.0], [3.0, 4.0]];
+    /// m.as_mut_slice()[3] = 0.0;
+    /// assert_eq!(m, matrix![[1.0, 2.0], [3.0, 0.0]]);
+    /// ```
     #[inline]
     pub fn as_mut_slice(&mut self) -> &mut [T] {
         &mut self.data
     }
     /// Gives back the row-major buffer.
+    ///
+    /// ```
+    /// use groundup::matrix;
+    /// assert_eq!(matrix![[1.0f64, 2.0], [3.0, 4.0]].into_vec(), [1.0, 2.0, 3.0, 4.0]);
+    /// ```
     pub fn into_vec(self) -> Vec<T> {
         self.data
     }
-    /// Row `i`. Panics if `i >= rows`.
-    #[inline]
-    pub fn row(&self, i: usize) -> &[T] {
-        assert!(i < self.rows, "row {i} out of range for {} rows", self.rows);
-        &self.data[i * self.cols..(i + 1) * self.cols]
-    }
     /// Row `i`, mutable. Panics if `i >= rows`.
+    ///
+    /// ```
+    /// use groundup::matrix;
+    /// let mut m = matrix![[1.0f64, 2.0], [3.0, 4.0]];
+    /// m.row_mut(0).fill(0.0);
+    /// assert_eq!(m, matrix![[0.0, 0.0], [3.0, 4.0]]);
+    /// ```
     #[inline]
     pub fn row_mut(&mut self, i: usize) -> &mut [T] {
         assert!(i < self.rows, "row {i} out of range for {} rows", self.rows);
         &mut self.data[i * self.cols..(i + 1) * self.cols]
     }
-    /// The whole matrix as a view.
+    /// The whole matrix as a read-only view (no copy); it has the same
+    /// read-only methods as the matrix.
+    ///
+    /// ```
+    /// use groundup::{matrix, MatrixView};
+    /// let m = matrix![[1.0f32, 2.0], [3.0, 4.0]];
+    /// let v: MatrixView<'_, f32> = m.view();
+    /// assert_eq!((v.shape(), v.sum()), ((2, 2), 10.0));
+    /// ```
     #[inline]
     pub fn view(&self) -> MatrixView<'_, T> {
         MatrixView {
@@ -279,10 +209,6 @@ impl<T: Scalar> Matrix<T> {
             cols: self.cols,
             data: &self.data,
         }
-    }
-    /// Rows `range` as a borrowed view (no copy): a mini-batch.
-    pub fn rows_view(&self, range: Range<usize>) -> MatrixView<'_, T> {
-        self.view().rows_view(range)
     }
 
     /// Changes the shape to `rows x cols`, reusing the allocation: the
@@ -323,58 +249,6 @@ impl<T: Scalar> Matrix<T> {
     pub fn assign(&mut self, src: MatrixView<'_, T>) {
         self.resize(src.rows, src.cols);
         self.data.copy_from_slice(src.data);
-    }
-
-    /// The transpose, as a new matrix.
-    pub fn transpose(&self) -> Matrix<T> {
-        let mut out = Matrix::zeros(self.cols, self.rows);
-        for i in 0..self.rows {
-            let row = self.row(i);
-            for (j, &v) in row.iter().enumerate() {
-                out.data[j * self.rows + i] = v;
-            }
-        }
-        out
-    }
-
-    /// Converts every element to another scalar type (rounding to nearest
-    /// when narrowing, like numpy's `astype`).
-    pub fn cast<U: Scalar>(&self) -> Matrix<U> {
-        Matrix {
-            rows: self.rows,
-            cols: self.cols,
-            data: self.data.iter().map(|&v| U::from_f64(v.to_f64())).collect(),
-        }
-    }
-
-    /// Rows `indices` in that order, as a new matrix: numpy's `x[idx]`.
-    /// Panics if an index is out of range.
-    ///
-    /// ```
-    /// use groundup::Matrix;
-    /// let x = Matrix::from_fn(3, 2, |i, j| (i * 2 + j) as f64);
-    /// assert_eq!(x.gather_rows(&[2, 0]).as_slice(), &[4.0, 5.0, 0.0, 1.0]);
-    /// ```
-    pub fn gather_rows(&self, indices: &[usize]) -> Matrix<T> {
-        let mut out = Matrix::zeros(indices.len(), self.cols);
-        self.gather_rows_into(indices, &mut out);
-        out
-    }
-
-    /// [`Matrix::gather_rows`] into a preallocated `out` (resized if needed).
-    pub fn gather_rows_into(&self, indices: &[usize], out: &mut Matrix<T>) {
-        out.resize(indices.len(), self.cols);
-        if self.cols == 0 {
-            return;
-        }
-        for (dst, &i) in out.data.chunks_exact_mut(self.cols).zip(indices) {
-            assert!(
-                i < self.rows,
-                "gather_rows: index {i} out of range for {} rows",
-                self.rows
-            );
-            dst.copy_from_slice(&self.data[i * self.cols..(i + 1) * self.cols]);
-        }
     }
 
     /// `self · b` as a new matrix. Panics naming both shapes when
@@ -505,20 +379,6 @@ impl<T: Scalar> Default for Matrix<T> {
     /// The empty `0 x 0` matrix.
     fn default() -> Self {
         Matrix::zeros(0, 0)
-    }
-}
-
-impl<T: Scalar> Index<(usize, usize)> for Matrix<T> {
-    type Output = T;
-    #[inline]
-    fn index(&self, (i, j): (usize, usize)) -> &T {
-        assert!(
-            i < self.rows && j < self.cols,
-            "index ({i}, {j}) out of range for shape ({}, {})",
-            self.rows,
-            self.cols
-        );
-        &self.data[i * self.cols + j]
     }
 }
 

@@ -74,71 +74,6 @@ pub(crate) fn argmax_rows_into<T: Scalar>(data: &[T], cols: usize, out: &mut [us
 }
 
 impl<T: Scalar> Matrix<T> {
-    /// Sum over rows, keeping the axis: a `1 x cols` matrix, rows added in
-    /// order (numpy `np.sum(x, axis=0, keepdims=True)`). The backward pass of
-    /// [`Matrix::repeat_rows`].
-    ///
-    /// ```
-    /// use groundup::Matrix;
-    /// let x = Matrix::from_vec(2, 2, vec![1.0f64, 2.0, 3.0, 4.0]).unwrap();
-    /// assert_eq!(x.sum_rows().as_slice(), &[4.0, 6.0]);
-    /// ```
-    pub fn sum_rows(&self) -> Matrix<T> {
-        let mut out = Matrix::zeros(1, self.cols);
-        self.sum_rows_into(out.as_mut_slice());
-        out
-    }
-
-    /// [`Matrix::sum_rows`] into a slice of length `cols` (overwritten).
-    pub fn sum_rows_into(&self, out: &mut [T]) {
-        sum_rows_slice(&self.data, self.cols, out);
-    }
-
-    /// Sum over columns, keeping the axis: a `rows x 1` matrix (numpy
-    /// `np.sum(x, axis=1, keepdims=True)`; columns added left to right).
-    pub fn sum_cols(&self) -> Matrix<T> {
-        let mut out = Matrix::zeros(self.rows, 1);
-        if self.cols > 0 {
-            for (o, row) in out.data.iter_mut().zip(self.data.chunks_exact(self.cols)) {
-                *o = row.iter().fold(T::ZERO, |s, &v| s + v);
-            }
-        }
-        out
-    }
-
-    /// Sum of all elements, numpy's pairwise order ([`pairwise_sum`]).
-    pub fn sum(&self) -> T {
-        pairwise_sum(&self.data)
-    }
-
-    /// Stacks `n` copies of each row, like `np.repeat(x, n, axis=0)`: row `i`
-    /// becomes rows `i*n .. (i+1)*n`. The backward pass of
-    /// [`Matrix::sum_rows`].
-    ///
-    /// ```
-    /// use groundup::Matrix;
-    /// let b = Matrix::from_vec(1, 2, vec![1.0f32, 2.0]).unwrap();
-    /// assert_eq!(b.repeat_rows(3).shape(), (3, 2));
-    /// assert_eq!(b.repeat_rows(3).sum_rows().as_slice(), &[3.0, 6.0]);
-    /// ```
-    pub fn repeat_rows(&self, n: usize) -> Matrix<T> {
-        let rows = self
-            .rows
-            .checked_mul(n)
-            .unwrap_or_else(|| panic!("repeat_rows: {} rows x {n} overflows", self.rows));
-        let mut out = Matrix::zeros(rows, self.cols);
-        if self.cols > 0 {
-            for (i, src) in self.data.chunks_exact(self.cols).enumerate() {
-                for dst in
-                    out.data[i * n * self.cols..(i + 1) * n * self.cols].chunks_exact_mut(self.cols)
-                {
-                    dst.copy_from_slice(src);
-                }
-            }
-        }
-        out
-    }
-
     /// Adds the `1 x cols` row vector `b` to every row in place (what numpy's
     /// broadcasting does in `x + b`). Panics naming both shapes when `b` is not
     /// `1 x cols`.
@@ -160,12 +95,6 @@ impl<T: Scalar> Matrix<T> {
             self.cols
         );
         add_row_vector_slice(&mut self.data, &b.data);
-    }
-
-    /// Per-row index of the largest element (first on ties), numpy's
-    /// `argmax(axis=1)`.
-    pub fn argmax_rows(&self) -> Vec<usize> {
-        self.view().argmax_rows()
     }
 }
 
