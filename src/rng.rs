@@ -17,6 +17,7 @@
 //! | [`RandomState::shuffle`], [`RandomState::permutation`], [`RandomState::permutation_into`] | `shuffle`, `permutation(n)` | Fisher–Yates from the end |
 //! | [`RandomState::randint`], [`RandomState::randint_fill`] | `randint(low, high, size)` (int64) | masked rejection on 32-bit words (64-bit when the range needs it) |
 //! | [`RandomState::dropout_mask`] | `np.random.rand(*shape) > ratio` | `random_sample` per element |
+//! | [`RandomState::choice_p`], [`RandomState::choice_p_into`] | `choice(n, size, replace, p=p)` | cumsum, `searchsorted(side='right')`; without replacement, rounds that zero found values and drop repeats |
 //!
 //! Only seeds given as a single integer are supported: numpy seeds an
 //! integer with `init_genrand`, but an array seed (`RandomState([1984])`)
@@ -425,3 +426,6 @@ impl PartialEq for RandomState {
 }
 
 impl Eq for RandomState {}
+
+mod choice;
+pub use choice::ChoiceScratch;
