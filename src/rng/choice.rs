@@ -138,12 +138,12 @@ impl RandomState {
         if p.is_empty() {
             return invalid("the population is empty (p has no entries)".into());
         }
-        if let Some((i, v)) = p.iter().enumerate().find(|(_, v)| !(**v >= 0.0)) {
+        if let Some((i, v)) = p.iter().enumerate().find(|(_, v)| v.is_nan() || **v < 0.0) {
             return invalid(format!("probability p[{i}] = {v} is negative or NaN"));
         }
         let sum = kahan_sum(p);
         let atol = f64::EPSILON.sqrt();
-        if !((sum - 1.0).abs() <= atol) {
+        if sum.is_nan() || (sum - 1.0).abs() > atol {
             return invalid(format!(
                 "probabilities sum to {sum}, not 1 (tolerance {atol:e})"
             ));
