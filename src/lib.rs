@@ -49,6 +49,7 @@ pub mod optim;
 pub mod plot;
 pub mod rng;
 pub mod scalar;
+pub mod text;
 pub mod train;
 
 /// The README's Rust examples, compiled and run by `cargo test` (doc tests).

@@ -10,10 +10,12 @@
 
 mod display;
 mod elementwise;
+mod ids;
 mod literal;
 mod read;
 mod reduce;
 
+pub use ids::{Ids, IdsView};
 pub use reduce::pairwise_sum;
 pub(crate) use reduce::{argmax_rows_into, pairwise_sum_by, sum_rows_slice};
 
