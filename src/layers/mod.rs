@@ -27,14 +27,18 @@
 
 mod activation;
 mod affine;
+mod embedding;
 mod loss;
+mod negative_sampling;
 pub mod nodes;
 
 pub use activation::{Dropout, ReLU, Sigmoid, Softmax, Tanh};
 pub use affine::{Affine, MatMul};
+pub use embedding::{Embedding, EmbeddingDot, RowGrad};
 pub use loss::{
     cross_entropy_error, softmax_rows, LossLayer, SigmoidWithLoss, SoftmaxWithLoss, LOG_EPSILON,
 };
+pub use negative_sampling::{NegativeSamplingLoss, UnigramSampler};
 
 use crate::matrix::{Matrix, MatrixView};
 use crate::scalar::Scalar;

@@ -17,7 +17,7 @@ mod reduce;
 
 pub use ids::{Ids, IdsView};
 pub use reduce::pairwise_sum;
-pub(crate) use reduce::{argmax_rows_into, pairwise_sum_by, sum_rows_slice};
+pub(crate) use reduce::{argmax_rows_into, pairwise_sum_by, pairwise_sum_indexed, sum_rows_slice};
 
 use crate::error::{Error, Result};
 use crate::gemm::{self, Transpose};

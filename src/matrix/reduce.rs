@@ -23,33 +23,43 @@ pub fn pairwise_sum<T: Scalar>(a: &[T]) -> T {
 /// (e.g. the sum of squares in gradient clipping, `np.sum(g ** 2)`).
 #[inline]
 pub(crate) fn pairwise_sum_by<T: Scalar>(a: &[T], f: impl Fn(T) -> T + Copy) -> T {
-    let n = a.len();
+    pairwise_sum_indexed(0, a.len(), |i| f(a[i]))
+}
+
+/// [`pairwise_sum`] of the terms `f(start) .. f(start + n - 1)`, computed on
+/// the fly (e.g. `np.sum(a * b)` of two rows without a product buffer).
+#[inline]
+pub(crate) fn pairwise_sum_indexed<T: Scalar>(
+    start: usize,
+    n: usize,
+    f: impl Fn(usize) -> T + Copy,
+) -> T {
     if n < 8 {
         let mut res = T::ZERO;
-        for &v in a {
-            res += f(v);
+        for i in start..start + n {
+            res += f(i);
         }
         res
     } else if n <= 128 {
         let mut r = [T::ZERO; 8];
-        for (r, &v) in r.iter_mut().zip(&a[..8]) {
-            *r = f(v);
+        for (k, r) in r.iter_mut().enumerate() {
+            *r = f(start + k);
         }
         let full = n - n % 8;
-        for block in a[8..full].chunks_exact(8) {
-            for (r, &v) in r.iter_mut().zip(block) {
-                *r += f(v);
+        for block in (8..full).step_by(8) {
+            for (k, r) in r.iter_mut().enumerate() {
+                *r += f(start + block + k);
             }
         }
         let mut res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-        for &v in &a[full..] {
-            res += f(v);
+        for i in start + full..start + n {
+            res += f(i);
         }
         res
     } else {
         let mut n2 = n / 2;
         n2 -= n2 % 8;
-        pairwise_sum_by(&a[..n2], f) + pairwise_sum_by(&a[n2..], f)
+        pairwise_sum_indexed(start, n2, f) + pairwise_sum_indexed(start + n2, n - n2, f)
     }
 }
 

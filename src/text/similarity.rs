@@ -3,7 +3,7 @@
 
 use super::{py_float, py_float_f32, Vocab};
 use crate::error::{Error, Result};
-use crate::matrix::{pairwise_sum, pairwise_sum_by, Matrix};
+use crate::matrix::{pairwise_sum_by, pairwise_sum_indexed, Matrix};
 use crate::scalar::{DType, Scalar};
 use std::cmp::Ordering;
 
@@ -28,12 +28,7 @@ pub fn cos_similarity<T: Scalar>(x: &[T], y: &[T]) -> T {
     let eps = T::from_f64(1e-8);
     let nx = pairwise_sum_by(x, |v| v * v).sqrt() + eps;
     let ny = pairwise_sum_by(y, |v| v * v).sqrt() + eps;
-    let prod: Vec<T> = x
-        .iter()
-        .zip(y)
-        .map(|(&a, &b)| (a / nx) * (b / ny))
-        .collect();
-    pairwise_sum(&prod)
+    pairwise_sum_indexed(0, x.len(), |k| (x[k] / nx) * (y[k] / ny))
 }
 
 /// Orders similarities from largest to smallest, NaN last, ties by id
