@@ -103,6 +103,32 @@ impl Default for FitOptions {
 
 /// Called after every iteration with `(epoch, iteration, loss)`, 1-based as
 /// printed (used by the spiral example's `--loss-csv`).
+///
+/// ```
+/// use groundup::data::spiral;
+/// use groundup::model::TwoLayerNet;
+/// use groundup::optim::Sgd;
+/// use groundup::train::{FitOptions, IterationHook, Trainer};
+/// use std::{cell::RefCell, rc::Rc};
+/// # fn main() -> groundup::Result<()> {
+/// let (x, t, mut rng) = spiral::load_data_with_rng(1984);
+/// let model = TwoLayerNet::<f64>::new(2, 10, 3, &mut || rng.randn());
+/// let mut trainer = Trainer::new(model, Sgd::new(1.0)).with_rng(rng);
+/// trainer.set_verbose(false);
+/// // Every iteration's loss, not only the averages in loss_list.
+/// let seen = Rc::new(RefCell::new(Vec::new()));
+/// let sink = Rc::clone(&seen);
+/// let hook: IterationHook = Box::new(move |epoch, iter, loss| sink.borrow_mut().push((epoch, iter, loss)));
+/// trainer.set_iteration_hook(Some(hook));
+/// trainer.fit(&x, &t, FitOptions { max_epoch: 2, batch_size: 30, ..Default::default() })?;
+/// let seen = seen.borrow();
+/// assert_eq!(seen.len(), 20); // 2 epochs of 300 / 30 iterations
+/// assert_eq!((seen[0].0, seen[0].1), (1, 1));
+/// assert_eq!((seen[19].0, seen[19].1), (2, 10));
+/// assert_eq!(seen[0].2, trainer.loss_list[0]); // the first report averages one loss
+/// # Ok(())
+/// # }
+/// ```
 pub type IterationHook = Box<dyn FnMut(usize, usize, f64)>;
 
 /// Trains a [`Model`] with an [`Optimizer`] (the book's `Trainer`).
@@ -148,6 +174,18 @@ impl<T: Scalar, M: Model<T>, O: Optimizer<T>> Trainer<T, M, O> {
     /// A trainer whose shuffles draw from `RandomState::new(0)`; use
     /// [`Trainer::with_rng`] to continue the stream that initialised the
     /// weights, as the book does.
+    ///
+    /// ```
+    /// use groundup::model::TwoLayerNet;
+    /// use groundup::optim::Sgd;
+    /// use groundup::rng::RandomState;
+    /// use groundup::train::Trainer;
+    /// let model = TwoLayerNet::<f32>::new(2, 10, 3, &mut || 0.5);
+    /// let trainer = Trainer::new(model, Sgd::new(1.0));
+    /// assert!(trainer.loss_list.is_empty() && trainer.current_epoch == 0);
+    /// // Shuffles come from seed 0 unless with_rng says otherwise.
+    /// assert_eq!(trainer.rng().clone().next_u32(), RandomState::new(0).next_u32());
+    /// ```
     pub fn new(model: M, optimizer: O) -> Self {
         Trainer {
             model,
@@ -167,6 +205,19 @@ impl<T: Scalar, M: Model<T>, O: Optimizer<T>> Trainer<T, M, O> {
     }
 
     /// Uses `rng` for the per-epoch permutations.
+    ///
+    /// ```
+    /// use groundup::data::spiral;
+    /// use groundup::model::TwoLayerNet;
+    /// use groundup::optim::Sgd;
+    /// use groundup::train::Trainer;
+    /// // As ch01/train.py: one stream draws the data, then the weights, then the shuffles.
+    /// let (_x, _t, mut rng) = spiral::load_data_with_rng(1984);
+    /// let model = TwoLayerNet::<f64>::new(2, 10, 3, &mut || rng.randn());
+    /// let after_weights = rng.clone();
+    /// let trainer = Trainer::new(model, Sgd::new(1.0)).with_rng(rng);
+    /// assert_eq!(trainer.rng().clone().next_u32(), after_weights.clone().next_u32());
+    /// ```
     pub fn with_rng(mut self, rng: RandomState) -> Self {
         self.rng = rng;
         self
@@ -174,16 +225,77 @@ impl<T: Scalar, M: Model<T>, O: Optimizer<T>> Trainer<T, M, O> {
 
     /// The RNG the permutations are drawn from (its state continues across
     /// `fit` calls).
+    ///
+    /// ```
+    /// use groundup::model::TwoLayerNet;
+    /// use groundup::optim::Sgd;
+    /// use groundup::rng::RandomState;
+    /// use groundup::train::{FitOptions, Trainer};
+    /// use groundup::Matrix;
+    /// # fn main() -> groundup::Result<()> {
+    /// let x = Matrix::from_fn(6, 2, |i, j| (i + j) as f64);
+    /// let t = vec![0, 1, 0, 1, 0, 1];
+    /// let mut trainer = Trainer::new(TwoLayerNet::<f64>::new(2, 3, 2, &mut || 0.1), Sgd::new(0.1));
+    /// trainer.set_verbose(false);
+    /// trainer.fit(&x, &t, FitOptions { max_epoch: 2, batch_size: 3, ..Default::default() })?;
+    /// // Each epoch drew one permutation of the 6 rows from it.
+    /// let mut expected = RandomState::new(0);
+    /// expected.permutation(6);
+    /// expected.permutation(6);
+    /// assert_eq!(trainer.rng().clone().next_u32(), expected.next_u32());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn rng(&self) -> &RandomState {
         &self.rng
     }
 
     /// Prints the progress lines (default) or not.
+    ///
+    /// ```
+    /// use groundup::model::TwoLayerNet;
+    /// use groundup::optim::Sgd;
+    /// use groundup::train::{FitOptions, Trainer};
+    /// use groundup::Matrix;
+    /// # fn main() -> groundup::Result<()> {
+    /// let x = Matrix::from_fn(6, 2, |i, j| (i + j) as f64);
+    /// let t = vec![0, 1, 0, 1, 0, 1];
+    /// let mut trainer = Trainer::new(TwoLayerNet::<f64>::new(2, 3, 2, &mut || 0.1), Sgd::new(0.1));
+    /// trainer.set_verbose(false); // no "| epoch 1 |  iter 1 / 2 | ..." lines
+    /// trainer.fit(&x, &t, FitOptions { max_epoch: 2, batch_size: 3, ..Default::default() })?;
+    /// assert_eq!(trainer.loss_list.len(), 2); // the averages are still recorded
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_verbose(&mut self, verbose: bool) {
         self.verbose = verbose;
     }
 
     /// Calls `hook(epoch, iteration, loss)` after every iteration.
+    ///
+    /// ```
+    /// use groundup::model::TwoLayerNet;
+    /// use groundup::optim::Sgd;
+    /// use groundup::train::{FitOptions, Trainer};
+    /// use groundup::Matrix;
+    /// use std::{cell::Cell, rc::Rc};
+    /// # fn main() -> groundup::Result<()> {
+    /// let x = Matrix::from_fn(8, 2, |i, j| (i * j) as f64 * 0.1);
+    /// let t = vec![0, 1, 1, 0, 0, 1, 1, 0];
+    /// let mut trainer = Trainer::new(TwoLayerNet::<f64>::new(2, 4, 2, &mut || 0.3), Sgd::new(0.5));
+    /// trainer.set_verbose(false);
+    /// let calls = Rc::new(Cell::new(0));
+    /// let counter = Rc::clone(&calls);
+    /// trainer.set_iteration_hook(Some(Box::new(move |_, _, _| counter.set(counter.get() + 1))));
+    /// let opts = FitOptions { max_epoch: 3, batch_size: 4, ..Default::default() };
+    /// trainer.fit(&x, &t, opts)?;
+    /// assert_eq!(calls.get(), 6); // 3 epochs of 8 / 4 iterations
+    /// trainer.set_iteration_hook(None);
+    /// trainer.fit(&x, &t, opts)?;
+    /// assert_eq!(calls.get(), 6);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_iteration_hook(&mut self, hook: Option<IterationHook>) {
         self.hook = hook;
     }
@@ -198,6 +310,28 @@ impl<T: Scalar, M: Model<T>, O: Optimizer<T>> Trainer<T, M, O> {
     /// when x and t have different row counts or do not fit the model;
     /// [`Error::NonFiniteLoss`] (naming epoch and iteration) as soon as a
     /// loss is NaN or infinite — the update of that iteration is skipped.
+    ///
+    /// ```
+    /// use groundup::model::TwoLayerNet;
+    /// use groundup::optim::Sgd;
+    /// use groundup::train::{FitOptions, Trainer};
+    /// use groundup::{Error, Matrix};
+    /// let x = Matrix::from_fn(8, 2, |i, j| (i + j) as f64 * 0.1);
+    /// let t = vec![0, 1, 0, 1, 0, 1, 0, 1];
+    /// let mut trainer = Trainer::new(TwoLayerNet::<f64>::new(2, 4, 2, &mut || 0.3), Sgd::new(0.5));
+    /// trainer.set_verbose(false);
+    /// let opts = FitOptions { max_epoch: 5, batch_size: 4, eval_interval: 1, ..Default::default() };
+    /// trainer.fit(&x, &t, opts).unwrap();
+    /// assert_eq!((trainer.current_epoch, trainer.loss_list.len()), (5, 10)); // 2 iterations an epoch
+    /// // Bad arguments are errors, not panics: targets for 7 of the 8 rows, a batch of 0, ...
+    /// assert!(matches!(trainer.fit(&x, &t[..7], opts), Err(Error::ShapeMismatch { .. })));
+    /// let empty_batches = FitOptions { batch_size: 0, ..opts };
+    /// assert!(matches!(trainer.fit(&x, &t, empty_batches), Err(Error::InvalidArgument(_))));
+    /// // ... and so is a diverging run, named by epoch (counted over all fits) and iteration.
+    /// let nan = Matrix::filled(8, 2, f64::NAN);
+    /// let diverged = trainer.fit(&nan, &t, opts);
+    /// assert!(matches!(diverged, Err(Error::NonFiniteLoss { epoch: 6, iter: 1, .. })));
+    /// ```
     pub fn fit<'t>(
         &mut self,
         x: &Matrix<T>,

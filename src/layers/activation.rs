@@ -6,6 +6,19 @@ use crate::scalar::Scalar;
 
 /// `y = 1 / (1 + exp(-x))`; backward `dx = dout·(1 - y)·y` (evaluated in
 /// that order, as the book writes it, so float64 results match numpy).
+///
+/// ```
+/// use groundup::layers::{Layer, Sigmoid};
+/// use groundup::matrix;
+/// let mut sigmoid = Sigmoid::new();
+/// let y = sigmoid.forward(matrix![[0.0f64, 2.0]].view()).clone();
+/// assert_eq!(y[(0, 0)], 0.5);
+/// assert_eq!(y[(0, 1)], 1.0 / (1.0 + (-2.0f64).exp()));
+/// // The local gradient (1 − y)·y is largest, 0.25, at x = 0.
+/// let dx = sigmoid.backward(matrix![[1.0, 1.0]].view());
+/// assert_eq!(dx[(0, 0)], 0.25);
+/// assert!(dx[(0, 1)] < 0.25);
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct Sigmoid<T: Scalar> {
     out: Matrix<T>,
@@ -14,6 +27,15 @@ pub struct Sigmoid<T: Scalar> {
 
 impl<T: Scalar> Sigmoid<T> {
     /// A new Sigmoid layer.
+    ///
+    /// ```
+    /// use groundup::layers::{Layer, Sigmoid};
+    /// use groundup::Matrix;
+    /// let sigmoid = Sigmoid::<f32>::new();
+    /// assert_eq!(sigmoid.name(), "Sigmoid");
+    /// assert!(sigmoid.params().is_empty());
+    /// assert_eq!(sigmoid.infer(Matrix::zeros(2, 3).view()), Matrix::filled(2, 3, 0.5));
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
@@ -83,6 +105,18 @@ impl<T: Scalar> Layer<T> for Sigmoid<T> {
 /// `y = x` where `x > 0`, else 0; backward passes `dout` except where
 /// `x <= 0`. This is the book's `mask = (x <= 0)`, so a NaN input stays NaN
 /// (and passes its gradient): a diverging run shows instead of hiding.
+///
+/// ```
+/// use groundup::layers::{Layer, ReLU};
+/// use groundup::matrix;
+/// let mut relu = ReLU::new();
+/// let y = relu.forward(matrix![[-1.0f64, 0.0, 2.0, f64::NAN]].view()).clone();
+/// assert_eq!(&y.as_slice()[..3], &[0.0, 0.0, 2.0]);
+/// assert!(y[(0, 3)].is_nan());
+/// // The gradient passes where x > 0, and where x is NaN.
+/// let dx = relu.backward(matrix![[5.0, 5.0, 5.0, 5.0]].view());
+/// assert_eq!(dx.as_slice(), &[0.0, 0.0, 5.0, 5.0]);
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct ReLU<T: Scalar> {
     out: Matrix<T>,
@@ -91,6 +125,14 @@ pub struct ReLU<T: Scalar> {
 
 impl<T: Scalar> ReLU<T> {
     /// A new ReLU layer.
+    ///
+    /// ```
+    /// use groundup::layers::{Layer, ReLU};
+    /// use groundup::matrix;
+    /// let relu = ReLU::<f64>::new();
+    /// assert_eq!(relu.name(), "ReLU");
+    /// assert_eq!(relu.infer(matrix![[-3.0, 3.0]].view()), matrix![[0.0, 3.0]]);
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
@@ -131,6 +173,18 @@ impl<T: Scalar> Layer<T> for ReLU<T> {
 }
 
 /// `y = tanh(x)`; backward `dx = dout·(1 - y²)`.
+///
+/// ```
+/// use groundup::layers::{Layer, Tanh};
+/// use groundup::matrix;
+/// let mut tanh = Tanh::new();
+/// let y = tanh.forward(matrix![[0.0f64, 0.5]].view())[(0, 1)];
+/// assert_eq!(y, 0.5f64.tanh());
+/// // The local gradient 1 − y² is 1 at the origin and smaller elsewhere.
+/// let dx = tanh.backward(matrix![[1.0, 1.0]].view());
+/// assert_eq!(dx[(0, 0)], 1.0);
+/// assert_eq!(dx[(0, 1)], 1.0 - y * y);
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct Tanh<T: Scalar> {
     out: Matrix<T>,
@@ -139,6 +193,14 @@ pub struct Tanh<T: Scalar> {
 
 impl<T: Scalar> Tanh<T> {
     /// A new Tanh layer.
+    ///
+    /// ```
+    /// use groundup::layers::{Layer, Tanh};
+    /// use groundup::matrix;
+    /// let tanh = Tanh::<f32>::new();
+    /// assert_eq!(tanh.name(), "Tanh");
+    /// assert_eq!(tanh.infer(matrix![[0.0, 100.0]].view()), matrix![[0.0, 1.0]]);
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
@@ -165,6 +227,19 @@ impl<T: Scalar> Layer<T> for Tanh<T> {
 
 /// Row-wise softmax as a layer (the row maximum is subtracted first);
 /// backward `dx = y·dout − y·Σ_row(y·dout)`.
+///
+/// ```
+/// use groundup::layers::{Layer, Softmax};
+/// use groundup::matrix;
+/// let mut softmax = Softmax::new();
+/// // Subtracting the row maximum first keeps exp(1000) from overflowing.
+/// let y = softmax.forward(matrix![[0.0f64, 0.0], [1000.0, 1000.0]].view());
+/// assert_eq!(y, &matrix![[0.5, 0.5], [0.5, 0.5]]);
+/// // Adding a constant to a row does not change the softmax, so a gradient
+/// // that is constant along a row has no effect on the input.
+/// let dx = softmax.backward(matrix![[1.0, 1.0], [3.0, 3.0]].view());
+/// assert_eq!(dx, &matrix![[0.0, 0.0], [0.0, 0.0]]);
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct Softmax<T: Scalar> {
     out: Matrix<T>,
@@ -173,6 +248,15 @@ pub struct Softmax<T: Scalar> {
 
 impl<T: Scalar> Softmax<T> {
     /// A new Softmax layer.
+    ///
+    /// ```
+    /// use groundup::layers::{Layer, Softmax};
+    /// use groundup::matrix;
+    /// let softmax = Softmax::<f64>::new();
+    /// let p = softmax.infer(matrix![[1.0, 2.0, 3.0]].view());
+    /// assert!((p.sum() - 1.0).abs() < 1e-15);
+    /// assert_eq!(p.argmax_rows(), [2]);
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
@@ -249,6 +333,17 @@ pub struct Dropout<T: Scalar> {
 impl<T: Scalar> Dropout<T> {
     /// Dropout with the given drop ratio (in `[0, 1)`) and mask seed; starts
     /// in training mode. Panics naming the ratio when it is out of range.
+    ///
+    /// ```
+    /// use groundup::layers::{Dropout, Layer};
+    /// use groundup::Matrix;
+    /// // A ratio of 0 keeps every element.
+    /// let mut keep_all = Dropout::new(0.0, 7);
+    /// let x = Matrix::filled(3, 3, 2.0f64);
+    /// assert_eq!(keep_all.forward(x.view()), &x);
+    /// // A ratio of 1 would drop everything and is refused.
+    /// assert!(std::panic::catch_unwind(|| Dropout::<f64>::new(1.0, 7)).is_err());
+    /// ```
     pub fn new(ratio: f64, seed: u32) -> Self {
         assert!(
             (0.0..1.0).contains(&ratio),
@@ -268,11 +363,39 @@ impl<T: Scalar> Dropout<T> {
     /// Keeps reusing the current mask instead of drawing a new one per
     /// forward pass (for gradient checks). The shape must not change while
     /// frozen.
+    ///
+    /// ```
+    /// use groundup::layers::{Dropout, Layer};
+    /// use groundup::Matrix;
+    /// let x = Matrix::filled(4, 4, 1.0f64);
+    /// let mut dropout = Dropout::new(0.5, 3);
+    /// dropout.forward(x.view());
+    /// let first = dropout.mask().clone();
+    /// dropout.freeze_mask(true);
+    /// dropout.forward(x.view());
+    /// assert_eq!(dropout.mask(), &first);
+    /// dropout.freeze_mask(false);
+    /// dropout.forward(x.view());
+    /// assert_ne!(dropout.mask(), &first); // a fresh draw
+    /// ```
     pub fn freeze_mask(&mut self, frozen: bool) {
         self.frozen = frozen;
     }
 
     /// The mask of the last training forward pass (1 kept, 0 dropped).
+    ///
+    /// ```
+    /// use groundup::layers::{Dropout, Layer};
+    /// use groundup::Matrix;
+    /// let mut dropout = Dropout::new(0.5, 42);
+    /// let x = Matrix::from_fn(2, 4, |i, j| (i * 4 + j + 1) as f64);
+    /// let y = dropout.forward(x.view()).clone();
+    /// let mask = dropout.mask().clone();
+    /// assert!(mask.iter().all(|&m| m == 0.0 || m == 1.0));
+    /// assert_eq!(y, x.zip_map(&mask, |v, m| v * m));
+    /// // The gradient passes exactly where forward kept the input.
+    /// assert_eq!(dropout.backward(Matrix::filled(2, 4, 1.0).view()), &mask);
+    /// ```
     pub fn mask(&self) -> &Matrix<T> {
         &self.mask
     }

@@ -72,6 +72,16 @@ fn matmul_backward<T: Scalar>(
 
 /// `out = x·W`; backward `dx = dout·Wᵀ`, `dW = xᵀ·dout` (the seed notebook's
 /// MatMul node).
+///
+/// ```
+/// use groundup::layers::{Layer, MatMul};
+/// use groundup::matrix;
+/// let mut matmul = MatMul::new(matrix![[1.0f64, 2.0], [3.0, 4.0]]);
+/// assert_eq!(matmul.forward(matrix![[1.0, 1.0]].view()), &matrix![[4.0, 6.0]]);
+/// let dx = matmul.backward(matrix![[1.0, 0.0]].view()).clone();
+/// assert_eq!(dx, matrix![[1.0, 3.0]]); // dout·Wᵀ
+/// assert_eq!(matmul.params()[0].grad, matrix![[1.0, 0.0], [1.0, 0.0]]); // xᵀ·dout
+/// ```
 #[derive(Clone, Debug)]
 pub struct MatMul<T: Scalar> {
     params: [Param<T>; 1],
@@ -82,6 +92,14 @@ pub struct MatMul<T: Scalar> {
 
 impl<T: Scalar> MatMul<T> {
     /// A MatMul layer with weight `w` (`in x out`).
+    ///
+    /// ```
+    /// use groundup::layers::{Layer, MatMul};
+    /// use groundup::Matrix;
+    /// let matmul = MatMul::new(Matrix::<f32>::zeros(3, 5));
+    /// assert_eq!((matmul.input_cols(), matmul.output_cols(3)), (Some(3), 5));
+    /// assert_eq!(matmul.param_names(), ["W"]);
+    /// ```
     pub fn new(w: Matrix<T>) -> Self {
         MatMul {
             params: [Param::new(w)],
@@ -134,6 +152,18 @@ impl<T: Scalar> Layer<T> for MatMul<T> {
 /// `out = x·W + b` with `b` a `1 x out` row added to every row; backward
 /// `dx = dout·Wᵀ`, `dW = xᵀ·dout`, `db = Σ_rows dout` (the Repeat node's
 /// backward).
+///
+/// ```
+/// use groundup::layers::{Affine, Layer};
+/// use groundup::{matrix, Matrix};
+/// let mut affine = Affine::new(Matrix::identity(2), matrix![[10.0f64, 20.0]]);
+/// let x = matrix![[1.0, 2.0], [3.0, 4.0]];
+/// assert_eq!(affine.forward(x.view()), &matrix![[11.0, 22.0], [13.0, 24.0]]);
+/// let dx = affine.backward(Matrix::filled(2, 2, 1.0).view()).clone();
+/// assert_eq!(dx, Matrix::filled(2, 2, 1.0)); // dout·Wᵀ with W = I
+/// assert_eq!(affine.params()[0].grad, matrix![[4.0, 4.0], [6.0, 6.0]]); // xᵀ·dout
+/// assert_eq!(affine.params()[1].grad, matrix![[2.0, 2.0]]); // dout summed over the batch
+/// ```
 #[derive(Clone, Debug)]
 pub struct Affine<T: Scalar> {
     params: [Param<T>; 2],
@@ -145,6 +175,17 @@ pub struct Affine<T: Scalar> {
 impl<T: Scalar> Affine<T> {
     /// An Affine layer with weight `w` (`in x out`) and bias `b` (`1 x out`).
     /// Panics naming both shapes when they do not fit.
+    ///
+    /// ```
+    /// use groundup::layers::{Affine, Layer};
+    /// use groundup::Matrix;
+    /// let affine = Affine::new(Matrix::<f32>::zeros(3, 4), Matrix::zeros(1, 4));
+    /// assert_eq!((affine.input_cols(), affine.output_cols(3)), (Some(3), 4));
+    /// assert_eq!(affine.params()[1].grad, Matrix::zeros(1, 4)); // gradients start at zero
+    /// // A bias that is not 1 x 4 does not fit W.
+    /// let bad = std::panic::catch_unwind(|| Affine::new(Matrix::<f32>::zeros(3, 4), Matrix::zeros(4, 1)));
+    /// assert!(bad.is_err());
+    /// ```
     pub fn new(w: Matrix<T>, b: Matrix<T>) -> Self {
         assert!(
             b.rows() == 1 && b.cols() == w.cols(),
@@ -164,10 +205,29 @@ impl<T: Scalar> Affine<T> {
     }
 
     /// The weight `W`.
+    ///
+    /// ```
+    /// use groundup::layers::{Affine, Layer};
+    /// use groundup::matrix;
+    /// let mut affine = Affine::new(matrix![[1.0f64], [2.0]], matrix![[0.0]]);
+    /// assert_eq!(affine.weight(), &matrix![[1.0], [2.0]]);
+    /// // It is params()[0].value, so what an optimizer changes shows here.
+    /// affine.params_mut()[0].value[(1, 0)] = -2.0;
+    /// assert_eq!(affine.weight(), &matrix![[1.0], [-2.0]]);
+    /// ```
     pub fn weight(&self) -> &Matrix<T> {
         &self.params[0].value
     }
     /// The bias `b`.
+    ///
+    /// ```
+    /// use groundup::layers::{Affine, Layer};
+    /// use groundup::{matrix, Matrix};
+    /// let mut affine = Affine::new(Matrix::zeros(2, 3), matrix![[0.5f64, 0.0, -0.5]]);
+    /// // The bias is added to every row of the output.
+    /// let out = affine.forward(Matrix::zeros(4, 2).view()).clone();
+    /// assert_eq!(out, affine.bias().repeat_rows(4));
+    /// ```
     pub fn bias(&self) -> &Matrix<T> {
         &self.params[1].value
     }

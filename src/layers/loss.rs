@@ -8,6 +8,16 @@ use crate::scalar::Scalar;
 /// The `1e-7` the book adds inside the logarithm of the cross-entropy
 /// (`log(y + 1e-7)`), so a probability of exactly 0 gives a large finite
 /// loss instead of infinity. Kept for numpy-exact losses.
+///
+/// ```
+/// use groundup::layers::{cross_entropy_error, Targets, LOG_EPSILON};
+/// use groundup::matrix;
+/// // The target class has probability 0: the loss is -ln(1e-7), not infinity.
+/// let y = matrix![[1.0f64, 0.0]];
+/// let loss = cross_entropy_error(y.view(), Targets::Indices(&[1]));
+/// assert_eq!(loss, -LOG_EPSILON.ln());
+/// assert!((loss - 16.118).abs() < 1e-3);
+/// ```
 pub const LOG_EPSILON: f64 = 1e-7;
 
 /// Row-wise softmax in place: each row has its maximum subtracted, is
@@ -92,12 +102,42 @@ fn check_targets<T: Scalar>(
 
 /// A loss layer: scores and targets in, a scalar loss out; backward gives
 /// ∂loss/∂scores.
+///
+/// ```
+/// use groundup::layers::{LossLayer, SigmoidWithLoss, SoftmaxWithLoss, Targets};
+/// use groundup::Matrix;
+/// // Both of the book's losses behind one interface.
+/// let mut losses: Vec<(Box<dyn LossLayer<f64>>, Matrix<f64>)> = vec![
+///     (Box::new(SoftmaxWithLoss::new()), Matrix::zeros(2, 2)),
+///     (Box::new(SigmoidWithLoss::new()), Matrix::zeros(2, 1)),
+/// ];
+/// for (loss, scores) in &mut losses {
+///     let l = loss.forward(scores.view(), Targets::Indices(&[0, 1]));
+///     assert!((l - 2f64.ln()).abs() < 1e-6, "{}", loss.name()); // both guess 50/50
+///     assert_eq!(loss.backward(1.0).shape(), scores.shape());
+/// }
+/// ```
 pub trait LossLayer<T: Scalar>: Send {
     /// The layer's name in messages.
+    ///
+    /// ```
+    /// use groundup::layers::{LossLayer, SigmoidWithLoss, SoftmaxWithLoss};
+    /// assert_eq!(SoftmaxWithLoss::<f64>::new().name(), "SoftmaxWithLoss");
+    /// assert_eq!(SigmoidWithLoss::<f32>::new().name(), "SigmoidWithLoss");
+    /// ```
     fn name(&self) -> &'static str;
     /// The mean loss over the batch. It may be NaN or infinite when the
     /// scores are; callers that train check [`Scalar::is_finite`] (the
     /// [`Trainer`](crate::train::Trainer) stops with an error).
+    ///
+    /// ```
+    /// use groundup::layers::{LossLayer, SoftmaxWithLoss, Targets};
+    /// use groundup::matrix;
+    /// // Scores (0, ln 3) are the probabilities (0.25, 0.75); the target is class 1.
+    /// let mut loss = SoftmaxWithLoss::new();
+    /// let l = loss.forward(matrix![[0.0f64, 3f64.ln()]].view(), Targets::Indices(&[1]));
+    /// assert!((l + 0.75f64.ln()).abs() < 1e-6);
+    /// ```
     fn forward(&mut self, scores: MatrixView<'_, T>, t: Targets<'_, T>) -> T;
     /// Checks that targets `t` fit scores of shape `scores`: row counts,
     /// one-hot widths, class indices in range (0/1 labels for a sigmoid).
@@ -106,6 +146,16 @@ pub trait LossLayer<T: Scalar>: Send {
     /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming the
     /// offending row and value, the message [`forward`](LossLayer::forward)
     /// panics with.
+    ///
+    /// ```
+    /// use groundup::layers::{LossLayer, SigmoidWithLoss, Targets};
+    /// let loss = SigmoidWithLoss::<f64>::new();
+    /// assert!(loss.validate((3, 1), &Targets::Indices(&[0, 1, 1])).is_ok());
+    /// let err = loss.validate((3, 1), &Targets::Indices(&[0, 1, 2])).unwrap_err();
+    /// assert!(err.to_string().contains("target class 2 at row 2 is not 0 or 1"), "{err}");
+    /// let err = loss.validate((3, 2), &Targets::Indices(&[0, 1, 1])).unwrap_err();
+    /// assert!(err.to_string().contains("scores must have one column"), "{err}");
+    /// ```
     fn validate(&self, scores: (usize, usize), t: &Targets<'_, T>) -> crate::Result<()>;
     /// [`forward`](LossLayer::forward) for targets that come from user
     /// data: an error instead of a panic when they do not fit.
@@ -127,9 +177,34 @@ pub trait LossLayer<T: Scalar>: Send {
     /// backward ignores the `1e-7` inside the logarithm, so it is the exact
     /// gradient of the loss with that epsilon set to 0; see
     /// [`LossLayer::set_log_epsilon`].)
+    ///
+    /// ```
+    /// use groundup::layers::{LossLayer, SoftmaxWithLoss, Targets};
+    /// use groundup::matrix;
+    /// let mut loss = SoftmaxWithLoss::new();
+    /// loss.forward(matrix![[0.0f64, 3f64.ln()]].view(), Targets::Indices(&[1]));
+    /// // (y − onehot(t))·dout / batch = (0.25, 0.75 − 1)
+    /// let dx = loss.backward(1.0).clone();
+    /// assert!((dx[(0, 0)] - 0.25).abs() < 1e-12 && (dx[(0, 1)] + 0.25).abs() < 1e-12);
+    /// // dout scales the gradient.
+    /// assert!((loss.backward(2.0)[(0, 0)] - 0.5).abs() < 1e-12);
+    /// ```
     fn backward(&mut self, dout: T) -> &Matrix<T>;
     /// Replaces the book's [`LOG_EPSILON`] inside the logarithm (0 makes
     /// `backward` the exact gradient, which gradient checks need).
+    ///
+    /// ```
+    /// use groundup::layers::{LossLayer, SoftmaxWithLoss, Targets};
+    /// use groundup::Matrix;
+    /// use std::f64::consts::LN_2;
+    /// let scores = Matrix::<f64>::zeros(1, 2); // probabilities (0.5, 0.5)
+    /// let t = Targets::Indices(&[0]);
+    /// let mut book = SoftmaxWithLoss::new();
+    /// let mut exact = SoftmaxWithLoss::new();
+    /// exact.set_log_epsilon(0.0);
+    /// assert!(book.forward(scores.view(), t) < LN_2); // -ln(0.5 + 1e-7)
+    /// assert_eq!(exact.forward(scores.view(), t), LN_2); // -ln(0.5)
+    /// ```
     fn set_log_epsilon(&mut self, eps: f64);
 }
 
@@ -168,10 +243,30 @@ pub struct SoftmaxWithLoss<T: Scalar> {
 
 impl<T: Scalar> SoftmaxWithLoss<T> {
     /// A new loss layer.
+    ///
+    /// ```
+    /// use groundup::layers::{LossLayer, SoftmaxWithLoss, Targets};
+    /// use groundup::Matrix;
+    /// let mut loss = SoftmaxWithLoss::<f32>::new();
+    /// // Four equal scores: a uniform guess, loss ln 4.
+    /// let l = loss.forward(Matrix::zeros(3, 4).view(), Targets::Indices(&[0, 1, 3]));
+    /// assert!((l - 4f32.ln()).abs() < 1e-5);
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
     /// The softmax probabilities of the last forward pass.
+    ///
+    /// ```
+    /// use groundup::layers::{LossLayer, SoftmaxWithLoss, Targets};
+    /// use groundup::matrix;
+    /// let mut loss = SoftmaxWithLoss::new();
+    /// let scores = matrix![[0.0f64, 3f64.ln()], [5.0, 5.0]];
+    /// loss.forward(scores.view(), Targets::Indices(&[1, 0]));
+    /// let y = loss.probabilities();
+    /// assert!((y[(0, 1)] - 0.75).abs() < 1e-12);
+    /// assert_eq!(y.row(1), &[0.5, 0.5]);
+    /// ```
     pub fn probabilities(&self) -> &Matrix<T> {
         &self.y
     }
@@ -228,6 +323,21 @@ impl<T: Scalar> LossLayer<T> for SoftmaxWithLoss<T> {
 /// `batch x 1` matrix of 0/1 labels, or `batch x 2` one-hot rows.
 /// Loss `-Σ log(p_i + 1e-7) / batch` with `p_i = y_i` for label 1 and
 /// `1 − y_i` for label 0; backward `dx = (y − t)·dout / batch`.
+///
+/// ```
+/// use groundup::layers::{LossLayer, SigmoidWithLoss, Targets};
+/// use groundup::{matrix, Matrix};
+/// let scores = Matrix::<f64>::zeros(2, 1); // sigmoid(0) = 0.5 on both rows
+/// let labels = matrix![[1.0], [0.0]];
+/// let one_hot = matrix![[0.0, 1.0], [1.0, 0.0]];
+/// let mut loss = SigmoidWithLoss::new();
+/// // The three forms of the same targets give the same loss.
+/// let l = loss.forward(scores.view(), Targets::Indices(&[1, 0]));
+/// assert_eq!(loss.forward(scores.view(), Targets::OneHot(labels.view())), l);
+/// assert_eq!(loss.forward(scores.view(), Targets::OneHot(one_hot.view())), l);
+/// assert!((l - 2f64.ln()).abs() < 1e-6);
+/// assert_eq!(loss.backward(1.0), &matrix![[-0.25], [0.25]]); // (y − t) / batch
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct SigmoidWithLoss<T: Scalar> {
     log_epsilon: Option<f64>,
@@ -239,6 +349,16 @@ pub struct SigmoidWithLoss<T: Scalar> {
 
 impl<T: Scalar> SigmoidWithLoss<T> {
     /// A new loss layer.
+    ///
+    /// ```
+    /// use groundup::layers::{LossLayer, SigmoidWithLoss, Targets};
+    /// use groundup::matrix;
+    /// let mut loss = SigmoidWithLoss::new();
+    /// // A confident right answer costs almost nothing, a confident wrong one a lot.
+    /// let right = loss.forward(matrix![[10.0f64]].view(), Targets::Indices(&[1]));
+    /// let wrong = loss.forward(matrix![[10.0f64]].view(), Targets::Indices(&[0]));
+    /// assert!(right < 1e-4 && wrong > 9.0);
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }

@@ -45,6 +45,19 @@ use crate::scalar::Scalar;
 
 /// A trainable parameter and the gradient of the loss with respect to it
 /// (same shape), as the book's parallel `params`/`grads` lists.
+///
+/// ```
+/// use groundup::layers::{Affine, Layer};
+/// use groundup::matrix;
+/// // An Affine layer's W and b are Params; backward fills their gradients.
+/// let mut affine = Affine::new(matrix![[2.0f64], [3.0]], matrix![[1.0]]);
+/// affine.forward(matrix![[1.0, 1.0]].view());
+/// affine.backward(matrix![[1.0]].view());
+/// let [w, b] = affine.params() else { unreachable!() };
+/// assert_eq!(w.grad, matrix![[1.0], [1.0]]); // xᵀ·dout
+/// assert_eq!(b.grad, matrix![[1.0]]);
+/// assert_eq!(w.value.shape(), w.grad.shape());
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Param<T: Scalar> {
     /// The current value.
@@ -55,6 +68,13 @@ pub struct Param<T: Scalar> {
 
 impl<T: Scalar> Param<T> {
     /// A parameter with a zero gradient of the same shape.
+    ///
+    /// ```
+    /// use groundup::layers::Param;
+    /// use groundup::{matrix, Matrix};
+    /// let p = Param::new(matrix![[1.0f32, 2.0, 3.0]]);
+    /// assert_eq!(p.grad, Matrix::zeros(1, 3));
+    /// ```
     pub fn new(value: Matrix<T>) -> Self {
         let grad = Matrix::zeros(value.rows(), value.cols());
         Param { value, grad }
@@ -63,6 +83,20 @@ impl<T: Scalar> Param<T> {
 
 /// Training targets for a loss layer: one-hot rows (the seed notebook's form)
 /// or class indices.
+///
+/// ```
+/// use groundup::layers::Targets;
+/// use groundup::matrix;
+/// // The same three labels as one-hot rows and as indices.
+/// let one_hot = matrix![[0.0f64, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]];
+/// let indices = vec![1, 0, 2];
+/// let a: Targets<f64> = (&one_hot).into();
+/// let b: Targets<f64> = (&indices).into();
+/// assert!((0..3).all(|i| a.class(i) == b.class(i)));
+/// // A single column holds 0/1 labels (a sigmoid model's targets).
+/// let labels = matrix![[1.0f64], [0.0]];
+/// assert_eq!(Targets::OneHot(labels.view()).class(0), 1);
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub enum Targets<'a, T: Scalar> {
     /// `batch x classes` rows; the class of a row is its argmax (as the book
@@ -76,6 +110,14 @@ pub enum Targets<'a, T: Scalar> {
 
 impl<'a, T: Scalar> Targets<'a, T> {
     /// Number of rows (samples).
+    ///
+    /// ```
+    /// use groundup::layers::Targets;
+    /// use groundup::Matrix;
+    /// let one_hot = Matrix::<f64>::zeros(5, 3);
+    /// assert_eq!(Targets::OneHot(one_hot.view()).len(), 5); // rows, not elements
+    /// assert_eq!(Targets::<f64>::Indices(&[2, 0]).len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         match self {
             Targets::OneHot(m) => m.rows(),
@@ -83,10 +125,28 @@ impl<'a, T: Scalar> Targets<'a, T> {
         }
     }
     /// True when there are no samples.
+    ///
+    /// ```
+    /// use groundup::layers::Targets;
+    /// assert!(Targets::<f32>::Indices(&[]).is_empty());
+    /// assert!(!Targets::<f32>::Indices(&[0]).is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
     /// The class of row `i`.
+    ///
+    /// ```
+    /// use groundup::layers::Targets;
+    /// use groundup::matrix;
+    /// let scores_like = matrix![[0.1f64, 0.7, 0.2]];
+    /// assert_eq!(Targets::OneHot(scores_like.view()).class(0), 1); // the argmax
+    /// // One column: class 1 where the value is above 0.5.
+    /// let labels = matrix![[0.2f64], [0.7]];
+    /// let t = Targets::OneHot(labels.view());
+    /// assert_eq!((t.class(0), t.class(1)), (0, 1));
+    /// assert_eq!(Targets::<f64>::Indices(&[4, 2]).class(1), 2);
+    /// ```
     #[inline]
     pub fn class(&self, i: usize) -> usize {
         match self {
@@ -101,6 +161,15 @@ impl<'a, T: Scalar> Targets<'a, T> {
     }
     /// Every row's class into `out` (replacing its contents; no allocation
     /// once `out` has the capacity).
+    ///
+    /// ```
+    /// use groundup::layers::Targets;
+    /// use groundup::matrix;
+    /// let one_hot = matrix![[0.0f32, 1.0], [1.0, 0.0], [0.0, 1.0]];
+    /// let mut classes = vec![9; 10];
+    /// Targets::OneHot(one_hot.view()).classes_into(&mut classes);
+    /// assert_eq!(classes, [1, 0, 1]); // replaced, not appended
+    /// ```
     pub fn classes_into(&self, out: &mut Vec<usize>) {
         out.clear();
         match self {
@@ -115,6 +184,16 @@ impl<'a, T: Scalar> Targets<'a, T> {
         }
     }
     /// Rows `range` of the targets.
+    ///
+    /// ```
+    /// use groundup::layers::Targets;
+    /// use groundup::matrix;
+    /// let one_hot = matrix![[1.0f64, 0.0], [0.0, 1.0], [0.0, 1.0]];
+    /// let batch = Targets::OneHot(one_hot.view()).rows(1..3);
+    /// assert_eq!((batch.len(), batch.class(0)), (2, 1));
+    /// let idx = [2, 0, 1];
+    /// assert_eq!(Targets::<f64>::Indices(&idx).rows(1..3).class(0), 0);
+    /// ```
     pub fn rows(&self, range: std::ops::Range<usize>) -> Targets<'a, T> {
         match self {
             Targets::OneHot(m) => Targets::OneHot(m.rows_view(range)),
@@ -144,39 +223,169 @@ impl<'a, T: Scalar> From<&'a Vec<usize>> for Targets<'a, T> {
 /// A single-input layer: `forward` maps a batch (rows are samples) to an
 /// output batch, `backward` maps ∂loss/∂output to ∂loss/∂input and fills the
 /// gradients of its parameters.
+///
+/// ```
+/// use groundup::layers::{Affine, Layer, ReLU, Sigmoid};
+/// use groundup::{matrix, Matrix};
+/// // A stack of layers as trait objects: forward in order, backward in reverse.
+/// let mut layers: Vec<Box<dyn Layer<f64>>> = vec![
+///     Box::new(Affine::new(Matrix::filled(2, 3, 0.5), Matrix::zeros(1, 3))),
+///     Box::new(ReLU::new()),
+///     Box::new(Sigmoid::new()),
+/// ];
+/// let mut h = matrix![[1.0, -3.0]];
+/// for layer in &mut layers {
+///     h = layer.forward(h.view()).clone();
+/// }
+/// assert_eq!(h, Matrix::filled(1, 3, 0.5)); // x·W = -1, ReLU gives 0, sigmoid(0)
+/// let mut d = Matrix::filled(1, 3, 1.0);
+/// for layer in layers.iter_mut().rev() {
+///     d = layer.backward(d.view()).clone();
+/// }
+/// assert_eq!(d, Matrix::zeros(1, 2)); // ReLU blocked every path
+/// ```
 pub trait Layer<T: Scalar>: Send {
     /// The layer's name in messages, e.g. `"Affine"`.
+    ///
+    /// ```
+    /// use groundup::layers::{Affine, Dropout, Layer, Tanh};
+    /// use groundup::Matrix;
+    /// let layers: [Box<dyn Layer<f64>>; 3] = [
+    ///     Box::new(Affine::new(Matrix::zeros(2, 2), Matrix::zeros(1, 2))),
+    ///     Box::new(Tanh::new()),
+    ///     Box::new(Dropout::new(0.5, 0)),
+    /// ];
+    /// let names: Vec<&str> = layers.iter().map(|l| l.name()).collect();
+    /// assert_eq!(names, ["Affine", "Tanh", "Dropout"]);
+    /// ```
     fn name(&self) -> &'static str;
     /// Computes the output for `x` and keeps what `backward` needs.
+    ///
+    /// ```
+    /// use groundup::layers::{Layer, MatMul};
+    /// use groundup::Matrix;
+    /// let mut matmul = MatMul::new(Matrix::filled(2, 4, 1.0f64));
+    /// let x = Matrix::from_fn(3, 2, |i, j| (i + j) as f64);
+    /// let out = matmul.forward(x.view());
+    /// assert_eq!(out.shape(), (3, 4)); // (batch, outputs)
+    /// assert_eq!(out.row(2), &[5.0; 4]);
+    /// // The output buffer is reused while the batch shape repeats.
+    /// let first = matmul.forward(x.view()).as_slice().as_ptr();
+    /// assert_eq!(matmul.forward(x.view()).as_slice().as_ptr(), first);
+    /// ```
     fn forward(&mut self, x: MatrixView<'_, T>) -> &Matrix<T>;
     /// The output for `x` in evaluation mode (Dropout scales instead of
     /// dropping), keeping nothing: inference through a shared reference.
     /// Allocates the result.
+    ///
+    /// ```
+    /// use groundup::layers::{Dropout, Layer};
+    /// use groundup::Matrix;
+    /// let mut dropout = Dropout::new(0.25, 1);
+    /// let x = Matrix::filled(2, 2, 4.0f64);
+    /// // The layer is in training mode, yet infer scales by 1 − ratio.
+    /// assert_eq!(dropout.infer(x.view()), Matrix::filled(2, 2, 3.0));
+    /// dropout.set_training(false);
+    /// let y = dropout.forward(x.view()).clone();
+    /// assert_eq!(y, dropout.infer(x.view()));
+    /// ```
     fn infer(&self, x: MatrixView<'_, T>) -> Matrix<T>;
     /// Given ∂loss/∂output, returns ∂loss/∂input and overwrites the
     /// parameters' gradients. Call after `forward`.
+    ///
+    /// ```
+    /// use groundup::layers::{Affine, Layer};
+    /// use groundup::matrix;
+    /// let mut affine = Affine::new(matrix![[1.0f64, -1.0]], matrix![[0.0, 0.0]]);
+    /// affine.forward(matrix![[2.0], [3.0]].view());
+    /// let dout = matrix![[1.0, 0.0], [0.0, 1.0]];
+    /// assert_eq!(affine.backward(dout.view()), &matrix![[1.0], [-1.0]]); // dout·Wᵀ
+    /// let dw = affine.params()[0].grad.clone();
+    /// assert_eq!(dw, matrix![[2.0, 3.0]]); // xᵀ·dout
+    /// // Gradients are overwritten, not accumulated: a second call gives the same.
+    /// affine.backward(dout.view());
+    /// assert_eq!(affine.params()[0].grad, dw);
+    /// ```
     fn backward(&mut self, dout: MatrixView<'_, T>) -> &Matrix<T>;
     /// The trainable parameters (empty for parameter-free layers).
+    ///
+    /// ```
+    /// use groundup::layers::{Affine, Layer, ReLU};
+    /// use groundup::Matrix;
+    /// let affine = Affine::new(Matrix::<f64>::zeros(4, 3), Matrix::zeros(1, 3));
+    /// let shapes: Vec<_> = affine.params().iter().map(|p| p.value.shape()).collect();
+    /// assert_eq!(shapes, [(4, 3), (1, 3)]);
+    /// assert!(ReLU::<f64>::new().params().is_empty());
+    /// ```
     fn params(&self) -> &[Param<T>] {
         &[]
     }
     /// The trainable parameters, mutable (for optimizers).
+    ///
+    /// ```
+    /// use groundup::layers::{Layer, MatMul};
+    /// use groundup::{matrix, Matrix};
+    /// let mut matmul = MatMul::new(Matrix::zeros(2, 1));
+    /// matmul.forward(matrix![[1.0f64, 2.0]].view());
+    /// matmul.backward(matrix![[1.0]].view());
+    /// // A hand-written SGD step, p −= 0.5·grad, as an optimizer does it.
+    /// for p in matmul.params_mut() {
+    ///     p.value.zip_map_inplace(&p.grad, |w, g| w - 0.5 * g);
+    /// }
+    /// assert_eq!(matmul.params()[0].value, matrix![[-0.5], [-1.0]]);
+    /// ```
     fn params_mut(&mut self) -> &mut [Param<T>] {
         &mut []
     }
     /// Names of the parameters, in order (Affine: `["W", "b"]`), used for
     /// saving models.
+    ///
+    /// ```
+    /// use groundup::layers::{Affine, Layer, MatMul, Sigmoid};
+    /// use groundup::Matrix;
+    /// let affine = Affine::new(Matrix::<f64>::zeros(2, 2), Matrix::zeros(1, 2));
+    /// assert_eq!(affine.param_names(), ["W", "b"]);
+    /// assert_eq!(MatMul::new(Matrix::<f64>::zeros(2, 2)).param_names(), ["W"]);
+    /// assert!(Sigmoid::<f64>::new().param_names().is_empty());
+    /// ```
     fn param_names(&self) -> &'static [&'static str] {
         &[]
     }
     /// Switches between training and inference behaviour (only Dropout
     /// differs). Default: no-op.
+    ///
+    /// ```
+    /// use groundup::layers::{Dropout, Layer};
+    /// use groundup::Matrix;
+    /// let x = Matrix::filled(1, 4, 1.0f64);
+    /// let mut dropout = Dropout::new(0.5, 0);
+    /// dropout.set_training(false);
+    /// assert_eq!(dropout.forward(x.view()), &Matrix::filled(1, 4, 0.5)); // scaled
+    /// dropout.set_training(true);
+    /// assert!(dropout.forward(x.view()).iter().all(|&v| v == 0.0 || v == 1.0)); // dropped or kept
+    /// ```
     fn set_training(&mut self, _training: bool) {}
     /// The input width this layer requires, if fixed (Affine: rows of W).
+    ///
+    /// ```
+    /// use groundup::layers::{Affine, Layer, ReLU};
+    /// use groundup::Matrix;
+    /// let affine = Affine::new(Matrix::<f32>::zeros(784, 50), Matrix::zeros(1, 50));
+    /// assert_eq!(affine.input_cols(), Some(784));
+    /// assert_eq!(ReLU::<f32>::new().input_cols(), None); // any width
+    /// ```
     fn input_cols(&self) -> Option<usize> {
         None
     }
     /// The output width for an input of width `input_cols`.
+    ///
+    /// ```
+    /// use groundup::layers::{Affine, Layer, ReLU};
+    /// use groundup::Matrix;
+    /// let affine = Affine::new(Matrix::<f32>::zeros(784, 50), Matrix::zeros(1, 50));
+    /// assert_eq!(affine.output_cols(784), 50);
+    /// assert_eq!(ReLU::<f32>::new().output_cols(50), 50); // element-wise: width kept
+    /// ```
     fn output_cols(&self, input_cols: usize) -> usize {
         input_cols
     }

@@ -8,6 +8,24 @@ use crate::scalar::Scalar;
 
 /// Names one parameter of a [`Sequential`]: the layer's position and the
 /// parameter's position inside the layer (Affine: 0 = W, 1 = b).
+///
+/// ```
+/// use groundup::layers::{MatMul, SoftmaxWithLoss};
+/// use groundup::model::{Model, ParamRef, Sequential};
+/// use groundup::Matrix;
+/// # fn main() -> groundup::Result<()> {
+/// // An encoder W (2 x 3) and a decoder that reuses it transposed.
+/// let mut net = Sequential::new(SoftmaxWithLoss::new())
+///     .with(MatMul::new(Matrix::from_fn(2, 3, |i, j| (i * 3 + j) as f64)))
+///     .with(MatMul::new(Matrix::zeros(3, 2)));
+/// let encoder_w = ParamRef { layer: 0, param: 0 };
+/// net.tie(encoder_w, ParamRef { layer: 1, param: 0 }, true)?;
+/// assert_eq!(net.param_names(), ["layers.0.W"]); // the copy is not a parameter of its own
+/// let [encoder, decoder] = net.layers() else { unreachable!() };
+/// assert_eq!(decoder.params()[0].value, encoder.params()[0].value.transpose());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ParamRef {
     /// Index of the layer.
@@ -84,6 +102,19 @@ fn copy_maybe_transposed<T: Scalar>(src: &Matrix<T>, transposed: bool, dst: &mut
 
 impl<T: Scalar> Sequential<T> {
     /// An empty stack ending in `loss`.
+    ///
+    /// ```
+    /// use groundup::layers::{SoftmaxWithLoss, Targets};
+    /// use groundup::model::{Model, Sequential};
+    /// use groundup::matrix;
+    /// let mut net = Sequential::new(SoftmaxWithLoss::new());
+    /// assert!(net.layers().is_empty());
+    /// // With no layers the scores are the input itself.
+    /// let x = matrix![[0.0f64, 0.0]];
+    /// assert_eq!(net.predict(x.view()), &x);
+    /// let loss = net.forward(x.view(), Targets::Indices(&[1]));
+    /// assert!((loss - 2f64.ln()).abs() < 1e-6);
+    /// ```
     pub fn new(loss: impl LossLayer<T> + 'static) -> Self {
         Sequential {
             layers: Vec::new(),
@@ -96,6 +127,18 @@ impl<T: Scalar> Sequential<T> {
     }
 
     /// Appends a layer (builder style).
+    ///
+    /// ```
+    /// use groundup::layers::{Affine, ReLU, SoftmaxWithLoss};
+    /// use groundup::model::{Model, Sequential};
+    /// use groundup::Matrix;
+    /// let net = Sequential::<f32>::new(SoftmaxWithLoss::new())
+    ///     .with(Affine::new(Matrix::zeros(784, 100), Matrix::zeros(1, 100)))
+    ///     .with(ReLU::new())
+    ///     .with(Affine::new(Matrix::zeros(100, 10), Matrix::zeros(1, 10)));
+    /// assert_eq!(net.layers().len(), 3);
+    /// assert_eq!((net.input_cols(), net.output_cols()), (Some(784), Some(10)));
+    /// ```
     pub fn with(mut self, layer: impl Layer<T> + 'static) -> Self {
         self.push(layer);
         self
@@ -103,11 +146,46 @@ impl<T: Scalar> Sequential<T> {
 
     /// Appends a layer. Panics naming both layers and widths when the new
     /// layer's fixed input width differs from the stack's output width.
+    ///
+    /// ```
+    /// use groundup::layers::{Affine, ReLU, SoftmaxWithLoss};
+    /// use groundup::model::Sequential;
+    /// use groundup::Matrix;
+    /// // An MLP whose depth is known only at run time.
+    /// let widths = [4, 8, 8, 3];
+    /// let mut net = Sequential::<f64>::new(SoftmaxWithLoss::new());
+    /// for w in widths.windows(2) {
+    ///     net.push(Affine::new(Matrix::zeros(w[0], w[1]), Matrix::zeros(1, w[1])));
+    ///     net.push(ReLU::new());
+    /// }
+    /// assert_eq!((net.layers().len(), net.output_cols()), (6, Some(3)));
+    /// // A layer that does not take the stack's output width is refused.
+    /// let refused = std::panic::catch_unwind(|| {
+    ///     Sequential::<f64>::new(SoftmaxWithLoss::new())
+    ///         .with(Affine::new(Matrix::zeros(4, 8), Matrix::zeros(1, 8)))
+    ///         .with(Affine::new(Matrix::zeros(5, 2), Matrix::zeros(1, 2)))
+    /// });
+    /// assert!(refused.is_err());
+    /// ```
     pub fn push(&mut self, layer: impl Layer<T> + 'static) {
         self.push_boxed(Box::new(layer));
     }
 
     /// Appends a boxed layer (see [`Sequential::push`]).
+    ///
+    /// ```
+    /// use groundup::layers::{Layer, ReLU, SoftmaxWithLoss, Tanh};
+    /// use groundup::model::Sequential;
+    /// // The activation chosen at run time, e.g. by a command-line flag.
+    /// let activation = "tanh";
+    /// let layer: Box<dyn Layer<f64>> = match activation {
+    ///     "relu" => Box::new(ReLU::new()),
+    ///     _ => Box::new(Tanh::new()),
+    /// };
+    /// let mut net = Sequential::new(SoftmaxWithLoss::new());
+    /// net.push_boxed(layer);
+    /// assert_eq!(net.layers()[0].name(), "Tanh");
+    /// ```
     pub fn push_boxed(&mut self, layer: Box<dyn Layer<T>>) {
         if let (Some(width), Some(need)) = (self.output_cols(), layer.input_cols()) {
             assert!(
@@ -121,16 +199,52 @@ impl<T: Scalar> Sequential<T> {
     }
 
     /// The loss layer.
+    ///
+    /// ```
+    /// use groundup::layers::{LossLayer, SoftmaxWithLoss, Targets};
+    /// use groundup::model::{Model, Sequential};
+    /// use groundup::Matrix;
+    /// let mut net = Sequential::<f64>::new(SoftmaxWithLoss::new());
+    /// assert_eq!(net.loss_layer_mut().name(), "SoftmaxWithLoss");
+    /// // Without the book's 1e-7 in the log (for gradient checks), a 50/50 guess
+    /// // costs exactly ln 2.
+    /// net.loss_layer_mut().set_log_epsilon(0.0);
+    /// let loss = net.forward(Matrix::zeros(1, 2).view(), Targets::Indices(&[0]));
+    /// assert_eq!(loss, std::f64::consts::LN_2);
+    /// ```
     pub fn loss_layer_mut(&mut self) -> &mut dyn LossLayer<T> {
         &mut *self.loss
     }
 
     /// The layers.
+    ///
+    /// ```
+    /// use groundup::layers::{Affine, ReLU, SoftmaxWithLoss};
+    /// use groundup::model::Sequential;
+    /// use groundup::Matrix;
+    /// let net = Sequential::<f64>::new(SoftmaxWithLoss::new())
+    ///     .with(Affine::new(Matrix::zeros(2, 3), Matrix::zeros(1, 3)))
+    ///     .with(ReLU::new());
+    /// let names: Vec<&str> = net.layers().iter().map(|l| l.name()).collect();
+    /// assert_eq!(names, ["Affine", "ReLU"]);
+    /// assert_eq!(net.layers()[0].params().len(), 2);
+    /// ```
     pub fn layers(&self) -> &[Box<dyn Layer<T>>] {
         &self.layers
     }
 
     /// The output width of the stack, when some layer fixes it.
+    ///
+    /// ```
+    /// use groundup::layers::{Affine, ReLU, SoftmaxWithLoss};
+    /// use groundup::model::Sequential;
+    /// use groundup::Matrix;
+    /// let mut net = Sequential::<f64>::new(SoftmaxWithLoss::new()).with(ReLU::new());
+    /// assert_eq!(net.output_cols(), None); // ReLU keeps whatever width comes in
+    /// net.push(Affine::new(Matrix::zeros(5, 3), Matrix::zeros(1, 3)));
+    /// net.push(ReLU::new());
+    /// assert_eq!(net.output_cols(), Some(3));
+    /// ```
     pub fn output_cols(&self) -> Option<usize> {
         let mut width = None;
         for l in &self.layers {
@@ -154,6 +268,32 @@ impl<T: Scalar> Sequential<T> {
     /// [`Error::InvalidArgument`] when either parameter does not exist, they
     /// are the same, a parameter is already tied as a target, or the shapes
     /// do not match (naming both shapes).
+    ///
+    /// ```
+    /// use groundup::layers::{MatMul, SoftmaxWithLoss, Targets};
+    /// use groundup::model::{Model, ParamRef, Sequential};
+    /// use groundup::optim::{Optimizer, Sgd};
+    /// use groundup::{matrix, Matrix};
+    /// # fn main() -> groundup::Result<()> {
+    /// let mut net = Sequential::new(SoftmaxWithLoss::new())
+    ///     .with(MatMul::new(matrix![[1.0f64, 2.0], [3.0, 4.0]]))
+    ///     .with(MatMul::new(Matrix::zeros(2, 2)));
+    /// let (first, second) = (ParamRef { layer: 0, param: 0 }, ParamRef { layer: 1, param: 0 });
+    /// net.tie(first, second, false)?;
+    /// assert_eq!(net.layers()[1].params()[0].value, matrix![[1.0, 2.0], [3.0, 4.0]]); // copied now
+    /// // The optimizer sees one parameter, and its update reaches both uses.
+    /// net.forward(matrix![[1.0, 0.0]].view(), Targets::Indices(&[0]));
+    /// net.backward();
+    /// assert_eq!(net.params().len(), 1);
+    /// Sgd::new(0.1).update(&mut net);
+    /// assert_eq!(net.layers()[0].params()[0].value, net.layers()[1].params()[0].value);
+    /// // Ties that cannot hold are errors.
+    /// assert!(net.tie(first, first, false).is_err());
+    /// let err = net.tie(ParamRef { layer: 0, param: 0 }, ParamRef { layer: 7, param: 0 }, false);
+    /// assert!(err.unwrap_err().to_string().contains("no parameter"));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn tie(&mut self, source: ParamRef, target: ParamRef, transposed: bool) -> Result<()> {
         let bad = |msg: String| Err(Error::InvalidArgument(format!("Sequential::tie: {msg}")));
         let (Some(s), Some(t)) = (self.param(source), self.param(target)) else {

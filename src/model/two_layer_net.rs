@@ -45,6 +45,19 @@ impl<T: Scalar> TwoLayerNet<T> {
     /// [`RandomState::randn`](crate::rng::RandomState::randn) this is
     /// numpy-exact; in `f32` each draw is rounded to `f32` before the
     /// multiplication by `0.01f32`, as the book's `randn(...).astype('f')`.
+    ///
+    /// ```
+    /// use groundup::model::{Model, TwoLayerNet};
+    /// use groundup::rng::RandomState;
+    /// let mut rng = RandomState::new(1984);
+    /// let mut draws = rng.clone();
+    /// let net = TwoLayerNet::<f64>::new(2, 10, 3, &mut || rng.randn());
+    /// // W1 takes the first draws, row by row, times 0.01; the biases are zero.
+    /// let w1 = &net.params()[0].value;
+    /// assert_eq!(w1[(0, 0)], 0.01 * draws.randn());
+    /// assert_eq!(w1[(0, 1)], 0.01 * draws.randn());
+    /// assert!(net.params()[1].value.iter().all(|&b| b == 0.0));
+    /// ```
     pub fn new(input: usize, hidden: usize, output: usize, randn: &mut dyn FnMut() -> f64) -> Self {
         let scale = T::from_f64(0.01);
         let mut weight =
@@ -56,6 +69,29 @@ impl<T: Scalar> TwoLayerNet<T> {
 
     /// A network with the given parameters. Panics naming the shapes when
     /// they do not chain (`W1: I x H`, `b1: 1 x H`, `W2: H x O`, `b2: 1 x O`).
+    ///
+    /// ```
+    /// use groundup::model::{Model, TwoLayerNet};
+    /// use groundup::{matrix, Matrix};
+    /// // W1 = 0 makes every hidden unit sigmoid(0) = 0.5, whatever the input.
+    /// let net = TwoLayerNet::from_params(
+    ///     Matrix::zeros(2, 2),
+    ///     Matrix::zeros(1, 2),
+    ///     matrix![[2.0f64, 0.0], [0.0, 0.0]],
+    ///     matrix![[0.0, 1.0]],
+    /// );
+    /// assert_eq!(net.infer(matrix![[5.0, -7.0]].view()), matrix![[1.0, 1.0]]);
+    /// // W1 has 3 hidden units but W2 expects 4.
+    /// let bad = std::panic::catch_unwind(|| {
+    ///     TwoLayerNet::<f64>::from_params(
+    ///         Matrix::zeros(2, 3),
+    ///         Matrix::zeros(1, 3),
+    ///         Matrix::zeros(4, 2),
+    ///         Matrix::zeros(1, 2),
+    ///     )
+    /// });
+    /// assert!(bad.is_err());
+    /// ```
     pub fn from_params(w1: Matrix<T>, b1: Matrix<T>, w2: Matrix<T>, b2: Matrix<T>) -> Self {
         assert!(
             w1.cols() == w2.rows(),
@@ -72,6 +108,22 @@ impl<T: Scalar> TwoLayerNet<T> {
     }
 
     /// The loss layer (e.g. to [`set_log_epsilon`](LossLayer::set_log_epsilon)).
+    ///
+    /// ```
+    /// use groundup::layers::{LossLayer, Targets};
+    /// use groundup::model::{Model, TwoLayerNet};
+    /// use groundup::Matrix;
+    /// let mut net = TwoLayerNet::<f64>::new(2, 4, 3, &mut || 1.0);
+    /// let x = Matrix::zeros(2, 2);
+    /// net.forward(x.view(), Targets::Indices(&[0, 1]));
+    /// // Equal scores: each class has probability 1/3.
+    /// let p = net.loss_layer_mut().probabilities();
+    /// assert!(p.iter().all(|&v| (v - 1.0 / 3.0).abs() < 1e-15));
+    /// // The exact loss, without the book's 1e-7 (as gradient checks need).
+    /// net.loss_layer_mut().set_log_epsilon(0.0);
+    /// let loss = net.forward(x.view(), Targets::Indices(&[0, 1]));
+    /// assert!((loss - 3f64.ln()).abs() < 1e-14);
+    /// ```
     pub fn loss_layer_mut(&mut self) -> &mut SoftmaxWithLoss<T> {
         &mut self.loss
     }

@@ -5,6 +5,19 @@ use crate::layers::Param;
 use crate::scalar::Scalar;
 
 /// AdaGrad: `h += g·g; p -= lr·g / (sqrt(h) + 1e-7)`. Book default `lr = 0.01`.
+///
+/// ```
+/// use groundup::layers::Param;
+/// use groundup::optim::{AdaGrad, Optimizer};
+/// use groundup::matrix;
+/// // The first step is about lr for every element, however large its gradient.
+/// let mut p = Param::new(matrix![[1.0f64, 1.0]]);
+/// p.grad = matrix![[0.1, 1000.0]];
+/// let mut adagrad = AdaGrad::new(0.01);
+/// adagrad.begin_update();
+/// adagrad.update_param(0, &mut p);
+/// assert!(p.value.iter().all(|&v| (v - 0.99).abs() < 1e-7));
+/// ```
 #[derive(Clone, Debug)]
 pub struct AdaGrad<T: Scalar> {
     /// Learning rate.
@@ -15,6 +28,12 @@ pub struct AdaGrad<T: Scalar> {
 
 impl<T: Scalar> AdaGrad<T> {
     /// AdaGrad with learning rate `lr`.
+    ///
+    /// ```
+    /// use groundup::optim::{AdaGrad, Optimizer};
+    /// let adagrad = AdaGrad::<f32>::new(0.1);
+    /// assert_eq!((adagrad.name(), adagrad.learning_rate()), ("AdaGrad", 0.1));
+    /// ```
     pub fn new(lr: f64) -> Self {
         AdaGrad {
             lr,
@@ -57,6 +76,19 @@ impl<T: Scalar> Optimizer<T> for AdaGrad<T> {
 /// RMSprop, in the book's form: `h *= d; h += (1 − d)·g·g;
 /// p -= lr·g / (sqrt(h) + 1e-7)`. Book defaults `lr = 0.01`,
 /// `decay_rate = 0.99`.
+///
+/// ```
+/// use groundup::layers::Param;
+/// use groundup::optim::{Optimizer, RmsProp};
+/// use groundup::matrix;
+/// let mut p = Param::new(matrix![[1.0f64]]);
+/// p.grad = matrix![[4.0]];
+/// let mut rmsprop = RmsProp::new(0.01, 0.99);
+/// rmsprop.begin_update();
+/// rmsprop.update_param(0, &mut p);
+/// // h = (1 − 0.99)·4² = 0.16, so the step is 0.01·4 / √0.16 = 0.1.
+/// assert!((p.value[(0, 0)] - 0.9).abs() < 1e-6);
+/// ```
 #[derive(Clone, Debug)]
 pub struct RmsProp<T: Scalar> {
     /// Learning rate.
@@ -69,6 +101,13 @@ pub struct RmsProp<T: Scalar> {
 
 impl<T: Scalar> RmsProp<T> {
     /// RMSprop with the given learning rate and decay.
+    ///
+    /// ```
+    /// use groundup::optim::{Optimizer, RmsProp};
+    /// let rmsprop = RmsProp::<f64>::new(0.001, 0.9);
+    /// assert_eq!((rmsprop.lr, rmsprop.decay_rate), (0.001, 0.9));
+    /// assert_eq!(rmsprop.name(), "RMSprop");
+    /// ```
     pub fn new(lr: f64, decay_rate: f64) -> Self {
         RmsProp {
             lr,
@@ -116,6 +155,21 @@ impl<T: Scalar> Optimizer<T> for RmsProp<T> {
 /// `t += 1; lr_t = lr·sqrt(1 − β2^t)/(1 − β1^t); m += (1 − β1)(g − m);
 /// v += (1 − β2)(g² − v); p -= lr_t·m / (sqrt(v) + 1e-7)`. Book defaults
 /// `lr = 0.001`, `beta1 = 0.9`, `beta2 = 0.999`.
+///
+/// ```
+/// use groundup::layers::Param;
+/// use groundup::optim::{Adam, Optimizer};
+/// use groundup::matrix;
+/// // With the bias correction the first step is about lr, in the direction
+/// // opposite to the gradient, whatever its size.
+/// let mut p = Param::new(matrix![[1.0f64, 1.0]]);
+/// p.grad = matrix![[0.5, -200.0]];
+/// let mut adam = Adam { lr: 0.01, ..Default::default() };
+/// adam.begin_update();
+/// adam.update_param(0, &mut p);
+/// assert!((p.value[(0, 0)] - 0.99).abs() < 1e-6);
+/// assert!((p.value[(0, 1)] - 1.01).abs() < 1e-6);
+/// ```
 #[derive(Clone, Debug)]
 pub struct Adam<T: Scalar> {
     /// Learning rate.
@@ -130,6 +184,22 @@ pub struct Adam<T: Scalar> {
 
 /// Adam's running state: the step count and both moments per parameter.
 /// Opaque; starts from `AdamMoments::default()`.
+///
+/// ```
+/// use groundup::layers::Param;
+/// use groundup::optim::{Adam, AdamMoments, Optimizer};
+/// use groundup::Matrix;
+/// let mut adam = Adam::<f64>::default();
+/// let mut p = Param::new(Matrix::zeros(1, 1));
+/// for _ in 0..3 {
+///     adam.begin_update();
+///     adam.update_param(0, &mut p);
+/// }
+/// assert_eq!(adam.steps(), 3);
+/// // Start over (for a new model) with the same hyperparameters.
+/// adam.moments = AdamMoments::default();
+/// assert_eq!(adam.steps(), 0);
+/// ```
 #[derive(Clone, Debug)]
 pub struct AdamMoments<T: Scalar> {
     iter: i32,
@@ -151,6 +221,12 @@ impl<T: Scalar> Default for AdamMoments<T> {
 
 impl<T: Scalar> Adam<T> {
     /// Adam with the given learning rate and decays.
+    ///
+    /// ```
+    /// use groundup::optim::{Adam, Optimizer};
+    /// let adam = Adam::<f32>::new(0.001, 0.9, 0.999);
+    /// assert_eq!((adam.name(), adam.learning_rate(), adam.steps()), ("Adam", 0.001, 0));
+    /// ```
     pub fn new(lr: f64, beta1: f64, beta2: f64) -> Self {
         Adam {
             lr,
@@ -160,6 +236,22 @@ impl<T: Scalar> Adam<T> {
         }
     }
     /// Number of updates so far.
+    ///
+    /// ```
+    /// use groundup::layers::{Affine, SoftmaxWithLoss, Targets};
+    /// use groundup::model::{Model, Sequential};
+    /// use groundup::optim::{Adam, Optimizer};
+    /// use groundup::Matrix;
+    /// let mut net = Sequential::new(SoftmaxWithLoss::new())
+    ///     .with(Affine::new(Matrix::zeros(2, 2), Matrix::zeros(1, 2)));
+    /// let mut adam = Adam::<f64>::default();
+    /// for _ in 0..5 {
+    ///     net.forward(Matrix::filled(1, 2, 1.0).view(), Targets::Indices(&[1]));
+    ///     net.backward();
+    ///     adam.update(&mut net); // one step per update, however many parameters
+    /// }
+    /// assert_eq!(adam.steps(), 5);
+    /// ```
     pub fn steps(&self) -> i32 {
         self.moments.iter
     }

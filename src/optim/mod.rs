@@ -34,26 +34,126 @@ use crate::model::Model;
 use crate::scalar::Scalar;
 
 /// The `1e-7` the book adds to `sqrt(h)` in AdaGrad, RMSprop and Adam.
+///
+/// ```
+/// use groundup::layers::Param;
+/// use groundup::optim::{AdaGrad, Optimizer, EPSILON};
+/// use groundup::Matrix;
+/// // Without it, a zero gradient on the first step would be 0 / 0 = NaN.
+/// let mut p = Param::new(Matrix::filled(1, 1, 1.0f64));
+/// let mut adagrad = AdaGrad::new(0.01);
+/// adagrad.begin_update();
+/// adagrad.update_param(0, &mut p);
+/// assert_eq!(p.value[(0, 0)], 1.0);
+/// assert_eq!(EPSILON, 1e-7);
+/// ```
 pub const EPSILON: f64 = 1e-7;
 
 /// Updates parameters from their gradients.
+///
+/// ```
+/// use groundup::layers::Param;
+/// use groundup::optim::{Adam, Momentum, Optimizer, RmsProp, Sgd};
+/// use groundup::matrix;
+/// // Each optimizer moves a parameter against its gradient.
+/// let optimizers: Vec<Box<dyn Optimizer<f64>>> = vec![
+///     Box::new(Sgd::new(0.1)),
+///     Box::new(Momentum::new(0.1, 0.9)),
+///     Box::new(RmsProp::new(0.1, 0.99)),
+///     Box::new(Adam::new(0.1, 0.9, 0.999)),
+/// ];
+/// for mut opt in optimizers {
+///     let mut p = Param::new(matrix![[1.0, 1.0]]);
+///     p.grad = matrix![[2.0, -2.0]];
+///     opt.begin_update();
+///     opt.update_param(0, &mut p);
+///     assert!(p.value[(0, 0)] < 1.0 && p.value[(0, 1)] > 1.0, "{}", opt.name());
+/// }
+/// ```
 pub trait Optimizer<T: Scalar> {
     /// The optimizer's name, e.g. `"SGD"`.
+    ///
+    /// ```
+    /// use groundup::optim::{by_name, Optimizer};
+    /// # fn main() -> groundup::Result<()> {
+    /// let mut names = Vec::new();
+    /// for flag in ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"] {
+    ///     names.push(by_name::<f64>(flag, None)?.name());
+    /// }
+    /// assert_eq!(names, ["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam"]);
+    /// # Ok(())
+    /// # }
+    /// ```
     fn name(&self) -> &'static str;
     /// Called once per update before the parameters are visited (Adam
     /// advances its step count here).
+    ///
+    /// ```
+    /// use groundup::layers::Param;
+    /// use groundup::optim::{Adam, Optimizer};
+    /// use groundup::Matrix;
+    /// let mut adam = Adam::<f64>::default();
+    /// let mut w = Param::new(Matrix::zeros(2, 2));
+    /// let mut b = Param::new(Matrix::zeros(1, 2));
+    /// // One begin_update per step, then each parameter: Adam counts steps.
+    /// adam.begin_update();
+    /// adam.update_param(0, &mut w);
+    /// adam.update_param(1, &mut b);
+    /// assert_eq!(adam.steps(), 1);
+    /// ```
     fn begin_update(&mut self) {}
     /// Updates parameter number `index` in place. The index is the
     /// parameter's position in the model's visiting order and selects its
     /// state.
+    ///
+    /// ```
+    /// use groundup::layers::Param;
+    /// use groundup::optim::{Momentum, Optimizer};
+    /// use groundup::matrix;
+    /// // Momentum 0.9, lr 0.1, gradient 1: the velocity is −0.1, then −0.19.
+    /// let mut p = Param::new(matrix![[1.0f64]]);
+    /// p.grad = matrix![[1.0]];
+    /// let mut momentum = Momentum::new(0.1, 0.9);
+    /// momentum.update_param(0, &mut p);
+    /// momentum.update_param(0, &mut p);
+    /// assert!((p.value[(0, 0)] - (1.0 - 0.1 - 0.19)).abs() < 1e-12);
+    /// // The index selects the state: the parameter at index 1 starts at rest.
+    /// let mut q = Param::new(matrix![[1.0f64]]);
+    /// q.grad = matrix![[1.0]];
+    /// momentum.update_param(1, &mut q);
+    /// assert!((q.value[(0, 0)] - 0.9).abs() < 1e-12);
+    /// ```
     fn update_param(&mut self, index: usize, param: &mut Param<T>);
     /// Updates every parameter of `model` (the book's
     /// `optimizer.update(params, grads)`).
+    ///
+    /// ```
+    /// use groundup::layers::{Affine, SoftmaxWithLoss, Targets};
+    /// use groundup::model::{Model, Sequential};
+    /// use groundup::optim::{Optimizer, Sgd};
+    /// use groundup::{matrix, Matrix};
+    /// let mut net = Sequential::new(SoftmaxWithLoss::new())
+    ///     .with(Affine::new(Matrix::identity(2), Matrix::zeros(1, 2)));
+    /// net.forward(matrix![[0.0f64, 0.0]].view(), Targets::Indices(&[1]));
+    /// net.backward(); // db = (0.5, −0.5), dW = 0
+    /// Sgd::new(1.0).update(&mut net);
+    /// assert_eq!(net.params()[1].value, matrix![[-0.5, 0.5]]);
+    /// assert_eq!(net.params()[0].value, Matrix::identity(2));
+    /// ```
     fn update(&mut self, model: &mut dyn Model<T>) {
         self.begin_update();
         model.for_each_param(&mut |i, p| self.update_param(i, p));
     }
     /// The learning rate.
+    ///
+    /// ```
+    /// use groundup::optim::{by_name, Optimizer};
+    /// # fn main() -> groundup::Result<()> {
+    /// assert_eq!(by_name::<f32>("adam", None)?.learning_rate(), 0.001); // the book's default
+    /// assert_eq!(by_name::<f32>("adam", Some(0.01))?.learning_rate(), 0.01);
+    /// # Ok(())
+    /// # }
+    /// ```
     fn learning_rate(&self) -> f64;
 }
 
@@ -105,6 +205,23 @@ pub(crate) fn check_grad<T: Scalar>(name: &str, p: &Param<T>) {
 /// the book's `clip_grads(grads, max_norm)` (squares summed per parameter in
 /// numpy's pairwise order, then across parameters in order). Returns the norm
 /// before clipping.
+///
+/// ```
+/// use groundup::layers::{Affine, SoftmaxWithLoss};
+/// use groundup::model::{Model, Sequential};
+/// use groundup::optim::clip_grads;
+/// use groundup::{matrix, Matrix};
+/// let mut net = Sequential::<f64>::new(SoftmaxWithLoss::new())
+///     .with(Affine::new(Matrix::zeros(1, 2), Matrix::zeros(1, 2)));
+/// // Gradients (3, 0) for W and (0, 4) for b: a global norm of 5.
+/// net.for_each_param(&mut |i, p| {
+///     p.grad = if i == 0 { matrix![[3.0, 0.0]] } else { matrix![[0.0, 4.0]] }
+/// });
+/// assert_eq!(clip_grads(&mut net, 10.0), 5.0); // under the limit: unchanged
+/// assert_eq!(net.params()[0].grad, matrix![[3.0, 0.0]]);
+/// assert_eq!(clip_grads(&mut net, 1.0), 5.0); // over it: scaled to a norm of ~1
+/// assert!((net.params()[1].grad[(0, 1)] - 0.8).abs() < 1e-6);
+/// ```
 pub fn clip_grads<T: Scalar>(model: &mut dyn Model<T>, max_norm: f64) -> T {
     let mut total = T::ZERO;
     model.for_each_param(&mut |_, p| total += pairwise_sum_by(p.grad.as_slice(), |g| g * g));
@@ -123,6 +240,17 @@ pub fn clip_grads<T: Scalar>(model: &mut dyn Model<T>, max_norm: f64) -> T {
 ///
 /// # Errors
 /// [`crate::Error::InvalidArgument`] naming the unknown optimizer.
+///
+/// ```
+/// use groundup::optim::{by_name, Optimizer};
+/// # fn main() -> groundup::Result<()> {
+/// let opt = by_name::<f64>("momentum", Some(0.05))?;
+/// assert_eq!((opt.name(), opt.learning_rate()), ("Momentum", 0.05));
+/// let err = by_name::<f64>("adamw", None).err().expect("not an optimizer");
+/// assert!(err.to_string().contains("unknown optimizer \"adamw\""), "{err}");
+/// # Ok(())
+/// # }
+/// ```
 pub fn by_name<T: Scalar>(
     name: &str,
     lr: Option<f64>,
