@@ -178,6 +178,36 @@ fn worst_error(
     worst
 }
 
+/// The worst [`element_error`] between `analytic` and the five-point
+/// numerical gradient of `loss` with respect to `x`: for layers outside
+/// the [`Layer`] trait (a shared weight, integer inputs, a sampled loss).
+/// `loss` gets `x` with one element moved at a time. Panics naming `what`
+/// and both shapes when `analytic` is not `x`'s shape.
+///
+/// ```
+/// use groundup::gradcheck::check_matrix;
+/// use groundup::matrix;
+/// let x = matrix![[1.0, -2.0], [0.5, 3.0]];
+/// // d/dx Σ x³ = 3x²
+/// let analytic = x.map(|v| 3.0 * v * v);
+/// let err = check_matrix("x", &analytic, &x, |x| x.iter().map(|v| v * v * v).sum());
+/// assert!(err < 1e-9);
+/// let wrong = x.map(|v| 3.0 * v * v + 1e-3);
+/// assert!(check_matrix("x", &wrong, &x, |x| x.iter().map(|v| v * v * v).sum()) > 1e-6);
+/// ```
+pub fn check_matrix(
+    what: &str,
+    analytic: &Matrix<f64>,
+    x: &Matrix<f64>,
+    mut loss: impl FnMut(&Matrix<f64>) -> f64,
+) -> f64 {
+    let mut moved = x.clone();
+    worst_error(what, analytic, x, |e, v| {
+        moved.as_mut_slice()[e] = v;
+        loss(&moved)
+    })
+}
+
 /// Checks `layer` at input `x` with upstream gradient `r` (same shape as the
 /// layer's output). Panics if `r` has the wrong shape.
 ///

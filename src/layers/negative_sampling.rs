@@ -273,6 +273,23 @@ impl<T: Scalar> NegativeSamplingLoss<T> {
         &self.sampler
     }
 
+    /// Sets the `1e-7` inside the sigmoid losses' logarithm
+    /// ([`LossLayer::set_log_epsilon`]); 0 makes the loss the exact
+    /// function its backward differentiates (for gradient checks).
+    ///
+    /// ```
+    /// use groundup::{layers::NegativeSamplingLoss, matrix, rng::RandomState};
+    /// let mut ns = NegativeSamplingLoss::new(&[0, 1], 0.75, 1)?;
+    /// ns.set_log_epsilon(0.0);
+    /// let w = matrix![[0.0f64], [0.0]];
+    /// let loss = ns.forward(&w, matrix![[1.0]].view(), &[0], &mut RandomState::new(0))?;
+    /// assert_eq!(loss, 2.0 * 2f64.ln());
+    /// # Ok::<(), groundup::Error>(())
+    /// ```
+    pub fn set_log_epsilon(&mut self, eps: f64) {
+        self.losses.iter_mut().for_each(|l| l.set_log_epsilon(eps));
+    }
+
     /// The negative samples of the last `forward` (`N x sample_size`).
     ///
     /// ```
