@@ -117,7 +117,8 @@ impl CsvOptions {
     /// ```
     /// use groundup::data::csv::{parse_csv_str, CsvOptions};
     /// let ds = parse_csv_str("\nlen,width\n1,2\n", &CsvOptions::new().header(true)).unwrap();
-    /// assert_eq!(ds.features.shape(), (1, 2)); // the blank line is skipped, the names are not data
+    /// // The blank line is skipped and the names are not a data row.
+    /// assert_eq!(ds.features.shape(), (1, 2));
     /// assert_eq!(ds.feature_names, Some(vec!["len".to_string(), "width".to_string()]));
     /// ```
     pub fn header(mut self, has_header: bool) -> Self {
