@@ -12,6 +12,17 @@ use std::fmt;
 use std::path::PathBuf;
 
 /// Everything that can go wrong in groundup, with the offending values.
+///
+/// ```
+/// use groundup::{Error, Matrix};
+/// let err = Matrix::<f32>::from_vec(2, 3, vec![0.0; 5]).unwrap_err();
+/// // Display names the values; the fields carry them for code that recovers.
+/// assert_eq!(err.to_string(), "data length 5 does not match shape (2, 3), which needs 6 elements");
+/// match err {
+///     Error::LengthMismatch { expected, got, .. } => assert_eq!((expected, got), (Some(6), 5)),
+///     other => panic!("unexpected error: {other}"),
+/// }
+/// ```
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -171,4 +182,14 @@ impl std::error::Error for Error {
 }
 
 /// `Result<T, groundup::Error>`.
+///
+/// ```
+/// use groundup::{Matrix, Result};
+/// fn square(n: usize, data: Vec<f64>) -> Result<Matrix<f64>> {
+///     let m = Matrix::from_vec(n, n, data)?;
+///     Ok(m.matmul(&m))
+/// }
+/// assert_eq!(square(1, vec![3.0]).unwrap().as_slice(), &[9.0]);
+/// assert!(square(2, vec![1.0; 3]).is_err());
+/// ```
 pub type Result<T> = std::result::Result<T, Error>;

@@ -96,6 +96,15 @@ pub struct RandomState {
 impl RandomState {
     /// A generator seeded like `np.random.RandomState(seed)`
     /// (`init_genrand(seed)`, empty Gaussian cache).
+    ///
+    /// ```
+    /// use groundup::rng::RandomState;
+    /// // >>> np.random.RandomState(0).random_sample()
+    /// let mut rs = RandomState::new(0);
+    /// assert_eq!(rs.random_sample(), 0.5488135039273248);
+    /// assert_eq!(rs.cached_gaussian(), None);
+    /// assert_eq!(RandomState::new(5), RandomState::new(5)); // same seed, same stream
+    /// ```
     pub fn new(seed: u32) -> Self {
         let mut rs = RandomState {
             key: [0; N],
@@ -149,6 +158,15 @@ impl RandomState {
 
     /// The next raw 32-bit output of MT19937 (`mt19937_next`; numpy's
     /// `RandomState._bit_generator.random_raw()`).
+    ///
+    /// ```
+    /// use groundup::rng::RandomState;
+    /// // >>> np.random.RandomState(0)._bit_generator.random_raw(3)
+    /// // array([2357136044, 2546248239, 3071714933], dtype=uint64)
+    /// let mut rs = RandomState::new(0);
+    /// let raw = [rs.next_u32(), rs.next_u32(), rs.next_u32()];
+    /// assert_eq!(raw, [2357136044, 2546248239, 3071714933]);
+    /// ```
     #[inline]
     pub fn next_u32(&mut self) -> u32 {
         if self.pos == N {
@@ -164,6 +182,14 @@ impl RandomState {
 
     /// Two raw words as one 64-bit value, the first word in the high half
     /// (`mt19937_next64`, used by 64-bit bounded draws).
+    ///
+    /// ```
+    /// use groundup::rng::RandomState;
+    /// // The first two words of seed 0 are 2357136044 and 2546248239 (see next_u32).
+    /// let mut rs = RandomState::new(0);
+    /// assert_eq!(rs.next_u64(), (2357136044u64 << 32) | 2546248239);
+    /// assert_eq!(rs.next_u32(), 3071714933); // two words consumed
+    /// ```
     #[inline]
     pub fn next_u64(&mut self) -> u64 {
         let hi = self.next_u32() as u64;
@@ -174,6 +200,14 @@ impl RandomState {
     /// A uniform double in `[0, 1)` with 53 random bits: numpy's
     /// `random_sample()` / `rand()` (`mt19937_next_double`). Consumes two
     /// words; does not touch the Gaussian cache.
+    ///
+    /// ```
+    /// use groundup::rng::RandomState;
+    /// // >>> rs = np.random.RandomState(0); rs.random_sample(), rs.random_sample()
+    /// let mut rs = RandomState::new(0);
+    /// assert_eq!(rs.random_sample(), 0.5488135039273248);
+    /// assert_eq!(rs.random_sample(), 0.7151893663724195);
+    /// ```
     #[inline]
     pub fn random_sample(&mut self) -> f64 {
         let a = self.next_u32() >> 5;
@@ -183,6 +217,14 @@ impl RandomState {
 
     /// Fills `out` with [`random_sample`](Self::random_sample) draws in
     /// order: `np.random.random_sample(out.len())`.
+    ///
+    /// ```
+    /// use groundup::rng::RandomState;
+    /// // >>> np.random.RandomState(0).random_sample(3)
+    /// let mut u = [0.0; 3];
+    /// RandomState::new(0).random_sample_fill(&mut u);
+    /// assert_eq!(u, [0.5488135039273248, 0.7151893663724195, 0.6027633760716439]);
+    /// ```
     pub fn random_sample_fill(&mut self, out: &mut [f64]) {
         for v in out {
             *v = self.random_sample();
@@ -221,6 +263,15 @@ impl RandomState {
 
     /// Fills `out` with successive [`randn`](Self::randn) draws, which is
     /// what `np.random.randn(*shape)` does in C order.
+    ///
+    /// ```
+    /// use groundup::rng::RandomState;
+    /// // >>> np.random.RandomState(0).randn(4)
+    /// let mut z = [0.0; 4];
+    /// RandomState::new(0).standard_normal_fill(&mut z);
+    /// assert_eq!(z[..2], [1.764052345967664, 0.4001572083672233]);
+    /// assert_eq!(z[2..], [0.9787379841057392, 2.240893199201458]);
+    /// ```
     pub fn standard_normal_fill(&mut self, out: &mut [f64]) {
         for v in out {
             *v = self.randn();
@@ -244,6 +295,18 @@ impl RandomState {
     /// The cached second normal of the last polar-method pair, if any: the
     /// value the next [`randn`](Self::randn) will return without drawing
     /// (numpy's `get_state()[3:]`, `has_gauss` and `cached_gaussian`).
+    ///
+    /// ```
+    /// use groundup::rng::RandomState;
+    /// // >>> rs = np.random.RandomState(1); rs.randn(3); rs.get_state()[3:]
+    /// // (1, -1.0729686221561705)
+    /// let mut rs = RandomState::new(1);
+    /// let mut z = [0.0; 3];
+    /// rs.standard_normal_fill(&mut z); // an odd count leaves one normal cached
+    /// assert_eq!(rs.cached_gaussian(), Some(-1.0729686221561705));
+    /// assert_eq!(rs.randn(), -1.0729686221561705);
+    /// assert_eq!(rs.cached_gaussian(), None);
+    /// ```
     pub fn cached_gaussian(&self) -> Option<f64> {
         self.gauss
     }
@@ -313,6 +376,12 @@ impl RandomState {
     /// [`shuffle`](Self::shuffle). Allocates; see
     /// [`permutation_into`](Self::permutation_into) for the buffer-reusing
     /// form.
+    ///
+    /// ```
+    /// use groundup::rng::RandomState;
+    /// // >>> np.random.RandomState(0).permutation(5)
+    /// assert_eq!(RandomState::new(0).permutation(5), [2, 0, 1, 3, 4]);
+    /// ```
     pub fn permutation(&mut self, n: usize) -> Vec<usize> {
         let mut out = Vec::with_capacity(n);
         self.permutation_into(n, &mut out);
@@ -366,6 +435,14 @@ impl RandomState {
     /// # Panics
     /// If `low >= high`, like [`randint`](Self::randint) (even when `out` is
     /// empty, as numpy does).
+    ///
+    /// ```
+    /// use groundup::rng::RandomState;
+    /// // >>> np.random.RandomState(1984).randint(0, 3, 6)
+    /// let mut labels = [0i64; 6];
+    /// RandomState::new(1984).randint_fill(0, 3, &mut labels);
+    /// assert_eq!(labels, [0, 1, 0, 2, 0, 2]);
+    /// ```
     pub fn randint_fill(&mut self, low: i64, high: i64, out: &mut [i64]) {
         let rng = Self::randint_range(low, high);
         for v in out {

@@ -16,6 +16,12 @@ mod sealed {
 
 /// Which floating-point type a matrix holds, as a value (for file headers and
 /// messages).
+///
+/// ```
+/// use groundup::{DType, Scalar};
+/// assert_eq!(<f32 as Scalar>::DTYPE, DType::F32);
+/// assert_eq!(DType::F64.to_string(), "float64"); // Display prints the numpy name
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DType {
     /// IEEE 754 binary32 (`f32`, numpy `float32`, safetensors `F32`).
@@ -26,6 +32,11 @@ pub enum DType {
 
 impl DType {
     /// The numpy name: `"float32"` or `"float64"`.
+    ///
+    /// ```
+    /// use groundup::DType;
+    /// assert_eq!((DType::F32.name(), DType::F64.name()), ("float32", "float64"));
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             DType::F32 => "float32",
@@ -33,6 +44,12 @@ impl DType {
         }
     }
     /// Bytes per element.
+    ///
+    /// ```
+    /// use groundup::{DType, Scalar};
+    /// assert_eq!((DType::F32.size(), DType::F64.size()), (4, 8));
+    /// assert_eq!(DType::F64.size(), <f64 as Scalar>::BYTES);
+    /// ```
     pub fn size(self) -> usize {
         match self {
             DType::F32 => 4,
@@ -86,45 +103,181 @@ pub trait Scalar:
     + 'static
 {
     /// The runtime tag of this type.
+    ///
+    /// ```
+    /// use groundup::{DType, Scalar};
+    /// fn dtype_of<T: Scalar>(_: &[T]) -> DType {
+    ///     T::DTYPE
+    /// }
+    /// assert_eq!(dtype_of(&[1.0f32]), DType::F32);
+    /// assert_eq!(dtype_of(&[1.0f64]), DType::F64);
+    /// ```
     const DTYPE: DType;
     /// 0.
+    ///
+    /// ```
+    /// use groundup::Scalar;
+    /// assert_eq!(<f32 as Scalar>::ZERO, 0.0);
+    /// assert_eq!(<f64 as Scalar>::ZERO, 0.0);
+    /// ```
     const ZERO: Self;
     /// 1.
+    ///
+    /// ```
+    /// use groundup::Scalar;
+    /// assert_eq!(<f32 as Scalar>::ONE, 1.0);
+    /// assert_eq!(<f64 as Scalar>::ONE, 1.0);
+    /// ```
     const ONE: Self;
     /// Machine epsilon (`f32::EPSILON` / `f64::EPSILON`).
+    ///
+    /// ```
+    /// use groundup::Scalar;
+    /// // The gap between 1 and the next representable value.
+    /// assert_eq!(<f32 as Scalar>::EPSILON, 2f32.powi(-23));
+    /// assert_eq!(<f64 as Scalar>::EPSILON, 2f64.powi(-52));
+    /// ```
     const EPSILON: Self;
     /// Bytes per element.
+    ///
+    /// ```
+    /// use groundup::Scalar;
+    /// assert_eq!((<f32 as Scalar>::BYTES, <f64 as Scalar>::BYTES), (4, 8));
+    /// ```
     const BYTES: usize;
 
     /// Rounds an `f64` to this type (round to nearest, as numpy's `astype`).
+    ///
+    /// ```
+    /// use groundup::Scalar;
+    /// // 0.1 has no exact binary form: f32 keeps the nearest of its 24-bit values.
+    /// assert_eq!(<f32 as Scalar>::from_f64(0.1), 0.1f32);
+    /// assert_eq!(<f64 as Scalar>::from_f64(0.1), 0.1f64);
+    /// assert_eq!(<f32 as Scalar>::from_f64(1e40), f32::INFINITY); // overflows f32
+    /// ```
     fn from_f64(v: f64) -> Self;
     /// Widens to `f64` (exact).
+    ///
+    /// ```
+    /// use groundup::Scalar;
+    /// assert_eq!(Scalar::to_f64(0.5f32), 0.5);
+    /// // Exact: the f32 nearest 0.1 is not the f64 nearest 0.1.
+    /// assert_eq!(Scalar::to_f64(0.1f32), 0.100000001490116119384765625);
+    /// ```
     fn to_f64(self) -> f64;
     /// `n as Self`.
+    ///
+    /// ```
+    /// use groundup::Scalar;
+    /// assert_eq!(<f64 as Scalar>::from_usize(3), 3.0);
+    /// // Above 2^24, f32 rounds to nearest even.
+    /// assert_eq!(<f32 as Scalar>::from_usize(16_777_217), 16_777_216.0);
+    /// ```
     fn from_usize(n: usize) -> Self;
     /// e^self.
+    ///
+    /// ```
+    /// use groundup::Scalar;
+    /// assert_eq!(Scalar::exp(0.0f32), 1.0);
+    /// assert!((Scalar::exp(1.0f64) - std::f64::consts::E).abs() < 1e-15);
+    /// ```
     fn exp(self) -> Self;
     /// Natural logarithm.
+    ///
+    /// ```
+    /// use groundup::Scalar;
+    /// assert_eq!(Scalar::ln(1.0f32), 0.0);
+    /// assert!((Scalar::ln(std::f64::consts::E) - 1.0).abs() < 1e-15);
+    /// assert_eq!(Scalar::ln(0.0f64), f64::NEG_INFINITY); // why losses clamp with an epsilon
+    /// ```
     fn ln(self) -> Self;
     /// Square root.
+    ///
+    /// ```
+    /// use groundup::Scalar;
+    /// assert_eq!(Scalar::sqrt(9.0f32), 3.0);
+    /// assert!(Scalar::sqrt(-1.0f64).is_nan());
+    /// ```
     fn sqrt(self) -> Self;
     /// Absolute value.
+    ///
+    /// ```
+    /// use groundup::Scalar;
+    /// assert_eq!(Scalar::abs(-2.5f32), 2.5);
+    /// assert_eq!(Scalar::abs(2.5f64), 2.5);
+    /// ```
     fn abs(self) -> Self;
     /// Hyperbolic tangent.
+    ///
+    /// ```
+    /// use groundup::Scalar;
+    /// assert_eq!(Scalar::tanh(0.0f32), 0.0);
+    /// assert!((Scalar::tanh(1.0f64) - 0.7615941559557649).abs() < 1e-15);
+    /// ```
     fn tanh(self) -> Self;
     /// self^n for an integer n.
+    ///
+    /// ```
+    /// use groundup::Scalar;
+    /// assert_eq!(Scalar::powi(3.0f32, 2), 9.0);
+    /// assert_eq!(Scalar::powi(2.0f64, -2), 0.25);
+    /// ```
     fn powi(self, n: i32) -> Self;
     /// The larger of two values; NaN-propagating like numpy's `maximum`.
+    ///
+    /// ```
+    /// use groundup::Scalar;
+    /// assert_eq!(Scalar::max_nan(1.0f32, 2.0), 2.0);
+    /// // np.maximum(nan, 1.0) is nan; std's f64::max would return 1.0.
+    /// assert!(Scalar::max_nan(f64::NAN, 1.0).is_nan());
+    /// assert!(Scalar::max_nan(1.0f64, f64::NAN).is_nan());
+    /// assert_eq!(f64::max(f64::NAN, 1.0), 1.0);
+    /// ```
     fn max_nan(self, other: Self) -> Self;
     /// Fused multiply-add `self * a + b` with one rounding.
+    ///
+    /// ```
+    /// use groundup::Scalar;
+    /// assert_eq!(Scalar::mul_add(2.0f32, 3.0, 1.0), 7.0);
+    /// // One rounding: the product's low bits survive, so this is 2^-60, not 0.
+    /// let x = 1.0 + 2f64.powi(-30);
+    /// assert_eq!(Scalar::mul_add(x, x, -(x * x)), 2f64.powi(-60));
+    /// ```
     fn mul_add(self, a: Self, b: Self) -> Self;
     /// True unless NaN or infinite.
+    ///
+    /// ```
+    /// use groundup::Scalar;
+    /// assert!(Scalar::is_finite(1.0f32));
+    /// assert!(!Scalar::is_finite(f64::INFINITY) && !Scalar::is_finite(f64::NAN));
+    /// ```
     fn is_finite(self) -> bool;
     /// True if NaN.
+    ///
+    /// ```
+    /// use groundup::Scalar;
+    /// assert!(Scalar::is_nan(f32::NAN));
+    /// assert!(!Scalar::is_nan(f64::INFINITY));
+    /// ```
     fn is_nan(self) -> bool;
     /// Appends the little-endian bytes of `self` to `out`.
+    ///
+    /// ```
+    /// use groundup::Scalar;
+    /// let mut out = vec![0xAA];
+    /// Scalar::write_le(1.0f32, &mut out); // appends; existing bytes stay
+    /// assert_eq!(out, [0xAA, 0x00, 0x00, 0x80, 0x3F]);
+    /// ```
     fn write_le(self, out: &mut Vec<u8>);
     /// Reads one value from exactly [`Scalar::BYTES`] little-endian bytes.
+    ///
+    /// ```
+    /// use groundup::Scalar;
+    /// assert_eq!(<f32 as Scalar>::read_le(&[0x00, 0x00, 0x80, 0x3F]), 1.0);
+    /// let mut buf = Vec::new();
+    /// Scalar::write_le(-0.1f64, &mut buf);
+    /// assert_eq!(<f64 as Scalar>::read_le(&buf), -0.1); // round trip is exact
+    /// ```
     fn read_le(bytes: &[u8]) -> Self;
 }
 

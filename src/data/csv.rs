@@ -87,20 +87,53 @@ impl Default for CsvOptions {
 
 impl CsvOptions {
     /// The defaults: `,`, no header, no label column.
+    ///
+    /// ```
+    /// use groundup::data::csv::{parse_csv_str, CsvOptions};
+    /// assert_eq!(CsvOptions::new(), CsvOptions::default());
+    /// let ds = parse_csv_str("1,2\n3,4\n", &CsvOptions::new()).unwrap();
+    /// assert_eq!((ds.features.shape(), ds.labels), ((2, 2), None)); // every column a feature
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets the field separator.
+    ///
+    /// ```
+    /// use groundup::data::csv::{parse_csv_str, CsvOptions};
+    /// use groundup::Error;
+    /// let ds = parse_csv_str("1;2.5\n", &CsvOptions::new().delimiter(';')).unwrap();
+    /// assert_eq!(ds.features.as_slice(), &[1.0, 2.5]);
+    /// // A quote cannot separate fields: it is rejected when parsing.
+    /// let err = parse_csv_str("1\n", &CsvOptions::new().delimiter('"')).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidArgument(_)));
+    /// ```
     pub fn delimiter(mut self, delimiter: char) -> Self {
         self.delimiter = delimiter;
         self
     }
     /// Sets whether the first non-blank line is a header.
+    ///
+    /// ```
+    /// use groundup::data::csv::{parse_csv_str, CsvOptions};
+    /// let ds = parse_csv_str("\nlen,width\n1,2\n", &CsvOptions::new().header(true)).unwrap();
+    /// // The blank line is skipped and the names are not a data row.
+    /// assert_eq!(ds.features.shape(), (1, 2));
+    /// assert_eq!(ds.feature_names, Some(vec!["len".to_string(), "width".to_string()]));
+    /// ```
     pub fn header(mut self, has_header: bool) -> Self {
         self.has_header = has_header;
         self
     }
     /// Sets the label column.
+    ///
+    /// ```
+    /// use groundup::data::csv::{parse_csv_str, CsvOptions, LabelColumn};
+    /// let opts = CsvOptions::new().label(LabelColumn::Last);
+    /// let ds = parse_csv_str("0.5,1.5,2\n-1,0,0\n", &opts).unwrap();
+    /// assert_eq!(ds.features.as_slice(), &[0.5, 1.5, -1.0, 0.0]);
+    /// assert_eq!(ds.labels, Some(vec![2, 0]));
+    /// ```
     pub fn label(mut self, label: LabelColumn) -> Self {
         self.label = Some(label);
         self

@@ -45,10 +45,29 @@ use crate::matrix::Matrix;
 use crate::rng::RandomState;
 
 /// Points per class (`N = 100` in the book).
+///
+/// ```
+/// use groundup::data::spiral::{load_data, N};
+/// let (x, _) = load_data(0);
+/// // Rows N*j .. N*(j+1) are arm j; each arm starts at the origin (radius 0).
+/// assert_eq!((x[(N, 0)], x[(N, 1)]), (0.0, 0.0));
+/// ```
 pub const N: usize = 100;
 /// Input dimension (`DIM = 2`): the point's `(x, y)`.
+///
+/// ```
+/// use groundup::data::spiral::{load_data, DIM};
+/// assert_eq!(load_data(0).0.cols(), DIM);
+/// ```
 pub const DIM: usize = 2;
 /// Number of classes, i.e. spiral arms (`CLS_NUM = 3`).
+///
+/// ```
+/// use groundup::data::spiral::{load_data, CLS_NUM, N};
+/// let (x, t) = load_data(0);
+/// assert_eq!((x.rows(), t.cols()), (N * CLS_NUM, CLS_NUM));
+/// assert_eq!(t.sum_rows().as_slice(), &[N as f64; CLS_NUM]); // N points per class
+/// ```
 pub const CLS_NUM: usize = 3;
 
 /// The book's `load_data(seed)`: `x` is `(N·CLS_NUM) × DIM` = 300 × 2, `t`

@@ -86,6 +86,15 @@ use view::CView;
 use crate::scalar::Scalar;
 
 /// Whether an operand enters the product as stored or transposed.
+///
+/// ```
+/// use groundup::{matrix, Matrix, Transpose};
+/// let x = matrix![[1.0f64, 2.0], [3.0, 4.0]];
+/// let mut gram = Matrix::zeros(2, 2);
+/// // xᵀ·x without materializing xᵀ: [[1*1 + 3*3, 1*2 + 3*4], [.., 2*2 + 4*4]]
+/// gram.gemm(1.0, &x, Transpose::Yes, &x, Transpose::No, 0.0);
+/// assert_eq!(gram, matrix![[10.0, 14.0], [14.0, 20.0]]);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Transpose {
     /// `op(X) = X`.
@@ -96,6 +105,12 @@ pub enum Transpose {
 
 impl Transpose {
     /// The shape of `op(X)` for a stored shape `(rows, cols)`.
+    ///
+    /// ```
+    /// use groundup::Transpose;
+    /// assert_eq!(Transpose::No.apply((2, 3)), (2, 3));
+    /// assert_eq!(Transpose::Yes.apply((2, 3)), (3, 2));
+    /// ```
     #[inline]
     pub fn apply(self, (rows, cols): (usize, usize)) -> (usize, usize) {
         match self {
@@ -106,6 +121,21 @@ impl Transpose {
 }
 
 /// How a product is run: which microkernel and how many threads at most.
+///
+/// ```
+/// use groundup::gemm::{with_config, Config, Kernel};
+/// use groundup::Matrix;
+/// let a = Matrix::from_fn(128, 128, |i, j| ((i * 7 + j * 3) % 11) as f32 / 10.0 - 0.5);
+/// let run = |threads| {
+///     let config = Config { kernel: Kernel::selected(), threads };
+///     with_config(config, || a.matmul(&a))
+/// };
+/// let one = run(1);
+/// // Each sum over k runs in the same order however C is split: bit-identical.
+/// assert_eq!(run(2), one);
+/// let c00: f32 = (0..128).map(|k| a[(0, k)] * a[(k, 0)]).sum();
+/// assert!((one[(0, 0)] - c00).abs() < 1e-4);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Config {
     /// The microkernel.
@@ -118,6 +148,15 @@ impl Config {
     /// The configuration products on this thread use: the one set by an
     /// enclosing [`with_config`], else the process-wide default
     /// ([`Kernel::selected`] and [`threads()`]).
+    ///
+    /// ```
+    /// use groundup::gemm::{threads, with_config, Config, Kernel};
+    /// let default = Config::current();
+    /// assert_eq!(default, Config { kernel: Kernel::selected(), threads: threads() });
+    /// let one = Config { kernel: Kernel::Portable, threads: 1 };
+    /// with_config(one, || assert_eq!(Config::current(), one));
+    /// assert_eq!(Config::current(), default); // restored when the closure returns
+    /// ```
     pub fn current() -> Config {
         OVERRIDE.with(|o| o.get()).unwrap_or_else(|| Config {
             kernel: Kernel::selected(),
@@ -254,6 +293,20 @@ pub fn gemm<T: Scalar>(
 /// and thread count through this). Panics as [`gemm`] does, and also when
 /// `config.kernel` is not [`available`](Kernel::is_available) on this CPU
 /// or in this build.
+///
+/// ```
+/// use groundup::gemm::{gemm_with, Config, Kernel, Transpose};
+/// // A = [[1, 2, 3], [4, 5, 6]], B = [[7, 8], [9, 10], [11, 12]]: A·B = [[58, 64], [139, 154]].
+/// let a = [1.0f64, 2.0, 3.0, 4.0, 5.0, 6.0];
+/// let b = [7.0, 8.0, 9.0, 10.0, 11.0, 12.0];
+/// for kernel in Kernel::available() {
+///     let mut c = [1.0; 4];
+///     let config = Config { kernel, threads: 1 };
+///     // alpha = 2, beta = 1: C = 2·A·B + C.
+///     gemm_with(config, 2, 2, 3, 2.0, &a, 3, Transpose::No, &b, 2, Transpose::No, 1.0, &mut c, 2);
+///     assert_eq!(c, [117.0, 129.0, 279.0, 309.0]);
+/// }
+/// ```
 #[allow(clippy::too_many_arguments)]
 pub fn gemm_with<T: Scalar>(
     config: Config,

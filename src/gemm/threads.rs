@@ -47,6 +47,12 @@ use std::sync::{Mutex, MutexGuard};
 ///
 /// The safe build (no `simd` feature), which starts its threads per
 /// product, uses 8 times this (see `FLOPS_PER_THREAD`).
+///
+/// ```
+/// use groundup::gemm::MIN_FLOPS_PER_THREAD;
+/// // A 64³ product (2·64³ flops) is the smallest that earns a thread.
+/// assert_eq!(MIN_FLOPS_PER_THREAD, 2 * 64 * 64 * 64);
+/// ```
 pub const MIN_FLOPS_PER_THREAD: usize = 2 * 64 * 64 * 64;
 
 /// The flops per thread [`plan`] uses: [`MIN_FLOPS_PER_THREAD`] with the
@@ -82,6 +88,16 @@ fn default_threads() -> usize {
 /// The largest number of threads a product may use: [`set_threads`] if called,
 /// else `GROUNDUP_THREADS`, else [`std::thread::available_parallelism`].
 /// After the first call this is one relaxed atomic load.
+///
+/// ```
+/// use groundup::gemm::{set_threads, threads, with_config, Config, Kernel};
+/// assert!(threads() >= 1);
+/// set_threads(2);
+/// assert_eq!(threads(), 2);
+/// // with_config bounds this thread's products; the process-wide value stays.
+/// let one = Config { kernel: Kernel::Portable, threads: 1 };
+/// assert_eq!(with_config(one, threads), 2);
+/// ```
 #[inline]
 pub fn threads() -> usize {
     match THREADS.load(Ordering::Relaxed) {

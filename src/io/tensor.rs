@@ -37,6 +37,13 @@ pub enum TensorData {
 
 impl TensorData {
     /// The element type.
+    ///
+    /// ```
+    /// use groundup::io::TensorData;
+    /// use groundup::DType;
+    /// assert_eq!(TensorData::F32(vec![1.0]).dtype(), DType::F32);
+    /// assert_eq!(TensorData::F64(vec![]).dtype(), DType::F64);
+    /// ```
     pub fn dtype(&self) -> DType {
         match self {
             TensorData::F32(_) => DType::F32,
@@ -44,14 +51,31 @@ impl TensorData {
         }
     }
     /// Number of elements.
+    ///
+    /// ```
+    /// use groundup::io::TensorData;
+    /// assert_eq!(TensorData::F64(vec![1.0, 2.0, 3.0]).len(), 3);
+    /// ```
     pub fn len(&self) -> usize {
         self.as_slice().len()
     }
     /// True when there are no elements.
+    ///
+    /// ```
+    /// use groundup::io::TensorData;
+    /// assert!(TensorData::F32(vec![]).is_empty());
+    /// assert!(!TensorData::F64(vec![0.0]).is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
     /// Borrows the elements.
+    ///
+    /// ```
+    /// use groundup::io::{TensorData, TensorSlice};
+    /// let data = TensorData::F64(vec![1.0, 2.0]);
+    /// assert_eq!(data.as_slice(), TensorSlice::F64(&[1.0, 2.0]));
+    /// ```
     pub fn as_slice(&self) -> TensorSlice<'_> {
         match self {
             TensorData::F32(v) => TensorSlice::F32(v),
@@ -78,6 +102,12 @@ pub enum TensorSlice<'a> {
 
 impl TensorSlice<'_> {
     /// The element type.
+    ///
+    /// ```
+    /// use groundup::io::TensorSlice;
+    /// use groundup::DType;
+    /// assert_eq!(TensorSlice::from(&[1.0f64][..]).dtype(), DType::F64);
+    /// ```
     pub fn dtype(&self) -> DType {
         match self {
             TensorSlice::F32(_) => DType::F32,
@@ -85,6 +115,11 @@ impl TensorSlice<'_> {
         }
     }
     /// Number of elements.
+    ///
+    /// ```
+    /// use groundup::io::TensorSlice;
+    /// assert_eq!(TensorSlice::F32(&[1.0, 2.0, 3.0]).len(), 3);
+    /// ```
     pub fn len(&self) -> usize {
         match self {
             TensorSlice::F32(s) => s.len(),
@@ -92,6 +127,11 @@ impl TensorSlice<'_> {
         }
     }
     /// True when there are no elements.
+    ///
+    /// ```
+    /// use groundup::io::TensorSlice;
+    /// assert!(TensorSlice::F64(&[]).is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -202,6 +242,18 @@ impl Tensor {
     /// # Errors
     /// [`Error::InvalidArgument`] when the product of `shape` (overflow
     /// checked) differs from the number of elements.
+    ///
+    /// ```
+    /// use groundup::io::{Tensor, TensorData};
+    /// use groundup::Error;
+    /// let t = Tensor::new(vec![2, 2], TensorData::F32(vec![1.0, 2.0, 3.0, 4.0])).unwrap();
+    /// assert_eq!(t.len(), 4);
+    /// let scalar = Tensor::new(vec![], TensorData::F64(vec![7.0])).unwrap(); // 0-D: one element
+    /// assert_eq!(scalar.len(), 1);
+    /// let err = Tensor::new(vec![2, 3], TensorData::F32(vec![0.0; 5])).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidArgument(_)));
+    /// assert_eq!(err.to_string(), "tensor shape [2, 3] needs 6 elements but 5 were given");
+    /// ```
     pub fn new(shape: Vec<usize>, data: TensorData) -> Result<Self> {
         check_len(&shape, data.len())?;
         Ok(Tensor { shape, data })
@@ -211,31 +263,81 @@ impl Tensor {
     ///
     /// # Errors
     /// As [`Tensor::new`].
+    ///
+    /// ```
+    /// use groundup::io::{Tensor, TensorData};
+    /// let t = Tensor::from_vec(vec![3], vec![1.0f32, 2.0, 3.0]).unwrap();
+    /// assert_eq!(t.data(), &TensorData::F32(vec![1.0, 2.0, 3.0])); // tagged by T, no copy
+    /// assert!(Tensor::from_vec(vec![2], vec![1.0f64]).is_err());
+    /// ```
     pub fn from_vec<T: Scalar>(shape: Vec<usize>, data: Vec<T>) -> Result<Self> {
         Self::new(shape, wrap_vec(data))
     }
 
     /// The dimensions, outermost first.
+    ///
+    /// ```
+    /// use groundup::io::Tensor;
+    /// let t = Tensor::from_vec(vec![2, 1, 3], vec![0.0f64; 6]).unwrap();
+    /// assert_eq!(t.shape(), &[2, 1, 3]); // any rank; only a Matrix is limited to 2
+    /// ```
     pub fn shape(&self) -> &[usize] {
         &self.shape
     }
     /// The element type.
+    ///
+    /// ```
+    /// use groundup::io::Tensor;
+    /// use groundup::{DType, Matrix};
+    /// assert_eq!(Tensor::from(Matrix::<f32>::zeros(1, 1)).dtype(), DType::F32);
+    /// ```
     pub fn dtype(&self) -> DType {
         self.data.dtype()
     }
     /// Number of elements (the product of the shape; 1 for shape `[]`).
+    ///
+    /// ```
+    /// use groundup::io::Tensor;
+    /// assert_eq!(Tensor::from_vec(vec![2, 3], vec![0.0f32; 6]).unwrap().len(), 6);
+    /// assert_eq!(Tensor::from_vec(vec![], vec![1.0f64]).unwrap().len(), 1);
+    /// ```
     pub fn len(&self) -> usize {
         self.data.len()
     }
     /// True when there are no elements (some dimension is 0).
+    ///
+    /// ```
+    /// use groundup::io::Tensor;
+    /// let t = Tensor::from_vec(vec![0, 3], Vec::<f32>::new()).unwrap();
+    /// assert!(t.is_empty());
+    /// assert_eq!(t.shape(), &[0, 3]); // the shape is kept even with no elements
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.data.is_empty()
     }
     /// The elements with their type tag.
+    ///
+    /// ```
+    /// use groundup::io::{Tensor, TensorData};
+    /// let t = Tensor::from_vec(vec![2], vec![1.0f64, 2.0]).unwrap();
+    /// let sum: f64 = match t.data() {
+    ///     TensorData::F32(v) => v.iter().map(|&x| x as f64).sum(),
+    ///     TensorData::F64(v) => v.iter().sum(),
+    /// };
+    /// assert_eq!(sum, 3.0);
+    /// ```
     pub fn data(&self) -> &TensorData {
         &self.data
     }
     /// Splits into shape and elements.
+    ///
+    /// ```
+    /// use groundup::io::{Tensor, TensorData};
+    /// let t = Tensor::from_vec(vec![1, 2], vec![1.0f32, 2.0]).unwrap();
+    /// let (shape, data) = t.into_parts();
+    /// assert_eq!(shape, [1, 2]);
+    /// assert_eq!(data, TensorData::F32(vec![1.0, 2.0]));
+    /// ```
     pub fn into_parts(self) -> (Vec<usize>, TensorData) {
         (self.shape, self.data)
     }
@@ -244,6 +346,17 @@ impl Tensor {
     ///
     /// # Errors
     /// [`Error::DTypeMismatch`] when the tensor holds the other float type.
+    ///
+    /// ```
+    /// use groundup::io::Tensor;
+    /// use groundup::Error;
+    /// let t = Tensor::from_vec(vec![2], vec![1.0f64, 2.0]).unwrap();
+    /// assert_eq!(t.as_slice::<f64>().unwrap(), &[1.0, 2.0]);
+    /// // The type is checked, never converted.
+    /// let err = t.as_slice::<f32>().unwrap_err();
+    /// assert!(matches!(err, Error::DTypeMismatch { .. }));
+    /// assert!(err.to_string().contains("holds float64 but float32 was requested"));
+    /// ```
     pub fn as_slice<T: Scalar>(&self) -> Result<&[T]> {
         let any: &dyn Any = match &self.data {
             TensorData::F32(v) => v,
@@ -281,6 +394,15 @@ impl Tensor {
     /// # Errors
     /// [`Error::DTypeMismatch`] for the other float type,
     /// [`Error::InvalidArgument`] for more than two dimensions.
+    ///
+    /// ```
+    /// use groundup::io::Tensor;
+    /// use groundup::{matrix, Error};
+    /// let t = Tensor::from_vec(vec![2, 2], vec![1.0f32, 2.0, 3.0, 4.0]).unwrap();
+    /// assert_eq!(t.into_matrix::<f32>().unwrap(), matrix![[1.0, 2.0], [3.0, 4.0]]);
+    /// let cube = Tensor::from_vec(vec![2, 2, 2], vec![0.0f32; 8]).unwrap();
+    /// assert!(matches!(cube.into_matrix::<f32>(), Err(Error::InvalidArgument(_))));
+    /// ```
     pub fn into_matrix<T: Scalar>(self) -> Result<Matrix<T>> {
         let (rows, cols) = self.matrix_shape()?;
         let found = self.dtype();
@@ -302,12 +424,28 @@ impl Tensor {
     ///
     /// # Errors
     /// As [`Tensor::into_matrix`].
+    ///
+    /// ```
+    /// use groundup::io::Tensor;
+    /// use groundup::matrix;
+    /// let scalar = Tensor::from_vec(vec![], vec![2.5f64]).unwrap();
+    /// assert_eq!(scalar.to_matrix::<f64>().unwrap(), matrix![[2.5]]); // [] → 1 x 1
+    /// assert_eq!(scalar.len(), 1); // still usable: to_matrix copies
+    /// ```
     pub fn to_matrix<T: Scalar>(&self) -> Result<Matrix<T>> {
         let (rows, cols) = self.matrix_shape()?;
         Matrix::from_vec(rows, cols, self.as_slice::<T>()?.to_vec())
     }
 
     /// A borrowed view, for saving.
+    ///
+    /// ```
+    /// use groundup::io::{Tensor, TensorSlice};
+    /// let t = Tensor::from_vec(vec![2], vec![1.0f32, 2.0]).unwrap();
+    /// let v = t.view();
+    /// assert_eq!(v.shape(), t.shape());
+    /// assert_eq!(v.data(), TensorSlice::F32(&[1.0, 2.0]));
+    /// ```
     pub fn view(&self) -> TensorView<'_> {
         TensorView {
             shape: self.shape.clone(),
@@ -365,20 +503,51 @@ impl<'a> TensorView<'a> {
     /// # Errors
     /// [`Error::InvalidArgument`] when the product of `shape` (overflow
     /// checked) differs from the number of elements.
+    ///
+    /// ```
+    /// use groundup::io::TensorView;
+    /// use groundup::Error;
+    /// let w = [1.0f64, 2.0, 3.0, 4.0, 5.0, 6.0];
+    /// let v = TensorView::new(vec![3, 2], &w[..]).unwrap(); // borrows, no copy
+    /// assert_eq!(v.shape(), &[3, 2]);
+    /// let err = TensorView::new(vec![4, 2], &w[..]).unwrap_err();
+    /// assert!(matches!(err, Error::InvalidArgument(_)));
+    /// ```
     pub fn new(shape: Vec<usize>, data: impl Into<TensorSlice<'a>>) -> Result<Self> {
         let data = data.into();
         check_len(&shape, data.len())?;
         Ok(TensorView { shape, data })
     }
     /// The dimensions, outermost first.
+    ///
+    /// ```
+    /// use groundup::io::TensorView;
+    /// use groundup::Matrix;
+    /// let m = Matrix::<f32>::zeros(4, 5);
+    /// assert_eq!(TensorView::from(&m).shape(), &[4, 5]);
+    /// ```
     pub fn shape(&self) -> &[usize] {
         &self.shape
     }
     /// The element type.
+    ///
+    /// ```
+    /// use groundup::io::TensorView;
+    /// use groundup::{DType, Matrix};
+    /// assert_eq!(TensorView::from(&Matrix::<f64>::zeros(1, 1)).dtype(), DType::F64);
+    /// ```
     pub fn dtype(&self) -> DType {
         self.data.dtype()
     }
     /// The elements.
+    ///
+    /// ```
+    /// use groundup::io::{TensorSlice, TensorView};
+    /// use groundup::matrix;
+    /// let m = matrix![[1.0f32, 2.0], [3.0, 4.0]];
+    /// let v = TensorView::from(&m);
+    /// assert_eq!(v.data(), TensorSlice::F32(&[1.0, 2.0, 3.0, 4.0]));
+    /// ```
     pub fn data(&self) -> TensorSlice<'a> {
         self.data
     }

@@ -33,6 +33,13 @@ impl<T: Scalar> Matrix<T> {
     }
 
     /// Applies `f` to every element in place.
+    ///
+    /// ```
+    /// use groundup::matrix;
+    /// let mut m = matrix![[1.0f32, -2.0], [-3.0, 4.0]];
+    /// m.map_inplace(|v| v.max(0.0)); // ReLU without a new buffer
+    /// assert_eq!(m, matrix![[1.0, 0.0], [0.0, 4.0]]);
+    /// ```
     pub fn map_inplace(&mut self, f: impl Fn(T) -> T) {
         for v in &mut self.data {
             *v = f(*v);
@@ -41,6 +48,16 @@ impl<T: Scalar> Matrix<T> {
 
     /// A new matrix with `f(self[i], other[i])` element by element. Panics
     /// naming both shapes when they differ.
+    ///
+    /// ```
+    /// use groundup::matrix;
+    /// let a = matrix![[1.0f64, 5.0], [3.0, 2.0]];
+    /// let b = matrix![[4.0, 2.0], [3.0, 9.0]];
+    /// assert_eq!(a.zip_map(&b, f64::max), matrix![[4.0, 5.0], [3.0, 9.0]]);
+    /// // The other operand may be a view, e.g. one row of a bigger matrix.
+    /// let row = matrix![[10.0, 20.0]];
+    /// assert_eq!(row.zip_map(a.rows_view(1..2), |x, y| x - y), matrix![[7.0, 18.0]]);
+    /// ```
     pub fn zip_map<'a>(
         &self,
         other: impl Into<MatrixView<'a, T>>,
@@ -62,6 +79,14 @@ impl<T: Scalar> Matrix<T> {
 
     /// `self[i] = f(self[i], other[i])` in place. Panics naming both shapes
     /// when they differ.
+    ///
+    /// ```
+    /// use groundup::matrix;
+    /// let mut grad = matrix![[1.0f32, 2.0], [3.0, 4.0]];
+    /// let mask = matrix![[1.0, 0.0], [0.0, 1.0]];
+    /// grad.zip_map_inplace(&mask, |g, m| g * m); // dropout's backward pass
+    /// assert_eq!(grad, matrix![[1.0, 0.0], [0.0, 4.0]]);
+    /// ```
     pub fn zip_map_inplace<'a>(
         &mut self,
         other: impl Into<MatrixView<'a, T>>,
@@ -75,6 +100,13 @@ impl<T: Scalar> Matrix<T> {
     }
 
     /// Multiplies every element by `s` in place.
+    ///
+    /// ```
+    /// use groundup::matrix;
+    /// let mut m = matrix![[1.0f64, -2.0], [3.0, 4.0]];
+    /// m.scale(0.5);
+    /// assert_eq!(m, matrix![[0.5, -1.0], [1.5, 2.0]]);
+    /// ```
     pub fn scale(&mut self, s: T) {
         for v in &mut self.data {
             *v *= s;
@@ -98,12 +130,29 @@ impl<T: Scalar> Matrix<T> {
     }
 
     /// Sets every element to `value`.
+    ///
+    /// ```
+    /// use groundup::matrix;
+    /// let mut m = matrix![[1.0f32, 2.0], [3.0, 4.0]];
+    /// m.fill(0.0); // e.g. zeroing a gradient between steps
+    /// assert_eq!(m, matrix![[0.0, 0.0], [0.0, 0.0]]);
+    /// ```
     pub fn fill(&mut self, value: T) {
         self.data.fill(value);
     }
 
     /// Largest absolute difference to `other` (for tests and checks). Panics
     /// when the shapes differ.
+    ///
+    /// ```
+    /// use groundup::matrix;
+    /// let a = matrix![[1.0f64, 2.0], [3.0, 4.0]];
+    /// let b = matrix![[1.0, 2.5], [2.0, 4.0]];
+    /// assert_eq!(a.max_abs_diff(&b), 1.0);
+    /// // A NaN anywhere makes the difference NaN, so a check with `<` fails.
+    /// let c = matrix![[1.0, 2.0], [3.0, f64::NAN]];
+    /// assert!(a.max_abs_diff(&c).is_nan());
+    /// ```
     pub fn max_abs_diff<'a>(&self, other: impl Into<MatrixView<'a, T>>) -> T {
         let other = other.into();
         assert_same_shape("max_abs_diff", self.shape(), other.shape());

@@ -72,6 +72,15 @@ fn alloc_len(rows: usize, cols: usize) -> usize {
 
 impl<'a, T: Scalar> MatrixView<'a, T> {
     /// Wraps a row-major slice of exactly `rows * cols` elements.
+    ///
+    /// ```
+    /// use groundup::{Error, MatrixView};
+    /// let buf = [1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0];
+    /// let v = MatrixView::new(3, 2, &buf).unwrap(); // no copy
+    /// assert_eq!(v.row(2), &[5.0, 6.0]);
+    /// let err = MatrixView::new(4, 2, &buf).unwrap_err();
+    /// assert!(matches!(err, Error::LengthMismatch { expected: Some(8), got: 6, .. }));
+    /// ```
     pub fn new(rows: usize, cols: usize, data: &'a [T]) -> Result<Self> {
         match checked_len(rows, cols) {
             Some(n) if n == data.len() => Ok(MatrixView { rows, cols, data }),
@@ -84,6 +93,13 @@ impl<'a, T: Scalar> MatrixView<'a, T> {
         }
     }
     /// Copies the view into an owned matrix.
+    ///
+    /// ```
+    /// use groundup::{matrix, Matrix};
+    /// let x = matrix![[1.0f64, 2.0], [3.0, 4.0], [5.0, 6.0]];
+    /// let batch: Matrix<f64> = x.rows_view(1..3).to_matrix();
+    /// assert_eq!(batch, matrix![[3.0, 4.0], [5.0, 6.0]]);
+    /// ```
     pub fn to_matrix(&self) -> Matrix<T> {
         Matrix {
             rows: self.rows,
@@ -123,11 +139,24 @@ impl<T: Scalar> Matrix<T> {
     }
 
     /// A `rows x cols` matrix of zeros.
+    ///
+    /// ```
+    /// use groundup::Matrix;
+    /// let m = Matrix::<f32>::zeros(2, 3);
+    /// assert_eq!(m.shape(), (2, 3));
+    /// assert!(m.as_slice().iter().all(|&v| v == 0.0));
+    /// ```
     pub fn zeros(rows: usize, cols: usize) -> Self {
         Self::filled(rows, cols, T::ZERO)
     }
 
     /// A `rows x cols` matrix with every element `value`.
+    ///
+    /// ```
+    /// use groundup::Matrix;
+    /// let m = Matrix::filled(2, 2, 0.5f64);
+    /// assert_eq!(m.as_slice(), &[0.5; 4]);
+    /// ```
     pub fn filled(rows: usize, cols: usize, value: T) -> Self {
         Matrix {
             rows,
@@ -137,6 +166,16 @@ impl<T: Scalar> Matrix<T> {
     }
 
     /// Element `(i, j)` is `f(i, j)`, evaluated in row-major order.
+    ///
+    /// ```
+    /// use groundup::{matrix, Matrix};
+    /// let m = Matrix::from_fn(2, 3, |i, j| (10 * i + j) as f32);
+    /// assert_eq!(m, matrix![[0.0, 1.0, 2.0], [10.0, 11.0, 12.0]]);
+    /// // Row-major order: an FnMut counter numbers the elements as stored.
+    /// let mut n = 0.0;
+    /// let c = Matrix::from_fn(2, 2, |_, _| { n += 1.0; n });
+    /// assert_eq!(c.as_slice(), &[1.0f64, 2.0, 3.0, 4.0]);
+    /// ```
     pub fn from_fn(rows: usize, cols: usize, mut f: impl FnMut(usize, usize) -> T) -> Self {
         let mut data = Vec::with_capacity(alloc_len(rows, cols));
         for i in 0..rows {
@@ -148,11 +187,25 @@ impl<T: Scalar> Matrix<T> {
     }
 
     /// The `n x n` identity.
+    ///
+    /// ```
+    /// use groundup::{matrix, Matrix};
+    /// assert_eq!(Matrix::<f64>::identity(2), matrix![[1.0, 0.0], [0.0, 1.0]]);
+    /// let a = matrix![[1.0f32, 2.0], [3.0, 4.0]];
+    /// assert_eq!(a.matmul(&Matrix::identity(2)), a);
+    /// ```
     pub fn identity(n: usize) -> Self {
         Self::from_fn(n, n, |i, j| if i == j { T::ONE } else { T::ZERO })
     }
 
     /// A `1 x n` row vector.
+    ///
+    /// ```
+    /// use groundup::{matrix, Matrix};
+    /// let b = Matrix::row_vector(vec![1.0f32, 2.0, 3.0]);
+    /// assert_eq!(b.shape(), (1, 3));
+    /// assert_eq!(b, matrix![[1.0, 2.0, 3.0]]);
+    /// ```
     pub fn row_vector(data: Vec<T>) -> Self {
         Matrix {
             rows: 1,
@@ -217,6 +270,16 @@ impl<T: Scalar> Matrix<T> {
     /// contents are unspecified afterwards (callers overwrite them). Used by
     /// layers to keep their buffers across batches without allocating when the
     /// shape repeats.
+    ///
+    /// ```
+    /// use groundup::Matrix;
+    /// let mut buf = Matrix::<f32>::zeros(4, 3);
+    /// buf.resize(2, 6); // same length: nothing moves or allocates
+    /// assert_eq!((buf.shape(), buf.len()), ((2, 6), 12));
+    /// buf.resize(1, 2);
+    /// buf.fill(7.0); // contents are unspecified after resize, so overwrite them
+    /// assert_eq!(buf.as_slice(), &[7.0, 7.0]);
+    /// ```
     pub fn resize(&mut self, rows: usize, cols: usize) {
         let n = alloc_len(rows, cols);
         if self.data.len() != n {
@@ -230,11 +293,27 @@ impl<T: Scalar> Matrix<T> {
     ///
     /// # Errors
     /// [`Error::LengthMismatch`] when `rows * cols` differs from [`Matrix::len`].
+    ///
+    /// ```
+    /// use groundup::{matrix, Error};
+    /// let m = matrix![[1.0f64, 2.0, 3.0], [4.0, 5.0, 6.0]];
+    /// let r = m.clone().reshape(3, 2).unwrap();
+    /// assert_eq!(r, matrix![[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]);
+    /// assert!(matches!(m.reshape(4, 2), Err(Error::LengthMismatch { .. })));
+    /// ```
     pub fn reshape(self, rows: usize, cols: usize) -> Result<Self> {
         Self::from_vec(rows, cols, self.data)
     }
 
     /// Copies `src` (same shape) into `self`. Panics naming both shapes otherwise.
+    ///
+    /// ```
+    /// use groundup::{matrix, Matrix};
+    /// let x = matrix![[1.0f32, 2.0], [3.0, 4.0], [5.0, 6.0]];
+    /// let mut batch = Matrix::zeros(2, 2);
+    /// batch.copy_from(x.rows_view(1..3));
+    /// assert_eq!(batch, matrix![[3.0, 4.0], [5.0, 6.0]]);
+    /// ```
     pub fn copy_from(&mut self, src: MatrixView<'_, T>) {
         assert_eq!(
             self.shape(),
@@ -248,6 +327,16 @@ impl<T: Scalar> Matrix<T> {
 
     /// Resizes `self` to `src`'s shape and copies it in (no allocation when
     /// the size already matches).
+    ///
+    /// ```
+    /// use groundup::{matrix, Matrix};
+    /// let x = matrix![[1.0f64, 2.0], [3.0, 4.0], [5.0, 6.0]];
+    /// let mut buf = Matrix::default(); // 0 x 0: assign adopts the source's shape
+    /// buf.assign(x.rows_view(0..1));
+    /// assert_eq!(buf, matrix![[1.0, 2.0]]);
+    /// buf.assign(x.view());
+    /// assert_eq!(buf, x);
+    /// ```
     pub fn assign(&mut self, src: MatrixView<'_, T>) {
         self.resize(src.rows, src.cols);
         self.data.copy_from_slice(src.data);
@@ -255,6 +344,14 @@ impl<T: Scalar> Matrix<T> {
 
     /// `self · b` as a new matrix. Panics naming both shapes when
     /// `self.cols() != b.rows()`; see [`Matrix::try_matmul`].
+    ///
+    /// ```
+    /// use groundup::matrix;
+    /// let a = matrix![[1.0f32, 2.0], [3.0, 4.0]];
+    /// let b = matrix![[5.0, 6.0], [7.0, 8.0]];
+    /// // [[1*5 + 2*7, 1*6 + 2*8], [3*5 + 4*7, 3*6 + 4*8]]
+    /// assert_eq!(a.matmul(&b), matrix![[19.0, 22.0], [43.0, 50.0]]);
+    /// ```
     pub fn matmul(&self, b: &Matrix<T>) -> Matrix<T> {
         let mut c = Matrix::zeros(self.rows, b.cols);
         self.matmul_into(b, &mut c);
@@ -262,6 +359,16 @@ impl<T: Scalar> Matrix<T> {
     }
 
     /// `self · b` as a new matrix, or [`Error::ShapeMismatch`].
+    ///
+    /// ```
+    /// use groundup::{matrix, Error};
+    /// let a = matrix![[1.0f64, 2.0, 3.0]];
+    /// let b = matrix![[1.0], [1.0], [1.0]];
+    /// assert_eq!(a.try_matmul(&b).unwrap(), matrix![[6.0]]);
+    /// // (1, 3) · (1, 3): inner dimensions 3 and 1 differ.
+    /// let err = a.try_matmul(&a).unwrap_err();
+    /// assert!(matches!(err, Error::ShapeMismatch { left: (1, 3), right: (1, 3), .. }));
+    /// ```
     pub fn try_matmul(&self, b: &Matrix<T>) -> Result<Matrix<T>> {
         let mut c = Matrix::zeros(self.rows, b.cols);
         self.try_matmul_into(b, &mut c)?;
@@ -289,6 +396,18 @@ impl<T: Scalar> Matrix<T> {
     }
 
     /// [`Matrix::matmul_into`] returning [`Error::ShapeMismatch`] instead of panicking.
+    ///
+    /// ```
+    /// use groundup::{matrix, Error, Matrix};
+    /// let a = matrix![[1.0f32, 2.0], [3.0, 4.0]];
+    /// let mut c = Matrix::zeros(2, 2);
+    /// a.try_matmul_into(&a, &mut c).unwrap();
+    /// assert_eq!(c, matrix![[7.0, 10.0], [15.0, 22.0]]);
+    /// // The output must already have the product's shape.
+    /// let mut wrong = Matrix::zeros(2, 3);
+    /// let err = a.try_matmul_into(&a, &mut wrong).unwrap_err();
+    /// assert!(matches!(err, Error::ShapeMismatch { left: (2, 2), right: (2, 3), .. }));
+    /// ```
     pub fn try_matmul_into(&self, b: &Matrix<T>, c: &mut Matrix<T>) -> Result<()> {
         gemm_views(
             T::ONE,

@@ -102,46 +102,134 @@ impl Default for Options {
 impl Options {
     /// The defaults: 640 × 480, no title, default labels, 200 × 200 grid,
     /// equal aspect.
+    ///
+    /// ```
+    /// use groundup::plot::{self, Options};
+    /// let opts = Options::new();
+    /// assert_eq!(opts, Options::default());
+    /// assert_eq!((opts.width, opts.height, opts.resolution), (640.0, 480.0, 200));
+    /// assert!(opts.equal_aspect && opts.title.is_none());
+    /// let svg = plot::loss_curve_with(&[1.0, 0.5], 1, &opts);
+    /// assert!(svg.contains(r#"width="640" height="480""#));
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets the canvas size in CSS pixels (each clamped to at least 100).
+    ///
+    /// ```
+    /// use groundup::plot::{self, Options};
+    /// let opts = Options::new().size(50.0, 300.0);
+    /// assert_eq!(opts.width, 50.0); // stored as given, clamped when drawing
+    /// let svg = plot::loss_curve_with(&[1.0, 0.5], 1, &opts);
+    /// assert!(svg.contains(r#"width="100" height="300" viewBox="0 0 100 300""#));
+    /// ```
     pub fn size(mut self, width: f64, height: f64) -> Self {
         self.width = width;
         self.height = height;
         self
     }
     /// Sets the title.
+    ///
+    /// ```
+    /// use groundup::plot::{self, Options};
+    /// let svg = plot::loss_curve_with(&[1.0, 0.5], 1, &Options::new().title("lr < 1"));
+    /// assert!(svg.contains(r#"<text class="title""#));
+    /// assert!(svg.contains("<title>lr &lt; 1</title>")); // escaped; also the tooltip
+    /// ```
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = Some(title.into());
         self
     }
     /// Sets the x-axis label (`""` removes it).
+    ///
+    /// ```
+    /// use groundup::plot::{self, Options};
+    /// let losses = [1.0, 0.5];
+    /// assert!(plot::loss_curve(&losses, 20).contains(">iterations (x20)</text>"));
+    /// let svg = plot::loss_curve_with(&losses, 20, &Options::new().x_label("epoch"));
+    /// assert!(svg.contains(">epoch</text>") && !svg.contains("iterations"));
+    /// let bare = plot::loss_curve_with(&losses, 20, &Options::new().x_label(""));
+    /// assert!(!bare.contains("axis-label x"));
+    /// ```
     pub fn x_label(mut self, label: impl Into<String>) -> Self {
         self.x_label = Some(label.into());
         self
     }
     /// Sets the y-axis label (`""` removes it).
+    ///
+    /// ```
+    /// use groundup::plot::{self, Options};
+    /// let svg = plot::loss_curve_with(&[1.0, 0.5], 1, &Options::new().y_label("cross entropy"));
+    /// assert!(svg.contains(">cross entropy</text>") && !svg.contains(">loss</text>"));
+    /// ```
     pub fn y_label(mut self, label: impl Into<String>) -> Self {
         self.y_label = Some(label.into());
         self
     }
     /// Fixes the y range of loss curves. Ignored unless `lo < hi`, both finite.
+    ///
+    /// ```
+    /// use groundup::plot::{self, Options};
+    /// let losses = [1.0, 0.5, 0.25];
+    /// let default = plot::loss_curve(&losses, 1);
+    /// assert_ne!(plot::loss_curve_with(&losses, 1, &Options::new().ylim(0.0, 2.0)), default);
+    /// // An empty or reversed range is ignored: the data range is used.
+    /// assert_eq!(plot::loss_curve_with(&losses, 1, &Options::new().ylim(2.0, 0.0)), default);
+    /// ```
     pub fn ylim(mut self, lo: f64, hi: f64) -> Self {
         self.ylim = Some((lo, hi));
         self
     }
     /// Sets the legend names of the classes.
+    ///
+    /// ```
+    /// use groundup::{plot::{self, Options}, Matrix};
+    /// let x = Matrix::from_vec(2, 2, vec![0.0, 0.0, 1.0, 1.0]).unwrap();
+    /// let opts = Options::new().class_names(["setosa"]);
+    /// let svg = plot::scatter_with(&x, &[0, 1], 2, &opts);
+    /// assert!(svg.contains(">setosa</text>"));
+    /// assert!(svg.contains(">class 1</text>")); // names missing from the list
+    /// ```
     pub fn class_names<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
         self.class_names = names.into_iter().map(Into::into).collect();
         self
     }
     /// Sets the decision-boundary grid resolution (cells per axis).
+    ///
+    /// ```
+    /// use groundup::{plot::{self, Options}, Matrix};
+    /// let x = Matrix::from_vec(2, 2, vec![0.0, 0.0, 1.0, 1.0]).unwrap();
+    /// let mut cells = 0;
+    /// let opts = Options::new().resolution(0); // at least one cell per axis
+    /// plot::decision_boundary_with(&x, &[0, 1], 2, |b| {
+    ///     cells += b.rows();
+    ///     vec![0; b.rows()]
+    /// }, &opts);
+    /// assert_eq!(cells, 1);
+    /// ```
     pub fn resolution(mut self, cells: usize) -> Self {
         self.resolution = cells;
         self
     }
     /// Turns equal aspect of 2-D plots on or off.
+    ///
+    /// ```
+    /// use groundup::{plot::{self, Options}, Matrix};
+    /// // Points spanning 2 units in x and 1 in y: the axes box is twice as wide as tall.
+    /// let x = Matrix::from_vec(2, 2, vec![0.0, 0.0, 2.0, 1.0]).unwrap();
+    /// let aspect = |svg: &str| {
+    ///     let rect = &svg[svg.find(r#"class="spines""#).unwrap()..];
+    ///     let attr = |name: &str| {
+    ///         let v = &rect[rect.find(name).unwrap() + name.len()..];
+    ///         v[..v.find('"').unwrap()].parse::<f64>().unwrap()
+    ///     };
+    ///     attr(" width=\"") / attr(" height=\"")
+    /// };
+    /// assert!((aspect(&plot::scatter(&x, &[0, 1], 2)) - 2.0).abs() < 0.01);
+    /// let stretched = plot::scatter_with(&x, &[0, 1], 2, &Options::new().equal_aspect(false));
+    /// assert!((aspect(&stretched) - 2.0).abs() > 0.1); // fills the canvas instead
+    /// ```
     pub fn equal_aspect(mut self, on: bool) -> Self {
         self.equal_aspect = on;
         self

@@ -36,6 +36,17 @@ use std::sync::OnceLock;
 
 /// A microkernel family, chosen once per process (see [`Kernel::selected`]).
 /// New instruction sets may be added: match with a wildcard arm.
+///
+/// ```
+/// use groundup::gemm::{with_config, Config, Kernel};
+/// use groundup::matrix;
+/// // Every kernel this CPU has gives the same small product.
+/// let a = matrix![[1.0f32, 2.0], [3.0, 4.0]];
+/// for kernel in Kernel::available() {
+///     let c = with_config(Config { kernel, threads: 1 }, || a.matmul(&a));
+///     assert_eq!(c, matrix![[7.0, 10.0], [15.0, 22.0]]);
+/// }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Kernel {
@@ -52,9 +63,24 @@ pub enum Kernel {
 
 impl Kernel {
     /// Every kernel this build knows, available or not.
+    ///
+    /// ```
+    /// use groundup::gemm::Kernel;
+    /// let names: Vec<&str> = Kernel::ALL.iter().map(|k| k.name()).collect();
+    /// assert_eq!(names, ["portable", "avx2", "neon"]);
+    /// assert!(Kernel::available().iter().all(|k| Kernel::ALL.contains(k)));
+    /// ```
     pub const ALL: [Kernel; 3] = [Kernel::Portable, Kernel::Avx2Fma, Kernel::Neon];
 
     /// Its name as accepted by `GROUNDUP_KERNEL`: `portable`, `avx2`, `neon`.
+    ///
+    /// ```
+    /// use groundup::gemm::Kernel;
+    /// assert_eq!(Kernel::Avx2Fma.name(), "avx2");
+    /// // How GROUNDUP_KERNEL's value is looked up.
+    /// let found = Kernel::ALL.into_iter().find(|k| k.name() == "neon");
+    /// assert_eq!(found, Some(Kernel::Neon));
+    /// ```
     pub fn name(self) -> &'static str {
         match self {
             Kernel::Portable => "portable",
@@ -65,6 +91,14 @@ impl Kernel {
 
     /// Whether this CPU can run it (runtime detection) and this build has
     /// it (feature `simd`).
+    ///
+    /// ```
+    /// use groundup::gemm::Kernel;
+    /// assert!(Kernel::Portable.is_available());
+    /// // A SIMD kernel exists only on its own architecture.
+    /// assert!(!Kernel::Avx2Fma.is_available() || cfg!(target_arch = "x86_64"));
+    /// assert!(!Kernel::Neon.is_available() || cfg!(target_arch = "aarch64"));
+    /// ```
     pub fn is_available(self) -> bool {
         match self {
             Kernel::Portable => true,
@@ -77,6 +111,13 @@ impl Kernel {
     }
 
     /// The kernels this CPU can run, fastest last.
+    ///
+    /// ```
+    /// use groundup::gemm::Kernel;
+    /// let kernels = Kernel::available();
+    /// assert_eq!(kernels[0], Kernel::Portable); // always there, and the slowest
+    /// assert!(kernels.iter().all(|k| k.is_available()));
+    /// ```
     pub fn available() -> Vec<Kernel> {
         Self::ALL.into_iter().filter(|k| k.is_available()).collect()
     }
@@ -94,6 +135,13 @@ impl Kernel {
     /// The process-wide choice, made on first use: `GROUNDUP_KERNEL=portable`
     /// or `=avx2` forces one (an unavailable or unknown name falls back to
     /// detection, with a warning on stderr); otherwise the fastest available.
+    ///
+    /// ```
+    /// use groundup::gemm::Kernel;
+    /// let k = Kernel::selected();
+    /// assert!(k.is_available());
+    /// assert_eq!(Kernel::selected(), k); // chosen once, then fixed for the process
+    /// ```
     pub fn selected() -> Kernel {
         static SELECTED: OnceLock<Kernel> = OnceLock::new();
         *SELECTED.get_or_init(|| {
