@@ -78,8 +78,12 @@ fn normalized_cdf(p: &[f64], cdf: &mut Vec<f64>) {
 impl RandomState {
     /// `np.random.choice(p.len(), size, replace, p=p)`: `size` values in
     /// `0..p.len()` drawn with probabilities `p`, exactly as numpy's legacy
-    /// `RandomState` draws them (see the [module docs](self) for the
-    /// algorithm). Allocates the result and scratch space; see
+    /// `RandomState` draws them: with replacement, one
+    /// [`random_sample`](Self::random_sample) per value looked up in the
+    /// normalised cumulative sum (`searchsorted(side='right')`); without,
+    /// rounds that draw as many values as are missing, zero the
+    /// probabilities of those found, and keep the new distinct ones in draw
+    /// order. Allocates the result and scratch space; see
     /// [`choice_p_into`](Self::choice_p_into).
     ///
     /// # Errors
