@@ -4,6 +4,7 @@
 use groundup::data::spiral;
 use groundup::io::{load_model, save_model, save_safetensors, TensorView};
 use groundup::layers::{Affine, ReLU, SoftmaxWithLoss};
+use groundup::model::Params;
 use groundup::model::{Model, Sequential, TwoLayerNet};
 use groundup::optim::Sgd;
 use groundup::train::{FitOptions, Trainer};

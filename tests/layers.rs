@@ -8,6 +8,7 @@ use groundup::layers::{
     cross_entropy_error, Affine, Dropout, Layer, LossLayer, MatMul, ReLU, Sigmoid, SigmoidWithLoss,
     Softmax, SoftmaxWithLoss, Tanh, Targets,
 };
+use groundup::model::Params;
 use groundup::model::{Model, ParamRef, Sequential, TwoLayerNet};
 use groundup::Matrix;
 

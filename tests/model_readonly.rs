@@ -5,6 +5,7 @@
 use groundup::layers::{
     Affine, Dropout, MatMul, ReLU, Sigmoid, SigmoidWithLoss, SoftmaxWithLoss, Targets,
 };
+use groundup::model::Params;
 use groundup::model::{Model, ParamRef, Sequential, TwoLayerNet};
 use groundup::{matrix, Matrix};
 

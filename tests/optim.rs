@@ -3,10 +3,10 @@
 //! (tests/fixtures/optim_steps.txt, made by scripts/gen_optim_fixtures.py).
 //! Bit-exact: the formulas are evaluated in the book's order.
 
-use groundup::layers::{Param, Targets};
-use groundup::model::Model;
+use groundup::layers::Param;
+use groundup::model::Params;
 use groundup::optim::{clip_grads, AdaGrad, Adam, Momentum, Nesterov, Optimizer, RmsProp, Sgd};
-use groundup::{Matrix, MatrixView};
+use groundup::Matrix;
 use std::collections::HashMap;
 
 fn bits(words: &[&str]) -> Vec<f64> {
@@ -60,21 +60,9 @@ fn load() -> Fixture {
 }
 
 /// Parameters only: what optimizers and clip_grads walk.
-struct Params(Vec<Param<f64>>);
+struct ParamList(Vec<Param<f64>>);
 
-impl Model<f64> for Params {
-    fn predict(&mut self, _: MatrixView<'_, f64>) -> &Matrix<f64> {
-        unreachable!("optimizer tests never predict")
-    }
-    fn infer(&self, _: MatrixView<'_, f64>) -> Matrix<f64> {
-        unreachable!("optimizer tests never predict")
-    }
-    fn forward(&mut self, _: MatrixView<'_, f64>, _: Targets<'_, f64>) -> f64 {
-        unreachable!("optimizer tests never run forward")
-    }
-    fn backward(&mut self) -> &Matrix<f64> {
-        unreachable!("optimizer tests never run backward")
-    }
+impl Params<f64> for ParamList {
     fn for_each_param(&mut self, f: &mut dyn FnMut(usize, &mut Param<f64>)) {
         for (i, p) in self.0.iter_mut().enumerate() {
             f(i, p);
@@ -90,7 +78,7 @@ impl Model<f64> for Params {
 
 fn run(name: &str, mut opt: impl Optimizer<f64>) {
     let fx = load();
-    let mut model = Params(fx.init.iter().cloned().map(Param::new).collect());
+    let mut model = ParamList(fx.init.iter().cloned().map(Param::new).collect());
     for step in 0..3 {
         for (i, p) in model.0.iter_mut().enumerate() {
             p.grad.as_mut_slice().copy_from_slice(&fx.grads[step][i]);
@@ -145,7 +133,7 @@ fn adam_matches_numpy() {
 fn clip_grads_matches_numpy() {
     let fx = load();
     for max_norm in ["0.5", "100.0"] {
-        let mut model = Params(fx.init.iter().cloned().map(Param::new).collect());
+        let mut model = ParamList(fx.init.iter().cloned().map(Param::new).collect());
         for (i, p) in model.0.iter_mut().enumerate() {
             p.grad.as_mut_slice().copy_from_slice(&fx.grads[0][i]);
         }

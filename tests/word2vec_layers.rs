@@ -43,7 +43,9 @@ fn embedding_backward_adds_duplicates_in_batch_order_like_np_add_at() {
 }
 
 #[test]
-#[should_panic(expected = "Embedding.forward: id 6 at row 1 is out of range for a weight matrix of 6 rows")]
+#[should_panic(
+    expected = "Embedding.forward: id 6 at row 1 is out of range for a weight matrix of 6 rows"
+)]
 fn embedding_names_an_out_of_range_id() {
     let w = Matrix::<f32>::zeros(6, 2);
     Embedding::new().forward(&w, [0, 6]);
@@ -87,11 +89,13 @@ fn negative_sampling_loss_gradients_match_finite_differences() {
     let loss = |w: &Matrix<f64>, h: &Matrix<f64>| {
         let mut ns = NegativeSamplingLoss::new(&corpus, 0.75, 3).unwrap();
         ns.set_log_epsilon(0.0);
-        ns.forward(w, h.view(), &target, &mut sample_seed.clone()).unwrap()
+        ns.forward(w, h.view(), &target, &mut sample_seed.clone())
+            .unwrap()
     };
     let mut ns = NegativeSamplingLoss::new(&corpus, 0.75, 3).unwrap();
     ns.set_log_epsilon(0.0);
-    ns.forward(&w, h.view(), &target, &mut sample_seed.clone()).unwrap();
+    ns.forward(&w, h.view(), &target, &mut sample_seed.clone())
+        .unwrap();
     let mut dw = Matrix::zeros(7, 3);
     let dh = ns.backward(&mut dw).clone();
     let ew = check_matrix("W", &dw, &w, |w| loss(w, &h));
@@ -100,7 +104,10 @@ fn negative_sampling_loss_gradients_match_finite_differences() {
     // every negative row differs from its target and within itself
     for (i, &t) in target.iter().enumerate() {
         let row = ns.negative_samples().row(i);
-        assert!(!row.contains(&t), "row {i}: {row:?} contains the target {t}");
+        assert!(
+            !row.contains(&t),
+            "row {i}: {row:?} contains the target {t}"
+        );
         let mut sorted = row.to_vec();
         sorted.sort();
         sorted.dedup();
@@ -115,7 +122,8 @@ fn negative_sampling_loss_adds_into_the_gradient_it_is_given() {
     let w = Matrix::<f64>::from_fn(4, 2, |i, j| (i + j) as f64 * 0.1);
     let h = Matrix::from_fn(2, 2, |i, j| (i as f64) - (j as f64));
     let mut ns = NegativeSamplingLoss::new(&corpus, 0.75, 2).unwrap();
-    ns.forward(&w, h.view(), &[0, 3], &mut RandomState::new(1)).unwrap();
+    ns.forward(&w, h.view(), &[0, 3], &mut RandomState::new(1))
+        .unwrap();
     let mut once = Matrix::zeros(4, 2);
     ns.backward(&mut once);
     let mut twice = once.clone();

@@ -12,6 +12,55 @@ use crate::layers::{Param, Targets};
 use crate::matrix::{Matrix, MatrixView};
 use crate::scalar::Scalar;
 
+/// The trainable parameters of a network, as optimizers, gradient
+/// clipping and the file formats see them: every distinct parameter once
+/// (tied ones included once), in a stable order, with stable names.
+///
+/// ```
+/// use groundup::model::{Params, TwoLayerNet};
+/// let net = TwoLayerNet::<f64>::new(2, 3, 2, &mut || 0.5);
+/// let total: usize = net.params().iter().map(|p| p.value.len()).sum();
+/// assert_eq!(total, 2 * 3 + 3 + 3 * 2 + 2);
+/// ```
+pub trait Params<T: Scalar> {
+    /// Visits every distinct parameter with a stable index (a tied parameter
+    /// once). Changes made to a tied parameter's value are copied to its
+    /// other uses after the visit.
+    ///
+    /// ```
+    /// use groundup::model::{Params, TwoLayerNet};
+    /// let mut net = TwoLayerNet::<f32>::new(2, 3, 2, &mut || 1.0);
+    /// let mut seen = Vec::new();
+    /// net.for_each_param(&mut |i, p| seen.push((i, p.value.len())));
+    /// assert_eq!(seen, [(0, 6), (1, 3), (2, 6), (3, 2)]); // W1, b1, W2, b2
+    /// // The visitor may change the values, e.g. zero them all.
+    /// net.for_each_param(&mut |_, p| p.value.map_inplace(|_| 0.0));
+    /// assert!(net.params().iter().all(|p| p.value.iter().all(|&v| v == 0.0)));
+    /// ```
+    fn for_each_param(&mut self, f: &mut dyn FnMut(usize, &mut Param<T>));
+    /// Every distinct parameter (a tied one once), read-only, in the order
+    /// and with the indices of [`for_each_param`](Params::for_each_param).
+    ///
+    /// ```
+    /// use groundup::model::{Params, TwoLayerNet};
+    /// let net = TwoLayerNet::<f64>::new(2, 10, 3, &mut || 1.0);
+    /// let shapes: Vec<_> = net.params().iter().map(|p| p.value.shape()).collect();
+    /// assert_eq!(shapes, [(2, 10), (1, 10), (10, 3), (1, 3)]);
+    /// ```
+    fn params(&self) -> Vec<&Param<T>>;
+    /// Stable, unique names of the parameters in visiting order, e.g.
+    /// `layers.0.W` (used by the file formats).
+    ///
+    /// ```
+    /// use groundup::model::{Params, TwoLayerNet};
+    /// let net = TwoLayerNet::<f64>::new(2, 10, 3, &mut || 1.0);
+    /// let names = net.param_names();
+    /// assert_eq!(names, ["layers.0.W", "layers.0.b", "layers.2.W", "layers.2.b"]);
+    /// assert_eq!(names.len(), net.params().len()); // one name per parameter, same order
+    /// ```
+    fn param_names(&self) -> Vec<String>;
+}
+
 /// A trainable network with a loss.
 ///
 /// One training step by hand, as the [`Trainer`](crate::train::Trainer) does
@@ -34,7 +83,7 @@ use crate::scalar::Scalar;
 /// }
 /// assert!(net.forward(x.view(), t) < before);
 /// ```
-pub trait Model<T: Scalar> {
+pub trait Model<T: Scalar>: Params<T> {
     /// Scores (the output before the loss) for a batch `x`, in the model's
     /// current mode, reusing the layers' buffers (the training loop's form).
     ///
@@ -100,42 +149,6 @@ pub trait Model<T: Scalar> {
     /// assert_eq!(net.params()[0].grad, Matrix::zeros(2, 2)); // dW = xᵀ·ds = 0
     /// ```
     fn backward(&mut self) -> &Matrix<T>;
-    /// Visits every distinct parameter with a stable index (a tied parameter
-    /// once). Changes made to a tied parameter's value are copied to its
-    /// other uses after the visit.
-    ///
-    /// ```
-    /// use groundup::model::{Model, TwoLayerNet};
-    /// let mut net = TwoLayerNet::<f32>::new(2, 3, 2, &mut || 1.0);
-    /// let mut seen = Vec::new();
-    /// net.for_each_param(&mut |i, p| seen.push((i, p.value.len())));
-    /// assert_eq!(seen, [(0, 6), (1, 3), (2, 6), (3, 2)]); // W1, b1, W2, b2
-    /// // The visitor may change the values, e.g. zero them all.
-    /// net.for_each_param(&mut |_, p| p.value.map_inplace(|_| 0.0));
-    /// assert!(net.params().iter().all(|p| p.value.iter().all(|&v| v == 0.0)));
-    /// ```
-    fn for_each_param(&mut self, f: &mut dyn FnMut(usize, &mut Param<T>));
-    /// Every distinct parameter (a tied one once), read-only, in the order
-    /// and with the indices of [`for_each_param`](Model::for_each_param).
-    ///
-    /// ```
-    /// use groundup::model::{Model, TwoLayerNet};
-    /// let net = TwoLayerNet::<f64>::new(2, 10, 3, &mut || 1.0);
-    /// let shapes: Vec<_> = net.params().iter().map(|p| p.value.shape()).collect();
-    /// assert_eq!(shapes, [(2, 10), (1, 10), (10, 3), (1, 3)]);
-    /// ```
-    fn params(&self) -> Vec<&Param<T>>;
-    /// Stable, unique names of the parameters in visiting order, e.g.
-    /// `layers.0.W` (used by the file formats).
-    ///
-    /// ```
-    /// use groundup::model::{Model, TwoLayerNet};
-    /// let net = TwoLayerNet::<f64>::new(2, 10, 3, &mut || 1.0);
-    /// let names = net.param_names();
-    /// assert_eq!(names, ["layers.0.W", "layers.0.b", "layers.2.W", "layers.2.b"]);
-    /// assert_eq!(names.len(), net.params().len()); // one name per parameter, same order
-    /// ```
-    fn param_names(&self) -> Vec<String>;
     /// Switches layers with train/eval behaviour (Dropout). Default: no-op.
     ///
     /// ```

@@ -1,6 +1,6 @@
 //! [`Sequential`]: a stack of single-input layers followed by a loss layer.
 
-use super::Model;
+use super::{Model, Params};
 use crate::error::{Error, Result};
 use crate::layers::{Layer, LossLayer, Param, Targets};
 use crate::matrix::{Matrix, MatrixView};
@@ -412,6 +412,20 @@ impl<T: Scalar> Model<T> for Sequential<T> {
         self.merge_tied_grads();
         &self.tied_dx
     }
+    fn set_training(&mut self, training: bool) {
+        for l in &mut self.layers {
+            l.set_training(training);
+        }
+    }
+    fn input_cols(&self) -> Option<usize> {
+        self.layers.first().and_then(|l| l.input_cols())
+    }
+    fn output_cols(&self) -> Option<usize> {
+        Sequential::output_cols(self)
+    }
+}
+
+impl<T: Scalar> Params<T> for Sequential<T> {
     fn for_each_param(&mut self, f: &mut dyn FnMut(usize, &mut Param<T>)) {
         let mut index = 0;
         for li in 0..self.layers.len() {
@@ -457,16 +471,5 @@ impl<T: Scalar> Model<T> for Sequential<T> {
             }
         }
         names
-    }
-    fn set_training(&mut self, training: bool) {
-        for l in &mut self.layers {
-            l.set_training(training);
-        }
-    }
-    fn input_cols(&self) -> Option<usize> {
-        self.layers.first().and_then(|l| l.input_cols())
-    }
-    fn output_cols(&self) -> Option<usize> {
-        Sequential::output_cols(self)
     }
 }

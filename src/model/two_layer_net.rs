@@ -1,7 +1,7 @@
 //! The book's `TwoLayerNet` (ch01/two_layer_net.py): Affine → Sigmoid →
 //! Affine, with SoftmaxWithLoss.
 
-use super::Model;
+use super::{Model, Params};
 use crate::layers::{Affine, Layer, LossLayer, Param, Sigmoid, SoftmaxWithLoss, Targets};
 use crate::matrix::{Matrix, MatrixView};
 use crate::scalar::Scalar;
@@ -152,6 +152,15 @@ impl<T: Scalar> Model<T> for TwoLayerNet<T> {
         let da = self.sigmoid.backward(dh.view());
         self.affine1.backward(da.view())
     }
+    fn input_cols(&self) -> Option<usize> {
+        self.affine1.input_cols()
+    }
+    fn output_cols(&self) -> Option<usize> {
+        Some(self.affine2.weight().cols())
+    }
+}
+
+impl<T: Scalar> Params<T> for TwoLayerNet<T> {
     fn for_each_param(&mut self, f: &mut dyn FnMut(usize, &mut Param<T>)) {
         let layers: [&mut dyn Layer<T>; 2] = [&mut self.affine1, &mut self.affine2];
         let mut index = 0;
@@ -174,11 +183,5 @@ impl<T: Scalar> Model<T> for TwoLayerNet<T> {
         ["layers.0.W", "layers.0.b", "layers.2.W", "layers.2.b"]
             .map(String::from)
             .to_vec()
-    }
-    fn input_cols(&self) -> Option<usize> {
-        self.affine1.input_cols()
-    }
-    fn output_cols(&self) -> Option<usize> {
-        Some(self.affine2.weight().cols())
     }
 }

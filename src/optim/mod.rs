@@ -30,7 +30,7 @@ pub use momentum::{Momentum, Nesterov, Sgd};
 
 use crate::layers::Param;
 use crate::matrix::{pairwise_sum_by, Matrix};
-use crate::model::Model;
+use crate::model::Params;
 use crate::scalar::Scalar;
 
 /// The `1e-7` the book adds to `sqrt(h)` in AdaGrad, RMSprop and Adam.
@@ -140,7 +140,7 @@ pub trait Optimizer<T: Scalar> {
     /// assert_eq!(net.params()[1].value, matrix![[-0.5, 0.5]]);
     /// assert_eq!(net.params()[0].value, Matrix::identity(2));
     /// ```
-    fn update(&mut self, model: &mut dyn Model<T>) {
+    fn update(&mut self, model: &mut dyn Params<T>) {
         self.begin_update();
         model.for_each_param(&mut |i, p| self.update_param(i, p));
     }
@@ -222,7 +222,7 @@ pub(crate) fn check_grad<T: Scalar>(name: &str, p: &Param<T>) {
 /// assert_eq!(clip_grads(&mut net, 1.0), 5.0); // over it: scaled to a norm of ~1
 /// assert!((net.params()[1].grad[(0, 1)] - 0.8).abs() < 1e-6);
 /// ```
-pub fn clip_grads<T: Scalar>(model: &mut dyn Model<T>, max_norm: f64) -> T {
+pub fn clip_grads<T: Scalar>(model: &mut dyn Params<T>, max_norm: f64) -> T {
     let mut total = T::ZERO;
     model.for_each_param(&mut |_, p| total += pairwise_sum_by(p.grad.as_slice(), |g| g * g));
     let norm = total.sqrt();

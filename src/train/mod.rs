@@ -16,10 +16,13 @@
 //! After the first iteration a training step allocates nothing: batches are
 //! views, the shuffled copies and the permutation live in reused buffers.
 
+mod trainable;
+
+pub use trainable::{Batch, Trainable};
+
 use crate::error::{Error, Result};
 use crate::layers::Targets;
 use crate::matrix::Matrix;
-use crate::model::Model;
 use crate::optim::{clip_grads, Optimizer};
 use crate::rng::RandomState;
 use crate::scalar::Scalar;
@@ -149,7 +152,7 @@ pub type IterationHook = Box<dyn FnMut(usize, usize, f64)>;
 /// assert_eq!(trainer.current_epoch, 20);
 /// assert!(trainer.loss_list[19] < trainer.loss_list[0]);
 /// ```
-pub struct Trainer<T: Scalar, M: Model<T>, O: Optimizer<T>> {
+pub struct Trainer<T: Scalar, M: Trainable<T>, O: Optimizer<T>> {
     /// The model being trained.
     pub model: M,
     /// The optimizer.
@@ -163,14 +166,14 @@ pub struct Trainer<T: Scalar, M: Model<T>, O: Optimizer<T>> {
     rng: RandomState,
     verbose: bool,
     hook: Option<IterationHook>,
-    x: Matrix<T>,
+    x: M::Input,
     t: TargetBuf<T>,
-    x_tmp: Matrix<T>,
+    x_tmp: M::Input,
     t_tmp: TargetBuf<T>,
     perm: Vec<usize>,
 }
 
-impl<T: Scalar, M: Model<T>, O: Optimizer<T>> Trainer<T, M, O> {
+impl<T: Scalar, M: Trainable<T>, O: Optimizer<T>> Trainer<T, M, O> {
     /// A trainer whose shuffles draw from `RandomState::new(0)`; use
     /// [`Trainer::with_rng`] to continue the stream that initialised the
     /// weights, as the book does.
@@ -196,9 +199,9 @@ impl<T: Scalar, M: Model<T>, O: Optimizer<T>> Trainer<T, M, O> {
             rng: RandomState::new(0),
             verbose: true,
             hook: None,
-            x: Matrix::zeros(0, 0),
+            x: M::Input::default(),
             t: TargetBuf::Indices(Vec::new()),
-            x_tmp: Matrix::zeros(0, 0),
+            x_tmp: M::Input::default(),
             t_tmp: TargetBuf::Indices(Vec::new()),
             perm: Vec::new(),
         }
@@ -334,7 +337,7 @@ impl<T: Scalar, M: Model<T>, O: Optimizer<T>> Trainer<T, M, O> {
     /// ```
     pub fn fit<'t>(
         &mut self,
-        x: &Matrix<T>,
+        x: &M::Input,
         t: impl Into<Targets<'t, T>>,
         options: FitOptions,
     ) -> Result<()> {
@@ -346,10 +349,10 @@ impl<T: Scalar, M: Model<T>, O: Optimizer<T>> Trainer<T, M, O> {
             eval_interval,
         } = options;
         self.validate(x, t, batch_size, eval_interval)?;
-        let data_size = x.rows();
+        let data_size = x.samples();
         let max_iters = data_size / batch_size;
         self.eval_interval = eval_interval;
-        self.x.assign(x.view());
+        self.x.assign_from(x);
         // The loss reads one-hot rows as their argmax (the book's
         // `t.argmax(axis=1)`); doing that once here instead of per batch
         // also makes the per-epoch shuffle of t a shuffle of indices.
@@ -373,7 +376,13 @@ impl<T: Scalar, M: Model<T>, O: Optimizer<T>> Trainer<T, M, O> {
         let start = Instant::now();
         for _ in 0..max_epoch {
             // Cumulative shuffle: x = x[perm], t = t[perm].
-            self.rng.permutation_into(data_size, &mut self.perm);
+            // One stream, as the book's global one: the model's if it
+            // draws random numbers itself (negative sampling), else ours.
+            let rng = match self.model.rng() {
+                Some(rng) => rng,
+                None => &mut self.rng,
+            };
+            rng.permutation_into(data_size, &mut self.perm);
             self.x.gather_rows_into(&self.perm, &mut self.x_tmp);
             std::mem::swap(&mut self.x, &mut self.x_tmp);
             self.t.gather_into(&self.perm, &mut self.t_tmp);
@@ -381,9 +390,9 @@ impl<T: Scalar, M: Model<T>, O: Optimizer<T>> Trainer<T, M, O> {
 
             for iters in 0..max_iters {
                 let rows = iters * batch_size..(iters + 1) * batch_size;
-                let batch_x = self.x.rows_view(rows.clone());
+                let batch_x = self.x.batch(rows.clone());
                 let batch_t = self.t.view().rows(rows);
-                let loss = self.model.forward(batch_x, batch_t);
+                let loss = self.model.loss(batch_x, batch_t);
                 if !loss.is_finite() {
                     return Err(Error::NonFiniteLoss {
                         epoch: self.current_epoch + 1,
@@ -391,7 +400,7 @@ impl<T: Scalar, M: Model<T>, O: Optimizer<T>> Trainer<T, M, O> {
                         loss: loss.to_f64(),
                     });
                 }
-                self.model.backward();
+                self.model.backprop();
                 if let Some(max_norm) = max_grad {
                     clip_grads(&mut self.model, max_norm);
                 }
@@ -425,65 +434,38 @@ impl<T: Scalar, M: Model<T>, O: Optimizer<T>> Trainer<T, M, O> {
 
     fn validate(
         &self,
-        x: &Matrix<T>,
+        x: &M::Input,
         t: Targets<'_, T>,
         batch_size: usize,
         eval_interval: usize,
     ) -> Result<()> {
         let invalid = |s: String| Err(Error::InvalidArgument(format!("Trainer::fit: {s}")));
-        if x.rows() == 0 {
+        let rows = x.samples();
+        if rows == 0 {
             return invalid("the data set is empty (x has 0 rows)".into());
         }
-        if t.len() != x.rows() {
+        if t.len() != rows {
             return Err(Error::ShapeMismatch {
                 op: format!(
-                    "Trainer::fit: x has {} rows but t has {}; x and t shapes",
-                    x.rows(),
+                    "Trainer::fit: x has {rows} rows but t has {}; x and t shapes",
                     t.len()
                 ),
-                left: x.shape(),
+                left: x.dims(),
                 right: match t {
                     Targets::OneHot(m) => m.shape(),
                     Targets::Indices(i) => (i.len(), 1),
                 },
             });
         }
-        if batch_size == 0 || batch_size > x.rows() {
+        if batch_size == 0 || batch_size > rows {
             return invalid(format!(
-                "batch_size {batch_size} must be between 1 and the number of samples ({})",
-                x.rows()
+                "batch_size {batch_size} must be between 1 and the number of samples ({rows})"
             ));
         }
         if eval_interval == 0 {
             return invalid("eval_interval must be at least 1".into());
         }
-        if let Some(w) = self.model.input_cols() {
-            if w != x.cols() {
-                return Err(Error::ShapeMismatch {
-                    op: format!("Trainer::fit: the model takes inputs of width {w}; x shape and model input"),
-                    left: x.shape(),
-                    right: (x.rows(), w),
-                });
-            }
-        }
-        if let Some(classes) = self.model.output_cols() {
-            match t {
-                Targets::OneHot(m) if m.cols() != classes && classes > 1 => {
-                    return Err(Error::ShapeMismatch {
-                        op: format!("Trainer::fit: the model outputs {classes} scores per row; t shape and model output"),
-                        left: m.shape(),
-                        right: (m.rows(), classes),
-                    })
-                }
-                Targets::Indices(idx) => {
-                    let limit = classes.max(2);
-                    if let Some((row, &c)) = idx.iter().enumerate().find(|(_, &c)| c >= limit) {
-                        return invalid(format!("target class {c} at row {row} is out of range for a model with {classes} outputs"));
-                    }
-                }
-                _ => {}
-            }
-        }
+        self.model.check_data(x, t)?;
         Ok(())
     }
 }

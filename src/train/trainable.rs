@@ -1,0 +1,169 @@
+//! What the [`Trainer`](super::Trainer) needs from a model and its data:
+//! [`Trainable`] (a loss, its gradients, the parameters, maybe a random
+//! stream) and [`Batch`] (inputs it can shuffle and slice into mini-batches).
+//!
+//! Chapter 1's networks take float rows ([`Matrix`]); the word2vec models of
+//! chapters 3–4 take word ids ([`Ids`]). Both go through the same loop: every
+//! [`Model`] is [`Trainable`] with `Matrix` input, and the word-id models
+//! implement [`Trainable`] with `Ids` input.
+
+use crate::error::{Error, Result};
+use crate::layers::Targets;
+use crate::matrix::{Ids, IdsView, Matrix, MatrixView};
+use crate::model::{Model, Params};
+use crate::rng::RandomState;
+use crate::scalar::Scalar;
+use std::ops::Range;
+
+/// Training inputs the [`Trainer`](super::Trainer) can shuffle and cut into
+/// mini-batches without allocating: one sample per row.
+///
+/// ```
+/// use groundup::matrix::Ids;
+/// use groundup::train::Batch;
+/// let x = Ids::from_rows([[1, 2], [3, 4], [5, 6]]);
+/// let mut shuffled = Ids::default();
+/// x.gather_rows_into(&[2, 0, 1], &mut shuffled);
+/// assert_eq!(Batch::batch(&shuffled, 0..2).as_slice(), &[5, 6, 1, 2]);
+/// assert_eq!(Batch::samples(&x), 3);
+/// ```
+pub trait Batch: Clone + Default {
+    /// A borrowed block of rows (a mini-batch).
+    type View<'a>: Copy
+    where
+        Self: 'a;
+    /// Number of samples (rows).
+    fn samples(&self) -> usize;
+    /// `(rows, cols)`, for error messages.
+    fn dims(&self) -> (usize, usize);
+    /// Rows `range` as a view.
+    fn batch(&self, range: Range<usize>) -> Self::View<'_>;
+    /// `out = self[indices]`, reusing `out`'s allocation.
+    fn gather_rows_into(&self, indices: &[usize], out: &mut Self);
+    /// `self = src`, reusing the allocation.
+    fn assign_from(&mut self, src: &Self);
+}
+
+impl<T: Scalar> Batch for Matrix<T> {
+    type View<'a> = MatrixView<'a, T>;
+    fn samples(&self) -> usize {
+        self.rows()
+    }
+    fn dims(&self) -> (usize, usize) {
+        self.shape()
+    }
+    fn batch(&self, range: Range<usize>) -> MatrixView<'_, T> {
+        self.rows_view(range)
+    }
+    fn gather_rows_into(&self, indices: &[usize], out: &mut Self) {
+        Matrix::gather_rows_into(self, indices, out)
+    }
+    fn assign_from(&mut self, src: &Self) {
+        self.assign(src.view())
+    }
+}
+
+impl Batch for Ids {
+    type View<'a> = IdsView<'a>;
+    fn samples(&self) -> usize {
+        self.rows()
+    }
+    fn dims(&self) -> (usize, usize) {
+        self.shape()
+    }
+    fn batch(&self, range: Range<usize>) -> IdsView<'_> {
+        self.rows_view(range)
+    }
+    fn gather_rows_into(&self, indices: &[usize], out: &mut Self) {
+        Ids::gather_rows_into(self, indices, out)
+    }
+    fn assign_from(&mut self, src: &Self) {
+        self.assign(src.view())
+    }
+}
+
+/// A model the [`Trainer`](super::Trainer) can train: a loss for a
+/// mini-batch, the gradients of its last loss, its parameters (for the
+/// optimizer) and, for models that draw random numbers while training
+/// (negative sampling), the random stream.
+///
+/// Every [`Model`] is `Trainable` with [`Matrix`] input.
+///
+/// ```
+/// use groundup::layers::Targets;
+/// use groundup::matrix;
+/// use groundup::model::TwoLayerNet;
+/// use groundup::train::Trainable;
+/// let mut net = TwoLayerNet::<f64>::new(2, 3, 2, &mut || 0.1);
+/// let x = matrix![[1.0, 2.0]];
+/// let loss = Trainable::loss(&mut net, x.view(), Targets::Indices(&[1]));
+/// Trainable::backprop(&mut net);
+/// assert!((loss - 2f64.ln()).abs() < 1e-6); // equal scores: ln 2
+/// ```
+pub trait Trainable<T: Scalar>: Params<T> {
+    /// The training inputs: [`Matrix`] rows or [`Ids`].
+    type Input: Batch;
+    /// The loss for a mini-batch; keeps what [`backprop`](Self::backprop)
+    /// needs.
+    fn loss(&mut self, x: <Self::Input as Batch>::View<'_>, t: Targets<'_, T>) -> T;
+    /// Overwrites every parameter's gradient with that of the last
+    /// [`loss`](Self::loss) (dout = 1).
+    fn backprop(&mut self);
+    /// Checks a whole data set before training: shapes, classes, ids.
+    /// The default accepts everything.
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] or [`Error::InvalidArgument`] naming what
+    /// does not fit the model.
+    fn check_data(&self, _x: &Self::Input, _t: Targets<'_, T>) -> Result<()> {
+        Ok(())
+    }
+    /// The random stream the model draws from while training, if it has
+    /// one. The book keeps one global stream: the trainer's shuffles then
+    /// come from this stream too, interleaved with the model's draws.
+    fn rng(&mut self) -> Option<&mut RandomState> {
+        None
+    }
+}
+
+impl<T: Scalar, M: Model<T>> Trainable<T> for M {
+    type Input = Matrix<T>;
+    fn loss(&mut self, x: MatrixView<'_, T>, t: Targets<'_, T>) -> T {
+        self.forward(x, t)
+    }
+    fn backprop(&mut self) {
+        self.backward();
+    }
+    fn check_data(&self, x: &Matrix<T>, t: Targets<'_, T>) -> Result<()> {
+        if let Some(w) = self.input_cols() {
+            if w != x.cols() {
+                return Err(Error::ShapeMismatch {
+                    op: format!("Trainer::fit: the model takes inputs of width {w}; x shape and model input"),
+                    left: x.shape(),
+                    right: (x.rows(), w),
+                });
+            }
+        }
+        if let Some(classes) = self.output_cols() {
+            match t {
+                Targets::OneHot(m) if m.cols() != classes && classes > 1 => {
+                    return Err(Error::ShapeMismatch {
+                        op: format!("Trainer::fit: the model outputs {classes} scores per row; t shape and model output"),
+                        left: m.shape(),
+                        right: (m.rows(), classes),
+                    })
+                }
+                Targets::Indices(idx) => {
+                    let limit = classes.max(2);
+                    if let Some((row, &c)) = idx.iter().enumerate().find(|(_, &c)| c >= limit) {
+                        return Err(Error::InvalidArgument(format!(
+                            "Trainer::fit: target class {c} at row {row} is out of range for a model with {classes} outputs"
+                        )));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
