@@ -2,7 +2,7 @@
 
 use super::Model;
 use crate::error::{Error, Result};
-use crate::layers::{Layer, LossLayer, Param, Targets};
+use crate::layers::{Layer, LossLayer, Param, ParamKind, Targets};
 use crate::matrix::{Matrix, MatrixView};
 use crate::scalar::Scalar;
 
@@ -317,6 +317,24 @@ impl<T: Scalar> Model<T> for Sequential<T> {
             }
         }
         names
+    }
+    /// Each layer's [`Layer::param_kinds`] (tied copies left out, as in
+    /// [`params`](Model::params)); [`ParamKind::Unknown`] for the
+    /// parameters of a layer that does not report them.
+    fn param_kinds(&self) -> Vec<ParamKind> {
+        let mut kinds = Vec::new();
+        for (li, layer) in self.layers.iter().enumerate() {
+            let reported = layer.param_kinds();
+            for pi in 0..layer.params().len() {
+                if !self.is_tie_target(ParamRef {
+                    layer: li,
+                    param: pi,
+                }) {
+                    kinds.push(reported.get(pi).copied().unwrap_or(ParamKind::Unknown));
+                }
+            }
+        }
+        kinds
     }
     fn set_training(&mut self, training: bool) {
         for l in &mut self.layers {
