@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --release --example io_roundtrip -- write OUT_DIR
 //! cargo run --release --example io_roundtrip -- echo IN_DIR OUT_DIR
+//! cargo run --release --example io_roundtrip -- linear DIR
 //! ```
 //!
 //! `write` creates `rust_f32.npy` (3 x 6), `rust_f64.npy` (3 x 4) and
@@ -15,9 +16,25 @@
 //! `echo` reads `py_f32.npy`, `py_f64.npy` and `py.safetensors` and writes
 //! them back unchanged as `echo_f32.npy`, `echo_f64.npy` and
 //! `echo.safetensors`.
+//!
+//! `linear` exchanges PyTorch's `nn.Sequential(nn.Linear(3, 4),
+//! nn.Sigmoid(), nn.Linear(4, 4))` with the same groundup [`Sequential`]
+//! (Affine, Sigmoid, Affine), for each DTYPE of `float32` and `float64`:
+//! it loads `torch_DTYPE.safetensors` (PyTorch's state dict under
+//! groundup's names, weights `(out, in)`) with [`WeightLayout::PyTorch`],
+//! checks that groundup's default layout refuses that file, and writes its
+//! output on `x_DTYPE.npy` to `y_torch_DTYPE.npy`; then it builds its own
+//! network (seeded weights), saves it with [`WeightLayout::PyTorch`] to
+//! `groundup_DTYPE.safetensors` for `load_state_dict`, and writes its
+//! output on the same input to `y_groundup_DTYPE.npy`.
 
-use groundup::io::{load_safetensors, save_safetensors, TensorView};
-use groundup::{Matrix, Result};
+use groundup::io::{
+    load_model, load_model_with, load_safetensors, save_model_with, save_safetensors, TensorView,
+    WeightLayout,
+};
+use groundup::layers::{Affine, Sigmoid, SoftmaxWithLoss};
+use groundup::model::{Model, Sequential};
+use groundup::{Matrix, RandomState, Result, Scalar};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -91,6 +108,62 @@ fn echo(input: &Path, out: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Affine(3, 4) → Sigmoid → Affine(4, 4), weights drawn from `rng` (0.5 ·
+/// standard normal) or zero.
+fn linear_net<T: Scalar>(rng: Option<&mut RandomState>) -> Sequential<T> {
+    let mut draw: Box<dyn FnMut() -> T> = match rng {
+        Some(rng) => Box::new(move || T::from_f64(0.5 * rng.randn())),
+        None => Box::new(|| T::ZERO),
+    };
+    let mut m = |rows, cols| Matrix::from_fn(rows, cols, |_, _| draw());
+    let (w1, b1, w2, b2) = (m(3, 4), m(1, 4), m(4, 4), m(1, 4));
+    Sequential::new(SoftmaxWithLoss::new())
+        .with(Affine::new(w1, b1))
+        .with(Sigmoid::new())
+        .with(Affine::new(w2, b2))
+}
+
+fn linear_dtype<T: Scalar>(dir: &Path, rng: &mut RandomState) -> Result<()> {
+    let dtype = T::DTYPE;
+    let x = Matrix::<T>::read_npy(dir.join(format!("x_{dtype}.npy")))?;
+
+    let torch_file = dir.join(format!("torch_{dtype}.safetensors"));
+    let mut net = linear_net::<T>(None);
+    match load_model(&torch_file, &mut net) {
+        Ok(()) => {
+            return Err(groundup::Error::InvalidArgument(format!(
+                "{}: groundup's default layout loaded a PyTorch file",
+                torch_file.display()
+            )))
+        }
+        Err(e) => println!("{dtype}: default layout refuses torch's file: {e}"),
+    }
+    load_model_with(&torch_file, &mut net, WeightLayout::PyTorch)?;
+    net.infer(x.view())
+        .write_npy(dir.join(format!("y_torch_{dtype}.npy")))?;
+    println!(
+        "{dtype}: loaded {} with WeightLayout::PyTorch, wrote y_torch_{dtype}.npy",
+        torch_file.display()
+    );
+
+    let ours = linear_net::<T>(Some(rng));
+    save_model_with(
+        dir.join(format!("groundup_{dtype}.safetensors")),
+        &ours,
+        WeightLayout::PyTorch,
+    )?;
+    ours.infer(x.view())
+        .write_npy(dir.join(format!("y_groundup_{dtype}.npy")))?;
+    println!("{dtype}: saved groundup_{dtype}.safetensors with WeightLayout::PyTorch, wrote y_groundup_{dtype}.npy");
+    Ok(())
+}
+
+fn linear(dir: &Path) -> Result<()> {
+    let mut rng = RandomState::new(10);
+    linear_dtype::<f32>(dir, &mut rng)?;
+    linear_dtype::<f64>(dir, &mut rng)
+}
+
 fn main() {
     let args: Vec<String> = match std::env::args_os()
         .skip(1)
@@ -109,8 +182,11 @@ fn main() {
     let result = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         ["write", out] => write(Path::new(out)),
         ["echo", input, out] => echo(Path::new(input), Path::new(out)),
+        ["linear", dir] => linear(Path::new(dir)),
         _ => {
-            eprintln!("usage: io_roundtrip write OUT_DIR | io_roundtrip echo IN_DIR OUT_DIR");
+            eprintln!(
+                "usage: io_roundtrip write OUT_DIR | io_roundtrip echo IN_DIR OUT_DIR | io_roundtrip linear DIR"
+            );
             std::process::exit(2);
         }
     };

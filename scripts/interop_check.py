@@ -10,6 +10,14 @@ Usage: python3 scripts/interop_check.py
    reports whether the bytes are identical to groundup's (informational).
 3. Writes random arrays from Python, has the example read and re-write them
    (`echo`), and checks the echoes bit for bit.
+4. (torch only) PyTorch's nn.Linear layout, weight (out, in), bias [out]:
+   saves the state dict of nn.Sequential(nn.Linear(3, 4), nn.Sigmoid(),
+   nn.Linear(4, 4)) in float32 and float64 (keys renamed to groundup's
+   parameter names, metadata {"format": "pt"}); the example (`linear`)
+   loads it with WeightLayout::PyTorch and its outputs are compared with
+   torch's. The example also saves its own network with
+   WeightLayout::PyTorch, which torch loads with load_state_dict (strict)
+   and must reproduce the example's outputs. Reports the max differences.
 
 Prints SKIP and exits 0 when numpy or safetensors is missing; exits 1 on
 any mismatch.
@@ -30,6 +38,7 @@ except ImportError as e:
 try:
     import torch
     from safetensors.torch import load_file as st_load_torch
+    from safetensors.torch import save_file as st_save_torch
 except ImportError:
     torch = None
 
@@ -72,6 +81,72 @@ def cargo_example(*args):
         print(f"FAIL: {' '.join(cmd)} exited with {r.returncode}")
         sys.exit(1)
     print("rust: " + r.stdout.strip().replace("\n", "\nrust: "))
+
+
+# torch's nn.Sequential state-dict keys -> groundup's parameter names.
+TORCH_TO_GROUNDUP = {"0.weight": "layers.0.W", "0.bias": "layers.0.b", "2.weight": "layers.2.W", "2.bias": "layers.2.b"}
+# Max |groundup - torch| allowed, relative to max |torch output|.
+LINEAR_TOL = {"float32": 1e-6, "float64": 1e-14}
+
+
+def torch_linear_net(dtype):
+    return torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Sigmoid(), torch.nn.Linear(4, 4)).to(dtype)
+
+
+def compare(ours, theirs, dtype_name, what):
+    diff = float(np.max(np.abs(ours.astype(np.float64) - theirs.astype(np.float64))))
+    scale = float(np.max(np.abs(theirs)))
+    tol = LINEAR_TOL[dtype_name]
+    check(ours.shape == theirs.shape and ours.dtype == theirs.dtype and diff <= tol * scale,
+          f"{what} {dtype_name} {ours.shape}: max |groundup - torch| = {diff:.3e} "
+          f"(relative {diff / scale:.3e}, limit {tol:g})")
+
+
+def torch_linear(d):
+    """Section 4: nn.Linear state dicts both ways (see the module docstring)."""
+    if torch is None:
+        print("SKIP nn.Linear round trip: torch not installed")
+        return
+    from safetensors import safe_open
+    torch.manual_seed(10)
+    ld = os.path.join(d, "linear")
+    os.makedirs(ld)
+    dtypes = [(torch.float32, "float32"), (torch.float64, "float64")]
+    inputs, outputs = {}, {}
+    for dtype, name in dtypes:
+        net = torch_linear_net(dtype)
+        sd = {TORCH_TO_GROUNDUP[k]: v.detach().contiguous() for k, v in net.state_dict().items()}
+        st_save_torch(sd, os.path.join(ld, f"torch_{name}.safetensors"), metadata={"format": "pt"})
+        x = torch.randn(6, 3, dtype=dtype) * 2.0
+        np.save(os.path.join(ld, f"x_{name}.npy"), x.numpy())
+        with torch.no_grad():
+            outputs[name] = net(x).numpy()
+        inputs[name] = x
+    cargo_example("linear", ld)
+    for dtype, name in dtypes:
+        # torch -> groundup: the example's outputs with torch's weights.
+        compare(np.load(os.path.join(ld, f"y_torch_{name}.npy")), outputs[name], name,
+                "torch state dict -> groundup (WeightLayout::PyTorch) forward")
+        # groundup -> torch: the example's own network in torch.
+        path = os.path.join(ld, f"groundup_{name}.safetensors")
+        with safe_open(path, framework="pt") as f:
+            meta = f.metadata()
+        sd = st_load_torch(path)
+        back = {v: k for k, v in TORCH_TO_GROUNDUP.items()}
+        net = torch_linear_net(dtype)
+        try:
+            net.load_state_dict({back[k]: v for k, v in sd.items()}, strict=True)
+        except (KeyError, RuntimeError) as e:
+            check(False, f"torch load_state_dict of groundup_{name}.safetensors: {e}")
+            continue
+        shapes = {k: tuple(v.shape) for k, v in sd.items()}
+        check(meta == {"format": "pt"} and shapes == {"layers.0.W": (4, 3), "layers.0.b": (4,),
+                                                      "layers.2.W": (4, 4), "layers.2.b": (4,)},
+              f"groundup save_model_with(PyTorch) {name}: metadata {meta}, shapes {shapes}")
+        with torch.no_grad():
+            theirs = net(inputs[name]).numpy()
+        compare(np.load(os.path.join(ld, f"y_groundup_{name}.npy")), theirs, name,
+                "groundup (WeightLayout::PyTorch) -> torch load_state_dict forward")
 
 
 def main():
@@ -131,6 +206,9 @@ def main():
               "echo of safetensors x f32 (5, 7), y f64 (9,), z f64 (2, 3, 4): bits equal")
         with safe_open(os.path.join(out, "echo.safetensors"), framework="numpy") as f:
             check(f.metadata() == {"k": "v \u00e9", "a": "b"}, "echo keeps metadata")
+
+        # 4. PyTorch's nn.Linear layout, both ways.
+        torch_linear(d)
     if failures:
         print(f"FAIL: {len(failures)} of {checks} checks failed")
         return 1

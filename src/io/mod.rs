@@ -10,6 +10,9 @@
 //!   [`Matrix::to_npy_bytes`](crate::Matrix::to_npy_bytes) /
 //!   [`Matrix::from_npy_bytes`](crate::Matrix::from_npy_bytes)): one matrix
 //!   per file, interchangeable with `np.save` / `np.load`.
+//! * models ([`save_model`], [`load_model`], and [`save_model_with`] /
+//!   [`load_model_with`] for PyTorch's `(out, in)` weight layout, see
+//!   [`WeightLayout`]): a model's parameters as safetensors, by name.
 //!
 //! CSV lives in [`crate::data::csv`].
 //!
@@ -37,7 +40,7 @@ mod safetensors;
 mod tensor;
 
 pub use atomic::write_atomic;
-pub use model::{load_model, save_model};
+pub use model::{load_model, load_model_with, save_model, save_model_with, WeightLayout};
 pub use safetensors::{
     load_safetensors, safetensors_from_bytes, safetensors_to_bytes, save_safetensors, SafeTensors,
     MAX_HEADER_LEN,

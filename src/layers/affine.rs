@@ -2,13 +2,15 @@
 //! transposed GEMM forms directly (`dout·Wᵀ`, `xᵀ·dout`): no transpose is
 //! ever materialized.
 
-use super::{check_same_shape, Layer, Param};
+use super::{check_same_shape, Layer, Param, ParamKind};
 use crate::gemm::Transpose;
 use crate::matrix::{Matrix, MatrixView};
 use crate::scalar::Scalar;
 
 /// Names of `[W, b]` / `[W]` in saved files.
 const PARAM_NAMES: &[&str] = &["W", "b"];
+/// Kinds of `[W, b]` / `[W]`: `W` is `(in, out)`, applied as `x·W`.
+const PARAM_KINDS: &[ParamKind] = &[ParamKind::LinearWeight, ParamKind::Bias];
 
 fn check_input<T: Scalar>(layer: &str, x: MatrixView<'_, T>, w: &Matrix<T>) {
     assert!(
@@ -138,6 +140,9 @@ impl<T: Scalar> Layer<T> for MatMul<T> {
     fn param_names(&self) -> &'static [&'static str] {
         &PARAM_NAMES[..1]
     }
+    fn param_kinds(&self) -> &'static [ParamKind] {
+        &PARAM_KINDS[..1]
+    }
     fn params_mut(&mut self) -> &mut [Param<T>] {
         &mut self.params
     }
@@ -261,6 +266,9 @@ impl<T: Scalar> Layer<T> for Affine<T> {
     }
     fn param_names(&self) -> &'static [&'static str] {
         PARAM_NAMES
+    }
+    fn param_kinds(&self) -> &'static [ParamKind] {
+        PARAM_KINDS
     }
     fn params_mut(&mut self) -> &mut [Param<T>] {
         &mut self.params

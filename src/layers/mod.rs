@@ -81,6 +81,36 @@ impl<T: Scalar> Param<T> {
     }
 }
 
+/// What a parameter is, as far as its storage layout goes: it decides how
+/// the parameter maps to another framework's layout (see
+/// [`WeightLayout`](crate::io::WeightLayout)). Reported per parameter by
+/// [`Layer::param_kinds`] and [`Model::param_kinds`](crate::model::Model::param_kinds).
+///
+/// ```
+/// use groundup::layers::{Affine, Layer, ParamKind};
+/// use groundup::Matrix;
+/// let affine = Affine::new(Matrix::<f32>::zeros(3, 4), Matrix::zeros(1, 4));
+/// assert_eq!(affine.param_kinds(), [ParamKind::LinearWeight, ParamKind::Bias]);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ParamKind {
+    /// The weight of a linear map applied as `x·W`, stored `(in, out)` (the
+    /// `W` of [`Affine`] and [`MatMul`], as the book stores it). PyTorch's
+    /// `nn.Linear.weight` is its transpose, `(out, in)`.
+    LinearWeight,
+    /// A bias added to every row, stored `1 x n` (PyTorch stores `[n]`).
+    Bias,
+    /// Stored the same way in every layout this crate knows, never
+    /// transposed: e.g. an embedding table `(vocab, dim)`, which PyTorch's
+    /// `nn.Embedding.weight` stores the same way.
+    Other,
+    /// Not reported (a layer that does not implement
+    /// [`Layer::param_kinds`]): such a parameter loads and saves only in
+    /// groundup's own layout; any other layout is an error naming it.
+    Unknown,
+}
+
 /// Training targets for a loss layer: one-hot rows (the seed notebook's form)
 /// or class indices.
 ///
@@ -349,6 +379,20 @@ pub trait Layer<T: Scalar>: Send {
     /// assert!(Sigmoid::<f64>::new().param_names().is_empty());
     /// ```
     fn param_names(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// The [`ParamKind`] of each parameter, in the order of
+    /// [`params`](Layer::params) (Affine: `[LinearWeight, Bias]`). Default:
+    /// empty, meaning not reported: the parameters count as
+    /// [`ParamKind::Unknown`].
+    ///
+    /// ```
+    /// use groundup::layers::{Layer, MatMul, ParamKind, ReLU};
+    /// use groundup::Matrix;
+    /// assert_eq!(MatMul::new(Matrix::<f64>::zeros(2, 2)).param_kinds(), [ParamKind::LinearWeight]);
+    /// assert!(Layer::<f64>::param_kinds(&ReLU::new()).is_empty());
+    /// ```
+    fn param_kinds(&self) -> &'static [ParamKind] {
         &[]
     }
     /// Switches between training and inference behaviour (only Dropout

@@ -8,7 +8,7 @@ mod two_layer_net;
 pub use sequential::{ParamRef, Sequential};
 pub use two_layer_net::TwoLayerNet;
 
-use crate::layers::{Param, Targets};
+use crate::layers::{Param, ParamKind, Targets};
 use crate::matrix::{Matrix, MatrixView};
 use crate::scalar::Scalar;
 
@@ -59,6 +59,21 @@ pub trait Params<T: Scalar> {
     /// assert_eq!(names.len(), net.params().len()); // one name per parameter, same order
     /// ```
     fn param_names(&self) -> Vec<String>;
+    /// The [`ParamKind`] of each parameter, in the order of
+    /// [`params`](Params::params): which are linear weights `(in, out)`
+    /// (transposed in PyTorch's layout) and which are biases. Default: all
+    /// [`ParamKind::Unknown`], so a model that does not say loads and saves
+    /// only in groundup's own layout.
+    ///
+    /// ```
+    /// use groundup::layers::ParamKind::{Bias, LinearWeight};
+    /// use groundup::model::{Params, TwoLayerNet};
+    /// let net = TwoLayerNet::<f32>::new(2, 3, 2, &mut || 0.0);
+    /// assert_eq!(net.param_kinds(), [LinearWeight, Bias, LinearWeight, Bias]);
+    /// ```
+    fn param_kinds(&self) -> Vec<ParamKind> {
+        vec![ParamKind::Unknown; self.params().len()]
+    }
 }
 
 /// A trainable network with a loss.

@@ -2,7 +2,7 @@
 
 use super::{Model, Params};
 use crate::error::{Error, Result};
-use crate::layers::{Layer, LossLayer, Param, Targets};
+use crate::layers::{Layer, LossLayer, Param, ParamKind, Targets};
 use crate::matrix::{Matrix, MatrixView};
 use crate::scalar::Scalar;
 
@@ -471,5 +471,23 @@ impl<T: Scalar> Params<T> for Sequential<T> {
             }
         }
         names
+    }
+    /// Each layer's [`Layer::param_kinds`] (tied copies left out, as in
+    /// [`params`](Params::params)); [`ParamKind::Unknown`] for the
+    /// parameters of a layer that does not report them.
+    fn param_kinds(&self) -> Vec<ParamKind> {
+        let mut kinds = Vec::new();
+        for (li, layer) in self.layers.iter().enumerate() {
+            let reported = layer.param_kinds();
+            for pi in 0..layer.params().len() {
+                if !self.is_tie_target(ParamRef {
+                    layer: li,
+                    param: pi,
+                }) {
+                    kinds.push(reported.get(pi).copied().unwrap_or(ParamKind::Unknown));
+                }
+            }
+        }
+        kinds
     }
 }

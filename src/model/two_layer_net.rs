@@ -2,7 +2,9 @@
 //! Affine, with SoftmaxWithLoss.
 
 use super::{Model, Params};
-use crate::layers::{Affine, Layer, LossLayer, Param, Sigmoid, SoftmaxWithLoss, Targets};
+use crate::layers::{
+    Affine, Layer, LossLayer, Param, ParamKind, Sigmoid, SoftmaxWithLoss, Targets,
+};
 use crate::matrix::{Matrix, MatrixView};
 use crate::scalar::Scalar;
 
@@ -183,5 +185,8 @@ impl<T: Scalar> Params<T> for TwoLayerNet<T> {
         ["layers.0.W", "layers.0.b", "layers.2.W", "layers.2.b"]
             .map(String::from)
             .to_vec()
+    }
+    fn param_kinds(&self) -> Vec<ParamKind> {
+        [self.affine1.param_kinds(), self.affine2.param_kinds()].concat()
     }
 }
