@@ -46,7 +46,7 @@ const FORMAT_KEY: &str = "format";
 ///
 /// ```
 /// use groundup::io::{load_model_with, save_model_with, WeightLayout};
-/// use groundup::model::{Model, TwoLayerNet};
+/// use groundup::model::{Model, TwoLayerNet, Params};
 /// let path = std::env::temp_dir().join(format!("groundup-doc-layout-{}.safetensors", std::process::id()));
 /// let mut k = 0.0;
 /// let net = TwoLayerNet::<f32>::new(3, 4, 2, &mut || { k += 1.0; k });
@@ -222,7 +222,7 @@ pub fn save_model_with<T: Scalar>(
 ///
 /// ```
 /// use groundup::io::{load_model, save_model};
-/// use groundup::model::{Model, TwoLayerNet};
+/// use groundup::model::{Model, TwoLayerNet, Params};
 /// let path = std::env::temp_dir().join(format!("groundup-doc-load-model-{}.safetensors", std::process::id()));
 /// let net = TwoLayerNet::<f64>::new(3, 4, 2, &mut || 0.5);
 /// save_model(&path, &net).unwrap();
@@ -402,7 +402,7 @@ macro_rules! save_load_methods {
             ///
             /// ```
             /// use groundup::io::WeightLayout;
-            /// use groundup::model::{Model, TwoLayerNet};
+            /// use groundup::model::{Model, TwoLayerNet, Params};
             /// let path = std::env::temp_dir().join(format!("groundup-doc-save-with-m-{}.safetensors", std::process::id()));
             /// let mut k = 0.0;
             /// let net = TwoLayerNet::<f64>::new(2, 2, 2, &mut || { k += 1.0; k }); // square W

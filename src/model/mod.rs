@@ -152,7 +152,7 @@ pub trait Model<T: Scalar>: Params<T> {
     ///
     /// ```
     /// use groundup::layers::{Affine, SoftmaxWithLoss, Targets};
-    /// use groundup::model::{Model, Sequential};
+    /// use groundup::model::{Model, Sequential, Params};
     /// use groundup::{matrix, Matrix};
     /// // Scores = x: at x = 0 the softmax is (0.5, 0.5), and the target is class 1.
     /// let mut net = Sequential::new(SoftmaxWithLoss::new())

@@ -11,7 +11,7 @@ use crate::scalar::Scalar;
 ///
 /// ```
 /// use groundup::layers::{MatMul, SoftmaxWithLoss};
-/// use groundup::model::{Model, ParamRef, Sequential};
+/// use groundup::model::{Model, ParamRef, Sequential, Params};
 /// use groundup::Matrix;
 /// # fn main() -> groundup::Result<()> {
 /// // An encoder W (2 x 3) and a decoder that reuses it transposed.
@@ -55,7 +55,7 @@ struct Tie {
 ///
 /// ```
 /// use groundup::layers::{Affine, ReLU, SoftmaxWithLoss, Targets};
-/// use groundup::model::{Model, Sequential};
+/// use groundup::model::{Model, Sequential, Params};
 /// use groundup::Matrix;
 /// let mut net = Sequential::new(SoftmaxWithLoss::new())
 ///     .with(Affine::new(Matrix::filled(2, 4, 0.1f32), Matrix::zeros(1, 4)))
@@ -220,7 +220,7 @@ impl<T: Scalar> Sequential<T> {
     ///
     /// ```
     /// use groundup::layers::{Affine, ReLU, SoftmaxWithLoss};
-    /// use groundup::model::Sequential;
+    /// use groundup::model::{Sequential, Params};
     /// use groundup::Matrix;
     /// let net = Sequential::<f64>::new(SoftmaxWithLoss::new())
     ///     .with(Affine::new(Matrix::zeros(2, 3), Matrix::zeros(1, 3)))
@@ -271,7 +271,7 @@ impl<T: Scalar> Sequential<T> {
     ///
     /// ```
     /// use groundup::layers::{MatMul, SoftmaxWithLoss, Targets};
-    /// use groundup::model::{Model, ParamRef, Sequential};
+    /// use groundup::model::{Model, ParamRef, Sequential, Params};
     /// use groundup::optim::{Optimizer, Sgd};
     /// use groundup::{matrix, Matrix};
     /// # fn main() -> groundup::Result<()> {

@@ -49,7 +49,7 @@ impl<T: Scalar> TwoLayerNet<T> {
     /// multiplication by `0.01f32`, as the book's `randn(...).astype('f')`.
     ///
     /// ```
-    /// use groundup::model::{Model, TwoLayerNet};
+    /// use groundup::model::{Params, TwoLayerNet};
     /// use groundup::rng::RandomState;
     /// let mut rng = RandomState::new(1984);
     /// let mut draws = rng.clone();

@@ -129,7 +129,7 @@ pub trait Optimizer<T: Scalar> {
     ///
     /// ```
     /// use groundup::layers::{Affine, SoftmaxWithLoss, Targets};
-    /// use groundup::model::{Model, Sequential};
+    /// use groundup::model::{Model, Sequential, Params};
     /// use groundup::optim::{Optimizer, Sgd};
     /// use groundup::{matrix, Matrix};
     /// let mut net = Sequential::new(SoftmaxWithLoss::new())
@@ -208,7 +208,7 @@ pub(crate) fn check_grad<T: Scalar>(name: &str, p: &Param<T>) {
 ///
 /// ```
 /// use groundup::layers::{Affine, SoftmaxWithLoss};
-/// use groundup::model::{Model, Sequential};
+/// use groundup::model::{Model, Sequential, Params};
 /// use groundup::optim::clip_grads;
 /// use groundup::{matrix, Matrix};
 /// let mut net = Sequential::<f64>::new(SoftmaxWithLoss::new())
