@@ -37,6 +37,8 @@ mod safetensors;
 mod tensor;
 
 pub use atomic::write_atomic;
+#[doc(hidden)]
+pub use atomic::{fail_atomic_writes_for_testing, AtomicWriteFault};
 pub use model::{load_model, save_model};
 pub use safetensors::{
     load_safetensors, safetensors_from_bytes, safetensors_to_bytes, save_safetensors, SafeTensors,
