@@ -1,11 +1,11 @@
 //! `write_atomic`: replaces whole files, leaves the old file and no
 //! temporary files behind on failure.
 
-mod io_common;
+mod common;
 
 use groundup::io::write_atomic;
 use groundup::{Error, Matrix};
-use io_common::TempDir;
+use common::files::TempDir;
 
 #[test]
 fn creates_and_replaces_without_leftovers() {

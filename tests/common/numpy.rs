@@ -4,8 +4,6 @@
 //! Line format: `<name> <kind> <count>: <values…>`, kind `u32` (hex words),
 //! `i64` (decimal), `f64` / `f32` (hex bit patterns).
 
-#![allow(dead_code)]
-
 use std::collections::HashMap;
 
 const TEXT: &str = include_str!("../fixtures/rng_vectors.txt");
