@@ -13,6 +13,7 @@ use criterion::{
     criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput,
 };
 use groundup::gemm::{gemm_with, threads, Config, Kernel};
+use groundup::rng::RandomState;
 use groundup::{Matrix, Scalar, Transpose};
 use std::hint::black_box;
 use std::time::Duration;
@@ -29,15 +30,11 @@ const TRAINING: [(usize, usize, usize); 4] = [
 /// The spiral net of *Deep Learning from Scratch 2*, ch. 1.
 const SPIRAL: [(usize, usize, usize); 2] = [(30, 2, 10), (30, 10, 3)];
 
-fn data<T: Scalar>(len: usize, seed: u64) -> Vec<T> {
-    let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+/// `len` values uniform in [-1, 1) from the crate's own generator.
+fn data<T: Scalar>(len: usize, seed: u32) -> Vec<T> {
+    let mut rng = RandomState::new(seed);
     (0..len)
-        .map(|_| {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            T::from_f64((s >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0)
-        })
+        .map(|_| T::from_f64(rng.random_sample() * 2.0 - 1.0))
         .collect()
 }
 

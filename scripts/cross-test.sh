@@ -16,7 +16,7 @@
 # (the native target/ is untouched) with -D warnings, and runs the tests
 # with GROUNDUP_TEST_SCALE=small: the few heavy tests (tests/gemm.rs,
 # tests/gemm_alloc.rs, tests/mlp_bench.rs) run smaller problems through the
-# same code paths; no test file is skipped (see tests/scale/mod.rs).
+# same code paths; no test file is skipped (see tests/common/scale.rs).
 #
 # Measured wall times, whole script, empty target/cross, warm cargo registry,
 # packages already installed (2-core VM shared with two other build jobs;

@@ -1,39 +1,30 @@
-//! GEMM against a naive f64 reference, for every kernel this CPU can run,
+//! GEMM against a naive f64 reference, for every kernel this CPU can run
+//! (checked against the CPU's features, see `tests/common/kernels.rs`),
 //! with 1 and 2 threads, f32 and f64, every transpose combination, awkward
 //! shapes, alpha/beta in {0, 1, -0.5}, and strided (sub-matrix) operands.
 //!
-//! Under `GROUNDUP_TEST_SCALE=small` (emulated targets, see `tests/scale`)
+//! Under `GROUNDUP_TEST_SCALE=small` (emulated targets, see `tests/common/scale.rs`)
 //! the grid checks a quarter of its cases (still every m, n and k, the
 //! direct and the blocked path) and the big shapes shrink to sizes that
 //! still cross KC (256) and MC (96) of the portable kernel with ragged
 //! edges and still use two threads; the other tests are unchanged.
 
-mod scale;
+mod common;
 
-use groundup::gemm::{gemm_with, Config, Kernel};
-use groundup::{Scalar, Transpose};
-
-/// xorshift64*: deterministic test data without dependencies.
-struct Rng(u64);
-impl Rng {
-    fn next_f64(&mut self) -> f64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        let v = self.0.wrapping_mul(0x2545F4914F6CDD1D);
-        (v >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
-    }
-    fn fill<T: Scalar>(&mut self, n: usize) -> Vec<T> {
-        (0..n).map(|_| T::from_f64(self.next_f64())).collect()
-    }
-}
+use common::rng::TestRng;
+use common::{kernels, scale};
+use groundup::gemm::{
+    gemm_with, take_split_record, with_config, Config, Kernel, SplitRecord, MIN_FLOPS_PER_THREAD,
+};
+use groundup::{Matrix, Scalar, Transpose};
+use std::time::{Duration, Instant};
 
 const OPS: [Transpose; 2] = [Transpose::No, Transpose::Yes];
 const SCALARS: [f64; 3] = [0.0, 1.0, -0.5];
 
 fn configs() -> Vec<Config> {
     let mut v = Vec::new();
-    for kernel in Kernel::available() {
+    for kernel in kernels::available() {
         for threads in [1, 2] {
             v.push(Config { kernel, threads });
         }
@@ -49,7 +40,7 @@ fn configs() -> Vec<Config> {
 #[allow(clippy::too_many_arguments)]
 fn check<T: Scalar>(
     cfg: Config,
-    rng: &mut Rng,
+    rng: &mut TestRng,
     m: usize,
     n: usize,
     k: usize,
@@ -135,8 +126,8 @@ fn check<T: Scalar>(
     }
 }
 
-fn grid<T: Scalar>(seed: u64) {
-    let mut rng = Rng(seed);
+fn grid<T: Scalar>(seed: u32) {
+    let mut rng = TestRng::new(seed);
     let small = scale::small();
     for cfg in configs() {
         // Every (m, n, k) in 1..=40 (and 0 for each dimension), rotating
@@ -175,8 +166,8 @@ fn grid_1_to_40_f64() {
     grid::<f64>(2);
 }
 
-fn big_shapes<T: Scalar>(seed: u64) {
-    let mut rng = Rng(seed);
+fn big_shapes<T: Scalar>(seed: u32) {
+    let mut rng = TestRng::new(seed);
     let sizes = scale::pick(&[63, 64, 65, 127, 129, 257][..], &[63, 65, 129, 257]);
     let depths = scale::pick(&[1, 7, 63, 64, 65, 129, 257][..], &[1, 65, 257]);
     // (m, n, k) of: the mid-size product run with every transpose and
@@ -250,8 +241,8 @@ fn big_shapes_f64() {
 /// transposed B that fits the stack buffer and one that does not; ragged
 /// panels of the transposing B packer (n not a multiple of NR, k not a
 /// multiple of the 8×8 block).
-fn shape_paths<T: Scalar>(seed: u64) {
-    let mut rng = Rng(seed);
+fn shape_paths<T: Scalar>(seed: u32) {
+    let mut rng = TestRng::new(seed);
     let cases: [(usize, usize, usize); 13] = [
         (128, 10, 1024),
         (200, 20, 700),
@@ -284,8 +275,8 @@ fn shape_paths<T: Scalar>(seed: u64) {
 /// Every small `m x n` tile edge through the blocked path: `k = 4100`
 /// keeps these shapes off the direct path (op(B) too large to read in
 /// place) and spans several KC blocks.
-fn blocked_edges<T: Scalar>(seed: u64) {
-    let mut rng = Rng(seed);
+fn blocked_edges<T: Scalar>(seed: u32) {
+    let mut rng = TestRng::new(seed);
     for cfg in configs() {
         let mut case = 0usize;
         for m in 1..=14 {
@@ -320,11 +311,17 @@ fn shape_paths_f64() {
     shape_paths::<f64>(8);
 }
 
-/// Each C element is summed in the same order whatever the thread count.
-fn bit_identical_threads<T: Scalar>(seed: u64) {
-    let mut rng = Rng(seed);
+/// Each C element is summed in the same order whatever the thread count;
+/// and a product with 2 or 3 threads that is large enough to be split
+/// really runs on more than one thread (`take_split_record`), so the bits
+/// of one thread are compared with those of several, not with themselves.
+fn bit_identical_threads<T: Scalar>(seed: u32) {
+    let mut rng = TestRng::new(seed);
     let train = scale::pick((128, 1024, 784), (100, 300, 260));
-    for kernel in Kernel::available() {
+    // A product gets a thread per this many flops (the safe build starts
+    // threads per product, so it asks 8 times more work of each).
+    let per_thread = MIN_FLOPS_PER_THREAD * if cfg!(feature = "simd") { 1 } else { 8 };
+    for kernel in kernels::available() {
         for &(m, n, k) in &[
             (257, 300, 129),
             train,
@@ -337,9 +334,9 @@ fn bit_identical_threads<T: Scalar>(seed: u64) {
         ] {
             let a: Vec<T> = rng.fill(m * k);
             let b: Vec<T> = rng.fill(k * n);
-            let mut results = Vec::new();
-            for threads in [1, 2, 3] {
+            let run = |threads: usize| -> (Vec<u64>, Option<SplitRecord>) {
                 let mut c = vec![T::ZERO; m * n];
+                take_split_record();
                 gemm_with(
                     Config { kernel, threads },
                     m,
@@ -356,12 +353,52 @@ fn bit_identical_threads<T: Scalar>(seed: u64) {
                     &mut c,
                     n,
                 );
-                results.push(c.iter().map(|v| v.to_f64().to_bits()).collect::<Vec<_>>());
+                let bits = c.iter().map(|v| v.to_f64().to_bits()).collect();
+                (bits, take_split_record())
+            };
+            let what = format!("{kernel:?} {} {m}x{n}x{k}", T::DTYPE);
+            let (alone, record) = run(1);
+            assert_eq!(record, None, "{what}: one thread split the product");
+            // Every shape here has many micro-tiles along the split
+            // dimension, so two threads' worth of flops means a split.
+            let splits = 2 * m * n * k >= 2 * per_thread;
+            for threads in [2, 3] {
+                // Parts are claimed, not assigned: on a busy machine the
+                // calling thread may run every part before a worker gets
+                // one, and another test's product may hold the pool (the
+                // product then runs on the caller). So run the product
+                // until another thread took part, comparing every run.
+                let deadline = Instant::now() + Duration::from_secs(60);
+                let mut runs = 0;
+                loop {
+                    runs += 1;
+                    let (bits, record) = run(threads);
+                    assert!(
+                        bits == alone,
+                        "{what}: {threads} threads give other bits than one"
+                    );
+                    let Some(SplitRecord {
+                        parts,
+                        threads: ran_on,
+                    }) = record
+                    else {
+                        assert!(!splits, "{what}: {threads} threads did not split it");
+                        break;
+                    };
+                    assert!(
+                        splits && (2..=threads).contains(&parts),
+                        "{what}: {threads} threads cut it into {parts} parts"
+                    );
+                    assert!((1..=parts).contains(&ran_on), "{what}: {record:?}");
+                    if ran_on >= 2 {
+                        break;
+                    }
+                    assert!(
+                        Instant::now() < deadline,
+                        "{what}: {threads} threads, {runs} runs in 60 s: every part of every run ran on the calling thread"
+                    );
+                }
             }
-            assert!(
-                results.windows(2).all(|w| w[0] == w[1]),
-                "{kernel:?} {m}x{n}x{k}: results differ between thread counts"
-            );
         }
     }
 }
@@ -414,8 +451,8 @@ fn bad_arguments_panic_with_the_numbers() {
 /// that makes the book's float64 runs bit-exact, so the same bits must come
 /// out on every architecture: checked bit for bit against a scalar
 /// `mul_add` chain.
-fn fused_chains<T: Scalar>(seed: u64) {
-    let mut rng = Rng(seed);
+fn fused_chains<T: Scalar>(seed: u32) {
+    let mut rng = TestRng::new(seed);
     let shapes = [
         (1, 1, 1),
         (30, 10, 2),
@@ -427,7 +464,7 @@ fn fused_chains<T: Scalar>(seed: u64) {
         (97, 131, 256),
         (300, 200, 150),
     ];
-    for kernel in Kernel::available() {
+    for kernel in kernels::available() {
         if kernel == Kernel::Portable {
             continue;
         }
@@ -528,4 +565,43 @@ fn vector_kernels_are_in_order_fused_chains_f32() {
 #[test]
 fn vector_kernels_are_in_order_fused_chains_f64() {
     fused_chains::<f64>(12);
+}
+
+/// The process-wide default is the fastest kernel the CPU has (unless
+/// `GROUNDUP_KERNEL` asks for another), and products really run it: a
+/// 1×2·2×1 product whose exact value tells a fused multiply-add chain (the
+/// vector kernels) from separately rounded products (the portable kernel).
+#[test]
+fn the_default_kernel_is_the_fastest_and_runs() {
+    let best = kernels::best();
+    let forced = kernels::forced();
+    if !forced {
+        assert_eq!(kernels::selected(), best);
+        assert_eq!(Config::current().kernel, best);
+    }
+    // x = 1 + 2^-12: x·x = 1 + 2^-11 + 2^-24, which rounds (a tie, to
+    // even) to 1 + 2^-11 in f32. So -(1 + 2^-11)·1 + x·x is 2^-24 as an
+    // in-order fused chain and 0 with the product x·x rounded first.
+    let x = 1.0 + 2f32.powi(-12);
+    let a = Matrix::from_vec(1, 2, vec![-(1.0 + 2f32.powi(-11)), x]).unwrap();
+    let b = Matrix::from_vec(2, 1, vec![1.0, x]).unwrap();
+    let want = |kernel: Kernel| {
+        if kernel == Kernel::Portable {
+            0.0
+        } else {
+            2f32.powi(-24)
+        }
+    };
+    for kernel in kernels::available() {
+        let got = with_config(Config { kernel, threads: 1 }, || a.matmul(&b))[(0, 0)];
+        assert_eq!(got, want(kernel), "{kernel:?}");
+    }
+    if !forced {
+        assert_eq!(
+            a.matmul(&b)[(0, 0)],
+            want(best),
+            "the default configuration {:?} did not run the {best:?} kernel",
+            Config::current()
+        );
+    }
 }

@@ -20,7 +20,13 @@
 //! as "2 allocations, 594 bytes after warm-up" on aarch64 (338 bytes on
 //! i686) that the library never made.
 //!
-//! Under `GROUNDUP_TEST_SCALE=small` (see `tests/scale`) the large shapes
+//! Deterministic: the warm-up of every split product repeats it until both
+//! threads that can take its parts (the caller and the pool's one worker)
+//! have run one (see [`warm_up`]); before that, a part the worker claimed
+//! for the first time in the measured window grew its packing buffers
+//! there, now and then.
+//!
+//! Under `GROUNDUP_TEST_SCALE=small` (see `tests/common/scale.rs`) the large shapes
 //! shrink but still cross the portable kernel's KC (256) and MC (96) blocks,
 //! still take the threaded, transposed and skinny paths. At full size the
 //! check passes under qemu-s390x too, but takes 13 minutes (measured: 848 s
@@ -28,9 +34,11 @@
 //! portable kernel runs about 450x slower there than on the x86-64 host; no
 //! thread spins); each shape's progress line shows where time goes.
 
-mod scale;
+mod common;
 
-use groundup::gemm::{gemm_with, Config, Kernel, MIN_FLOPS_PER_THREAD};
+use common::rng::TestRng;
+use common::{kernels, scale};
+use groundup::gemm::{gemm_with, take_split_record, Config, MIN_FLOPS_PER_THREAD};
 use groundup::{Matrix, Transpose};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -112,11 +120,45 @@ fn counted<R>(f: impl FnOnce() -> R) -> (R, usize, usize) {
 }
 
 fn data(n: usize, seed: u32) -> Vec<f32> {
-    (0..n)
-        .map(|i| {
-            ((i as u32).wrapping_mul(2654435761).wrapping_add(seed) % 1000) as f32 / 500.0 - 1.0
-        })
-        .collect()
+    TestRng::new(seed).fill(n)
+}
+
+/// Runs `product` (one product, `split` into two parts or not) until every
+/// thread that can take a part of it has run one, so none allocates in the
+/// measured window. A thread grows its packing buffers on its first part of
+/// a product (sized for every part of it: `gemm_blocked`'s `also`), and its
+/// thread-local state on its first part at all. Parts are claimed, not
+/// assigned, so a fixed number of warm-up runs did not guarantee that the
+/// pool's worker ever ran a part: on a busy machine the caller can run
+/// both parts before the worker wakes. The record of the run
+/// (`take_split_record`) says when both threads took part: the caller and
+/// the pool's only worker (products here use at most two threads, so the
+/// pool never starts a second one). After that every part either thread
+/// claims fits the buffers it has, so the window sees no allocation: not
+/// by chance, whatever the scheduling.
+fn warm_up(what: &str, split: bool, mut product: impl FnMut()) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    for run in 1.. {
+        take_split_record();
+        product();
+        let record = take_split_record();
+        assert_eq!(record.is_some(), split, "{what}: split {record:?}");
+        // A few runs also when unsplit: the first grows the caller's state.
+        let warm = match record {
+            None => true,
+            Some(r) => {
+                assert_eq!(r.parts, 2, "{what}: {r:?}");
+                r.threads == r.parts
+            }
+        };
+        if warm && run >= 3 {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what}: in {run} warm-up runs over 120 s the worker never ran a part"
+        );
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -157,7 +199,7 @@ fn products_allocate_nothing_after_warm_up() {
     // threshold, so it is split too.
     let skinny_k = scale::pick(1024, 600);
     let started = std::time::Instant::now();
-    for kernel in Kernel::available() {
+    for kernel in kernels::available() {
         for threads in [1, 2] {
             let cfg = Config { kernel, threads };
             // Large (split when threads = 2: the first five, in the safe
@@ -177,23 +219,21 @@ fn products_allocate_nothing_after_warm_up() {
                 let a = data(m * k, 1);
                 let b = data(k * n, 2);
                 let mut c = vec![0.0f32; m * n];
-                // Warm-up: starts the workers and grows every participant's
-                // packing buffers (parts are claimed dynamically, so give
-                // each thread a few chances to run one).
-                for _ in 0..16 {
-                    product(cfg, m, n, k, &a, op_a, &b, op_b, &mut c);
-                }
-                let (_, allocs, bytes) = counted(|| {
-                    for _ in 0..20 {
-                        product(cfg, m, n, k, &a, op_a, &b, op_b, &mut c);
-                    }
-                });
                 let what = format!("{cfg:?} {m}x{n}x{k} {op_a:?}/{op_b:?}");
                 // Split into 2 parts when it has two threads' worth of flops
                 // (the safe build starts a thread per 8 × the pool's minimum;
                 // all these shapes are many micro-tiles tall and wide).
                 let per_thread = MIN_FLOPS_PER_THREAD * if cfg!(feature = "simd") { 1 } else { 8 };
                 let split = threads > 1 && 2 * m * n * k >= 2 * per_thread;
+                // Starts the worker and grows both threads' buffers.
+                warm_up(&what, split, || {
+                    product(cfg, m, n, k, &a, op_a, &b, op_b, &mut c);
+                });
+                let (_, allocs, bytes) = counted(|| {
+                    for _ in 0..20 {
+                        product(cfg, m, n, k, &a, op_a, &b, op_b, &mut c);
+                    }
+                });
                 let operand_bytes = 4 * (m * k + k * n);
                 check(&what, split, threads, operand_bytes, 20, allocs, bytes);
                 // Progress (outside the counted part): under emulation this
@@ -214,10 +254,10 @@ fn products_allocate_nothing_after_warm_up() {
     let big_a = Matrix::from_fn(bm, bk, |i, j| ((i * 7 + j) % 13) as f32 - 6.0);
     let big_b = Matrix::from_fn(bk, bn, |i, j| ((i + 3 * j) % 11) as f32 - 5.0);
     let mut big_c = Matrix::zeros(bm, bn);
-    for _ in 0..16 {
-        x.matmul_into(&w, &mut h);
-        big_a.matmul_into(&big_b, &mut big_c);
-    }
+    warm_up("matmul_into 30x10x2", false, || x.matmul_into(&w, &mut h));
+    warm_up("matmul_into big", true, || {
+        big_a.matmul_into(&big_b, &mut big_c)
+    });
     let (_, allocs, bytes) = counted(|| {
         for _ in 0..20 {
             x.matmul_into(&w, &mut h);

@@ -13,9 +13,10 @@
 //! The shapes cover the direct small path, the blocked path with several
 //! depth (KC) and row (MC) blocks, every transpose, strided operands,
 //! `alpha`/`beta` other than 1/0 and threaded products split both ways.
-//! Inputs come from an integer hash (the same on every target) and are not
-//! short binary fractions, so products round and any change of the
-//! arithmetic of an element (order, fusing, blocking) changes the hash; in
+//! Inputs come from the crate's `RandomState` (numpy's generator, the same
+//! bits on every target), uniform in [-1, 1) and not short binary
+//! fractions, so products round and any change of the arithmetic of an
+//! element (order, fusing, blocking) changes the hash; in
 //! the default build the SIMD kernels (fused multiply-adds) are checked to
 //! produce different hashes, which shows the fixture can tell kernels apart.
 //!
@@ -23,6 +24,10 @@
 //! `cargo test --release --test gemm_safe_build` in the default build and
 //! copy the table the failure message prints.
 
+mod common;
+
+use common::rng::TestRng;
+use common::{fnv1a, kernels};
 use groundup::gemm::{gemm_with, Config, Kernel};
 use groundup::{Scalar, Transpose};
 
@@ -74,52 +79,28 @@ const CASES: [Case; 16] = [
 /// `(f32 hash, f64 hash)` per case, from the default build's portable
 /// kernel with one thread.
 const EXPECTED: [(u64, u64); 16] = [
-    (0x47fbe3eb9c27baa7, 0xaf1c1af5e8da8380),
-    (0x7546ab6f3c2ecc9d, 0x299472fe40e796cf),
-    (0x74d715d328000853, 0x229165989f75e9ea),
-    (0x7f9d22d65457a56a, 0x162a5febcf48734c),
-    (0xd5229adc0701df63, 0x936ad99ea832b452),
-    (0xef41d9beffa767d7, 0x53a88c42316ebb34),
-    (0xa1dc070a181f9e59, 0xde4e023eac491015),
-    (0x81ef498d2f2e6762, 0xe5d7eee6889ba226),
-    (0xc4431db283cf60f4, 0x1404d057baf72d4b),
-    (0xbfff750f31be8b33, 0x6f55a6540f845a8b),
-    (0x341c7c9b927bb899, 0xe1838a025488f671),
-    (0x8f667aaa78488455, 0xe936737e2f54d76d),
-    (0x164b72311d24c92c, 0x8bd01a75b05ae601),
-    (0xeb6c405e12ee446c, 0xde2b55e3793c5944),
-    (0xe429e7fe5377a982, 0x4cbbb1663aea6460),
-    (0x0f9de3d4d87b4375, 0xc9c99fa2f228e842),
+    (0x859ba5ca6515bcf7, 0x97562bf89c71fb66),
+    (0x99cb7b31103890cb, 0xfe31ccd3ab6b4b35),
+    (0xca7302c4703ad282, 0xa1603d0667f00749),
+    (0x3128b504dbacbf16, 0xeb75572ea8df13b7),
+    (0xfbcb1e4d0528a568, 0x42234b72648ac0b5),
+    (0x4f52e3004f822205, 0x9bb81ac9e12fca18),
+    (0x9d5ed01bbcd27f11, 0xb19b03de1f394201),
+    (0x2ed9823228d5eaca, 0xb43c9b015f6af062),
+    (0x6bcc0d7903a23c85, 0xdb0445afd262626f),
+    (0x2870fe654155db97, 0x4301072f9124092b),
+    (0xd10f0fec0ff56394, 0x9372076d034325f6),
+    (0x6fe55352b8a5dc4b, 0xfb2ef0be2699f52e),
+    (0x4bef8e9a682ad7a7, 0xc082b32acad0bab1),
+    (0x6851fc7ee2458013, 0x7d609c955a6c3eb6),
+    (0x162710470ba6a56b, 0xa48cf6df00cd9246),
+    (0xacf6c4c22b5e91b0, 0xea04ad0d2a6be069),
 ];
 
-/// A value in (-1, 1) from an integer hash of `(i, seed)`; identical on
-/// every target.
-fn value(i: usize, seed: u32) -> f64 {
-    let h = (i as u32)
-        .wrapping_mul(2654435761)
-        .wrapping_add(seed.wrapping_mul(40503));
-    let h = (h ^ (h >> 15)).wrapping_mul(2246822519);
-    let h = h ^ (h >> 13);
-    (h % 20011) as f64 / 10005.5 - 1.0
-}
-
+/// `len` values uniform in [-1, 1) from seed `seed`; identical on every
+/// target.
 fn fill<T: Scalar>(len: usize, seed: u32) -> Vec<T> {
-    (0..len).map(|i| T::from_f64(value(i, seed))).collect()
-}
-
-/// FNV-1a over the elements' little-endian bytes (so the hash does not
-/// depend on the target's byte order).
-fn hash<T: Scalar>(c: &[T]) -> u64 {
-    let mut bytes = Vec::with_capacity(c.len() * T::BYTES);
-    for &v in c {
-        v.write_le(&mut bytes);
-    }
-    let mut h = 0xcbf2_9ce4_8422_2325u64;
-    for byte in bytes {
-        h ^= u64::from(byte);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
+    TestRng::new(seed).fill(len)
 }
 
 /// Runs `case` with `config`, returning the whole C buffer.
@@ -175,8 +156,8 @@ fn hashes(config: Config) -> Vec<(u64, u64)> {
         .iter()
         .map(|&case| {
             (
-                hash(&run::<f32>(config, case)),
-                hash(&run::<f64>(config, case)),
+                fnv1a(&run::<f32>(config, case)),
+                fnv1a(&run::<f64>(config, case)),
             )
         })
         .collect()
@@ -269,7 +250,7 @@ fn the_results_are_products_and_the_fixture_tells_kernels_apart() {
     // multiply-adds) changes the hashes: the fixture would catch a safe
     // build that computed differently. (Only where such a kernel exists:
     // the default build on x86-64 with AVX2, or on aarch64.)
-    for kernel in Kernel::available() {
+    for kernel in kernels::available() {
         if kernel == Kernel::Portable {
             continue;
         }

@@ -13,18 +13,18 @@
 //! [`threads_that_really_cannot_start`] shows the same without the hook,
 //! in a child process whose thread starts really fail.
 
+mod common;
+
+use common::kernels;
+use common::rng::TestRng;
 use groundup::gemm::{
-    fail_thread_spawns_for_testing, gemm_with, thread_spawn_failures, Config, Kernel,
+    fail_thread_spawns_for_testing, gemm_with, take_split_record, thread_spawn_failures, Config,
+    Kernel,
 };
 use groundup::{Matrix, Transpose};
 
 fn data(n: usize, seed: u32) -> Vec<f64> {
-    (0..n)
-        .map(|i| {
-            let h = (i as u32).wrapping_mul(2654435761).wrapping_add(seed);
-            (h % 10007) as f64 / 5003.5 - 1.0
-        })
-        .collect()
+    TestRng::new(seed).fill(n)
 }
 
 /// `op(A)·op(B)` for `m x n x k`, as f32 and f64 bits.
@@ -83,18 +83,21 @@ fn threaded_products_run_on_the_calling_thread_when_threads_cannot_start() {
     // Large enough to be split into several parts (by rows, and in the
     // default build also by columns).
     let shapes = [(256, 256, 256), (40, 600, 300), (500, 40, 400)];
-    for kernel in Kernel::available() {
+    for kernel in kernels::available() {
         for threads in [2, 4] {
             for shape in shapes {
                 for op_b in [Transpose::No, Transpose::Yes] {
                     let before = thread_spawn_failures();
                     let alone = product(Config { kernel, threads: 1 }, shape, op_b);
                     assert_eq!(thread_spawn_failures(), before, "one thread spawns nothing");
+                    take_split_record();
                     let got = product(Config { kernel, threads }, shape, op_b);
                     assert!(
                         alone == got,
                         "{kernel:?}, {threads} threads, {shape:?}: results differ from one thread's"
                     );
+                    let record = take_split_record().expect("split");
+                    assert_eq!(record.threads, 1, "{kernel:?} {shape:?}: {record:?}");
                     assert!(
                         thread_spawn_failures() > before,
                         "{kernel:?}, {threads} threads, {shape:?}: the product never tried to start a thread"
@@ -120,17 +123,31 @@ fn threaded_products_run_on_the_calling_thread_when_threads_cannot_start() {
     );
     assert_eq!(c, want, "small integers: every kernel is exact");
 
-    // Once threads can start again, they are used again (no more failures)
-    // and the bits stay the same.
+    // Once threads can start again, they are used again (no more failures;
+    // another thread runs a part, retried while the calling thread happens
+    // to run both parts first) and the bits stay the same.
     fail_thread_spawns_for_testing(false);
     let failures = thread_spawn_failures();
-    for kernel in Kernel::available() {
+    for kernel in kernels::available() {
         let alone = product(Config { kernel, threads: 1 }, shapes[0], Transpose::No);
-        let got = product(Config { kernel, threads: 2 }, shapes[0], Transpose::No);
-        assert!(
-            alone == got,
-            "{kernel:?}: threads started again, results differ"
-        );
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            take_split_record();
+            let got = product(Config { kernel, threads: 2 }, shapes[0], Transpose::No);
+            assert!(
+                alone == got,
+                "{kernel:?}: threads started again, results differ"
+            );
+            // The f32 product's record (the f64 one's was overwritten).
+            let record = take_split_record().expect("256³ with 2 threads is split");
+            if record.threads == 2 {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{kernel:?}: threads can start again, yet for 60 s only the calling thread ran parts"
+            );
+        }
     }
     assert_eq!(thread_spawn_failures(), failures);
 }
@@ -154,7 +171,7 @@ fn threads_that_really_cannot_start() {
             std::thread::Builder::new().spawn(|| ()).is_err(),
             "the limit does not stop threads here"
         );
-        for kernel in Kernel::available() {
+        for kernel in kernels::available() {
             for shape in [(256, 256, 256), (500, 40, 400)] {
                 let before = thread_spawn_failures();
                 let alone = product(Config { kernel, threads: 1 }, shape, Transpose::No);

@@ -1,11 +1,11 @@
 //! CSV: options, the documented leniencies (blank lines, CRLF, BOM, quotes,
 //! whitespace) and each error with its line, column and text.
 
-mod io_common;
+mod common;
 
+use common::files::TempDir;
 use groundup::data::csv::{parse_csv_str, read_csv, read_csv_pair, CsvOptions, LabelColumn};
 use groundup::Error;
-use io_common::TempDir;
 
 fn csv_err(text: &str, opts: &CsvOptions) -> (usize, Option<usize>, String) {
     match parse_csv_str(text, opts) {

@@ -1,6 +1,9 @@
 //! Models saved as safetensors load back bit-identically, and loading
 //! checks every name, dtype and shape, changing nothing on error.
 
+mod common;
+
+use common::files::{bits, TempDir};
 use groundup::data::spiral;
 use groundup::io::{load_model, save_model, save_safetensors, TensorView};
 use groundup::layers::{Affine, ReLU, SoftmaxWithLoss};
@@ -9,17 +12,6 @@ use groundup::model::{Model, Sequential, TwoLayerNet};
 use groundup::optim::Sgd;
 use groundup::train::{FitOptions, Trainer};
 use groundup::{Error, Matrix, Scalar};
-use std::path::PathBuf;
-
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("groundup-io-model-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
-}
-
-fn bits<T: Scalar>(m: &Matrix<T>) -> Vec<u64> {
-    m.as_slice().iter().map(|v| v.to_f64().to_bits()).collect()
-}
 
 fn round_trip<T: Scalar>() {
     let (x, t, mut rng) = spiral::load_data_with_rng(1984);
@@ -39,15 +31,16 @@ fn round_trip<T: Scalar>() {
             },
         )
         .unwrap();
-    let path = temp(&format!("net_{}.safetensors", T::DTYPE));
+    let dir = TempDir::new("io-model");
+    let path = dir.join(&format!("net_{}.safetensors", T::DTYPE));
     trainer.model.save(&path).unwrap();
     let before = trainer.model.predict(x.view()).clone();
 
     let mut fresh = TwoLayerNet::<T>::new(2, 10, 3, &mut || 0.5);
     fresh.load(&path).unwrap();
     assert_eq!(
-        bits(fresh.predict(x.view())),
-        bits(&before),
+        bits(fresh.predict(x.view()).as_slice()),
+        bits(before.as_slice()),
         "{}: predictions differ after a round trip",
         T::DTYPE
     );
@@ -77,7 +70,8 @@ fn sequential_round_trip_and_mismatches() {
                 Matrix::filled(1, 2, 0.5),
             ))
     };
-    let path = temp("seq.safetensors");
+    let dir = TempDir::new("io-model-seq");
+    let path = dir.join("seq.safetensors");
     mk(1.0).save(&path).unwrap();
     let mut other = mk(0.0);
     other.load(&path).unwrap();
@@ -106,7 +100,7 @@ fn sequential_round_trip_and_mismatches() {
 
     // Wrong dtype.
     let mut f32_model = TwoLayerNet::<f32>::new(3, 4, 2, &mut || 0.0);
-    let path64 = temp("net64.safetensors");
+    let path64 = dir.join("net64.safetensors");
     TwoLayerNet::<f64>::new(3, 4, 2, &mut || 1.0)
         .save(&path64)
         .unwrap();
@@ -116,12 +110,12 @@ fn sequential_round_trip_and_mismatches() {
     ));
 
     // Missing and extra tensors.
-    let only_w = temp("only_w.safetensors");
+    let only_w = dir.join("only_w.safetensors");
     let w = Matrix::<f64>::zeros(3, 4);
     save_safetensors(&only_w, &[("layers.0.W", TensorView::from(&w))], None).unwrap();
     let err = mk(0.0).load(&only_w).unwrap_err().to_string();
     assert!(err.contains("no tensor named \"layers.0.b\""), "{err}");
-    let extra = temp("extra.safetensors");
+    let extra = dir.join("extra.safetensors");
     let m = mk(1.0);
     save_model(&extra, &m).unwrap();
     let mut small = Sequential::new(SoftmaxWithLoss::new())

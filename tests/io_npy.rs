@@ -2,10 +2,10 @@
 //! fixtures, every truncation, and malformed headers mapped to the right
 //! error variant.
 
-mod io_common;
+mod common;
 
+use common::files::{bits32, bits64, fixture, special_f32, special_f64, TempDir};
 use groundup::{DType, Error, Matrix};
-use io_common::{bits32, bits64, fixture, special_f32, special_f64, TempDir};
 
 /// An npy file with this header dict (padded as numpy does) and data bytes.
 fn npy_with(dict: &str, data: &[u8]) -> Vec<u8> {

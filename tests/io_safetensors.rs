@@ -2,14 +2,14 @@
 //! by the Python `safetensors` package, every truncation, and each
 //! malformed header mapped to the right error variant.
 
-mod io_common;
+mod common;
 
+use common::files::{bits32, bits64, fixture, special_f32, special_f64, TempDir};
 use groundup::io::{
     load_safetensors, safetensors_from_bytes, safetensors_to_bytes, save_safetensors, SafeTensors,
     Tensor, TensorView,
 };
 use groundup::{DType, Error, Matrix};
-use io_common::{bits32, bits64, fixture, special_f32, special_f64, TempDir};
 use std::collections::BTreeMap;
 
 /// A safetensors file with this exact header text and buffer.

@@ -3,17 +3,17 @@
 //! the linear weights transposed and nothing else; a file whose `format`
 //! metadata names the other layout is an error, never a transposed load.
 
-mod io_common;
+mod common;
 
-use groundup::model::Params;
+use common::files::{fixture, TempDir};
 use groundup::io::{
     load_model, load_model_with, load_safetensors, save_model, save_model_with, save_safetensors,
     Tensor, TensorView, WeightLayout,
 };
 use groundup::layers::{Affine, Layer, Param, ParamKind, Sigmoid, SoftmaxWithLoss};
+use groundup::model::Params;
 use groundup::model::{Model, Sequential};
 use groundup::{Error, Matrix, MatrixView, Scalar};
-use io_common::{fixture, TempDir};
 use std::collections::BTreeMap;
 use std::path::Path;
 

@@ -2,6 +2,9 @@
 //! network, on random shapes including batch 1; hand-computed forward values;
 //! f32 against f64.
 
+mod common;
+
+use common::rng::TestRng;
 use groundup::gradcheck::{check_layer, check_model, element_error};
 use groundup::layers::nodes::{Add, Branch, Mul, Repeat, Sum};
 use groundup::layers::{
@@ -12,31 +15,17 @@ use groundup::model::Params;
 use groundup::model::{Model, ParamRef, Sequential, TwoLayerNet};
 use groundup::Matrix;
 
-struct Rng(u64);
-impl Rng {
-    fn uniform(&mut self) -> f64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545F4914F6CDD1D) >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn matrix(&mut self, r: usize, c: usize, scale: f64) -> Matrix<f64> {
-        Matrix::from_fn(r, c, |_, _| (self.uniform() * 2.0 - 1.0) * scale)
-    }
-    /// Entries away from 0 (ReLU's kink).
-    fn away_from_zero(&mut self, r: usize, c: usize) -> Matrix<f64> {
-        Matrix::from_fn(r, c, |_, _| {
-            let v = 0.05 + self.uniform();
-            if self.uniform() < 0.5 {
-                -v
-            } else {
-                v
-            }
-        })
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.uniform() * n as f64) as usize
-    }
+/// A `rows x cols` matrix with entries away from 0 (ReLU's kink):
+/// magnitudes in `[0.05, 1.05)`, either sign.
+fn away_from_zero(rng: &mut TestRng, rows: usize, cols: usize) -> Matrix<f64> {
+    Matrix::from_fn(rows, cols, |_, _| {
+        let v = 0.05 + rng.random_sample();
+        if rng.random_sample() < 0.5 {
+            -v
+        } else {
+            v
+        }
+    })
 }
 
 const BATCHES: [usize; 3] = [1, 3, 7];
@@ -48,7 +37,7 @@ fn assert_ok(what: &str, report: groundup::gradcheck::Report) {
 
 #[test]
 fn affine_and_matmul_pass_gradcheck() {
-    let mut rng = Rng(11);
+    let mut rng = TestRng::new(11);
     for &n in &BATCHES {
         for &(i, o) in &[(1, 1), (2, 10), (5, 3), (4, 9)] {
             let x = rng.matrix(n, i, 1.0);
@@ -69,7 +58,7 @@ fn affine_and_matmul_pass_gradcheck() {
 
 #[test]
 fn activations_pass_gradcheck() {
-    let mut rng = Rng(12);
+    let mut rng = TestRng::new(12);
     for &n in &BATCHES {
         for &d in &[1, 4, 9] {
             let x = rng.matrix(n, d, 2.0);
@@ -77,7 +66,7 @@ fn activations_pass_gradcheck() {
             assert_ok("Sigmoid", check_layer(&mut Sigmoid::new(), &x, &r));
             assert_ok("Tanh", check_layer(&mut Tanh::new(), &x, &r));
             assert_ok("Softmax", check_layer(&mut Softmax::new(), &x, &r));
-            let xr = rng.away_from_zero(n, d);
+            let xr = away_from_zero(&mut rng, n, d);
             assert_ok("ReLU", check_layer(&mut ReLU::new(), &xr, &r));
             let mut dropout = Dropout::new(0.3, 5);
             dropout.forward(x.view());
@@ -89,7 +78,7 @@ fn activations_pass_gradcheck() {
 
 #[test]
 fn networks_pass_gradcheck() {
-    let mut rng = Rng(13);
+    let mut rng = TestRng::new(13);
     for &n in &BATCHES {
         let x = rng.matrix(n, 2, 1.0);
         let idx: Vec<usize> = (0..n).map(|_| rng.below(3)).collect();
@@ -129,7 +118,7 @@ fn networks_pass_gradcheck() {
 
 #[test]
 fn tied_parameters_sum_gradients_and_stay_equal() {
-    let mut rng = Rng(14);
+    let mut rng = TestRng::new(14);
     let w = rng.matrix(3, 3, 1.0);
     // x·W·sigmoid·W (same W used twice) and x·W·tanh·Wᵀ-tied.
     let mut same = Sequential::new(SoftmaxWithLoss::new())
@@ -190,7 +179,7 @@ fn tied_parameters_sum_gradients_and_stay_equal() {
 
 #[test]
 fn nodes_pass_gradcheck() {
-    let mut rng = Rng(15);
+    let mut rng = TestRng::new(15);
     let h = 1e-5;
     for &(n, d) in &[(1, 1), (7, 8), (3, 5)] {
         let x = rng.matrix(n, d, 1.0);
@@ -341,7 +330,7 @@ fn non_finite_scores_give_non_finite_loss() {
 
 #[test]
 fn f32_network_agrees_with_f64_to_f32_precision() {
-    let mut rng = Rng(16);
+    let mut rng = TestRng::new(16);
     let (w1, b1, w2, b2) = (
         rng.matrix(2, 10, 1.0),
         rng.matrix(1, 10, 0.1),

@@ -4,16 +4,17 @@
 //! 105 steps within MLP_BENCH.md's tolerance (1e-5 for steps 0–4, 5e-4 for
 //! all), for every kernel and 1 and 2 threads.
 //!
-//! Under `GROUNDUP_TEST_SCALE=small` (emulated targets, see `tests/scale`;
+//! Under `GROUNDUP_TEST_SCALE=small` (emulated targets, see `tests/common/scale.rs`;
 //! each step is 1.4 GFLOP, seconds under qemu) every kernel and thread
 //! count runs the first 2 steps instead of 105 (or 5): the same products,
 //! the forward, backward and update passes, checked against the tighter
 //! early tolerance.
 
-mod scale;
+mod common;
 
+use common::{kernels, scale};
 use groundup::data::mlp_bench;
-use groundup::gemm::{self, Kernel};
+use groundup::gemm;
 use groundup::layers::Targets;
 use groundup::model::Model;
 use groundup::optim::{Optimizer, Sgd};
@@ -45,11 +46,11 @@ fn data_and_weights_match_numpy_and_losses_track_the_reference() {
     assert_eq!(want.len(), 105);
     // The full 105 steps for the default kernel on 1 and 2 threads; the first
     // 5 for every other kernel (each step is 1.4 GFLOP).
-    for kernel in Kernel::available() {
+    for kernel in kernels::available() {
         for threads in [1, 2] {
             let steps = if scale::small() {
                 2
-            } else if kernel == Kernel::selected() {
+            } else if kernel == kernels::selected() {
                 105
             } else {
                 5

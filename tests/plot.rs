@@ -4,6 +4,9 @@
 //! monotone tick labels, labels clear of ticks and canvas edges, decision
 //! regions that match the classifier cell by cell, non-finite input.
 
+mod common;
+
+use common::rng::TestRng;
 use groundup::plot::{self, Options};
 use groundup::{Matrix, MatrixView};
 
@@ -474,23 +477,15 @@ fn check_axes(root: &Elem) -> (Vec<f64>, Vec<f64>) {
     (xv, yv)
 }
 
-/// Three interleaved spirals like `dataset/spiral.py` (deterministic noise).
+/// Interleaved spirals like `dataset/spiral.py` (seeded noise).
 fn spiral(per_class: usize, classes: usize) -> (Matrix<f64>, Vec<usize>) {
-    let mut state = 0x2545_f491_4f6c_dd1du64;
-    let mut uniform = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut rng = TestRng::new(1984);
     let mut data = Vec::new();
     let mut labels = Vec::new();
     for j in 0..classes {
         for i in 0..per_class {
             let r = i as f64 / per_class as f64;
-            let gauss = (-2.0 * (1.0 - uniform()).ln()).sqrt()
-                * (2.0 * std::f64::consts::PI * uniform()).cos();
-            let theta = j as f64 * 4.0 + 4.0 * r + gauss * 0.2;
+            let theta = j as f64 * 4.0 + 4.0 * r + rng.randn() * 0.2;
             data.push(r * theta.sin());
             data.push(r * theta.cos());
             labels.push(j);

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{assert_bits_eq, assert_bits_eq_f32, assert_gauss_eq, Fixtures, SEEDS};
+use common::numpy::{assert_bits_eq, assert_bits_eq_f32, assert_gauss_eq, Fixtures, SEEDS};
 use groundup::matrix::pairwise_sum;
 use groundup::RandomState;
 

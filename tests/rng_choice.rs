@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::Fixtures;
+use common::numpy::Fixtures;
 use groundup::rng::{ChoiceScratch, RandomState};
 use groundup::Error;
 

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{assert_bits_eq, Fixtures};
+use common::numpy::{assert_bits_eq, Fixtures};
 use groundup::data::spiral::{self, spiral_from_rng, CLS_NUM, DIM, N};
 use groundup::data::{load_data, load_data_with_rng, one_hot, try_one_hot};
 use groundup::{Matrix, RandomState};

@@ -5,6 +5,8 @@
 //! output, at most 9.5e-14 on x86-64 and aarch64), and within
 //! 1e-3 relative in f32 (numpy's float32 exp/log are its own SIMD code).
 
+mod common;
+
 use groundup::data::spiral;
 use groundup::model::{Model, TwoLayerNet};
 use groundup::optim;
@@ -187,18 +189,12 @@ fn f64_book_run_is_bit_identical_across_vector_kernels() {
     use groundup::gemm::Kernel;
     let run = runs().into_iter().find(|r| r.name == "book").unwrap();
     let got = train::<f64>(&run);
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for v in &got.losses {
-        for byte in v.to_bits().to_le_bytes() {
-            h ^= u64::from(byte);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    println!(
-        "book run: FNV-1a of the loss bits {h:#018x} (kernel {:?})",
-        Kernel::selected()
-    );
-    if Kernel::selected() != Kernel::Portable {
+    let h = common::fnv1a(&got.losses);
+    // Asserts the default is the fastest kernel (unless GROUNDUP_KERNEL
+    // says otherwise), so broken detection cannot skip the check below.
+    let kernel = common::kernels::selected();
+    println!("book run: FNV-1a of the loss bits {h:#018x} (kernel {kernel:?})");
+    if kernel != Kernel::Portable {
         assert_eq!(
             h, BOOK_LOSS_BITS_FNV,
             "the f64 book run's losses differ from the x86-64 AVX2 run's bits"

@@ -79,7 +79,9 @@ pub use kernel::Kernel;
 pub(crate) use kernel::KernelElem;
 use loops::{Operand, Problem};
 #[doc(hidden)]
-pub use threads::{fail_thread_spawns_for_testing, thread_spawn_failures};
+pub use threads::{
+    fail_thread_spawns_for_testing, take_split_record, thread_spawn_failures, SplitRecord,
+};
 pub use threads::{set_threads, threads, MIN_FLOPS_PER_THREAD};
 use view::CView;
 

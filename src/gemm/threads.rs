@@ -229,7 +229,36 @@ pub fn run_blocked<T: Scalar>(config: Config, p: &mut Problem<'_, '_, T>) {
         total,
         shapes,
     };
-    run_parts(config.kernel, p, &split);
+    let threads = run_parts(config.kernel, p, &split);
+    LAST_SPLIT.with(|last| last.set(Some(SplitRecord { parts, threads })));
+}
+
+/// How the last split product of a thread ran (see [`take_split_record`]).
+/// Not part of the supported API.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SplitRecord {
+    /// The parts C was cut into (≥ 2).
+    pub parts: usize,
+    /// The distinct threads, the calling one included, that ran at least
+    /// one part: 1 when the caller ran them all (no worker was quick
+    /// enough, the pool was busy, or no thread could be started).
+    pub threads: usize,
+}
+
+thread_local! {
+    /// Set by every product split into parts on this thread; one write per
+    /// split product.
+    static LAST_SPLIT: std::cell::Cell<Option<SplitRecord>> = const { std::cell::Cell::new(None) };
+}
+
+/// Test hook: how the last product that this thread split into parts ran,
+/// if it split one since the previous call (which this call forgets), so a
+/// test can check that a product it expects to split did, and that other
+/// threads really ran parts of it. Not part of the supported API.
+#[doc(hidden)]
+pub fn take_split_record() -> Option<SplitRecord> {
+    LAST_SPLIT.with(|last| last.take())
 }
 
 /// Set by [`fail_thread_spawns_for_testing`].

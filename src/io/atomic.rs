@@ -7,6 +7,7 @@
 //! left behind. A reader never sees a half-written file.
 
 use crate::error::{Error, Result};
+use std::cell::Cell;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -90,7 +91,41 @@ fn create_temp(dir: &Path, name: &str) -> io::Result<(PathBuf, File)> {
     Err(last.unwrap_or_else(|| io::Error::other("could not create a temporary file")))
 }
 
+/// Where [`write_atomic`] on this thread is made to fail, see
+/// [`fail_atomic_writes_for_testing`]. Not part of the supported API.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AtomicWriteFault {
+    /// Writing to the temporary file fails half-way, as on a full disk.
+    Write,
+    /// Renaming the finished temporary file over the target fails.
+    Rename,
+}
+
+thread_local! {
+    static FAULT: Cell<Option<AtomicWriteFault>> = const { Cell::new(None) };
+}
+
+/// Test hook: makes every [`write_atomic`] on the calling thread fail at
+/// `fault` (`None`: no more faults), after its temporary file exists, so
+/// tests can check the failure path — error naming the target, old file
+/// intact, temporary file removed — also as root, whom permissions do not
+/// stop. Thread-local: other threads' writes are unaffected. Not part of
+/// the supported API.
+#[doc(hidden)]
+pub fn fail_atomic_writes_for_testing(fault: Option<AtomicWriteFault>) {
+    FAULT.with(|f| f.set(fault));
+}
+
 fn fill_and_rename(mut file: File, tmp: &Path, target: &Path, bytes: &[u8]) -> io::Result<()> {
+    let fault = FAULT.with(Cell::get);
+    if fault == Some(AtomicWriteFault::Write) {
+        file.write_all(&bytes[..bytes.len() / 2])?;
+        return Err(io::Error::new(
+            io::ErrorKind::StorageFull,
+            "no space left on device (groundup test hook)",
+        ));
+    }
     file.write_all(bytes)?;
     file.flush()?;
     if let Ok(meta) = fs::metadata(target) {
@@ -101,6 +136,9 @@ fn fill_and_rename(mut file: File, tmp: &Path, target: &Path, bytes: &[u8]) -> i
     }
     file.sync_all()?;
     drop(file);
+    if fault == Some(AtomicWriteFault::Rename) {
+        return Err(io::Error::other("rename failed (groundup test hook)"));
+    }
     fs::rename(tmp, target)
 }
 

@@ -40,6 +40,8 @@ mod safetensors;
 mod tensor;
 
 pub use atomic::write_atomic;
+#[doc(hidden)]
+pub use atomic::{fail_atomic_writes_for_testing, AtomicWriteFault};
 pub use model::{load_model, load_model_with, save_model, save_model_with, WeightLayout};
 pub use safetensors::{
     load_safetensors, safetensors_from_bytes, safetensors_to_bytes, save_safetensors, SafeTensors,

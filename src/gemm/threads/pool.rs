@@ -26,8 +26,13 @@ use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 
-/// Runs the parts of `split` on the pool and the calling thread.
-pub(super) fn run_parts<T: Scalar>(kernel: Kernel, p: &mut Problem<'_, '_, T>, split: &Split) {
+/// Runs the parts of `split` on the pool and the calling thread; returns
+/// how many distinct threads ran at least one part.
+pub(super) fn run_parts<T: Scalar>(
+    kernel: Kernel,
+    p: &mut Problem<'_, '_, T>,
+    split: &Split,
+) -> usize {
     let (m, n, k, alpha, beta, a, b) = (p.m, p.n, p.k, p.alpha, p.beta, p.a, p.b);
     let c = p.c.share();
     let job = |i: usize| {
@@ -49,7 +54,7 @@ pub(super) fn run_parts<T: Scalar>(kernel: Kernel, p: &mut Problem<'_, '_, T>, s
         };
         T::blocked(kernel, &mut problem, &split.shapes);
     };
-    POOL.run(split.parts, &job);
+    POOL.run(split.parts, &job)
 }
 
 /// A borrowed `Fn(usize) + Sync` with its type erased: a data pointer and
@@ -120,6 +125,9 @@ struct Pool {
     /// A copy of `State::active` (changed under the lock) that the caller
     /// polls without the lock.
     busy: AtomicUsize,
+    /// Workers that ran at least one part of the current job (each adds 1
+    /// before it lets go of the job), for [`Pool::run`]'s return value.
+    helped: AtomicUsize,
 }
 
 static POOL: Pool = Pool {
@@ -139,6 +147,7 @@ static POOL: Pool = Pool {
     parts: AtomicUsize::new(0),
     hint: AtomicU64::new(0),
     busy: AtomicUsize::new(0),
+    helped: AtomicUsize::new(0),
 };
 
 /// Spin iterations a worker polls for the next job before it sleeps. One
@@ -154,8 +163,9 @@ const CALLER_SPIN: u32 = 1 << 14;
 impl Pool {
     /// Runs `f(0)`, …, `f(parts - 1)`, each exactly once, on the calling
     /// thread and up to `parts - 1` workers, and returns when all have
-    /// finished. A panic in any part is re-raised here after all parts are
-    /// done.
+    /// finished, returning how many distinct threads (this one included)
+    /// ran at least one part. A panic in any part is re-raised here after
+    /// all parts are done.
     ///
     /// # Safety argument for lending `f` to other threads
     /// Workers receive `f` as a raw [`JobRef`], which does not carry the
@@ -172,9 +182,9 @@ impl Pool {
     ///
     /// So no thread touches `f` after `run` returns, which is what the
     /// borrow `&F` requires; `F: Sync` makes the concurrent calls sound.
-    fn run<F: Fn(usize) + Sync>(&'static self, parts: usize, f: &F) {
+    fn run<F: Fn(usize) + Sync>(&'static self, parts: usize, f: &F) -> usize {
         if parts == 0 {
-            return;
+            return 0;
         }
         let _turn = match self.submit.try_lock() {
             Ok(turn) => turn,
@@ -191,7 +201,7 @@ impl Pool {
                 if let Some(payload) = panic {
                     resume_unwind(payload);
                 }
-                return;
+                return 1;
             }
         };
         let job = JobRef::new(f);
@@ -214,6 +224,7 @@ impl Pool {
             debug_assert!(st.job.is_none() && st.active == 0);
             self.next.store(0, Ordering::Relaxed);
             self.parts.store(parts, Ordering::Relaxed);
+            self.helped.store(0, Ordering::Relaxed);
             st.job = Some(job);
             st.generation += 1;
             self.hint.store(st.generation, Ordering::Release);
@@ -224,7 +235,7 @@ impl Pool {
         if wake {
             self.work.notify_all();
         }
-        let mine = self.claim_parts(job);
+        let (ran, mine) = self.claim_parts(job);
         // Wait for the workers that took the job to let go of it: spin on
         // the lock-free mirror of `active` for a while, then sleep.
         let mut spins = 0;
@@ -239,23 +250,30 @@ impl Pool {
         }
         st.caller_waiting = false;
         st.job = None;
+        // Every worker that took the job added to `helped` before it
+        // decremented `active` under the lock we hold.
+        let threads = self.helped.load(Ordering::Relaxed) + usize::from(ran > 0);
         let panic = st.panic.take().or(mine);
         drop(st);
         if let Some(payload) = panic {
             resume_unwind(payload);
         }
+        threads
     }
 
-    /// Claims and runs parts until none are left; returns the first panic.
-    /// Used by the caller and by workers while they hold the job.
-    fn claim_parts(&self, job: JobRef) -> Option<Box<dyn Any + Send>> {
+    /// Claims and runs parts until none are left; returns how many it ran
+    /// and the first panic. Used by the caller and by workers while they
+    /// hold the job.
+    fn claim_parts(&self, job: JobRef) -> (usize, Option<Box<dyn Any + Send>>) {
         let parts = self.parts.load(Ordering::Relaxed);
         let mut panic = None;
+        let mut ran = 0;
         loop {
             let i = self.next.fetch_add(1, Ordering::Relaxed);
             if i >= parts {
-                return panic;
+                return (ran, panic);
             }
+            ran += 1;
             // SAFETY: the job is alive while it is published and we hold it
             // (see `run`); `i < parts` is claimed by us alone.
             let r = catch_unwind(AssertUnwindSafe(|| unsafe { (job.call)(job.data, i) }));
@@ -293,7 +311,10 @@ impl Pool {
                     }
                 }
             };
-            let panic = self.claim_parts(job);
+            let (ran, panic) = self.claim_parts(job);
+            if ran > 0 {
+                self.helped.fetch_add(1, Ordering::Relaxed);
+            }
             let mut st = lock(&self.state);
             if let Some(payload) = panic {
                 st.panic.get_or_insert(payload);

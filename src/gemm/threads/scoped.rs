@@ -29,9 +29,13 @@ use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::Mutex;
 
 /// Runs the parts of `split` (row blocks of C) on scoped threads and the
-/// calling thread. A panic in a part is re-raised here after every part has
-/// run.
-pub(super) fn run_parts<T: Scalar>(kernel: Kernel, p: &mut Problem<'_, '_, T>, split: &Split) {
+/// calling thread; returns how many distinct threads ran at least one part.
+/// A panic in a part is re-raised here after every part has run.
+pub(super) fn run_parts<T: Scalar>(
+    kernel: Kernel,
+    p: &mut Problem<'_, '_, T>,
+    split: &Split,
+) -> usize {
     assert!(!split.split_n, "the safe build splits C by rows only");
     let (m, n, k, alpha, beta, a, b) = (p.m, p.n, p.k, p.alpha, p.beta, p.a, p.b);
     // Cut C into the parts' row blocks, top to bottom.
@@ -55,13 +59,16 @@ pub(super) fn run_parts<T: Scalar>(kernel: Kernel, p: &mut Problem<'_, '_, T>, s
     }
     let queue = Mutex::new(queue);
     let shapes = split.shapes;
-    // Pops and runs parts until none are left; returns the first panic.
-    let work = || -> Option<Box<dyn Any + Send>> {
+    // Pops and runs parts until none are left; returns how many it ran and
+    // the first panic.
+    let work = || -> (usize, Option<Box<dyn Any + Send>>) {
         let mut panic = None;
+        let mut ran = 0;
         loop {
             let Some(mut part) = lock(&queue).pop() else {
-                return panic;
+                return (ran, panic);
             };
+            ran += 1;
             let r = catch_unwind(AssertUnwindSafe(|| T::blocked(kernel, &mut part, &shapes)));
             if let Err(payload) = r {
                 panic.get_or_insert(payload);
@@ -69,7 +76,7 @@ pub(super) fn run_parts<T: Scalar>(kernel: Kernel, p: &mut Problem<'_, '_, T>, s
         }
     };
     let work = &work;
-    let panic = std::thread::scope(|s| {
+    let (threads, panic) = std::thread::scope(|s| {
         let mut handles = Vec::with_capacity(split.parts - 1);
         for _ in 1..split.parts {
             let spawned = spawn_checked(|| {
@@ -83,20 +90,26 @@ pub(super) fn run_parts<T: Scalar>(kernel: Kernel, p: &mut Problem<'_, '_, T>, s
                 Err(_) => break,
             }
         }
-        let mut panic = work();
+        let (ran, mut panic) = work();
+        let mut threads = usize::from(ran > 0);
         for handle in handles {
             // `work` catches the parts' panics, so `join` fails only if the
             // thread itself could not run it; keep the first payload.
             match handle.join() {
-                Ok(None) => {}
-                Ok(Some(payload)) | Err(payload) => {
+                Ok((ran, None)) => threads += usize::from(ran > 0),
+                Ok((ran, Some(payload))) => {
+                    threads += usize::from(ran > 0);
+                    panic.get_or_insert(payload);
+                }
+                Err(payload) => {
                     panic.get_or_insert(payload);
                 }
             }
         }
-        panic
+        (threads, panic)
     });
     if let Some(payload) = panic {
         resume_unwind(payload);
     }
+    threads
 }

@@ -1,6 +1,7 @@
-//! Helpers shared by the `io_*` integration tests.
-#![allow(dead_code)]
+//! Files for the I/O tests: temporary directories, the committed fixtures,
+//! and bit patterns that must survive a round trip.
 
+use groundup::Scalar;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -51,22 +52,6 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// xorshift64*: deterministic, dependency-free.
-pub struct Rng(pub u64);
-
-impl Rng {
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    /// Uniform in `0..n` (`n > 0`).
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-}
-
 /// Bit patterns that must survive a round trip: signed zeros, infinities,
 /// quiet and signalling NaNs with payloads, subnormals, extremes.
 pub fn special_f32() -> Vec<f32> {
@@ -109,6 +94,11 @@ pub fn special_f64() -> Vec<f64> {
     .into_iter()
     .map(f64::from_bits)
     .collect()
+}
+
+/// The bit patterns of `f32` or `f64` values, widened to `u64` (exact).
+pub fn bits<T: Scalar>(v: &[T]) -> Vec<u64> {
+    v.iter().map(|x| x.to_f64().to_bits()).collect()
 }
 
 pub fn bits32(v: &[f32]) -> Vec<u32> {

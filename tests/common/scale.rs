@@ -7,8 +7,6 @@
 //! still cross the portable kernel's blocking boundaries (KC = 256 deep,
 //! MC = 96 rows) and the thread threshold; each test says what it keeps.
 
-#![allow(dead_code)]
-
 /// Whether `GROUNDUP_TEST_SCALE=small`; panics on a value it does not know,
 /// so a typo cannot silently run the full (or the small) suite.
 pub fn small() -> bool {
