@@ -176,6 +176,18 @@ impl<T: Scalar> Embedding<T> {
         &self.out
     }
 
+    /// The output of the last `forward` (`W[ids]`).
+    ///
+    /// ```
+    /// # use groundup::{layers::Embedding, matrix};
+    /// let mut emb = Embedding::new();
+    /// emb.forward(&matrix![[1.0f32], [2.0]], [1]);
+    /// assert_eq!(emb.output(), &matrix![[2.0]]);
+    /// ```
+    pub fn output(&self) -> &Matrix<T> {
+        &self.out
+    }
+
     /// The ids of the last `forward`.
     ///
     /// ```

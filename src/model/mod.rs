@@ -4,9 +4,11 @@
 
 mod sequential;
 mod two_layer_net;
+mod word2vec;
 
 pub use sequential::{ParamRef, Sequential};
 pub use two_layer_net::TwoLayerNet;
+pub use word2vec::{Cbow, SimpleCbow, SimpleSkipGram, SkipGram};
 
 use crate::layers::{Param, ParamKind, Targets};
 use crate::matrix::{Matrix, MatrixView};

@@ -18,7 +18,7 @@
 
 mod trainable;
 
-pub use trainable::{Batch, Trainable};
+pub use trainable::{check_model_data, Batch, Trainable};
 
 use crate::error::{Error, Result};
 use crate::layers::Targets;

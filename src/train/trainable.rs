@@ -87,7 +87,8 @@ impl Batch for Ids {
 /// optimizer) and, for models that draw random numbers while training
 /// (negative sampling), the random stream.
 ///
-/// Every [`Model`] is `Trainable` with [`Matrix`] input.
+/// The crate's [`Model`]s are `Trainable` with [`Matrix`] input (a custom
+/// `Model` adds it with [`check_model_data`]).
 ///
 /// ```
 /// use groundup::layers::Targets;
@@ -126,44 +127,101 @@ pub trait Trainable<T: Scalar>: Params<T> {
     }
 }
 
-impl<T: Scalar, M: Model<T>> Trainable<T> for M {
-    type Input = Matrix<T>;
-    fn loss(&mut self, x: MatrixView<'_, T>, t: Targets<'_, T>) -> T {
-        self.forward(x, t)
+/// The [`Trainable::check_data`] of a [`Model`] with [`Matrix`] input: the
+/// input width and the target classes against the model's
+/// [`input_cols`](Model::input_cols) and [`output_cols`](Model::output_cols).
+/// A custom `Model` implements [`Trainable`] in four lines with it:
+///
+/// ```
+/// use groundup::layers::{Param, Targets};
+/// use groundup::matrix::{Matrix, MatrixView};
+/// use groundup::model::{Model, Params};
+/// use groundup::train::{check_model_data, Trainable};
+/// # struct Net;
+/// # impl Params<f64> for Net {
+/// #     fn for_each_param(&mut self, _: &mut dyn FnMut(usize, &mut Param<f64>)) {}
+/// #     fn params(&self) -> Vec<&Param<f64>> { vec![] }
+/// #     fn param_names(&self) -> Vec<String> { vec![] }
+/// # }
+/// # impl Model<f64> for Net {
+/// #     fn predict(&mut self, _: MatrixView<'_, f64>) -> &Matrix<f64> { unimplemented!() }
+/// #     fn infer(&self, _: MatrixView<'_, f64>) -> Matrix<f64> { unimplemented!() }
+/// #     fn forward(&mut self, _: MatrixView<'_, f64>, _: Targets<'_, f64>) -> f64 { 0.0 }
+/// #     fn backward(&mut self) -> &Matrix<f64> { unimplemented!() }
+/// #     fn input_cols(&self) -> Option<usize> { Some(2) }
+/// # }
+/// impl Trainable<f64> for Net {
+///     type Input = Matrix<f64>;
+///     fn loss(&mut self, x: MatrixView<'_, f64>, t: Targets<'_, f64>) -> f64 { self.forward(x, t) }
+///     fn backprop(&mut self) { self.backward(); }
+///     fn check_data(&self, x: &Matrix<f64>, t: Targets<'_, f64>) -> groundup::Result<()> {
+///         check_model_data(self, x, t)
+///     }
+/// }
+/// let x = Matrix::<f64>::zeros(4, 3);
+/// assert!(Net.check_data(&x, Targets::Indices(&[0, 1, 0, 1])).is_err()); // width 3, not 2
+/// ```
+///
+/// # Errors
+/// [`Error::ShapeMismatch`] when `x` has another width than the model
+/// takes, or one-hot targets another width than its outputs;
+/// [`Error::InvalidArgument`] naming the row of a class index out of range.
+pub fn check_model_data<T: Scalar, M: Model<T> + ?Sized>(
+    model: &M,
+    x: &Matrix<T>,
+    t: Targets<'_, T>,
+) -> Result<()> {
+    if let Some(w) = model.input_cols() {
+        if w != x.cols() {
+            return Err(Error::ShapeMismatch {
+                op: format!(
+                    "Trainer::fit: the model takes inputs of width {w}; x shape and model input"
+                ),
+                left: x.shape(),
+                right: (x.rows(), w),
+            });
+        }
     }
-    fn backprop(&mut self) {
-        self.backward();
-    }
-    fn check_data(&self, x: &Matrix<T>, t: Targets<'_, T>) -> Result<()> {
-        if let Some(w) = self.input_cols() {
-            if w != x.cols() {
+    if let Some(classes) = model.output_cols() {
+        match t {
+            Targets::OneHot(m) if m.cols() != classes && classes > 1 => {
                 return Err(Error::ShapeMismatch {
-                    op: format!("Trainer::fit: the model takes inputs of width {w}; x shape and model input"),
-                    left: x.shape(),
-                    right: (x.rows(), w),
-                });
+                    op: format!("Trainer::fit: the model outputs {classes} scores per row; t shape and model output"),
+                    left: m.shape(),
+                    right: (m.rows(), classes),
+                })
             }
-        }
-        if let Some(classes) = self.output_cols() {
-            match t {
-                Targets::OneHot(m) if m.cols() != classes && classes > 1 => {
-                    return Err(Error::ShapeMismatch {
-                        op: format!("Trainer::fit: the model outputs {classes} scores per row; t shape and model output"),
-                        left: m.shape(),
-                        right: (m.rows(), classes),
-                    })
+            Targets::Indices(idx) => {
+                let limit = classes.max(2);
+                if let Some((row, &c)) = idx.iter().enumerate().find(|(_, &c)| c >= limit) {
+                    return Err(Error::InvalidArgument(format!(
+                        "Trainer::fit: target class {c} at row {row} is out of range for a model with {classes} outputs"
+                    )));
                 }
-                Targets::Indices(idx) => {
-                    let limit = classes.max(2);
-                    if let Some((row, &c)) = idx.iter().enumerate().find(|(_, &c)| c >= limit) {
-                        return Err(Error::InvalidArgument(format!(
-                            "Trainer::fit: target class {c} at row {row} is out of range for a model with {classes} outputs"
-                        )));
-                    }
-                }
-                _ => {}
             }
+            _ => {}
         }
-        Ok(())
     }
+    Ok(())
 }
+
+/// [`Trainable`] for the crate's [`Model`]s: the loss is
+/// [`Model::forward`], the gradients [`Model::backward`].
+macro_rules! trainable_model {
+    ($($ty:ident),*) => {$(
+        impl<T: Scalar> Trainable<T> for crate::model::$ty<T> {
+            type Input = Matrix<T>;
+            fn loss(&mut self, x: MatrixView<'_, T>, t: Targets<'_, T>) -> T {
+                self.forward(x, t)
+            }
+            fn backprop(&mut self) {
+                self.backward();
+            }
+            fn check_data(&self, x: &Matrix<T>, t: Targets<'_, T>) -> Result<()> {
+                check_model_data(self, x, t)
+            }
+        }
+    )*};
+}
+
+trainable_model!(Sequential, TwoLayerNet);

@@ -1,5 +1,6 @@
-//! Parser for `tests/fixtures/rng_vectors.txt` (written by
-//! `scripts/gen_rng_vectors.py` from real numpy), std only.
+//! Parser for the numpy fixtures `tests/fixtures/rng_vectors.txt` (written
+//! by `scripts/gen_rng_vectors.py`) and `word2vec_runs.txt`
+//! (`scripts/gen_word2vec_fixtures.py`), std only.
 //!
 //! Line format: `<name> <kind> <count>: <values…>`, kind `u32` (hex words),
 //! `i64` (decimal), `f64` / `f32` (hex bit patterns).
@@ -14,8 +15,13 @@ pub struct Fixtures {
 
 impl Fixtures {
     pub fn load() -> Self {
+        Self::parse(TEXT)
+    }
+
+    /// Entries of any fixture text in this format.
+    pub fn parse(text: &'static str) -> Self {
         let mut entries = HashMap::new();
-        for (lineno, line) in TEXT.lines().enumerate() {
+        for (lineno, line) in text.lines().enumerate() {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
