@@ -36,7 +36,7 @@ mod vocab;
 pub use contexts::{create_contexts_target, one_hot_ids};
 pub use cooccurrence::{create_co_matrix, ppmi, CoMatrix};
 pub use corpus::{parse_ptb, read_ptb};
-pub use pyfmt::{py_float, py_float_f32};
+pub use pyfmt::{numpy_str, py_float, py_float_f32};
 pub use similarity::{
     analogy, cos_similarity, format_analogy, format_most_similar, most_similar, normalize_rows,
 };
