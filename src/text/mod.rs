@@ -11,6 +11,8 @@
 //! | `convert_one_hot` | [`crate::data::one_hot`] (1-d), [`one_hot_ids`] (2-d) |
 //! | `cos_similarity`, `most_similar` | [`cos_similarity`], [`most_similar`], [`format_most_similar`] |
 //! | `normalize`, `analogy` | [`normalize_rows`], [`analogy`], [`format_analogy`] |
+//! | `pickle.dump(params)` (ch04) | [`save_word_vectors`], [`load_word_vectors`] |
+//! | `print(word, vec)` | [`numpy_str`] |
 //!
 //! Ids are assigned in order of first appearance, as the book does, so a
 //! corpus gets the same ids here as under numpy.
@@ -31,6 +33,7 @@ mod cooccurrence;
 mod corpus;
 mod pyfmt;
 mod similarity;
+mod vectors;
 mod vocab;
 
 pub use contexts::{create_contexts_target, one_hot_ids};
@@ -40,4 +43,5 @@ pub use pyfmt::{numpy_str, py_float, py_float_f32};
 pub use similarity::{
     analogy, cos_similarity, format_analogy, format_most_similar, most_similar, normalize_rows,
 };
+pub use vectors::{load_word_vectors, save_word_vectors};
 pub use vocab::{preprocess, Vocab};

@@ -145,8 +145,9 @@ fn py_scalar<T: Scalar>(v: T) -> String {
 
 /// The book's `analogy(a, b, c, ...)`: the `top` words closest to
 /// `normalize(b - a + c)` by dot product with the rows of `word_matrix`
-/// (which the book normalises first, see [`normalize_rows`]), skipping
-/// NaN scores and the three query words. "a is to b as c is to ?".
+/// as given (the book's `ch04/eval.py` passes the trained vectors
+/// unnormalised; see [`normalize_rows`] for cosine scores), skipping NaN
+/// scores and the three query words. "a is to b as c is to ?".
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] naming a word not in the vocabulary (the book

@@ -8,13 +8,16 @@
 //!   and the build offer, so no kernel drops out of the tests unnoticed;
 //! - [`files`]: temporary directories, committed fixtures, special float
 //!   bit patterns (the I/O tests);
-//! - [`numpy`]: the numpy RNG reference vectors (`tests/fixtures/rng_vectors.txt`);
+//! - [`examples`]: running the example programs (cross targets too);
+//! - [`numpy`]: the numpy reference vectors (`tests/fixtures/rng_vectors.txt`,
+//!   `word2vec_runs.txt`);
 //! - [`scale`]: `GROUNDUP_TEST_SCALE`, which shrinks the heaviest tests
 //!   under emulation;
 //! - [`fnv1a`]: a hash of values' bits, for fixtures that pin results.
 
 #![allow(dead_code)]
 
+pub mod examples;
 pub mod files;
 pub mod kernels;
 pub mod numpy;
