@@ -30,7 +30,7 @@ bit patterns, 8 hex digits) or i64 (decimal).
             (float32, row-major), small_u / small_s / small_vt are
             np.linalg.svd(W.astype(np.float64)) (U and Vt row-major).
   big_*     the corpus above read by dataset/ptb.py's rule, window 2:
-            big_vocab = [V], big_w_fsum = [math.fsum of W (float32 entries
+            big_vocab = [V], big_tokens = [corpus length], big_w_fsum = [math.fsum of W (float32 entries
             summed exactly)], big_w_probe = W at the flat indices in
             big_probe_idx, big_s = np.linalg.svd(W.astype(np.float64),
             compute_uv=False) (all V singular values), big_tail_k = for each
@@ -41,10 +41,6 @@ bit patterns, 8 hex digits) or i64 (decimal).
             for each k in BIG_KS the worst relative error of its top-k
             singular values and the worst ratio of its rank-k error to the
             optimal one.
-  sim_*     the book's count_method_big.py on the corpus with the exact SVD
-            (its fallback path, np.linalg.svd), wordvec_size SIM_DIM: for each
-            query, the ids of the top 5 most_similar words and their
-            similarities (word_vecs = U[:, :SIM_DIM], float32 as the book's).
 """
 
 import math
@@ -57,12 +53,10 @@ import numpy as np
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 BOOK = os.environ.get("BOOK_DIR", os.path.join(ROOT, "..", "shared", "book"))
 sys.path.insert(0, BOOK)
-from common.util import cos_similarity, create_co_matrix, ppmi, preprocess  # noqa: E402
+from common.util import create_co_matrix, ppmi, preprocess  # noqa: E402
 
 FIXTURES = os.path.join(ROOT, "tests", "fixtures")
 BIG_KS = (5, 10, 20, 40)
-SIM_DIM = 20
-SIM_QUERIES = ("you", "year", "car", "toyota")
 SKL_SEEDS = 20
 
 
@@ -206,18 +200,6 @@ def main():
     emit("skl_worst_rel_s", "f64", worst_s)
     emit("skl_worst_err_ratio", "f64", worst_ratio)
 
-    # count_method_big.py's fallback path (no sklearn): the exact SVD.
-    U, S, V_ = np.linalg.svd(W)
-    word_vecs = U[:, :SIM_DIM]
-    emit("sim_dim", "i64", [SIM_DIM])
-    for q in SIM_QUERIES:
-        qv = word_vecs[word_to_id[q]]
-        sim = np.zeros(V)
-        for i in range(V):
-            sim[i] = cos_similarity(word_vecs[i], qv)
-        top = [i for i in (-1 * sim).argsort() if id_to_word[i] != q][:5]
-        emit("sim_%s_ids" % q, "i64", top)
-        emit("sim_%s_values" % q, "f64", sim[top])
     print("vocabulary %d, %d tokens, s[0] %.4f, s[%d] %.4f"
           % (V, len(corpus), S[0], BIG_KS[-1], S[BIG_KS[-1]]))
 

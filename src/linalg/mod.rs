@@ -18,22 +18,30 @@
 //! # Ok::<(), groundup::Error>(())
 //! ```
 //!
-//! # The dense SVD: QR, then one-sided Jacobi
+//! # The dense SVD: pivoted QR, then one-sided Jacobi
 //!
 //! [`svd`] reduces the matrix (transposed if it is wide) by a Householder
-//! QR to a small square triangle `R`, then orthogonalises the columns of
-//! `R` by plane rotations (Hestenes' one-sided Jacobi) until every pair is
-//! orthogonal to `√n·ε` relative; the column norms are the singular
-//! values, the normalised columns `U`, the accumulated rotations `V`. It
-//! was chosen over Golub–Kahan bidiagonalisation with implicit QR (what
-//! LAPACK's `gesdd` behind numpy does) because it is a page of code with
-//! no shifts, deflation or special cases to get wrong, and it is at least
-//! as accurate: every singular value comes out with a small *relative*
-//! error (Demmel & Veselić 1992), not just small compared with the
-//! largest. The price is speed — each sweep costs `~8k³` flops for `k =
-//! min(m, n)` and 6–10 sweeps are typical — which is irrelevant for the
-//! matrices it is used on here: small examples and the `l x l` core of the
-//! randomized SVD.
+//! QR with column pivoting to a square triangle `R`, then orthogonalises
+//! the rows of `R` by plane rotations (Hestenes' one-sided Jacobi, with
+//! Drmač & Veselić's QR preconditioning) until every pair is orthogonal
+//! to `√n·ε` relative; the row norms are the singular values, the
+//! normalised rows one set of singular vectors, the accumulated rotations
+//! (one Newton–Schulz step restores their orthogonality after thousands
+//! of rotations) the other. It was chosen over Golub–Kahan
+//! bidiagonalisation with implicit QR or divide and conquer (numpy's
+//! LAPACK `gesdd`) because it is a page of code with no shifts, deflation
+//! or special cases to get wrong, and it is at least as accurate in the
+//! singular values: each comes out with a small *relative* error (Demmel
+//! & Veselić 1992), not just small compared with the largest. The price is
+//! speed — each sweep costs `~9k³` flops for `k = min(m, n)`, and 6–10
+//! sweeps are typical — and a reconstruction error that grows with the
+//! number of rotations. Measured against numpy (`tests/linalg.rs`): on
+//! the chapter's 7 x 7 PPMI matrix the singular values agree to
+//! `4.4e-16`, the subspaces to `1e-15`; on a 272 x 272 PPMI matrix the
+//! singular values agree to `1.8e-12` (`3e-14` of the largest), `U` and `V`
+//! are orthonormal to `4e-15`, and `‖U·S·Vᵀ − A‖_F / ‖A‖_F` is `3e-14`
+//! (numpy: `2e-15`). It is meant for small and medium matrices: the
+//! examples and the `l x l` core of the randomized SVD.
 //!
 //! # The truncated SVD: randomized range finder
 //!
@@ -48,18 +56,26 @@
 //! `A` is projected on the basis: `B = Qᵀ·A` (`l x n`), whose dense SVD
 //! `B = U_B·S·Vᵀ` gives `A ≈ (Q·U_B)·S·Vᵀ`. All the work is `2q + 2`
 //! products of `A` (or `Aᵀ`, read in place) with an `n x l` block, which
-//! run at GEMM speed, cache-blocked and threaded, instead of the
-//! `O(k)`-hundreds of memory-bound matrix-vector products a Lanczos
-//! method would stream through the 400 MB matrix, with its loss of
-//! orthogonality to repair. Cost: `(2q + 2)·2mnl` flops (for `V = 10 000`,
-//! `l = 110`, `q = 5`: about 260 GFLOP) plus `O((m + n)·l²)` for the QRs.
+//! run at GEMM speed, cache-blocked and threaded, instead of the hundreds
+//! of memory-bound matrix-vector products a Lanczos method would stream
+//! through the 400 MB matrix, with its loss of orthogonality to repair.
+//! Cost: `(2q + 2)·2mnl` flops (for `V = 10 000`, `l = 110`, `q = 5`:
+//! about 260 GFLOP) plus `O((m + n)·l²)` for the QRs. scikit-learn
+//! normalises between power iterations by LU instead (its
+//! `power_iteration_normalizer='auto'` for `n_iter > 2`): cheaper, the
+//! same subspaces in exact arithmetic, but QR is what the paper recommends
+//! and what keeps a spectrum spanning ten orders of magnitude.
 //!
-//! Accuracy: with power iterations, the error in the `j`-th singular value
-//! shrinks like `(σ_{l+1}/σ_j)^{4q+2}`; the test suite measures it
-//! against numpy on a PPMI matrix (`tests/linalg.rs`).
-//! scikit-learn normalises between power iterations by LU instead (its
-//! `power_iteration_normalizer='auto'` for `n_iter > 2`), which is cheaper
-//! but less stable; QR is what the paper recommends.
+//! Accuracy: the error in the `j`-th singular value shrinks like
+//! `(σ_{l+1}/σ_j)^{4q+2}`, so it depends on how fast the spectrum decays,
+//! and PPMI spectra decay slowly. On a 272-word PPMI matrix
+//! (`tests/linalg.rs`) the top `k` singular values come out within
+//! `3e-4` (k = 5) to `2.5e-2` (k = 20, 40) of numpy's exact ones, and
+//! the rank-`k` error within 0.25% of the optimal one — the same as
+//! scikit-learn's algorithm on the same matrix (its worst over 20 seeds:
+//! `4.6e-4` to `3.2e-2`, 0.24%). Speed: a 10 001 x 10 001 `f32` PPMI
+//! matrix (a 1M-token corpus), `k = 100`, takes 4.6–5.0 s on 2 cores,
+//! about 80% of it in the GEMM, 20% in the QRs.
 
 mod qr;
 mod randomized;

