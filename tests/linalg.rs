@@ -199,6 +199,7 @@ fn chapter_2_example_matches_numpy() {
     for g in groups {
         let du = projector_distance(d.u.as_slice(), &nu, 7, 7, g.clone());
         let dv = projector_distance(&v, &nv, 7, 7, g.clone());
+        eprintln!("values {g:?}: projectors of U within {du:.1e}, of V within {dv:.1e}");
         assert!(
             du < 1e-10 && dv < 1e-10,
             "values {g:?}: U off by {du:e}, V by {dv:e}"
