@@ -43,6 +43,7 @@ pub mod gemm;
 pub mod gradcheck;
 pub mod io;
 pub mod layers;
+pub mod linalg;
 pub mod matrix;
 pub mod model;
 pub mod optim;
