@@ -5,8 +5,7 @@
 //! pipeline computes for the same flags, and exit code 2 with one line of
 //! reason (then the usage) for a bad command line.
 
-#[path = "common/example_runner.rs"]
-mod example_runner;
+mod common;
 
 use groundup::linalg::{randomized_svd, RandomizedSvdOptions};
 use groundup::text::{create_co_matrix, format_most_similar, most_similar, ppmi, read_ptb};
@@ -16,7 +15,7 @@ use std::process::Output;
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/svd_corpus.txt");
 
 fn run(args: &[&str]) -> Output {
-    example_runner::command_for("count_method")
+    common::examples::command_for("count_method")
         .args(args)
         .output()
         .unwrap()

@@ -38,7 +38,6 @@ use crate::scalar::Scalar;
 pub struct UnigramSampler {
     sample_size: usize,
     word_p: Vec<f64>,
-    p: Vec<f64>,
     scratch: ChoiceScratch,
 }
 
@@ -82,7 +81,6 @@ impl UnigramSampler {
         word_p.iter_mut().for_each(|p| *p /= total);
         Ok(UnigramSampler {
             sample_size,
-            p: vec![0.0; word_p.len()],
             word_p,
             scratch: ChoiceScratch::default(),
         })
@@ -181,18 +179,11 @@ impl UnigramSampler {
                 )));
                 break;
             }
-            self.p.copy_from_slice(&self.word_p);
-            self.p[t] = 0.0;
-            let s = pairwise_sum(&self.p);
-            self.p.iter_mut().for_each(|p| *p /= s);
             let start = data.len();
             data.resize(start + self.sample_size, 0);
-            if let Err(e) = rng.choice_p_into(&self.p, false, &mut data[start..], &mut self.scratch)
-            {
-                data.truncate(start);
-                result = Err(e);
-                break;
-            }
+            // word_p was checked once in `new` (more distinct words than
+            // sample_size), so the row needs no per-call validation
+            rng.choice_excluding(&self.word_p, t, &mut data[start..], &mut self.scratch);
             rows += 1;
         }
         *out = Ids::from_vec(rows, self.sample_size, data).expect("rows x sample_size ids");

@@ -173,6 +173,14 @@ impl RandomState {
         }
         scratch.p.clear();
         scratch.p.extend_from_slice(p);
+        self.choice_distinct(out, scratch);
+        Ok(())
+    }
+
+    /// The without-replacement rounds on `scratch.p` (valid probabilities
+    /// with at least `out.len()` non-zero entries; consumed).
+    fn choice_distinct(&mut self, out: &mut [usize], scratch: &mut ChoiceScratch) {
+        let size = out.len();
         let mut found = 0;
         while found < size {
             scratch.draws.clear();
@@ -196,6 +204,25 @@ impl RandomState {
                 found += 1;
             }
         }
-        Ok(())
+    }
+
+    /// `choice(p.len(), out.len(), replace=False, p=word_p with p[zero]
+    /// = 0, renormalised)` — the book's negative sampler row — without
+    /// the checks of [`choice_p_into`](Self::choice_p_into) (the sampler
+    /// validated `word_p` once) and with the copy, the zeroing and the
+    /// renormalisation done in one pass: the same draws.
+    pub(crate) fn choice_excluding(
+        &mut self,
+        word_p: &[f64],
+        zero: usize,
+        out: &mut [usize],
+        scratch: &mut ChoiceScratch,
+    ) {
+        scratch.p.clear();
+        scratch.p.extend_from_slice(word_p);
+        scratch.p[zero] = 0.0;
+        let s = crate::matrix::pairwise_sum(&scratch.p);
+        scratch.p.iter_mut().for_each(|v| *v /= s);
+        self.choice_distinct(out, scratch);
     }
 }
