@@ -13,9 +13,11 @@
 
 use groundup::data::spiral;
 use groundup::layers::{Affine, Dropout, ReLU, SoftmaxWithLoss, Targets};
-use groundup::model::{Model, Sequential, TwoLayerNet};
+use groundup::matrix::Ids;
+use groundup::model::{Cbow, Model, Sequential, SimpleCbow, SimpleSkipGram, SkipGram, TwoLayerNet};
 use groundup::optim::{clip_grads, Adam, Optimizer, Sgd};
-use groundup::train::{FitOptions, Trainer};
+use groundup::text::create_contexts_target;
+use groundup::train::{FitOptions, Trainable, Trainer};
 use groundup::{Matrix, RandomState};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -156,6 +158,64 @@ fn mlp_steps_allocate_nothing() {
     assert_eq!(n, 0, "MLP training steps allocated {n} times");
 }
 
+/// The word2vec models of chapters 3–4 through the Trainer: gathers,
+/// scatter-adds, negative sampling (numpy's choice rounds) and Adam reuse
+/// their buffers, so a whole fit after the first allocates only the
+/// loss_list reservation.
+fn word2vec_fits_allocate_only_their_loss_list_reservation() {
+    let corpus: Vec<usize> = (0..400).map(|i| (i * 7 + i / 13) % 37).collect();
+    let (contexts, target) = create_contexts_target(&corpus, 2);
+    let opts = |epochs| FitOptions {
+        max_epoch: epochs,
+        batch_size: 20,
+        ..Default::default()
+    };
+    fn fits<M: Trainable<f32, Input = Ids>>(
+        name: &str,
+        model: M,
+        contexts: &Ids,
+        target: &[usize],
+        opts: impl Fn(usize) -> FitOptions,
+    ) {
+        let mut trainer = Trainer::new(model, Adam::<f32>::default());
+        trainer.set_verbose(false);
+        trainer.fit(contexts, target, opts(1)).unwrap();
+        let n = count(|| trainer.fit(contexts, target, opts(3)).unwrap());
+        assert!(n <= 1, "{name}: a 3-epoch fit allocated {n} times");
+    }
+    let mut rng = RandomState::new(0);
+    fits(
+        "CBOW",
+        Cbow::<f32>::new(37, 8, 2, &corpus, &mut rng).unwrap(),
+        &contexts,
+        &target,
+        opts,
+    );
+    fits(
+        "SkipGram",
+        SkipGram::<f32>::new(37, 8, 2, &corpus, &mut rng).unwrap(),
+        &contexts,
+        &target,
+        opts,
+    );
+    let mut r = || rng.randn();
+    fits(
+        "SimpleCBOW",
+        SimpleCbow::<f32>::new(37, 8, 4, &mut r),
+        &contexts,
+        &target,
+        opts,
+    );
+    let mut r = || rng.randn();
+    fits(
+        "SimpleSkipGram",
+        SimpleSkipGram::<f32>::new(37, 8, 4, &mut r),
+        &contexts,
+        &target,
+        opts,
+    );
+}
+
 fn main() {
     training_steps_do_not_allocate_after_warm_up();
     println!("alloc: training steps allocate nothing after warm-up");
@@ -166,4 +226,5 @@ fn training_steps_do_not_allocate_after_warm_up() {
     spiral_steps_allocate_nothing();
     trainer_fit_allocates_only_its_loss_list_reservation();
     mlp_steps_allocate_nothing();
+    word2vec_fits_allocate_only_their_loss_list_reservation();
 }
