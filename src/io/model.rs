@@ -383,6 +383,18 @@ macro_rules! save_load_methods {
             ///
             /// # Errors
             /// As [`save_model`].
+            ///
+            /// ```
+            /// use groundup::model::{Params, TwoLayerNet};
+            /// let path = std::env::temp_dir().join(format!("groundup-doc-save-{}.safetensors", std::process::id()));
+            /// let net = TwoLayerNet::<f64>::new(2, 3, 2, &mut || 0.5);
+            /// net.save(&path)?;
+            /// let mut other = TwoLayerNet::<f64>::new(2, 3, 2, &mut || 0.0);
+            /// other.load(&path)?;
+            /// assert_eq!(other.params()[0].value, net.params()[0].value);
+            /// std::fs::remove_file(&path).unwrap();
+            /// # Ok::<(), groundup::Error>(())
+            /// ```
             pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
                 save_model(path, self)
             }
@@ -391,6 +403,13 @@ macro_rules! save_load_methods {
             ///
             /// # Errors
             /// As [`load_model`]; the model is unchanged on error.
+            ///
+            /// ```
+            /// use groundup::model::{Params, TwoLayerNet};
+            /// let mut net = TwoLayerNet::<f32>::new(2, 3, 2, &mut || 0.5);
+            /// assert!(net.load("/nonexistent/net.safetensors").is_err());
+            /// assert_eq!(net.params()[0].value[(0, 0)], 0.005); // unchanged
+            /// ```
             pub fn load(&mut self, path: impl AsRef<Path>) -> Result<()> {
                 load_model(path, self)
             }

@@ -31,6 +31,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// The largest header the reader accepts (the reference's `MAX_HEADER_SIZE`).
+///
+/// ```
+/// use groundup::io::{safetensors_from_bytes, MAX_HEADER_LEN};
+/// let mut bytes = (MAX_HEADER_LEN + 1).to_le_bytes().to_vec();
+/// bytes.extend_from_slice(b"{}");
+/// assert!(safetensors_from_bytes(&bytes).is_err());
+/// ```
 pub const MAX_HEADER_LEN: u64 = 100_000_000;
 
 const FORMAT: &str = "safetensors";
@@ -118,6 +125,16 @@ impl SafeTensors {
     /// [`Error::ModelMismatch`] if it is missing, [`Error::DTypeMismatch`]
     /// if it holds the other float type, [`Error::InvalidArgument`] if it
     /// has more than two dimensions.
+    ///
+    /// ```
+    /// use groundup::io::{SafeTensors, Tensor};
+    /// let mut st = SafeTensors::default();
+    /// st.tensors.insert("w".into(), Tensor::from_vec(vec![1, 2], vec![1.0f32, 2.0]).unwrap());
+    /// assert_eq!(st.matrix::<f32>("w")?.as_slice(), &[1.0, 2.0]);
+    /// assert!(st.matrix::<f64>("w").is_err()); // stored as f32
+    /// assert!(st.matrix::<f32>("b").is_err()); // missing
+    /// # Ok::<(), groundup::Error>(())
+    /// ```
     pub fn matrix<T: Scalar>(&self, name: &str) -> Result<Matrix<T>> {
         self.get(name)?.to_matrix::<T>().map_err(|e| match e {
             Error::DTypeMismatch {
@@ -157,6 +174,17 @@ impl SafeTensors {
     ///
     /// # Errors
     /// As [`SafeTensors::to_bytes`] and [`write_atomic`](super::write_atomic).
+    ///
+    /// ```
+    /// use groundup::io::{load_safetensors, SafeTensors};
+    /// let path = std::env::temp_dir().join(format!("groundup-doc-st-{}.safetensors", std::process::id()));
+    /// let mut st = SafeTensors::default();
+    /// st.metadata.insert("note".into(), "empty".into());
+    /// st.save(&path)?;
+    /// assert_eq!(load_safetensors(&path)?.metadata["note"], "empty");
+    /// std::fs::remove_file(&path).unwrap();
+    /// # Ok::<(), groundup::Error>(())
+    /// ```
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
         super::write_atomic(path, &self.to_bytes()?)
     }

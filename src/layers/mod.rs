@@ -84,7 +84,7 @@ impl<T: Scalar> Param<T> {
 /// What a parameter is, as far as its storage layout goes: it decides how
 /// the parameter maps to another framework's layout (see
 /// [`WeightLayout`](crate::io::WeightLayout)). Reported per parameter by
-/// [`Layer::param_kinds`] and [`Model::param_kinds`](crate::model::Model::param_kinds).
+/// [`Layer::param_kinds`] and [`Model::param_kinds`](crate::model::Params::param_kinds).
 ///
 /// ```
 /// use groundup::layers::{Affine, Layer, ParamKind};

@@ -134,7 +134,7 @@ impl Default for FitOptions {
 /// ```
 pub type IterationHook = Box<dyn FnMut(usize, usize, f64)>;
 
-/// Trains a [`Model`] with an [`Optimizer`] (the book's `Trainer`).
+/// Trains a [`Trainable`] model (any [`Model`](crate::model::Model), or a word2vec model on ids) with an [`Optimizer`] (the book's `Trainer`).
 ///
 /// ```
 /// use groundup::data::spiral;

@@ -29,18 +29,57 @@ use std::ops::Range;
 /// ```
 pub trait Batch: Clone + Default {
     /// A borrowed block of rows (a mini-batch).
+    ///
+    /// ```
+    /// use groundup::{matrix, train::Batch, MatrixView};
+    /// let x = matrix![[1.0f32], [2.0]];
+    /// let v: <groundup::Matrix<f32> as Batch>::View<'_> = x.batch(1..2);
+    /// let _: MatrixView<'_, f32> = v;
+    /// assert_eq!(v.as_slice(), &[2.0]);
+    /// ```
     type View<'a>: Copy
     where
         Self: 'a;
     /// Number of samples (rows).
+    ///
+    /// ```
+    /// use groundup::{matrix::Ids, train::Batch};
+    /// assert_eq!(Ids::from_rows([[1, 2], [3, 4]]).samples(), 2);
+    /// ```
     fn samples(&self) -> usize;
     /// `(rows, cols)`, for error messages.
+    ///
+    /// ```
+    /// use groundup::{train::Batch, Matrix};
+    /// assert_eq!(Matrix::<f64>::zeros(3, 2).dims(), (3, 2));
+    /// ```
     fn dims(&self) -> (usize, usize);
     /// Rows `range` as a view.
+    ///
+    /// ```
+    /// use groundup::{matrix::Ids, train::Batch};
+    /// let x = Ids::from_rows([[1], [2], [3]]);
+    /// assert_eq!(x.batch(1..3).as_slice(), &[2, 3]);
+    /// ```
     fn batch(&self, range: Range<usize>) -> Self::View<'_>;
     /// `out = self[indices]`, reusing `out`'s allocation.
+    ///
+    /// ```
+    /// use groundup::{matrix, train::Batch, Matrix};
+    /// let x = matrix![[1.0f64], [2.0], [3.0]];
+    /// let mut out = Matrix::default();
+    /// Batch::gather_rows_into(&x, &[2, 2, 0], &mut out);
+    /// assert_eq!(out, matrix![[3.0], [3.0], [1.0]]);
+    /// ```
     fn gather_rows_into(&self, indices: &[usize], out: &mut Self);
     /// `self = src`, reusing the allocation.
+    ///
+    /// ```
+    /// use groundup::{matrix::Ids, train::Batch};
+    /// let mut a = Ids::default();
+    /// a.assign_from(&Ids::from_rows([[4, 5]]));
+    /// assert_eq!(a.as_slice(), &[4, 5]);
+    /// ```
     fn assign_from(&mut self, src: &Self);
 }
 
@@ -103,12 +142,39 @@ impl Batch for Ids {
 /// ```
 pub trait Trainable<T: Scalar>: Params<T> {
     /// The training inputs: [`Matrix`] rows or [`Ids`].
+    ///
+    /// ```
+    /// use groundup::{matrix::Ids, model::Cbow, train::Trainable};
+    /// fn takes_ids<M: Trainable<f32, Input = Ids>>(_: &M) {}
+    /// let corpus = [0, 1, 2, 3, 4, 5, 6];
+    /// takes_ids(&Cbow::<f32>::new(7, 4, 1, &corpus, &mut groundup::RandomState::new(0))?);
+    /// # Ok::<(), groundup::Error>(())
+    /// ```
     type Input: Batch;
     /// The loss for a mini-batch; keeps what [`backprop`](Self::backprop)
     /// needs.
+    ///
+    /// ```
+    /// use groundup::{layers::Targets, matrix::Ids, model::SimpleCbow, train::Trainable};
+    /// let mut m = SimpleCbow::<f64>::new(3, 2, 2, &mut || 0.0);
+    /// let contexts = Ids::from_rows([[0, 2]]);
+    /// // all weights zero: uniform scores over 3 words
+    /// let loss = m.loss(contexts.view(), Targets::Indices(&[1]));
+    /// assert!((loss - 3f64.ln()).abs() < 1e-6);
+    /// ```
     fn loss(&mut self, x: <Self::Input as Batch>::View<'_>, t: Targets<'_, T>) -> T;
     /// Overwrites every parameter's gradient with that of the last
     /// [`loss`](Self::loss) (dout = 1).
+    ///
+    /// ```
+    /// use groundup::{layers::Targets, matrix::Ids, model::{Params, SimpleCbow}, train::Trainable};
+    /// let mut m = SimpleCbow::<f64>::new(3, 2, 2, &mut || 1.0);
+    /// m.loss(Ids::from_rows([[0, 2]]).view(), Targets::Indices(&[1]));
+    /// m.backprop();
+    /// // word 1 is no context: its row of W_in gets no gradient
+    /// assert!(m.params()[0].grad.row(1).iter().all(|&g| g == 0.0));
+    /// assert!(m.params()[0].grad.row(0).iter().any(|&g| g != 0.0));
+    /// ```
     fn backprop(&mut self);
     /// Checks a whole data set before training: shapes, classes, ids.
     /// The default accepts everything.
@@ -116,12 +182,28 @@ pub trait Trainable<T: Scalar>: Params<T> {
     /// # Errors
     /// [`Error::ShapeMismatch`] or [`Error::InvalidArgument`] naming what
     /// does not fit the model.
+    ///
+    /// ```
+    /// use groundup::{layers::Targets, matrix::Ids, model::SimpleCbow, train::Trainable};
+    /// let m = SimpleCbow::<f32>::new(3, 2, 2, &mut || 0.0);
+    /// let err = m.check_data(&Ids::from_rows([[0, 7]]), Targets::Indices(&[1])).unwrap_err();
+    /// assert!(err.to_string().contains("context id 7 at row 0, column 1"));
+    /// ```
     fn check_data(&self, _x: &Self::Input, _t: Targets<'_, T>) -> Result<()> {
         Ok(())
     }
     /// The random stream the model draws from while training, if it has
     /// one. The book keeps one global stream: the trainer's shuffles then
     /// come from this stream too, interleaved with the model's draws.
+    ///
+    /// ```
+    /// use groundup::{model::{Cbow, SimpleCbow}, train::Trainable, RandomState};
+    /// let mut rng = RandomState::new(0);
+    /// let mut cbow = Cbow::<f32>::new(7, 4, 1, &[0, 1, 2, 3, 4, 5, 6], &mut rng)?;
+    /// assert_eq!(cbow.rng(), Some(&mut rng)); // the stream after the weights
+    /// assert!(SimpleCbow::<f32>::new(3, 2, 2, &mut || 0.0).rng().is_none());
+    /// # Ok::<(), groundup::Error>(())
+    /// ```
     fn rng(&mut self) -> Option<&mut RandomState> {
         None
     }
