@@ -82,6 +82,56 @@ fn target_ids<T: Scalar>(t: Targets<'_, T>, out: &mut Vec<usize>) {
     t.classes_into(out);
 }
 
+/// `h = (e₀ + e₁ + …) · (1/C)`: the mean of the context words' rows of
+/// `w`, summed in column order as the book's `h += layer.forward(...)`.
+fn mean_of_contexts<T: Scalar>(
+    embeds: &mut [Embedding<T>],
+    w: &Matrix<T>,
+    x: IdsView<'_>,
+    h: &mut Matrix<T>,
+) {
+    for (c, embed) in embeds.iter_mut().enumerate() {
+        let e = embed.forward(w, x.column(c));
+        if c == 0 {
+            h.assign(e.view());
+        } else {
+            *h += e;
+        }
+    }
+    h.scale(T::from_f64(1.0 / embeds.len() as f64));
+}
+
+/// The backward pass of [`mean_of_contexts`] for the weights: `dh · (1/C)`
+/// scattered to every context column's rows, added into `grad` (zeroed
+/// first) in column order — `remove_duplicate`'s order. `dh` is scaled in
+/// place.
+fn scatter_to_contexts<T: Scalar>(
+    embeds: &mut [Embedding<T>],
+    dh: &mut Matrix<T>,
+    grad: &mut Matrix<T>,
+) {
+    dh.scale(T::from_f64(1.0 / embeds.len() as f64));
+    grad.fill(T::ZERO);
+    for embed in embeds {
+        embed.backward(dh.view()).add_to(grad);
+    }
+}
+
+/// `W_in` then `W_out`, both `vocab x hidden`, `0.01 * randn` from `rng`
+/// (the chapter 4 models), after checking the corpus ids.
+fn ch04_weights<T: Scalar>(
+    model: &str,
+    vocab: usize,
+    hidden: usize,
+    corpus: &[usize],
+    rng: &mut RandomState,
+) -> Result<(Param<T>, Param<T>)> {
+    check_corpus(model, vocab, corpus)?;
+    let w_in = small_weights(vocab, hidden, &mut || rng.randn());
+    let w_out = small_weights(vocab, hidden, &mut || rng.randn());
+    Ok((Param::new(w_in), Param::new(w_out)))
+}
+
 macro_rules! two_params {
     ($ty:ident, $out_kind:expr, $example:literal) => {
         impl<T: Scalar> Params<T> for $ty<T> {
@@ -191,16 +241,7 @@ two_params!(
 impl<T: Scalar> Trainable<T> for SimpleCbow<T> {
     type Input = Ids;
     fn loss(&mut self, x: IdsView<'_>, t: Targets<'_, T>) -> T {
-        let w = &self.w_in.value;
-        for (c, embed) in self.embeds.iter_mut().enumerate() {
-            let e = embed.forward(w, x.column(c));
-            if c == 0 {
-                self.h.assign(e.view());
-            } else {
-                self.h += e;
-            }
-        }
-        self.h.scale(T::from_f64(1.0 / self.embeds.len() as f64));
+        mean_of_contexts(&mut self.embeds, &self.w_in.value, x, &mut self.h);
         self.score.resize(self.h.rows(), self.w_out.value.cols());
         self.score.gemm(
             T::ONE,
@@ -226,11 +267,7 @@ impl<T: Scalar> Trainable<T> for SimpleCbow<T> {
             Transpose::Yes,
             T::ZERO,
         );
-        self.da.scale(T::from_f64(1.0 / self.embeds.len() as f64));
-        self.w_in.grad.fill(T::ZERO);
-        for embed in &mut self.embeds {
-            embed.backward(self.da.view()).add_to(&mut self.w_in.grad);
-        }
+        scatter_to_contexts(&mut self.embeds, &mut self.da, &mut self.w_in.grad);
     }
     fn check_data(&self, x: &Ids, t: Targets<'_, T>) -> Result<()> {
         check_ids(
@@ -438,12 +475,10 @@ impl<T: Scalar> Cbow<T> {
         corpus: &[usize],
         rng: &mut RandomState,
     ) -> Result<Self> {
-        check_corpus("CBOW", vocab, corpus)?;
-        let w_in = small_weights(vocab, hidden, &mut || rng.randn());
-        let w_out = small_weights(vocab, hidden, &mut || rng.randn());
+        let (w_in, w_out) = ch04_weights("CBOW", vocab, hidden, corpus, rng)?;
         Ok(Cbow {
-            w_in: Param::new(w_in),
-            w_out: Param::new(w_out),
+            w_in,
+            w_out,
             embeds: vec![Embedding::new(); 2 * window],
             ns_loss: NegativeSamplingLoss::new(corpus, 0.75, 5)?,
             rng: rng.clone(),
@@ -469,16 +504,7 @@ two_params!(Cbow, ParamKind::Other, "Cbow::<f32>::new(7, 5, 1, &[0, 1, 2, 3, 4, 
 impl<T: Scalar> Trainable<T> for Cbow<T> {
     type Input = Ids;
     fn loss(&mut self, x: IdsView<'_>, t: Targets<'_, T>) -> T {
-        let w = &self.w_in.value;
-        for (c, embed) in self.embeds.iter_mut().enumerate() {
-            let e = embed.forward(w, x.column(c));
-            if c == 0 {
-                self.h.assign(e.view());
-            } else {
-                self.h += e;
-            }
-        }
-        self.h.scale(T::from_f64(1.0 / self.embeds.len() as f64));
+        mean_of_contexts(&mut self.embeds, &self.w_in.value, x, &mut self.h);
         target_ids(t, &mut self.ids);
         self.ns_loss
             .forward(&self.w_out.value, self.h.view(), &self.ids, &mut self.rng)
@@ -488,11 +514,7 @@ impl<T: Scalar> Trainable<T> for Cbow<T> {
         self.w_out.grad.fill(T::ZERO);
         let dh = self.ns_loss.backward(&mut self.w_out.grad);
         self.dh.assign(dh.view());
-        self.dh.scale(T::from_f64(1.0 / self.embeds.len() as f64));
-        self.w_in.grad.fill(T::ZERO);
-        for embed in &mut self.embeds {
-            embed.backward(self.dh.view()).add_to(&mut self.w_in.grad);
-        }
+        scatter_to_contexts(&mut self.embeds, &mut self.dh, &mut self.w_in.grad);
     }
     fn check_data(&self, x: &Ids, t: Targets<'_, T>) -> Result<()> {
         check_ids("CBOW", self.w_in.value.rows(), self.embeds.len(), x, t)
@@ -558,13 +580,11 @@ impl<T: Scalar> SkipGram<T> {
         corpus: &[usize],
         rng: &mut RandomState,
     ) -> Result<Self> {
-        check_corpus("SkipGram", vocab, corpus)?;
-        let w_in = small_weights(vocab, hidden, &mut || rng.randn());
-        let w_out = small_weights(vocab, hidden, &mut || rng.randn());
+        let (w_in, w_out) = ch04_weights("SkipGram", vocab, hidden, corpus, rng)?;
         let loss = NegativeSamplingLoss::new(corpus, 0.75, 5)?;
         Ok(SkipGram {
-            w_in: Param::new(w_in),
-            w_out: Param::new(w_out),
+            w_in,
+            w_out,
             embed: Embedding::new(),
             losses: vec![loss; 2 * window],
             rng: rng.clone(),
