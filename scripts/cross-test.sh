@@ -81,10 +81,17 @@ installed() {
     [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
 }
 # Whether /usr/bin/rustc finds a std it can use for target $1 (missing or
-# version-mismatched rlibs fail here, in a fraction of a second).
+# version-mismatched rlibs fail here, in a fraction of a second). The output
+# goes to a scratch directory, never `-o /dev/null`: rustc writes a temporary
+# file beside its output and renames it into place, so as root that replaced
+# the /dev/null device with a regular file (see .ci/real-dev-null).
 std_ok() {
+    local dir rc=0
+    dir=$(mktemp -d)
     echo 'fn main() {}' | /usr/bin/rustc --edition 2021 --target "$1" --emit=metadata \
-        -o /dev/null - >/dev/null 2>&1
+        -o "$dir/probe.rmeta" - >/dev/null 2>&1 || rc=$?
+    rm -rf "$dir"
+    return $rc
 }
 
 install() {
