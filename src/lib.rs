@@ -2,9 +2,11 @@
 //!
 //! Train neural networks with nothing but `std`: a row-major [`Matrix`] over
 //! `f32`/`f64`, a cache-blocked GEMM with runtime-selected SIMD kernels
-//! ([`gemm`]), and the layers, optimizers and trainer of chapter 1 of *Deep
-//! Learning from Scratch 2*, written so the book's float64 runs are
-//! reproduced number for number.
+//! ([`gemm`]), and the layers, optimizers, trainer and models of *Deep
+//! Learning from Scratch 2* — chapter 1's networks and chapters 2–4's word
+//! vectors ([`text`], [`linalg`], [`model::Cbow`], …) — written so the
+//! book's numpy runs are reproduced: number for number in float64, within
+//! float32 rounding in float32.
 //!
 //! ```
 //! use groundup::Matrix;

@@ -3,7 +3,9 @@
 //!
 //! Semantics, exactly as the book:
 //! - every epoch draws `permutation(data_size)` from the trainer's RNG (the
-//!   stream that initialised the weights, in the book's ch01/train.py) and
+//!   stream that initialised the weights, in the book's ch01/train.py; the
+//!   model's own stream when it samples while training, as the word2vec
+//!   models with negative sampling do — see [`Trainable::rng`]) and
 //!   reorders x and t **cumulatively**: epoch `e` sees the data permuted by
 //!   every permutation so far (the book reassigns `x = x[idx]`);
 //! - `data_size / batch_size` mini-batches per epoch; the remainder is dropped;
@@ -12,6 +14,9 @@
 //! - when `iters % eval_interval == 0` — the *first* iteration of each window —
 //!   the average loss since the last report is appended to `loss_list` and
 //!   printed as `| epoch 1 |  iter 1 / 10 | time 0[s] | loss 1.10`.
+//!
+//! The inputs are any [`Batch`]: float rows ([`Matrix`]) for chapter 1's
+//! networks, word ids ([`Ids`](crate::matrix::Ids)) for chapters 3–4.
 //!
 //! After the first iteration a training step allocates nothing: batches are
 //! views, the shuffled copies and the permutation live in reused buffers.
