@@ -11,9 +11,9 @@ use groundup::layers::UnigramSampler;
 use groundup::matrix::Ids;
 use groundup::model::{Cbow, SimpleCbow, SimpleSkipGram, SkipGram};
 use groundup::optim::Adam;
-use groundup::text::{create_contexts_target, parse_ptb, preprocess};
+use groundup::text::{create_contexts_target, most_similar, parse_ptb, preprocess};
 use groundup::train::{FitOptions, Trainable, Trainer};
-use groundup::{RandomState, Scalar};
+use groundup::{Matrix, RandomState, Scalar};
 
 const RUNS: &str = include_str!("fixtures/word2vec_runs.txt");
 const CORPUS: &str = include_str!("fixtures/license_corpus.txt");
@@ -179,6 +179,22 @@ fn ch04(name: &str) {
         .fold(0.0f32, f32::max);
     assert!(dv < 1e-3, "{name} word_vecs differ by {dv:e}");
     eprintln!("{name}: loss_list worst relative {worst:.2e}, word_vecs max |diff| {dv:.2e}");
+    // most_similar gives the same top 5 on our vectors as on numpy's
+    let numpy_vecs = Matrix::from_vec(vecs.rows(), vecs.cols(), want).unwrap();
+    for query in ["license", "work", "the", "copyright", "software"] {
+        let top = |m: &Matrix<f32>| -> Vec<String> {
+            most_similar(query, &vocab, m, 5)
+                .unwrap()
+                .into_iter()
+                .map(|(w, _)| w)
+                .collect()
+        };
+        assert_eq!(
+            top(&vecs),
+            top(&numpy_vecs),
+            "{name}: most_similar({query:?})"
+        );
+    }
 }
 
 #[test]
