@@ -12,12 +12,11 @@
 //! book, so the loss curve follows numpy's (float32, within 1e-6 relative
 //! in the fixture tests).
 
-use groundup::io;
 use groundup::model::{SimpleCbow, SimpleSkipGram};
 use groundup::optim::Adam;
 use groundup::text::{create_contexts_target, numpy_str, preprocess};
 use groundup::train::{FitOptions, Trainable, Trainer};
-use groundup::{plot, Matrix, RandomState, Scalar};
+use groundup::{Matrix, RandomState, Scalar};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -84,12 +83,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
             "--hidden" => a.hidden = number(&flag, argv.next(), "a positive whole number")?,
             "--window" => a.window = number(&flag, argv.next(), "a positive whole number")?,
             "--batch" => a.batch = number(&flag, argv.next(), "a positive whole number")?,
-            "--dtype" => {
-                a.dtype = value(&flag, argv.next())?;
-                if a.dtype != "f32" && a.dtype != "f64" {
-                    return Err(format!("--dtype {:?}: expected f32 or f64", a.dtype));
-                }
-            }
+            "--dtype" => a.dtype = cli::dtype(&flag, argv.next())?,
             "--loss-csv" => a.loss_csv = Some(value(&flag, argv.next())?.into()),
             "--out" => a.out = value(&flag, argv.next())?.into(),
             "--quiet" => a.quiet = true,
@@ -156,18 +150,12 @@ fn run<T: Scalar>(args: &Args) -> Result<(), String> {
     for (id, word) in vocab.words().iter().enumerate() {
         println!("{word} {}", numpy_str(word_vecs.row(id)));
     }
-    if let Some(path) = &args.loss_csv {
-        let text: String = loss_list.iter().map(|l| format!("{l}\n")).collect();
-        io::write_atomic(path, text.as_bytes()).map_err(|e| e.to_string())?;
-        println!("wrote {}", path.display());
-    }
-    if !loss_list.is_empty() {
-        std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
-        let path = args.out.join("loss.svg");
-        let svg = plot::loss_curve(&loss_list, FitOptions::default().eval_interval);
-        io::write_atomic(&path, svg.as_bytes()).map_err(|e| e.to_string())?;
-        println!("wrote {}", path.display());
-    }
+    cli::write_loss_outputs(
+        &loss_list,
+        FitOptions::default().eval_interval,
+        args.loss_csv.as_deref(),
+        &args.out,
+    )?;
     Ok(())
 }
 

@@ -89,12 +89,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
     while let Some(flag) = argv.next() {
         match flag.as_str() {
             "--help" | "-h" => return Ok(None),
-            "--dtype" => {
-                a.dtype = value(&flag, argv.next())?;
-                if a.dtype != "f32" && a.dtype != "f64" {
-                    return Err(format!("--dtype {:?}: expected f32 or f64", a.dtype));
-                }
-            }
+            "--dtype" => a.dtype = cli::dtype(&flag, argv.next())?,
             "--epochs" => a.epochs = number(&flag, argv.next(), "a whole number")?,
             "--hidden" => a.hidden = number(&flag, argv.next(), "a positive whole number")?,
             "--lr" => a.lr = number(&flag, argv.next(), "a number")?,

@@ -20,7 +20,7 @@ use groundup::text::{
     most_similar, read_ptb, save_word_vectors, Vocab,
 };
 use groundup::train::{FitOptions, Trainable, Trainer};
-use groundup::{io, plot, Matrix, RandomState, Scalar};
+use groundup::{Matrix, RandomState, Scalar};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -114,12 +114,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
                 a.eval_interval = number(&flag, argv.next(), "a positive whole number")?
             }
             "--seed" => a.seed = number(&flag, argv.next(), "a whole number from 0 to 4294967295")?,
-            "--dtype" => {
-                a.dtype = value(&flag, argv.next())?;
-                if a.dtype != "f32" && a.dtype != "f64" {
-                    return Err(format!("--dtype {:?}: expected f32 or f64", a.dtype));
-                }
-            }
+            "--dtype" => a.dtype = cli::dtype(&flag, argv.next())?,
             "--loss-csv" => a.loss_csv = Some(value(&flag, argv.next())?.into()),
             "--out" => a.out = value(&flag, argv.next())?.into(),
             "--save" => a.save = Some(value(&flag, argv.next())?.into()),
@@ -200,18 +195,12 @@ fn train<T: Scalar, M: Trainable<T, Input = groundup::matrix::Ids>>(
             tokens as f64 / secs
         );
     }
-    if let Some(path) = &args.loss_csv {
-        let text: String = trainer.loss_list.iter().map(|l| format!("{l}\n")).collect();
-        io::write_atomic(path, text.as_bytes()).map_err(|e| e.to_string())?;
-        println!("wrote {}", path.display());
-    }
-    if !trainer.loss_list.is_empty() {
-        std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
-        let path = args.out.join("loss.svg");
-        let svg = plot::loss_curve(&trainer.loss_list, args.eval_interval);
-        io::write_atomic(&path, svg.as_bytes()).map_err(|e| e.to_string())?;
-        println!("wrote {}", path.display());
-    }
+    cli::write_loss_outputs(
+        &trainer.loss_list,
+        args.eval_interval,
+        args.loss_csv.as_deref(),
+        &args.out,
+    )?;
     Ok(word_vecs(&trainer.model))
 }
 

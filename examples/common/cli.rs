@@ -65,3 +65,38 @@ pub fn main_with<A>(
         }
     }
 }
+
+/// The value of `--dtype`: `f32` or `f64`, or a one-line reason.
+#[allow(dead_code)] // not every example has every flag
+pub fn dtype(flag: &str, v: Option<String>) -> Result<String, String> {
+    let v = value(flag, v)?;
+    if v != "f32" && v != "f64" {
+        return Err(format!("{flag} {v:?}: expected f32 or f64"));
+    }
+    Ok(v)
+}
+
+/// A trainer's `loss_list`: one value per line to `csv` (when given) and
+/// the curve to `out/loss.svg` (when there is one), each announced with
+/// `wrote <path>`.
+#[allow(dead_code)] // not every example has every flag
+pub fn write_loss_outputs(
+    loss_list: &[f64],
+    eval_interval: usize,
+    csv: Option<&std::path::Path>,
+    out: &std::path::Path,
+) -> Result<(), String> {
+    if let Some(path) = csv {
+        let text: String = loss_list.iter().map(|l| format!("{l}\n")).collect();
+        groundup::io::write_atomic(path, text.as_bytes()).map_err(|e| e.to_string())?;
+        println!("wrote {}", path.display());
+    }
+    if !loss_list.is_empty() {
+        std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+        let path = out.join("loss.svg");
+        let svg = groundup::plot::loss_curve(loss_list, eval_interval);
+        groundup::io::write_atomic(&path, svg.as_bytes()).map_err(|e| e.to_string())?;
+        println!("wrote {}", path.display());
+    }
+    Ok(())
+}
