@@ -31,6 +31,7 @@ mod embedding;
 mod loss;
 mod negative_sampling;
 pub mod nodes;
+pub mod time;
 
 pub use activation::{Dropout, ReLU, Sigmoid, Softmax, Tanh};
 pub use affine::{Affine, MatMul};
