@@ -227,6 +227,18 @@ impl Ids {
         }
     }
 
+    /// The row-major buffer, mutable (the shape stays).
+    ///
+    /// ```
+    /// use groundup::matrix::Ids;
+    /// let mut ids = Ids::from_rows([[1, 2], [3, 4]]);
+    /// ids.as_mut_slice()[3] = 9;
+    /// assert_eq!(ids.row(1), &[3, 9]);
+    /// ```
+    pub fn as_mut_slice(&mut self) -> &mut [usize] {
+        &mut self.data
+    }
+
     /// Gives back the row-major buffer.
     ///
     /// ```

@@ -2,10 +2,12 @@
 //! [`TwoLayerNet`] (the book's ch. 1 network) and [`Sequential`] (any stack
 //! of single-input layers plus a loss).
 
+mod rnnlm;
 mod sequential;
 mod two_layer_net;
 mod word2vec;
 
+pub use rnnlm::{BetterRnnlm, LanguageModel, Rnnlm, SimpleRnnlm};
 pub use sequential::{ParamRef, Sequential};
 pub use two_layer_net::TwoLayerNet;
 pub use word2vec::{Cbow, SimpleCbow, SimpleSkipGram, SkipGram};

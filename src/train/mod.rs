@@ -21,8 +21,10 @@
 //! After the first iteration a training step allocates nothing: batches are
 //! views, the shuffled copies and the permutation live in reused buffers.
 
+mod rnnlm;
 mod trainable;
 
+pub use rnnlm::{eval_perplexity, RnnlmFitOptions, RnnlmTrainer};
 pub use trainable::{check_model_data, Batch, Trainable};
 
 use crate::error::{Error, Result};
@@ -34,6 +36,33 @@ use crate::scalar::Scalar;
 use std::time::Instant;
 
 /// Owned, shufflable targets.
+/// The update of one training step, shared by both trainers: clip the
+/// gradients' global norm to `max_grad` if given, then let the optimizer
+/// step.
+fn update_step<T: Scalar, O: Optimizer<T>>(
+    model: &mut dyn crate::model::Params<T>,
+    optimizer: &mut O,
+    max_grad: Option<f64>,
+) {
+    if let Some(max_norm) = max_grad {
+        clip_grads(model, max_norm);
+    }
+    optimizer.update(model);
+}
+
+/// The book's progress line,
+/// `| epoch 1 |  iter 1 / 19 | time 0[s] | perplexity 421.83`.
+fn progress_line(
+    epoch: usize,
+    iter: usize,
+    max_iters: usize,
+    secs: u64,
+    what: &str,
+    value: f64,
+) -> String {
+    format!("| epoch {epoch} |  iter {iter} / {max_iters} | time {secs}[s] | {what} {value:.2}")
+}
+
 #[derive(Clone, Debug)]
 enum TargetBuf<T: Scalar> {
     OneHot(Matrix<T>),
@@ -406,10 +435,7 @@ impl<T: Scalar, M: Trainable<T>, O: Optimizer<T>> Trainer<T, M, O> {
                     });
                 }
                 self.model.backprop();
-                if let Some(max_norm) = max_grad {
-                    clip_grads(&mut self.model, max_norm);
-                }
-                self.optimizer.update(&mut self.model);
+                update_step(&mut self.model, &mut self.optimizer, max_grad);
                 total_loss += loss;
                 loss_count += 1;
                 if let Some(hook) = &mut self.hook {
@@ -418,14 +444,15 @@ impl<T: Scalar, M: Trainable<T>, O: Optimizer<T>> Trainer<T, M, O> {
                 if iters % eval_interval == 0 {
                     let avg_loss = total_loss / T::from_usize(loss_count);
                     if self.verbose {
-                        println!(
-                            "| epoch {} |  iter {} / {} | time {}[s] | loss {:.2}",
+                        let line = progress_line(
                             self.current_epoch + 1,
                             iters + 1,
                             max_iters,
                             start.elapsed().as_secs(),
-                            avg_loss.to_f64()
+                            "loss",
+                            avg_loss.to_f64(),
                         );
+                        println!("{line}");
                     }
                     self.loss_list.push(avg_loss.to_f64());
                     total_loss = T::ZERO;

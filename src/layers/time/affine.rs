@@ -73,6 +73,18 @@ impl<T: Scalar> TimeAffine<T> {
         &self.out
     }
 
+    /// The output of the last forward pass (`T·N x V`).
+    ///
+    /// ```
+    /// use groundup::{layers::time::TimeAffine, matrix};
+    /// let mut affine = TimeAffine::new(matrix![[2.0f32]], matrix![[1.0]]);
+    /// affine.forward(matrix![[1.0]].view());
+    /// assert_eq!(affine.output(), &matrix![[3.0]]);
+    /// ```
+    pub fn output(&self) -> &Matrix<T> {
+        &self.out
+    }
+
     /// Overwrites the gradients of `W` and `b`; returns `dout·Wᵀ`.
     ///
     /// ```
