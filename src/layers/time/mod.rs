@@ -53,10 +53,12 @@ pub(crate) use affine::{affine_backward, affine_forward};
 
 use crate::scalar::Scalar;
 
-/// The book's `sigmoid(x) = 1 / (1 + exp(-x))`, in `T`.
+/// The book's `sigmoid(x) = 1 / (1 + exp(-x))`, in `T` (the exponential
+/// by [`Scalar::exp_fast`]: std's for `f64`, a vectorizable polynomial
+/// within 2 ulp for `f32`).
 #[inline]
 pub(crate) fn sigmoid<T: Scalar>(x: T) -> T {
-    T::ONE / (T::ONE + (-x).exp())
+    T::ONE / (T::ONE + (-x).exp_fast())
 }
 
 /// The number of time steps in `rows` time-major rows of batch `batch`;

@@ -23,7 +23,10 @@ pub const IGNORE_LABEL: usize = usize::MAX;
 ///
 /// Numerics follow the book: the softmax has no epsilon inside the log,
 /// the per-step losses are summed in `(N, T)` order in numpy's pairwise
-/// order in `T`, and the mean is taken in `f64` (numpy promotes the `f32`
+/// order in `T`, and the mean is taken in `f64`. The exponentials use
+/// [`Scalar::exp_fast`](crate::Scalar::exp_fast) (for `f32` within 2 ulp
+/// of the exact value; numpy's float32 `exp` is not the C library's
+/// either) (numpy promotes the `f32`
 /// sum divided by an integer count to `float64`). With every target
 /// ignored the loss is NaN (0/0), as the book's.
 ///
@@ -122,7 +125,7 @@ impl<T: Scalar> TimeSoftmaxWithLoss<T> {
     /// assert_eq!(loss.backward(), &matrix![[-0.5, 0.5]]);
     /// ```
     pub fn backward(&mut self) -> &Matrix<T> {
-        let count = self.count as f64;
+        let count = T::from_usize(self.count);
         let v = self.ys.cols();
         for (row, &id) in self
             .ys
@@ -135,9 +138,11 @@ impl<T: Scalar> TimeSoftmaxWithLoss<T> {
                 continue;
             }
             row[id] -= T::ONE;
-            // numpy divides the float32 array by an int64 count in float64.
+            // numpy divides the float32 array by an int64 count in float64;
+            // rounding that quotient to f32 gives the f32 quotient exactly
+            // (53 ≥ 2·24 + 2 bits), so divide in T.
             for d in row.iter_mut() {
-                *d = T::from_f64(d.to_f64() / count);
+                *d /= count;
             }
         }
         &self.ys
@@ -155,7 +160,7 @@ pub(crate) fn softmax_rows_from<T: Scalar>(xs: MatrixView<'_, T>, ys: &mut Matri
         let row = xs.row(i);
         let max = row.iter().fold(row[0], |m, &v| m.max_nan(v));
         for (o, &x) in out.iter_mut().zip(row) {
-            *o = (x - max).exp();
+            *o = (x - max).exp_fast();
         }
         let sum = pairwise_sum(out);
         for o in out.iter_mut() {
