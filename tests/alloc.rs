@@ -216,6 +216,59 @@ fn word2vec_fits_allocate_only_their_loss_list_reservation() {
     );
 }
 
+/// The language models of chapters 5–6: a step (forward, backward, clip,
+/// SGD) after the first allocates nothing, for all three models, and a
+/// whole RnnlmTrainer fit only its two batch buffers and the ppl_list
+/// reservation.
+fn language_model_steps_allocate_nothing() {
+    use groundup::model::{BetterRnnlm, LanguageModel, Rnnlm, SimpleRnnlm};
+    use groundup::train::{RnnlmFitOptions, RnnlmTrainer};
+    let v = 50;
+    let xs = Ids::from_vec(4, 6, (0..24).map(|i| (i * 7) % v).collect()).unwrap();
+    let ts = Ids::from_vec(4, 6, (0..24).map(|i| (i * 11 + 3) % v).collect()).unwrap();
+    fn steps<M: LanguageModel<f32>>(name: &str, mut model: M, xs: &Ids, ts: &Ids) {
+        let mut sgd = Sgd::new(1.0);
+        let mut step = |model: &mut M| {
+            let loss = model.forward(xs.view(), ts.view());
+            model.backward();
+            clip_grads(model, 0.25);
+            sgd.update(model);
+            loss
+        };
+        step(&mut model);
+        let n = count(|| {
+            for _ in 0..5 {
+                std::hint::black_box(step(&mut model));
+            }
+        });
+        assert_eq!(n, 0, "{name}: training steps allocated {n} times");
+    }
+    let mut rng = RandomState::new(0);
+    steps(
+        "SimpleRnnlm",
+        SimpleRnnlm::<f32>::new(v, 8, 12, &mut rng),
+        &xs,
+        &ts,
+    );
+    steps("Rnnlm", Rnnlm::<f32>::new(v, 8, 12, &mut rng), &xs, &ts);
+    let better = BetterRnnlm::<f32>::new(v, 12, 12, 0.5, &mut rng).unwrap();
+    steps("BetterRnnlm", better, &xs, &ts);
+
+    let corpus: Vec<usize> = (0..600).map(|i| (i * 7 + i / 13) % v).collect();
+    let mut trainer = RnnlmTrainer::new(Rnnlm::<f32>::new(v, 8, 12, &mut rng), Sgd::new(1.0));
+    trainer.set_verbose(false);
+    let opts = RnnlmFitOptions {
+        max_epoch: 2,
+        batch_size: 4,
+        time_size: 6,
+        max_grad: Some(0.25),
+        eval_interval: Some(5),
+    };
+    trainer.fit(&corpus[..599], &corpus[1..], opts).unwrap();
+    let n = count(|| trainer.fit(&corpus[..599], &corpus[1..], opts).unwrap());
+    assert!(n <= 3, "RnnlmTrainer: a 2-epoch fit allocated {n} times");
+}
+
 fn main() {
     training_steps_do_not_allocate_after_warm_up();
     println!("alloc: training steps allocate nothing after warm-up");
@@ -227,4 +280,5 @@ fn training_steps_do_not_allocate_after_warm_up() {
     trainer_fit_allocates_only_its_loss_list_reservation();
     mlp_steps_allocate_nothing();
     word2vec_fits_allocate_only_their_loss_list_reservation();
+    language_model_steps_allocate_nothing();
 }

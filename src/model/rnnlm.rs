@@ -135,7 +135,8 @@ pub trait LanguageModel<T: Scalar>: Params<T> {
     /// from `start_id`, feed one word at a time (batch 1, one step, the
     /// state carried) in evaluation mode, turn the last scores into
     /// probabilities with the book's 1-D softmax, and draw the next word
-    /// with numpy's `choice(V, size=1, p=p)` from [`rng`](Self::rng). A
+    /// with numpy's `choice(V, size=1, p=p)` from [`rng`](Self::rng)
+    /// ([`choice_p_typed`](RandomState::choice_p_typed): `p` in `T`). A
     /// word in `skip_ids` is not kept: the last kept word is fed again.
     /// Returns `sample_size` ids, `start_id` first (`[start_id]` when
     /// `sample_size` is 0 or 1, as the book's loop).
@@ -168,16 +169,12 @@ pub trait LanguageModel<T: Scalar>: Params<T> {
         self.set_training(false);
         let mut word_ids = vec![start_id];
         let mut x = Ids::from_rows([[start_id]]);
-        let mut p32 = vec![T::ZERO; vocab];
-        let mut p = vec![0.0f64; vocab];
+        let mut p = vec![T::ZERO; vocab];
         let result = (|| {
             while word_ids.len() < sample_size {
                 let score = self.predict(x.view());
-                softmax_1d(score.row(0), &mut p32);
-                for (d, &s) in p.iter_mut().zip(&p32) {
-                    *d = s.to_f64();
-                }
-                let sampled = self.rng().choice_p(&p, 1, true)?[0];
+                softmax_1d(score.row(0), &mut p);
+                let sampled = self.rng().choice_p_typed(&p, 1, true)?[0];
                 if !skip_ids.contains(&sampled) {
                     x = Ids::from_rows([[sampled]]);
                     word_ids.push(sampled);

@@ -137,6 +137,56 @@ impl RandomState {
         out: &mut [usize],
         scratch: &mut ChoiceScratch,
     ) -> Result<()> {
+        self.choice_p_atol(p, replace, out, scratch, f64::EPSILON.sqrt())
+    }
+
+    /// [`choice_p`](Self::choice_p) for probabilities held in `T`, as numpy
+    /// takes a float32 `p`: the values are widened to `f64` and the sum
+    /// may differ from 1 by `sqrt(T::EPSILON)` (numpy's
+    /// `max(sqrt(eps64), sqrt(eps of p.dtype))`) — a float32 softmax sums
+    /// to 1 only within about 1e-7. The chapter-7 text generation draws
+    /// its words this way.
+    ///
+    /// # Errors
+    /// As [`choice_p`](Self::choice_p), with the wider tolerance.
+    ///
+    /// ```
+    /// use groundup::rng::RandomState;
+    /// let p = [0.1f32, 0.2, 0.3, 0.4 + 3e-7]; // sums to 1 only within 1e-6
+    /// assert!(RandomState::new(0).choice_p(&p.map(f64::from), 1, true).is_err());
+    /// let mut rng = RandomState::new(0);
+    /// // >>> np.random.seed(0); np.random.choice(4, size=2, p=np.float32([.1, .2, .3, .4]))
+    /// // array([2, 3])
+    /// assert_eq!(rng.choice_p_typed(&p, 2, true)?, [2, 3]);
+    /// # Ok::<(), groundup::Error>(())
+    /// ```
+    pub fn choice_p_typed<T: crate::Scalar>(
+        &mut self,
+        p: &[T],
+        size: usize,
+        replace: bool,
+    ) -> Result<Vec<usize>> {
+        let wide: Vec<f64> = p.iter().map(|v| v.to_f64()).collect();
+        let atol = f64::EPSILON.sqrt().max(T::EPSILON.to_f64().sqrt());
+        let mut out = vec![0; size];
+        self.choice_p_atol(
+            &wide,
+            replace,
+            &mut out,
+            &mut ChoiceScratch::default(),
+            atol,
+        )?;
+        Ok(out)
+    }
+
+    fn choice_p_atol(
+        &mut self,
+        p: &[f64],
+        replace: bool,
+        out: &mut [usize],
+        scratch: &mut ChoiceScratch,
+        atol: f64,
+    ) -> Result<()> {
         let invalid = |m: String| Err(Error::InvalidArgument(format!("choice: {m}")));
         let size = out.len();
         if p.is_empty() {
@@ -146,7 +196,6 @@ impl RandomState {
             return invalid(format!("probability p[{i}] = {v} is negative or NaN"));
         }
         let sum = kahan_sum(p);
-        let atol = f64::EPSILON.sqrt();
         if sum.is_nan() || (sum - 1.0).abs() > atol {
             return invalid(format!(
                 "probabilities sum to {sum}, not 1 (tolerance {atol:e})"

@@ -6,7 +6,10 @@
 //! - the corpus is read by `batch_size` cursors at offsets
 //!   `i · (data_size / batch_size)`; each mini-batch takes `time_size`
 //!   consecutive words from every cursor (wrapping around the end), and a
-//!   running `time_idx` continues across iterations, epochs and `fit` calls;
+//!   running `time_idx` continues across iterations and epochs; each `fit`
+//!   call starts it (and `ppl_list`) afresh, as the book's `fit` sets
+//!   `self.time_idx = 0` and `self.ppl_list = []`, while the epoch count
+//!   goes on;
 //! - `data_size / (batch_size · time_size)` iterations per epoch;
 //! - each iteration: forward, backward (tied gradients summed), optional
 //!   [`clip_grads`](crate::optim::clip_grads), optimizer update — the step of
@@ -156,6 +159,8 @@ impl<T: Scalar, M: LanguageModel<T>, O: Optimizer<T>> RnnlmTrainer<T, M, O> {
             eval_interval,
         } = options;
         self.validate(xs, ts, &options)?;
+        self.time_idx = 0;
+        self.ppl_list.clear();
         let data_size = xs.len();
         let max_iters = data_size / (batch_size * time_size);
         let jump = data_size / batch_size;
@@ -255,7 +260,7 @@ impl<T: Scalar, M: LanguageModel<T>, O: Optimizer<T>> RnnlmTrainer<T, M, O> {
         Ok(())
     }
 
-    /// `exp(mean loss)` of every report so far (all `fit` calls).
+    /// `exp(mean loss)` of every report of the last `fit` call.
     ///
     /// ```
     /// use groundup::{model::SimpleRnnlm, optim::Sgd, train::RnnlmTrainer, RandomState};
@@ -344,9 +349,9 @@ impl<T: Scalar, M: LanguageModel<T>, O: Optimizer<T>> RnnlmTrainer<T, M, O> {
 /// batches read by `batch_size` cursors at offsets `i · ((len − 1) /
 /// batch_size)`, batch `k` from step `k · time_size` of each cursor, in
 /// evaluation mode (no dropout), continuing from the model's state (the
-/// book's scripts call `reset_state` first). `progress` gets the book's
-/// `\r{iter} / {max_iters}` progress and a final newline (pass
-/// `std::io::sink()` for none).
+/// book's scripts call `reset_state` first). `progress` gets what the book
+/// prints: `evaluating perplexity ...`, then `\r{iter} / {max_iters}` per
+/// batch and a final newline (pass `std::io::sink()` for none).
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] when the corpus is too short for one batch
@@ -391,6 +396,7 @@ pub fn eval_perplexity<T: Scalar, M: LanguageModel<T> + ?Sized>(
     let mut xs = Ids::from_vec(batch_size, time_size, vec![0; per_batch])?;
     let mut ts = xs.clone();
     let mut total_loss = 0.0f64;
+    let _ = writeln!(progress, "evaluating perplexity ...");
     model.set_training(false);
     for iters in 0..max_iters {
         let time_offset = iters * time_size;
