@@ -353,8 +353,11 @@ fn train_better<T: Scalar>(
     let mut lr = args.lr;
     let mut best_ppl = f64::INFINITY;
     let mut best: Option<Vec<Matrix<T>>> = None;
+    // Each fit starts its own ppl_list (the book's); the CSV holds them all.
+    let mut ppl_all = Vec::new();
     for _ in 0..args.epochs {
         timed_fit(&mut trainer, data, args, 1)?;
+        ppl_all.extend_from_slice(trainer.ppl_list());
         if data.held.is_empty() {
             continue;
         }
@@ -378,12 +381,11 @@ fn train_better<T: Scalar>(
         trainer.model_mut().reset_state();
         println!("{}", "-".repeat(50));
     }
-    if args.save.is_some() && data.held.is_empty() {
-        let path = args.save.as_ref().expect("checked");
+    if let (Some(path), true) = (&args.save, data.held.is_empty()) {
         save_model(path, trainer.model()).map_err(|e| e.to_string())?;
         println!("saved {}", path.display());
     }
-    let ppl_list = trainer.ppl_list().to_vec();
+    let ppl_list = ppl_all;
     let mut model = trainer.into_model();
     // Continue (generation) with the best epoch's weights.
     if let Some(values) = best {
