@@ -127,9 +127,12 @@ impl<T: Scalar> TimeLstm<T> {
     /// ```
     /// use groundup::{layers::time::TimeLstm, Matrix};
     /// let mut lstm = TimeLstm::new(Matrix::<f32>::zeros(1, 4), Matrix::zeros(1, 4), Matrix::filled(1, 4, 10.0), false);
-    /// // Every gate saturates: c = 1·0 + tanh(10)·1, h = 1·tanh(c).
+    /// // Only the bias: every gate is σ(10) and g = tanh(10); from c_prev = 0,
+    /// // c = tanh(10)·σ(10) and h = σ(10)·tanh(c) (not quite tanh(1): σ(10) = 1 − 4.5e-5).
     /// let h = lstm.forward(Matrix::zeros(3, 1).view(), 3)[(0, 0)];
-    /// assert!((h - 0.7615942).abs() < 1e-6);
+    /// let s = 1.0 / (1.0 + (-10f32).exp());
+    /// assert!((h - s * (10f32.tanh() * s).tanh()).abs() < 1e-6);
+    /// assert!((h - 0.7615405).abs() < 1e-6);
     /// ```
     pub fn forward(&mut self, xs: MatrixView<'_, T>, batch: usize) -> MatrixView<'_, T> {
         let hidden = self.hidden_size();
@@ -496,6 +499,7 @@ impl<T: Scalar> Lstm<T> {
     }
 
     /// `(h_next, c_next)` from `x` (`N x D`) and the state (`N x H` each).
+    /// Panics naming the shapes when they do not fit.
     ///
     /// ```
     /// use groundup::{layers::time::Lstm, Matrix};
@@ -510,13 +514,22 @@ impl<T: Scalar> Lstm<T> {
         c_prev: Matrix<T>,
     ) -> (Matrix<T>, Matrix<T>) {
         let n = h_prev.rows();
+        // Without this, x of k·N rows would run k steps and return the last.
+        assert!(
+            x.rows() == n,
+            "Lstm.forward: x {:?} and h_prev {:?} must have the same number of rows",
+            x.shape(),
+            h_prev.shape()
+        );
         self.inner.set_state(h_prev, Some(c_prev));
         self.inner.forward(x, n);
         let (h, c) = self.inner.state();
         (h.clone(), c.clone())
     }
 
-    /// `(dx, dh_prev, dc_prev)`; overwrites the weight gradients.
+    /// `(dx, dh_prev, dc_prev)`; overwrites the weight gradients. Panics
+    /// naming the shapes when `dh_next` or `dc_next` is not `N x H` of the
+    /// last forward pass.
     ///
     /// ```
     /// use groundup::{layers::time::Lstm, Matrix};
@@ -530,6 +543,16 @@ impl<T: Scalar> Lstm<T> {
         dh_next: MatrixView<'_, T>,
         dc_next: MatrixView<'_, T>,
     ) -> (Matrix<T>, Matrix<T>, Matrix<T>) {
+        // dc_next is not otherwise checked: a longer one was silently cut,
+        // a shorter one an out-of-bounds index.
+        let want = self.inner.h.shape();
+        assert!(
+            dh_next.shape() == want && dc_next.shape() == want,
+            "Lstm.backward: dh_next {:?} and dc_next {:?} must both be {:?} (the shape of the last forward pass)",
+            dh_next.shape(),
+            dc_next.shape(),
+            want
+        );
         let zeros = Matrix::zeros(dh_next.rows(), dh_next.cols());
         let dx = self
             .inner

@@ -1,7 +1,8 @@
 //! Layers over time, after the book's `common/time_layers.py`: recurrent
-//! cells ([`TimeRnn`], [`TimeLstm`]) and the per-step layers that feed and
-//! read them ([`TimeEmbedding`], [`TimeAffine`], [`TimeSoftmaxWithLoss`],
-//! [`TimeDropout`]).
+//! layers ([`TimeRnn`], [`TimeLstm`], [`TimeGru`], the bidirectional
+//! [`TimeBiLstm`]) with their one-step cells ([`Rnn`], [`Lstm`], [`Gru`]),
+//! and the per-step layers that feed and read them ([`TimeEmbedding`],
+//! [`TimeAffine`], [`TimeSoftmaxWithLoss`], [`TimeDropout`]).
 //!
 //! # Layout of a sequence batch
 //!
@@ -36,15 +37,19 @@
 //! ```
 
 mod affine;
+mod bilstm;
 mod dropout;
 mod embedding;
+mod gru;
 mod lstm;
 mod rnn;
 mod softmax_loss;
 
 pub use affine::TimeAffine;
+pub use bilstm::TimeBiLstm;
 pub use dropout::TimeDropout;
 pub use embedding::TimeEmbedding;
+pub use gru::{Gru, TimeGru};
 pub use lstm::{Lstm, TimeLstm};
 pub use rnn::{Rnn, TimeRnn};
 pub use softmax_loss::{TimeSoftmaxWithLoss, IGNORE_LABEL};

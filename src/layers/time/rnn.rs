@@ -390,7 +390,9 @@ impl<T: Scalar> Rnn<T> {
         }
     }
 
-    /// `h_next = tanh(h_prev·Wh + x·Wx + b)`.
+    /// `h_next = tanh(h_prev·Wh + x·Wx + b)` for `x` (`N x D`) and `h_prev`
+    /// (`N x H`). Panics naming the shapes when `x` and `h_prev` do not have
+    /// the same number of rows.
     ///
     /// ```
     /// use groundup::{layers::time::Rnn, Matrix};
@@ -399,6 +401,13 @@ impl<T: Scalar> Rnn<T> {
     /// ```
     pub fn forward(&mut self, x: MatrixView<'_, T>, h_prev: Matrix<T>) -> Matrix<T> {
         let n = h_prev.rows();
+        // Without this, x of k·N rows would run k steps and return them all.
+        assert!(
+            x.rows() == n,
+            "Rnn.forward: x {:?} and h_prev {:?} must have the same number of rows",
+            x.shape(),
+            h_prev.shape()
+        );
         self.inner.set_state(h_prev);
         self.inner.forward(x, n).to_matrix()
     }
