@@ -96,13 +96,27 @@ fn simple_rnnlm_reproduces_ch05_train_py() {
     trainer
         .fit(&corpus[..999], &corpus[1..], opts(epochs, 10, 5, None, 20))
         .unwrap();
-    let worst = assert_close("simple.s0.ppl", trainer.ppl_list(), &want[..epochs], 1e-4);
+    // The first 80 epochs agree to 1e-5 on every kernel. The last ones,
+    // where the model overfits 1000 words to a perplexity of 2.5, amplify
+    // rounding differences: with the vector kernels' fused in-order
+    // products the whole list stays within 2.4e-5 (measured), with the
+    // portable kernel's separate multiply and add (the safe build, s390x,
+    // i686) it reaches 2.6e-4 in the last two epochs.
+    let got = trainer.ppl_list();
+    let head = epochs.min(80);
+    assert_close("simple.s0.ppl head", &got[..head], &want[..head], 1e-5);
+    let portable = groundup::gemm::Kernel::selected() == groundup::gemm::Kernel::Portable;
+    let tail_tol = if portable { 5e-4 } else { 1e-4 };
+    let worst = assert_close("simple.s0.ppl", got, &want[..epochs], tail_tol);
     println!("simple.s0: {epochs} ppl entries, worst relative {worst:.2e}");
     if epochs == want.len() {
         let b = trainer.model().params()[5].value.as_slice().to_vec();
         let d = max_abs(&b, &f.f32s("simple.s0.affine_b"));
         println!("simple.s0: final affine b, max abs difference {d:.2e}");
-        assert!(d < 1e-4, "final affine bias differs by {d}");
+        assert!(
+            d < if portable { 1e-3 } else { 1e-4 },
+            "final affine bias differs by {d}"
+        );
     }
 }
 
