@@ -1216,3 +1216,46 @@ fn an_empty_window_gives_empty_outputs_and_zero_gradients() {
     let mut bi = TimeBiLstm::new(a, b, c, e, f, g, true);
     check("TimeBiLstm", &mut bi, &xs, n, 2 * h);
 }
+
+/// The softmax of a large batch is split across the products' threads; the
+/// loss and the gradient are the same bits with 1 and 2 threads, ignored
+/// targets included.
+#[test]
+fn softmax_loss_is_bit_identical_across_thread_counts() {
+    use groundup::gemm::{with_config, Config, Kernel};
+    use groundup::layers::time::{TimeSoftmaxWithLoss, IGNORE_LABEL};
+    let (n, t, v) = (7, 11, 300);
+    let mut r = groundup::RandomState::new(5);
+    let scores = Matrix::<f32>::from_fn(n * t, v, |_, _| (r.randn() * 3.0) as f32);
+    let ids: Vec<usize> = (0..n * t)
+        .map(|i| {
+            if i % 13 == 4 {
+                IGNORE_LABEL
+            } else {
+                (i * 37) % v
+            }
+        })
+        .collect();
+    let ts = groundup::matrix::Ids::from_vec(n, t, ids).unwrap();
+    let run = |threads: usize| {
+        with_config(
+            Config {
+                kernel: Kernel::selected(),
+                threads,
+            },
+            || {
+                let mut loss = TimeSoftmaxWithLoss::new();
+                let l = loss.forward(scores.view(), ts.view());
+                (l, loss.backward().clone())
+            },
+        )
+    };
+    let (l1, d1) = run(1);
+    let (l2, d2) = run(2);
+    assert_eq!(l1.to_bits(), l2.to_bits());
+    assert!(d1
+        .iter()
+        .zip(d2.iter())
+        .all(|(a, b)| a.to_bits() == b.to_bits()));
+    assert!(l1.is_finite() && l1 > 0.0);
+}

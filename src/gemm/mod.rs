@@ -78,6 +78,7 @@ mod view;
 pub use kernel::Kernel;
 pub(crate) use kernel::KernelElem;
 use loops::{Operand, Problem};
+pub(crate) use threads::for_each_part;
 #[doc(hidden)]
 pub use threads::{
     fail_thread_spawns_for_testing, take_split_record, thread_spawn_failures, SplitRecord,

@@ -27,7 +27,7 @@ mod pool;
 mod scoped;
 
 #[cfg(feature = "simd")]
-use pool::run_parts;
+use pool::{run_each, run_parts};
 #[cfg(not(feature = "simd"))]
 use scoped::run_parts;
 
@@ -202,6 +202,23 @@ impl Split {
                 j0: 0,
             }
         }
+    }
+}
+
+/// Runs `f(i)` for every `i` in `0..parts` — on the products' thread team
+/// (the calling thread included) when there is one and more than one part,
+/// else in order on this thread. In the safe build (no persistent pool)
+/// always in order here: starting threads would allocate on every call.
+/// Element-wise work that is worth splitting uses this, cutting its rows
+/// into at most [`Config::current`]`().threads` parts.
+pub(crate) fn for_each_part<F: Fn(usize) + Sync>(parts: usize, f: &F) {
+    #[cfg(feature = "simd")]
+    if parts > 1 {
+        run_each(parts, f);
+        return;
+    }
+    for i in 0..parts {
+        f(i);
     }
 }
 

@@ -38,11 +38,11 @@
 use crate::error::{Error, Result};
 use crate::gemm::Transpose;
 use crate::layers::time::{
-    affine_backward, affine_forward, TimeAffine, TimeDropout, TimeEmbedding, TimeLstm, TimeRnn,
-    TimeSoftmaxWithLoss,
+    affine_backward, affine_forward, softmax_row, TimeAffine, TimeDropout, TimeEmbedding, TimeLstm,
+    TimeRnn, TimeSoftmaxWithLoss,
 };
 use crate::layers::{Param, ParamKind};
-use crate::matrix::{pairwise_sum, Ids, IdsView, Matrix};
+use crate::matrix::{Ids, IdsView, Matrix};
 use crate::model::Params;
 use crate::rng::RandomState;
 use crate::scalar::Scalar;
@@ -173,7 +173,8 @@ pub trait LanguageModel<T: Scalar>: Params<T> {
         let result = (|| {
             while word_ids.len() < sample_size {
                 let score = self.predict(x.view());
-                softmax_1d(score.row(0), &mut p);
+                // The book's 1-D softmax: exp(x − max) / sum(exp(x − max)).
+                softmax_row(score.row(0), &mut p);
                 let sampled = self.rng().choice_p_typed(&p, 1, true)?[0];
                 if !skip_ids.contains(&sampled) {
                     x = Ids::from_rows([[sampled]]);
@@ -184,18 +185,6 @@ pub trait LanguageModel<T: Scalar>: Params<T> {
         })();
         self.set_training(true);
         result.map(|()| word_ids)
-    }
-}
-
-/// The book's `softmax` of a 1-D array: `exp(x − max) / sum(exp(x − max))`.
-fn softmax_1d<T: Scalar>(x: &[T], out: &mut [T]) {
-    let max = x.iter().fold(x[0], |m, &v| m.max_nan(v));
-    for (o, &v) in out.iter_mut().zip(x) {
-        *o = (v - max).exp();
-    }
-    let sum = pairwise_sum(out);
-    for o in out.iter_mut() {
-        *o /= sum;
     }
 }
 

@@ -57,6 +57,13 @@ pub(super) fn run_parts<T: Scalar>(
     POOL.run(split.parts, &job)
 }
 
+/// Runs `f(0..parts)` on the pool and the calling thread (each index once,
+/// in no particular order); returns when all are done. For element-wise
+/// work outside the products (a softmax over many rows).
+pub(super) fn run_each<F: Fn(usize) + Sync>(parts: usize, f: &F) {
+    POOL.run(parts, f);
+}
+
 /// A borrowed `Fn(usize) + Sync` with its type erased: a data pointer and
 /// the monomorphized function that calls it. Copying it copies two
 /// pointers; nothing is allocated.

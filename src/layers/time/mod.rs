@@ -55,6 +55,7 @@ pub use rnn::{Rnn, TimeRnn};
 pub use softmax_loss::{TimeSoftmaxWithLoss, IGNORE_LABEL};
 
 pub(crate) use affine::{affine_backward, affine_forward};
+pub(crate) use softmax_loss::softmax_row;
 
 use crate::scalar::Scalar;
 

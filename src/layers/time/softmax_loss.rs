@@ -46,7 +46,9 @@ pub struct TimeSoftmaxWithLoss<T: Scalar> {
     ys: Matrix<T>,
     /// Targets, time-major.
     ts: Vec<usize>,
-    /// Per-target log-probabilities in `(N, T)` order.
+    /// Per-target log-probabilities, time-major (0 where ignored).
+    lp: Vec<T>,
+    /// The same in `(N, T)` order, the order the book sums them in.
     ls: Vec<T>,
     count: usize,
 }
@@ -95,19 +97,16 @@ impl<T: Scalar> TimeSoftmaxWithLoss<T> {
                 self.ts.push(id);
             }
         }
-        softmax_rows_from(scores, &mut self.ys);
+        softmax_log_probs(scores, &self.ts, &mut self.ys, &mut self.lp);
         self.ls.clear();
         self.count = 0;
         for seq in 0..n {
             for step in 0..t {
                 let row = step * n + seq;
-                let id = self.ts[row];
-                if id == IGNORE_LABEL {
-                    self.ls.push(T::ZERO);
-                } else {
+                if self.ts[row] != IGNORE_LABEL {
                     self.count += 1;
-                    self.ls.push(self.ys.row(row)[id].ln());
                 }
+                self.ls.push(self.lp[row]);
             }
         }
         -pairwise_sum(&self.ls).to_f64() / self.count as f64
@@ -149,22 +148,93 @@ impl<T: Scalar> TimeSoftmaxWithLoss<T> {
     }
 }
 
-/// `ys = softmax(xs)` row by row, as the book's `softmax` for 2-D input:
-/// subtract the row max, exponentiate, divide by the pairwise sum.
-pub(crate) fn softmax_rows_from<T: Scalar>(xs: MatrixView<'_, T>, ys: &mut Matrix<T>) {
-    ys.resize(xs.rows(), xs.cols());
-    if xs.cols() == 0 {
+/// Rows per part below which a softmax is not split across threads.
+const ROWS_PER_PART: usize = 16;
+
+/// `ys = softmax(xs)` row by row and `lp[r] = ln ys[r][ts[r]]` (0 where
+/// `ts[r]` is [`IGNORE_LABEL`]), the rows cut into parts run on the
+/// products' thread team. Every row is computed the same way whichever
+/// thread runs it, so the result does not depend on the thread count.
+fn softmax_log_probs<T: Scalar>(
+    xs: MatrixView<'_, T>,
+    ts: &[usize],
+    ys: &mut Matrix<T>,
+    lp: &mut Vec<T>,
+) {
+    const MAX_PARTS: usize = 8;
+    let (rows, v) = xs.shape();
+    ys.resize(rows, v);
+    lp.clear();
+    lp.resize(rows, T::ZERO);
+    if v == 0 || rows == 0 {
         return;
     }
-    for (i, out) in ys.rows_iter_mut().enumerate() {
-        let row = xs.row(i);
-        let max = row.iter().fold(row[0], |m, &v| m.max_nan(v));
-        for (o, &x) in out.iter_mut().zip(row) {
-            *o = (x - max).exp_fast();
+    let threads = crate::gemm::Config::current().threads.clamp(1, MAX_PARTS);
+    let parts = threads.min(rows.div_ceil(ROWS_PER_PART)).max(1);
+    let per = rows.div_ceil(parts);
+    // Each part takes its own rows of ys and lp out of a slot.
+    type Slot<'a, T> = std::sync::Mutex<Option<(&'a mut [T], &'a mut [T])>>;
+    let slots: [Slot<'_, T>; MAX_PARTS] = std::array::from_fn(|_| std::sync::Mutex::new(None));
+    for ((slot, y), l) in slots
+        .iter()
+        .zip(ys.as_mut_slice().chunks_mut(per * v))
+        .zip(lp.chunks_mut(per))
+    {
+        *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some((y, l));
+    }
+    crate::gemm::for_each_part(parts, &|i| {
+        let taken = slots[i].lock().unwrap_or_else(|e| e.into_inner()).take();
+        let Some((y, l)) = taken else { return };
+        for (k, (out, lp)) in y.chunks_exact_mut(v).zip(l.iter_mut()).enumerate() {
+            let row = i * per + k;
+            softmax_row(xs.row(row), out);
+            let id = ts[row];
+            *lp = if id == IGNORE_LABEL {
+                T::ZERO
+            } else {
+                out[id].ln()
+            };
         }
-        let sum = pairwise_sum(out);
-        for o in out.iter_mut() {
-            *o /= sum;
+    });
+}
+
+/// One row of the book's softmax into `out` (same length, not empty).
+#[inline]
+pub(crate) fn softmax_row<T: Scalar>(x: &[T], out: &mut [T]) {
+    let max = row_max(x);
+    for (o, &v) in out.iter_mut().zip(x) {
+        *o = (v - max).exp_fast();
+    }
+    let sum = pairwise_sum(out);
+    for o in out.iter_mut() {
+        *o /= sum;
+    }
+}
+
+/// `np.max` of a non-empty row (NaN if any element is NaN), in eight
+/// lanes so the compiler vectorizes it.
+#[inline]
+fn row_max<T: Scalar>(x: &[T]) -> T {
+    let mut lanes = [x[0]; 8];
+    let mut nan = false;
+    let chunks = x.chunks_exact(8);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for (m, &v) in lanes.iter_mut().zip(c) {
+            nan |= v.is_nan();
+            *m = if v > *m { v } else { *m };
         }
+    }
+    let mut max = lanes
+        .iter()
+        .fold(lanes[0], |a, &b| if b > a { b } else { a });
+    for &v in rest {
+        nan |= v.is_nan();
+        max = if v > max { v } else { max };
+    }
+    if nan {
+        T::from_f64(f64::NAN)
+    } else {
+        max
     }
 }
