@@ -207,11 +207,11 @@ impl<T: Scalar> TimeLstm<T> {
                 let tc = &mut tanh_c[span];
                 for j in 0..hidden {
                     f[j] = sigmoid(f[j]);
-                    g[j] = g[j].tanh();
+                    g[j] = g[j].tanh_fast();
                     i[j] = sigmoid(i[j]);
                     o[j] = sigmoid(o[j]);
                     cn[j] = f[j] * cp[j] + g[j] * i[j];
-                    tc[j] = cn[j].tanh();
+                    tc[j] = cn[j].tanh_fast();
                     hn[j] = o[j] * tc[j];
                 }
             }
