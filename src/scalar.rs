@@ -368,10 +368,10 @@ fn tanhf_poly(x: f32) -> f32 {
     // Small |x|: Cephes' odd polynomial (no cancellation near 0).
     let z = x * x;
     let mut p = -5.704_988_7e-3f32;
-    p = p * z + 2.063_908_9e-2;
+    p = p * z + 2.063_909e-2;
     p = p * z - 5.373_971_6e-2;
     p = p * z + 1.333_144_2e-1;
-    p = p * z - 3.333_328_2e-1;
+    p = p * z - 3.333_328e-1;
     let small = p * z * x + x;
     // Large |x|: 1 − 2 / (e^{2|x|} + 1), the sign of x (e^{2|x|} = ∞ gives 1).
     let big = 1.0 - 2.0 / (expf_poly(2.0 * a) + 1.0);
