@@ -17,8 +17,8 @@
 //! Word ids come in the book's form, an `N x T` [`Ids`](crate::matrix::Ids)
 //! (one row per sequence); [`TimeEmbedding`] turns them into the time-major
 //! layout and [`TimeSoftmaxWithLoss`] reads its targets the same way.
-//! The element-wise functions are [`Scalar::exp_fast`](crate::Scalar::exp_fast)
-//! and [`Scalar::tanh_fast`](crate::Scalar::tanh_fast): std's for `f64`
+//! The element-wise functions are [`Scalar::exp_fast`]
+//! and [`Scalar::tanh_fast`]: std's for `f64`
 //! (gradient checks, exact runs), vectorizable polynomials within 1–3 ulp
 //! for `f32`, whose results follow numpy's float32 runs to 1e-4 (numpy's
 //! own float32 `exp` is not the C library's either).
