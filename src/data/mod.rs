@@ -13,6 +13,7 @@
 
 pub mod csv;
 pub mod mlp_bench;
+pub mod sequence;
 pub mod spiral;
 
 pub use spiral::{load_data, load_data_with_rng};

@@ -31,6 +31,7 @@
 mod contexts;
 mod cooccurrence;
 mod corpus;
+pub(crate) use corpus::read_utf8;
 mod pyfmt;
 mod similarity;
 mod vectors;
