@@ -19,7 +19,6 @@
 use groundup::io::{load_model, save_model};
 use groundup::model::{BetterRnnlm, LanguageModel, Params, Rnnlm, SimpleRnnlm};
 use groundup::optim::Sgd;
-use groundup::plot::{self, Options};
 use groundup::text::{read_ptb, Vocab};
 use groundup::train::{eval_perplexity, RnnlmFitOptions, RnnlmTrainer};
 use groundup::{Matrix, RandomState, Scalar};
@@ -367,12 +366,10 @@ fn train_better<T: Scalar>(
         println!("valid perplexity:  {}", groundup::text::py_float(ppl));
         if best_ppl > ppl {
             best_ppl = ppl;
-            match &args.save {
-                Some(path) => {
-                    save_model(path, &*model).map_err(|e| e.to_string())?;
-                    println!("saved {}", path.display());
-                }
-                None => best = Some(model.params().iter().map(|p| p.value.clone()).collect()),
+            best = Some(model.params().iter().map(|p| p.value.clone()).collect());
+            if let Some(path) = &args.save {
+                save_model(path, &*model).map_err(|e| e.to_string())?;
+                println!("saved {}", path.display());
             }
         } else {
             lr /= 4.0;
@@ -385,7 +382,6 @@ fn train_better<T: Scalar>(
         save_model(path, trainer.model()).map_err(|e| e.to_string())?;
         println!("saved {}", path.display());
     }
-    let ppl_list = ppl_all;
     let mut model = trainer.into_model();
     // Continue (generation) with the best epoch's weights.
     if let Some(values) = best {
@@ -394,10 +390,8 @@ fn train_better<T: Scalar>(
             "best weights restored (valid perplexity {})",
             groundup::text::py_float(best_ppl)
         );
-    } else if let (Some(path), true) = (&args.save, best_ppl.is_finite()) {
-        load_model(path, &mut model).map_err(|e| e.to_string())?;
-        println!("best weights restored from {}", path.display());
     }
+    let ppl_list = ppl_all;
     Ok((model, ppl_list))
 }
 
@@ -430,19 +424,16 @@ fn generate<T: Scalar, M: LanguageModel<T>>(
     Ok(())
 }
 
-fn write_outputs(ppl_list: &[f64], args: &Args) -> Result<(), String> {
-    if let Some(path) = &args.ppl_csv {
-        let text: String = ppl_list.iter().map(|l| format!("{l}\n")).collect();
-        groundup::io::write_atomic(path, text.as_bytes()).map_err(|e| e.to_string())?;
-        println!("wrote {}", path.display());
-    }
-    if !ppl_list.is_empty() {
-        std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
-        let path = args.out.join("perplexity.svg");
-        let opts = Options::new().y_label("perplexity");
-        let svg = plot::loss_curve_with(ppl_list, args.eval_interval, &opts);
-        groundup::io::write_atomic(&path, svg.as_bytes()).map_err(|e| e.to_string())?;
-        println!("wrote {}", path.display());
+/// The perplexity curve and CSV, then the generated text.
+fn finish<T: Scalar, M: LanguageModel<T>>(
+    (mut model, ppl): (M, Vec<f64>),
+    data: &Data,
+    args: &Args,
+) -> Result<(), String> {
+    let csv = args.ppl_csv.as_deref();
+    cli::write_curve_outputs(&ppl, args.eval_interval, csv, &args.out, "perplexity")?;
+    if args.generate > 0 {
+        generate(&mut model, &data.vocab, data.vocab_size, args)?;
     }
     Ok(())
 }
@@ -463,33 +454,20 @@ fn run<T: Scalar>(args: &Args) -> Result<(), String> {
         Kind::Simple => {
             let mut model = SimpleRnnlm::<T>::new(v, d, h, &mut rng);
             load(&mut model)?;
-            let (mut model, ppl) = train_plain(model, &data, args)?;
-            write_outputs(&ppl, args)?;
-            if args.generate > 0 {
-                generate(&mut model, &data.vocab, v, args)?;
-            }
+            finish(train_plain(model, &data, args)?, &data, args)
         }
         Kind::Lstm => {
             let mut model = Rnnlm::<T>::new(v, d, h, &mut rng);
             load(&mut model)?;
-            let (mut model, ppl) = train_plain(model, &data, args)?;
-            write_outputs(&ppl, args)?;
-            if args.generate > 0 {
-                generate(&mut model, &data.vocab, v, args)?;
-            }
+            finish(train_plain(model, &data, args)?, &data, args)
         }
         Kind::Better => {
             let mut model = BetterRnnlm::<T>::new(v, d, h, args.dropout, &mut rng)
                 .map_err(|e| e.to_string())?;
             load(&mut model)?;
-            let (mut model, ppl) = train_better(model, &data, args)?;
-            write_outputs(&ppl, args)?;
-            if args.generate > 0 {
-                generate(&mut model, &data.vocab, v, args)?;
-            }
+            finish(train_better(model, &data, args)?, &data, args)
         }
     }
-    Ok(())
 }
 
 fn main() -> ExitCode {

@@ -15,7 +15,7 @@
 
 mod common;
 
-use common::numpy::Fixtures;
+use common::numpy::{assert_close, Fixtures};
 use groundup::model::{BetterRnnlm, LanguageModel, Params, Rnnlm, SimpleRnnlm};
 use groundup::optim::Sgd;
 use groundup::text::parse_ptb;
@@ -30,21 +30,6 @@ const PROGRESS: &str = include_str!("fixtures/rnnlm_progress_lstm.txt");
 
 fn fixtures() -> Fixtures {
     Fixtures::parse(RUNS)
-}
-
-/// Worst relative difference, naming the first entry past `tol`.
-fn assert_close(what: &str, got: &[f64], want: &[f64], tol: f64) -> f64 {
-    assert_eq!(got.len(), want.len(), "{what}: length");
-    let mut worst = 0.0f64;
-    for (i, (g, w)) in got.iter().zip(want).enumerate() {
-        let rel = (g - w).abs() / w.abs().max(1e-30);
-        assert!(
-            rel <= tol,
-            "{what}[{i}]: got {g}, numpy {w} (relative {rel:.2e} > {tol:e})"
-        );
-        worst = worst.max(rel);
-    }
-    worst
 }
 
 fn max_abs(got: &[f32], want: &[f32]) -> f64 {

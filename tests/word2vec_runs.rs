@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::numpy::Fixtures;
+use common::numpy::{assert_close, Fixtures};
 use groundup::layers::UnigramSampler;
 use groundup::matrix::Ids;
 use groundup::model::{Cbow, SimpleCbow, SimpleSkipGram, SkipGram};
@@ -17,21 +17,6 @@ use groundup::{Matrix, RandomState, Scalar};
 
 const RUNS: &str = include_str!("fixtures/word2vec_runs.txt");
 const CORPUS: &str = include_str!("fixtures/license_corpus.txt");
-
-/// Worst relative difference, naming the first entry past `tol`.
-fn assert_close(what: &str, got: &[f64], want: &[f64], tol: f64) -> f64 {
-    assert_eq!(got.len(), want.len(), "{what}: length");
-    let mut worst = 0.0f64;
-    for (i, (g, w)) in got.iter().zip(want).enumerate() {
-        let rel = (g - w).abs() / w.abs().max(1e-30);
-        assert!(
-            rel <= tol,
-            "{what}[{i}]: got {g}, numpy {w} (relative {rel:.2e} > {tol:e})"
-        );
-        worst = worst.max(rel);
-    }
-    worst
-}
 
 fn fit<T: Scalar, M: Trainable<T, Input = Ids>>(
     model: M,

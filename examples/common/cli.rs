@@ -86,15 +86,34 @@ pub fn write_loss_outputs(
     csv: Option<&std::path::Path>,
     out: &std::path::Path,
 ) -> Result<(), String> {
+    write_curve_outputs(loss_list, eval_interval, csv, out, "loss")
+}
+
+/// [`write_loss_outputs`] for any per-report series: the curve goes to
+/// `out/{what}.svg` with `what` as its y-axis label (`loss` draws the
+/// default loss curve).
+#[allow(dead_code)] // not every example has every flag
+pub fn write_curve_outputs(
+    values: &[f64],
+    eval_interval: usize,
+    csv: Option<&std::path::Path>,
+    out: &std::path::Path,
+    what: &str,
+) -> Result<(), String> {
     if let Some(path) = csv {
-        let text: String = loss_list.iter().map(|l| format!("{l}\n")).collect();
+        let text: String = values.iter().map(|l| format!("{l}\n")).collect();
         groundup::io::write_atomic(path, text.as_bytes()).map_err(|e| e.to_string())?;
         println!("wrote {}", path.display());
     }
-    if !loss_list.is_empty() {
+    if !values.is_empty() {
         std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
-        let path = out.join("loss.svg");
-        let svg = groundup::plot::loss_curve(loss_list, eval_interval);
+        let path = out.join(format!("{what}.svg"));
+        let svg = if what == "loss" {
+            groundup::plot::loss_curve(values, eval_interval)
+        } else {
+            let opts = groundup::plot::Options::new().y_label(what);
+            groundup::plot::loss_curve_with(values, eval_interval, &opts)
+        };
         groundup::io::write_atomic(&path, svg.as_bytes()).map_err(|e| e.to_string())?;
         println!("wrote {}", path.display());
     }

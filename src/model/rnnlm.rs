@@ -220,6 +220,67 @@ fn kinds<const K: usize>(info: [(&str, ParamKind); K]) -> Vec<ParamKind> {
     info.iter().map(|&(_, k)| k).collect()
 }
 
+/// `Params` and `LanguageModel` of a model that is `embed → cell →
+/// affine → loss` ([`SimpleRnnlm`] with a [`TimeRnn`], [`Rnnlm`] with a
+/// [`TimeLstm`]): the two differ only in the recurrent layer.
+macro_rules! embed_cell_affine {
+    ($model:ident, $cell:ident, $Cell:ident, $prefix:literal) => {
+        impl<T: Scalar> Params<T> for $model<T> {
+            fn for_each_param(&mut self, f: &mut dyn FnMut(usize, &mut Param<T>)) {
+                let mut next = 0;
+                visit(self.embed.params_mut(), &mut next, f);
+                visit(self.$cell.params_mut(), &mut next, f);
+                visit(self.affine.params_mut(), &mut next, f);
+            }
+            fn params(&self) -> Vec<&Param<T>> {
+                let e = self.embed.params().iter();
+                e.chain(self.$cell.params())
+                    .chain(self.affine.params())
+                    .collect()
+            }
+            fn param_names(&self) -> Vec<String> {
+                let mut n = names("embed", TimeEmbedding::<T>::param_info());
+                n.extend(names($prefix, $Cell::<T>::param_info()));
+                n.extend(names("affine", TimeAffine::<T>::param_info()));
+                n
+            }
+            fn param_kinds(&self) -> Vec<ParamKind> {
+                let mut k = kinds(TimeEmbedding::<T>::param_info());
+                k.extend(kinds($Cell::<T>::param_info()));
+                k.extend(kinds(TimeAffine::<T>::param_info()));
+                k
+            }
+        }
+
+        impl<T: Scalar> LanguageModel<T> for $model<T> {
+            fn forward(&mut self, xs: IdsView<'_>, ts: IdsView<'_>) -> f64 {
+                self.predict(xs);
+                self.loss.forward(self.affine.output().view(), ts)
+            }
+            fn backward(&mut self) {
+                let dout = self.loss.backward();
+                let dx = self.affine.backward(dout.view());
+                let dx = self.$cell.backward(dx.view());
+                self.embed.backward(dx.view());
+            }
+            fn predict(&mut self, xs: IdsView<'_>) -> &Matrix<T> {
+                let e = self.embed.forward(xs);
+                let h = self.$cell.forward(e.view(), xs.rows());
+                self.affine.forward(h)
+            }
+            fn reset_state(&mut self) {
+                self.$cell.reset_state();
+            }
+            fn vocab_size(&self) -> usize {
+                self.embed.params()[0].value.rows()
+            }
+            fn rng(&mut self) -> &mut RandomState {
+                &mut self.rng
+            }
+        }
+    };
+}
+
 /// The book's chapter 5 `SimpleRnnlm(vocab_size, wordvec_size,
 /// hidden_size)`: `TimeEmbedding → TimeRNN (stateful) → TimeAffine →
 /// TimeSoftmaxWithLoss`. Weights: `embed_W = rn(V, D) / 100`,
@@ -267,57 +328,7 @@ impl<T: Scalar> SimpleRnnlm<T> {
     }
 }
 
-impl<T: Scalar> Params<T> for SimpleRnnlm<T> {
-    fn for_each_param(&mut self, f: &mut dyn FnMut(usize, &mut Param<T>)) {
-        let mut next = 0;
-        visit(self.embed.params_mut(), &mut next, f);
-        visit(self.rnn.params_mut(), &mut next, f);
-        visit(self.affine.params_mut(), &mut next, f);
-    }
-    fn params(&self) -> Vec<&Param<T>> {
-        let (e, r, a) = (self.embed.params(), self.rnn.params(), self.affine.params());
-        e.iter().chain(r).chain(a).collect()
-    }
-    fn param_names(&self) -> Vec<String> {
-        let mut n = names("embed", TimeEmbedding::<T>::param_info());
-        n.extend(names("rnn", TimeRnn::<T>::param_info()));
-        n.extend(names("affine", TimeAffine::<T>::param_info()));
-        n
-    }
-    fn param_kinds(&self) -> Vec<ParamKind> {
-        let mut k = kinds(TimeEmbedding::<T>::param_info());
-        k.extend(kinds(TimeRnn::<T>::param_info()));
-        k.extend(kinds(TimeAffine::<T>::param_info()));
-        k
-    }
-}
-
-impl<T: Scalar> LanguageModel<T> for SimpleRnnlm<T> {
-    fn forward(&mut self, xs: IdsView<'_>, ts: IdsView<'_>) -> f64 {
-        self.predict(xs);
-        self.loss.forward(self.affine.output().view(), ts)
-    }
-    fn backward(&mut self) {
-        let dout = self.loss.backward();
-        let dx = self.affine.backward(dout.view());
-        let dx = self.rnn.backward(dx.view());
-        self.embed.backward(dx.view());
-    }
-    fn predict(&mut self, xs: IdsView<'_>) -> &Matrix<T> {
-        let e = self.embed.forward(xs);
-        let h = self.rnn.forward(e.view(), xs.rows());
-        self.affine.forward(h)
-    }
-    fn reset_state(&mut self) {
-        self.rnn.reset_state();
-    }
-    fn vocab_size(&self) -> usize {
-        self.embed.params()[0].value.rows()
-    }
-    fn rng(&mut self) -> &mut RandomState {
-        &mut self.rng
-    }
-}
+embed_cell_affine!(SimpleRnnlm, rnn, TimeRnn, "rnn");
 
 /// The book's chapter 6 `Rnnlm(vocab_size=10000, wordvec_size=100,
 /// hidden_size=100)`: `TimeEmbedding → TimeLSTM (stateful) → TimeAffine →
@@ -366,61 +377,7 @@ impl<T: Scalar> Rnnlm<T> {
     }
 }
 
-impl<T: Scalar> Params<T> for Rnnlm<T> {
-    fn for_each_param(&mut self, f: &mut dyn FnMut(usize, &mut Param<T>)) {
-        let mut next = 0;
-        visit(self.embed.params_mut(), &mut next, f);
-        visit(self.lstm.params_mut(), &mut next, f);
-        visit(self.affine.params_mut(), &mut next, f);
-    }
-    fn params(&self) -> Vec<&Param<T>> {
-        let (e, l, a) = (
-            self.embed.params(),
-            self.lstm.params(),
-            self.affine.params(),
-        );
-        e.iter().chain(l).chain(a).collect()
-    }
-    fn param_names(&self) -> Vec<String> {
-        let mut n = names("embed", TimeEmbedding::<T>::param_info());
-        n.extend(names("lstm", TimeLstm::<T>::param_info()));
-        n.extend(names("affine", TimeAffine::<T>::param_info()));
-        n
-    }
-    fn param_kinds(&self) -> Vec<ParamKind> {
-        let mut k = kinds(TimeEmbedding::<T>::param_info());
-        k.extend(kinds(TimeLstm::<T>::param_info()));
-        k.extend(kinds(TimeAffine::<T>::param_info()));
-        k
-    }
-}
-
-impl<T: Scalar> LanguageModel<T> for Rnnlm<T> {
-    fn forward(&mut self, xs: IdsView<'_>, ts: IdsView<'_>) -> f64 {
-        self.predict(xs);
-        self.loss.forward(self.affine.output().view(), ts)
-    }
-    fn backward(&mut self) {
-        let dout = self.loss.backward();
-        let dx = self.affine.backward(dout.view());
-        let dx = self.lstm.backward(dx.view());
-        self.embed.backward(dx.view());
-    }
-    fn predict(&mut self, xs: IdsView<'_>) -> &Matrix<T> {
-        let e = self.embed.forward(xs);
-        let h = self.lstm.forward(e.view(), xs.rows());
-        self.affine.forward(h)
-    }
-    fn reset_state(&mut self) {
-        self.lstm.reset_state();
-    }
-    fn vocab_size(&self) -> usize {
-        self.embed.params()[0].value.rows()
-    }
-    fn rng(&mut self) -> &mut RandomState {
-        &mut self.rng
-    }
-}
+embed_cell_affine!(Rnnlm, lstm, TimeLstm, "lstm");
 
 /// The book's chapter 6 `BetterRnnlm(vocab_size, wordvec_size=650,
 /// hidden_size=650, dropout_ratio=0.5)`: `TimeEmbedding → TimeDropout →
@@ -449,8 +406,7 @@ pub struct BetterRnnlm<T: Scalar> {
     lstm2: TimeLstm<T>,
     affine_b: Param<T>,
     loss: TimeSoftmaxWithLoss<T>,
-    /// The last dropout's output (the affine input) and the scores.
-    h: Matrix<T>,
+    /// The scores (the tied affine's output).
     scores: Matrix<T>,
     dx: Matrix<T>,
     rng: RandomState,
@@ -504,7 +460,6 @@ impl<T: Scalar> BetterRnnlm<T> {
             lstm2: TimeLstm::new(wx2, wh2, Matrix::zeros(1, 4 * h), true),
             affine_b: Param::new(Matrix::zeros(1, v)),
             loss: TimeSoftmaxWithLoss::new(),
-            h: Matrix::zeros(0, 0),
             scores: Matrix::zeros(0, 0),
             dx: Matrix::zeros(0, 0),
             rng: rng.clone(),
@@ -551,10 +506,12 @@ impl<T: Scalar> LanguageModel<T> for BetterRnnlm<T> {
     fn backward(&mut self) {
         let dout = self.loss.backward();
         let w = &mut self.embed.params_mut()[0];
+        let [d1, d2, d3] = &mut self.drops;
+        // The affine's input is the last dropout's output.
         affine_backward(
             "BetterRnnlm affine",
             dout.view(),
-            self.h.view(),
+            d3.output().view(),
             &w.value,
             Transpose::Yes,
             &mut w.grad,
@@ -562,7 +519,6 @@ impl<T: Scalar> LanguageModel<T> for BetterRnnlm<T> {
             &mut self.affine_b.grad,
             &mut self.dx,
         );
-        let [d1, d2, d3] = &mut self.drops;
         let dx = d3.backward(self.dx.view());
         let dx = self.lstm2.backward(dx.view());
         let dx = d2.backward(dx.view());
@@ -580,10 +536,9 @@ impl<T: Scalar> LanguageModel<T> for BetterRnnlm<T> {
         let x = d2.forward(x, n, rng);
         let x = self.lstm2.forward(x.view(), n);
         let x = d3.forward(x, n, rng);
-        self.h.assign(x.view());
         affine_forward(
             "BetterRnnlm affine",
-            self.h.view(),
+            x.view(),
             &self.embed.params()[0].value,
             Transpose::Yes,
             &self.affine_b.value,

@@ -168,8 +168,10 @@ impl<T: Scalar, M: LanguageModel<T>, O: Optimizer<T>> RnnlmTrainer<T, M, O> {
             self.ppl_list
                 .reserve(max_epoch.saturating_mul(max_iters.div_ceil(interval)));
         }
-        self.batch_x = Ids::from_vec(batch_size, time_size, vec![0; batch_size * time_size])?;
-        self.batch_t = self.batch_x.clone();
+        if self.batch_x.shape() != (batch_size, time_size) {
+            self.batch_x = Ids::from_vec(batch_size, time_size, vec![0; batch_size * time_size])?;
+            self.batch_t = self.batch_x.clone();
+        }
         let mut total_loss = 0.0f64;
         let mut loss_count = 0usize;
         let start = Instant::now();

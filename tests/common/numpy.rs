@@ -1,6 +1,7 @@
 //! Parser for the numpy fixtures `tests/fixtures/rng_vectors.txt` (written
-//! by `scripts/gen_rng_vectors.py`) and `word2vec_runs.txt`
-//! (`scripts/gen_word2vec_fixtures.py`), std only.
+//! by `scripts/gen_rng_vectors.py`), `word2vec_runs.txt`, `rnnlm_runs.txt`
+//! and `sequence_data.txt` (`scripts/gen_*_fixtures.py`), std only, and
+//! [`assert_close`] for comparing runs with them.
 //!
 //! Line format: `<name> <kind> <count>: <values…>`, kind `u32` (hex words),
 //! `i64` (decimal), `f64` / `f32` (hex bit patterns).
@@ -127,4 +128,20 @@ pub fn assert_bits_eq_f32(what: &str, got: &[f32], want: &[f32]) {
             "{what}[{i}]: got {g:e}, numpy {w:e}"
         );
     }
+}
+
+/// Worst relative difference between `got` and numpy's `want`, entry by
+/// entry; panics naming the first entry past `tol`.
+pub fn assert_close(what: &str, got: &[f64], want: &[f64], tol: f64) -> f64 {
+    assert_eq!(got.len(), want.len(), "{what}: length");
+    let mut worst = 0.0f64;
+    for (i, (g, w)) in got.iter().zip(want).enumerate() {
+        let rel = (g - w).abs() / w.abs().max(1e-30);
+        assert!(
+            rel <= tol,
+            "{what}[{i}]: got {g}, numpy {w} (relative {rel:.2e} > {tol:e})"
+        );
+        worst = worst.max(rel);
+    }
+    worst
 }

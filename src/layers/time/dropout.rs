@@ -31,6 +31,7 @@ pub struct TimeDropout<T: Scalar> {
     training: bool,
     mask: Matrix<T>,
     out: Matrix<T>,
+    dx: Matrix<T>,
 }
 
 impl<T: Scalar> TimeDropout<T> {
@@ -51,6 +52,7 @@ impl<T: Scalar> TimeDropout<T> {
             training: true,
             mask: Matrix::zeros(0, 0),
             out: Matrix::zeros(0, 0),
+            dx: Matrix::zeros(0, 0),
         }
     }
 
@@ -127,9 +129,9 @@ impl<T: Scalar> TimeDropout<T> {
     /// assert_eq!(dx, &matrix![[0.0, 5.0], [7.5, 0.0]]);
     /// ```
     pub fn backward(&mut self, dout: MatrixView<'_, T>) -> &Matrix<T> {
-        self.out.assign(dout);
+        self.dx.assign(dout);
         if !self.training {
-            return &self.out;
+            return &self.dx;
         }
         assert!(
             dout.shape() == self.mask.shape(),
@@ -137,9 +139,24 @@ impl<T: Scalar> TimeDropout<T> {
             dout.shape(),
             self.mask.shape()
         );
-        for (d, &m) in self.out.iter_mut().zip(self.mask.iter()) {
+        for (d, &m) in self.dx.iter_mut().zip(self.mask.iter()) {
             *d *= m;
         }
+        &self.dx
+    }
+
+    /// The output of the last forward pass (kept: it is the input of the
+    /// layer after, which may need it for its backward pass).
+    ///
+    /// ```
+    /// use groundup::layers::time::TimeDropout;
+    /// use groundup::{matrix, RandomState};
+    /// let mut drop = TimeDropout::new(0.6);
+    /// drop.forward(matrix![[1.0f64, 1.0], [1.0, 1.0]].view(), 1, &mut RandomState::new(0));
+    /// drop.backward(matrix![[1.0, 2.0], [3.0, 4.0]].view());
+    /// assert_eq!(drop.output(), &matrix![[0.0, 2.5], [2.5, 0.0]]);
+    /// ```
+    pub fn output(&self) -> &Matrix<T> {
         &self.out
     }
 }

@@ -54,7 +54,7 @@ impl<T: Scalar> TimeEmbedding<T> {
     pub fn forward(&mut self, xs: IdsView<'_>) -> &Matrix<T> {
         let w = &self.params[0].value;
         time_major_ids("TimeEmbedding", xs, w.rows(), &mut self.ids);
-        gather_rows(w, &self.ids, &mut self.out);
+        w.gather_rows_into(&self.ids, &mut self.out);
         &self.out
     }
 
@@ -147,13 +147,5 @@ pub(crate) fn time_major_ids(layer: &str, xs: IdsView<'_>, vocab: usize, out: &m
             );
             out.push(id);
         }
-    }
-}
-
-/// `out = w[ids]`, reusing `out`'s allocation.
-pub(crate) fn gather_rows<T: Scalar>(w: &Matrix<T>, ids: &[usize], out: &mut Matrix<T>) {
-    out.resize(ids.len(), w.cols());
-    for (i, &id) in ids.iter().enumerate() {
-        out.row_mut(i).copy_from_slice(w.row(id));
     }
 }

@@ -122,14 +122,21 @@ impl<T: Scalar> TimeRnn<T> {
             self.hs.as_mut_slice()[..n * hidden].fill(T::ZERO);
         }
         // x·Wx for every step, into the rows of h_1 .. h_T.
-        {
-            let mut xw = Matrix::zeros(0, 0);
-            std::mem::swap(&mut xw, &mut self.dts);
-            xw.resize(steps * n, hidden);
-            xw.gemm(T::ONE, xs, Transpose::No, &wx.value, Transpose::No, T::ZERO);
-            self.hs.as_mut_slice()[n * hidden..].copy_from_slice(xw.as_slice());
-            std::mem::swap(&mut xw, &mut self.dts);
-        }
+        gemm(
+            steps * n,
+            hidden,
+            xs.cols(),
+            T::ONE,
+            xs.as_slice(),
+            xs.cols(),
+            Transpose::No,
+            wx.value.as_slice(),
+            hidden,
+            Transpose::No,
+            T::ZERO,
+            &mut self.hs.as_mut_slice()[n * hidden..],
+            hidden,
+        );
         let bias = b.value.as_slice();
         for t in 0..steps {
             let (h_prev, h_next) = self.hs.as_mut_slice().split_at_mut((t + 1) * n * hidden);
