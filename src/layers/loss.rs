@@ -75,7 +75,11 @@ fn check_targets<T: Scalar>(
     t: &Targets<'_, T>,
 ) -> crate::Result<()> {
     let bad = |msg: String| Err(crate::Error::InvalidArgument(msg));
-    match t {
+    match t.flat() {
+        Targets::Sequences(s) => bad(format!(
+            "{layer}.forward: the targets are sequences of {} ids per row; this loss takes one class per row",
+            s.cols()
+        )),
         Targets::OneHot(m) if m.shape() != scores => bad(format!(
             "{layer}.forward: one-hot target shape ({}, {}) differs from score shape ({}, {})",
             m.rows(),
@@ -381,7 +385,13 @@ impl<T: Scalar> LossLayer<T> for SigmoidWithLoss<T> {
                 t.len()
             ));
         }
-        match t {
+        match t.flat() {
+            Targets::Sequences(s) => {
+                return bad(format!(
+                    "SigmoidWithLoss.forward: the targets are sequences of {} ids per row, not one label",
+                    s.cols()
+                ));
+            }
             Targets::OneHot(m) if m.cols() == 1 => {
                 if let Some((i, &v)) = m
                     .as_slice()

@@ -27,6 +27,7 @@
 
 mod activation;
 mod affine;
+pub mod attention;
 mod embedding;
 mod loss;
 mod negative_sampling;
@@ -41,7 +42,7 @@ pub use loss::{
 };
 pub use negative_sampling::{NegativeSamplingLoss, UnigramSampler};
 
-use crate::matrix::{Matrix, MatrixView};
+use crate::matrix::{Ids, IdsView, Matrix, MatrixView};
 use crate::scalar::Scalar;
 
 /// A trainable parameter and the gradient of the loss with respect to it
@@ -112,8 +113,8 @@ pub enum ParamKind {
     Unknown,
 }
 
-/// Training targets for a loss layer: one-hot rows (the seed notebook's form)
-/// or class indices.
+/// Training targets: one-hot rows (the seed notebook's form), class
+/// indices, or id sequences (one per row, a seq2seq model's answers).
 ///
 /// ```
 /// use groundup::layers::Targets;
@@ -137,6 +138,21 @@ pub enum Targets<'a, T: Scalar> {
     OneHot(MatrixView<'a, T>),
     /// One class index per row.
     Indices(&'a [usize]),
+    /// One sequence of ids per row (`N x T`): the answers of a sequence to
+    /// sequence model. A single column is one class per row, as
+    /// [`Indices`](Targets::Indices); a classifier's loss rejects longer
+    /// rows with an error naming the shape.
+    ///
+    /// ```
+    /// use groundup::layers::Targets;
+    /// use groundup::matrix::Ids;
+    /// let answers = Ids::from_rows([[6, 1, 2], [6, 3, 4]]);
+    /// let t: Targets<f32> = (&answers).into();
+    /// assert_eq!((t.len(), t.rows(1..2).len()), (2, 1));
+    /// let one_column = Ids::from_rows([[2], [0]]);
+    /// assert_eq!(Targets::<f32>::Sequences(one_column.view()).class(1), 0);
+    /// ```
+    Sequences(IdsView<'a>),
 }
 
 impl<'a, T: Scalar> Targets<'a, T> {
@@ -153,6 +169,7 @@ impl<'a, T: Scalar> Targets<'a, T> {
         match self {
             Targets::OneHot(m) => m.rows(),
             Targets::Indices(i) => i.len(),
+            Targets::Sequences(s) => s.rows(),
         }
     }
     /// True when there are no samples.
@@ -188,6 +205,30 @@ impl<'a, T: Scalar> Targets<'a, T> {
                 best[0]
             }
             Targets::Indices(idx) => idx[i],
+            Targets::Sequences(s) => {
+                assert!(
+                    s.cols() == 1,
+                    "Targets::class: row {i} holds a sequence of {} ids, not one class",
+                    s.cols()
+                );
+                s.row(i)[0]
+            }
+        }
+    }
+    /// Single-column [`Sequences`](Targets::Sequences) as
+    /// [`Indices`](Targets::Indices); anything else unchanged. Losses that
+    /// take one class per row match on the result.
+    ///
+    /// ```
+    /// use groundup::layers::Targets;
+    /// use groundup::matrix::Ids;
+    /// let ids = Ids::from_rows([[3], [1]]);
+    /// assert!(matches!(Targets::<f64>::Sequences(ids.view()).flat(), Targets::Indices(&[3, 1])));
+    /// ```
+    pub fn flat(self) -> Targets<'a, T> {
+        match self {
+            Targets::Sequences(s) if s.cols() == 1 => Targets::Indices(s.as_slice()),
+            other => other,
         }
     }
     /// Every row's class into `out` (replacing its contents; no allocation
@@ -212,6 +253,7 @@ impl<'a, T: Scalar> Targets<'a, T> {
                 crate::matrix::argmax_rows_into(m.as_slice(), m.cols(), out);
             }
             Targets::Indices(idx) => out.extend_from_slice(idx),
+            Targets::Sequences(_) => out.extend((0..self.len()).map(|i| self.class(i))),
         }
     }
     /// Rows `range` of the targets.
@@ -229,6 +271,7 @@ impl<'a, T: Scalar> Targets<'a, T> {
         match self {
             Targets::OneHot(m) => Targets::OneHot(m.rows_view(range)),
             Targets::Indices(idx) => Targets::Indices(&idx[range]),
+            Targets::Sequences(s) => Targets::Sequences(s.rows_view(range)),
         }
     }
 }
@@ -242,6 +285,18 @@ impl<'a, T: Scalar> From<&'a Matrix<T>> for Targets<'a, T> {
 impl<'a, T: Scalar> From<&'a [usize]> for Targets<'a, T> {
     fn from(i: &'a [usize]) -> Self {
         Targets::Indices(i)
+    }
+}
+
+impl<'a, T: Scalar> From<&'a Ids> for Targets<'a, T> {
+    fn from(s: &'a Ids) -> Self {
+        Targets::Sequences(s.view())
+    }
+}
+
+impl<'a, T: Scalar> From<IdsView<'a>> for Targets<'a, T> {
+    fn from(s: IdsView<'a>) -> Self {
+        Targets::Sequences(s)
     }
 }
 

@@ -284,6 +284,30 @@ impl Ids {
         self.data.extend_from_slice(src.data);
     }
 
+    /// Columns `range` of `src` into `self` (numpy's `x[:, a:b]`), reusing
+    /// the allocation. Panics if the range is outside `src`'s columns.
+    ///
+    /// ```
+    /// use groundup::matrix::Ids;
+    /// let ts = Ids::from_rows([[6, 1, 2], [6, 3, 4]]);
+    /// let mut inputs = Ids::default();
+    /// inputs.assign_columns(ts.view(), 0..2); // ts[:, :-1]
+    /// assert_eq!(inputs, Ids::from_rows([[6, 1], [6, 3]]));
+    /// ```
+    pub fn assign_columns(&mut self, src: IdsView<'_>, range: Range<usize>) {
+        assert!(
+            range.start <= range.end && range.end <= src.cols,
+            "Ids::assign_columns: columns {range:?} of ids with {} columns",
+            src.cols
+        );
+        self.rows = src.rows;
+        self.cols = range.len();
+        self.data.clear();
+        for i in 0..src.rows {
+            self.data.extend_from_slice(&src.row(i)[range.clone()]);
+        }
+    }
+
     ids_read_methods!('_);
 }
 

@@ -3,11 +3,16 @@
 //! of single-input layers plus a loss).
 
 mod rnnlm;
+mod seq2seq;
 mod sequential;
 mod two_layer_net;
 mod word2vec;
 
 pub use rnnlm::{BetterRnnlm, LanguageModel, Rnnlm, SimpleRnnlm};
+pub use seq2seq::{
+    AttentionDecoder, AttentionEncoder, AttentionSeq2seq, Decoder, Encoder, EncoderDecoder,
+    PeekyDecoder, PeekySeq2seq, Seq2seq, Seq2seqDecoder,
+};
 pub use sequential::{ParamRef, Sequential};
 pub use two_layer_net::TwoLayerNet;
 pub use word2vec::{Cbow, SimpleCbow, SimpleSkipGram, SkipGram};
@@ -267,7 +272,13 @@ pub trait Model<T: Scalar>: Params<T> {
         let scores = self.infer(x);
         // A single score column is a sigmoid: two classes.
         let classes = scores.cols().max(2);
-        match t {
+        match t.flat() {
+            Targets::Sequences(s) => {
+                return bad(format!(
+                    "accuracy: the targets are sequences of {} ids per row, not one class",
+                    s.cols()
+                ));
+            }
             Targets::Indices(idx) => {
                 if let Some((row, &c)) = idx.iter().enumerate().find(|(_, &c)| c >= classes) {
                     return bad(format!(

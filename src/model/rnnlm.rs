@@ -190,17 +190,22 @@ pub trait LanguageModel<T: Scalar>: Params<T> {
 
 /// `(randn(rows, cols) / div).astype(T)`: each draw divided in `f64`, then
 /// rounded.
-fn scaled_randn<T: Scalar>(rows: usize, cols: usize, div: f64, rng: &mut RandomState) -> Matrix<T> {
+pub(super) fn scaled_randn<T: Scalar>(
+    rows: usize,
+    cols: usize,
+    div: f64,
+    rng: &mut RandomState,
+) -> Matrix<T> {
     Matrix::from_fn(rows, cols, |_, _| T::from_f64(rng.randn() / div))
 }
 
 /// `rn(D, k·H) / sqrt(D)`: the book's scaling of recurrent weights.
-fn xavier<T: Scalar>(rows: usize, cols: usize, rng: &mut RandomState) -> Matrix<T> {
+pub(super) fn xavier<T: Scalar>(rows: usize, cols: usize, rng: &mut RandomState) -> Matrix<T> {
     scaled_randn(rows, cols, (rows as f64).sqrt(), rng)
 }
 
 /// Visits `params` (a layer's) as consecutive indices from `*next`.
-fn visit<T: Scalar>(
+pub(super) fn visit<T: Scalar>(
     params: &mut [Param<T>],
     next: &mut usize,
     f: &mut dyn FnMut(usize, &mut Param<T>),
@@ -212,11 +217,11 @@ fn visit<T: Scalar>(
 }
 
 /// `prefix.name` for each of a layer's parameters.
-fn names<const K: usize>(prefix: &str, info: [(&str, ParamKind); K]) -> Vec<String> {
+pub(super) fn names<const K: usize>(prefix: &str, info: [(&str, ParamKind); K]) -> Vec<String> {
     info.iter().map(|(n, _)| format!("{prefix}.{n}")).collect()
 }
 
-fn kinds<const K: usize>(info: [(&str, ParamKind); K]) -> Vec<ParamKind> {
+pub(super) fn kinds<const K: usize>(info: [(&str, ParamKind); K]) -> Vec<ParamKind> {
     info.iter().map(|&(_, k)| k).collect()
 }
 

@@ -58,7 +58,13 @@ fn check_ids<T: Scalar>(
         }
     }
     for i in 0..t.len() {
-        let c = match t {
+        let c = match t.flat() {
+            Targets::Sequences(s) => {
+                return Err(Error::InvalidArgument(format!(
+                    "{model}: the targets are sequences of {} ids per row, not one word",
+                    s.cols()
+                )))
+            }
             Targets::Indices(idx) => idx[i],
             Targets::OneHot(m) if m.cols() != vocab => {
                 return Err(Error::InvalidArgument(format!(

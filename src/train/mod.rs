@@ -29,7 +29,7 @@ pub use trainable::{check_model_data, Batch, Trainable};
 
 use crate::error::{Error, Result};
 use crate::layers::Targets;
-use crate::matrix::Matrix;
+use crate::matrix::{Ids, Matrix};
 use crate::optim::{clip_grads, Optimizer};
 use crate::rng::RandomState;
 use crate::scalar::Scalar;
@@ -67,6 +67,7 @@ fn progress_line(
 enum TargetBuf<T: Scalar> {
     OneHot(Matrix<T>),
     Indices(Vec<usize>),
+    Sequences(Ids),
 }
 
 impl<T: Scalar> TargetBuf<T> {
@@ -74,6 +75,7 @@ impl<T: Scalar> TargetBuf<T> {
         match self {
             TargetBuf::OneHot(m) => Targets::OneHot(m.view()),
             TargetBuf::Indices(v) => Targets::Indices(v),
+            TargetBuf::Sequences(s) => Targets::Sequences(s.view()),
         }
     }
     fn assign(&mut self, t: Targets<'_, T>) {
@@ -83,7 +85,9 @@ impl<T: Scalar> TargetBuf<T> {
                 m.clear();
                 m.extend_from_slice(v);
             }
+            (TargetBuf::Sequences(m), Targets::Sequences(v)) => m.assign(v),
             (slot, Targets::OneHot(v)) => *slot = TargetBuf::OneHot(v.to_matrix()),
+            (slot, Targets::Sequences(v)) => *slot = TargetBuf::Sequences(v.to_ids()),
             (slot, Targets::Indices(v)) => *slot = TargetBuf::Indices(v.to_vec()),
         }
     }
@@ -95,6 +99,7 @@ impl<T: Scalar> TargetBuf<T> {
                 o.clear();
                 o.extend(perm.iter().map(|&i| v[i]));
             }
+            (TargetBuf::Sequences(s), TargetBuf::Sequences(o)) => s.gather_rows_into(perm, o),
             (src, out) => {
                 *out = src.clone();
                 src.gather_into(perm, out);
@@ -405,7 +410,17 @@ impl<T: Scalar, M: Trainable<T>, O: Optimizer<T>> Trainer<T, M, O> {
         // Room for every report of this call up front, so no step allocates.
         self.loss_list
             .reserve(max_epoch.saturating_mul(max_iters.div_ceil(eval_interval)));
-        let mut total_loss = T::ZERO;
+        // The running sum in f64; for a model whose loss the book keeps in
+        // T, every sum and the average are rounded to T, which is exactly
+        // T arithmetic (f64 holds more than twice T's digits).
+        let round = |v: f64| {
+            if M::LOSS_IN_F64 {
+                v
+            } else {
+                T::from_f64(v).to_f64()
+            }
+        };
+        let mut total_loss = 0.0f64;
         let mut loss_count = 0usize;
         let start = Instant::now();
         for _ in 0..max_epoch {
@@ -426,23 +441,23 @@ impl<T: Scalar, M: Trainable<T>, O: Optimizer<T>> Trainer<T, M, O> {
                 let rows = iters * batch_size..(iters + 1) * batch_size;
                 let batch_x = self.x.batch(rows.clone());
                 let batch_t = self.t.view().rows(rows);
-                let loss = self.model.loss(batch_x, batch_t);
+                let loss = self.model.loss_f64(batch_x, batch_t);
                 if !loss.is_finite() {
                     return Err(Error::NonFiniteLoss {
                         epoch: self.current_epoch + 1,
                         iter: iters + 1,
-                        loss: loss.to_f64(),
+                        loss,
                     });
                 }
                 self.model.backprop();
                 update_step(&mut self.model, &mut self.optimizer, max_grad);
-                total_loss += loss;
+                total_loss = round(total_loss + loss);
                 loss_count += 1;
                 if let Some(hook) = &mut self.hook {
-                    hook(self.current_epoch + 1, iters + 1, loss.to_f64());
+                    hook(self.current_epoch + 1, iters + 1, loss);
                 }
                 if iters % eval_interval == 0 {
-                    let avg_loss = total_loss / T::from_usize(loss_count);
+                    let avg_loss = round(total_loss / loss_count as f64);
                     if self.verbose {
                         let line = progress_line(
                             self.current_epoch + 1,
@@ -450,12 +465,12 @@ impl<T: Scalar, M: Trainable<T>, O: Optimizer<T>> Trainer<T, M, O> {
                             max_iters,
                             start.elapsed().as_secs(),
                             "loss",
-                            avg_loss.to_f64(),
+                            avg_loss,
                         );
                         println!("{line}");
                     }
-                    self.loss_list.push(avg_loss.to_f64());
-                    total_loss = T::ZERO;
+                    self.loss_list.push(avg_loss);
+                    total_loss = 0.0;
                     loss_count = 0;
                 }
             }
@@ -486,6 +501,7 @@ impl<T: Scalar, M: Trainable<T>, O: Optimizer<T>> Trainer<T, M, O> {
                 right: match t {
                     Targets::OneHot(m) => m.shape(),
                     Targets::Indices(i) => (i.len(), 1),
+                    Targets::Sequences(s) => s.shape(),
                 },
             });
         }

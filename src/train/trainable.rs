@@ -163,6 +163,32 @@ pub trait Trainable<T: Scalar>: Params<T> {
     /// assert!((loss - 3f64.ln()).abs() < 1e-6);
     /// ```
     fn loss(&mut self, x: <Self::Input as Batch>::View<'_>, t: Targets<'_, T>) -> T;
+    /// Whether the book computes this model's loss in `float64` although
+    /// the model runs in `float32` (numpy promotes `TimeSoftmaxWithLoss`'s
+    /// `float32` sum divided by an integer count). The
+    /// [`Trainer`](super::Trainer) then takes [`loss_f64`](Self::loss_f64)
+    /// and averages in `f64`; otherwise it averages in `T`, as numpy adds
+    /// `T` scalars. Default: `false`.
+    ///
+    /// ```
+    /// use groundup::model::{Seq2seq, TwoLayerNet};
+    /// use groundup::train::Trainable;
+    /// assert!(!<TwoLayerNet<f32> as Trainable<f32>>::LOSS_IN_F64);
+    /// assert!(<Seq2seq<f32> as Trainable<f32>>::LOSS_IN_F64);
+    /// ```
+    const LOSS_IN_F64: bool = false;
+    /// The loss in `f64`: by default [`loss`](Self::loss) widened; a model
+    /// with [`LOSS_IN_F64`](Self::LOSS_IN_F64) returns it unrounded.
+    ///
+    /// ```
+    /// use groundup::{layers::Targets, matrix::Ids, model::SimpleCbow, train::Trainable};
+    /// let mut m = SimpleCbow::<f32>::new(3, 2, 2, &mut || 0.0);
+    /// let l = m.loss_f64(Ids::from_rows([[0, 2]]).view(), Targets::Indices(&[1]));
+    /// assert_eq!(l, f64::from(3f32.ln()));
+    /// ```
+    fn loss_f64(&mut self, x: <Self::Input as Batch>::View<'_>, t: Targets<'_, T>) -> f64 {
+        self.loss(x, t).to_f64()
+    }
     /// Overwrites every parameter's gradient with that of the last
     /// [`loss`](Self::loss) (dout = 1).
     ///
@@ -264,8 +290,14 @@ pub fn check_model_data<T: Scalar, M: Model<T> + ?Sized>(
             });
         }
     }
+    if let Targets::Sequences(s) = t.flat() {
+        return Err(Error::InvalidArgument(format!(
+            "Trainer::fit: t holds sequences of {} ids per row; the model takes one class per row",
+            s.cols()
+        )));
+    }
     if let Some(classes) = model.output_cols() {
-        match t {
+        match t.flat() {
             Targets::OneHot(m) if m.cols() != classes && classes > 1 => {
                 return Err(Error::ShapeMismatch {
                     op: format!("Trainer::fit: the model outputs {classes} scores per row; t shape and model output"),

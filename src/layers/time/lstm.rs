@@ -231,6 +231,20 @@ impl<T: Scalar> TimeLstm<T> {
         self.hs.rows_view(n..(steps + 1) * n)
     }
 
+    /// The hidden states of the last forward pass (`T·N x H`, what
+    /// [`forward`](Self::forward) returned).
+    ///
+    /// ```
+    /// use groundup::{layers::time::TimeLstm, Matrix};
+    /// let mut lstm = TimeLstm::new(Matrix::<f64>::zeros(1, 4), Matrix::zeros(1, 4), Matrix::filled(1, 4, 1.0), false);
+    /// let hs = lstm.forward(Matrix::zeros(6, 1).view(), 2).to_matrix();
+    /// assert_eq!(lstm.output().to_matrix(), hs);
+    /// ```
+    pub fn output(&self) -> MatrixView<'_, T> {
+        let n = self.batch;
+        self.hs.rows_view(n.min(self.hs.rows())..self.hs.rows())
+    }
+
     /// Overwrites the gradients of `Wx`, `Wh`, `b` with those of the last
     /// forward pass given `dhs = ∂loss/∂hs` (`T·N x H`); returns `∂loss/∂xs`.
     /// The gradient into the state before the first step is kept in
@@ -399,16 +413,37 @@ impl<T: Scalar> TimeLstm<T> {
     /// assert_eq!(lstm.state().0, &Matrix::filled(2, 1, 0.5));
     /// ```
     pub fn set_state(&mut self, h: Matrix<T>, c: Option<Matrix<T>>) {
-        let c = c.unwrap_or_else(|| Matrix::zeros(h.rows(), h.cols()));
+        self.set_state_view(h.view(), c.as_ref().map(|c| c.view()));
+    }
+
+    /// [`set_state`](Self::set_state) from borrowed matrices, copied into
+    /// the layer's own buffers (no allocation once they have the size).
+    ///
+    /// ```
+    /// use groundup::{layers::time::TimeLstm, Matrix};
+    /// let mut lstm = TimeLstm::new(Matrix::<f32>::zeros(1, 8), Matrix::zeros(2, 8), Matrix::zeros(1, 8), true);
+    /// let encoder_out = Matrix::filled(6, 2, 0.5); // 3 steps of 2 sequences
+    /// lstm.set_state_view(encoder_out.rows_view(4..6), None); // the last step
+    /// assert_eq!(lstm.state().0, &Matrix::filled(2, 2, 0.5));
+    /// assert_eq!(lstm.state().1, &Matrix::zeros(2, 2));
+    /// ```
+    pub fn set_state_view(&mut self, h: MatrixView<'_, T>, c: Option<MatrixView<'_, T>>) {
+        let c_shape = c.map_or(h.shape(), |c| c.shape());
         assert!(
-            h.cols() == self.hidden_size() && c.shape() == h.shape(),
+            h.cols() == self.hidden_size() && c_shape == h.shape(),
             "TimeLstm.set_state: h {:?} and c {:?} must both be (N, {})",
             h.shape(),
-            c.shape(),
+            c_shape,
             self.hidden_size()
         );
-        self.h = h;
-        self.c = c;
+        self.h.assign(h);
+        match c {
+            Some(c) => self.c.assign(c),
+            None => {
+                self.c.resize(h.rows(), h.cols());
+                self.c.fill(T::ZERO);
+            }
+        }
         self.has_state = true;
     }
 
