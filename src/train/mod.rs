@@ -16,15 +16,19 @@
 //!   printed as `| epoch 1 |  iter 1 / 10 | time 0[s] | loss 1.10`.
 //!
 //! The inputs are any [`Batch`]: float rows ([`Matrix`]) for chapter 1's
-//! networks, word ids ([`Ids`](crate::matrix::Ids)) for chapters 3–4.
+//! networks, word ids ([`Ids`](crate::matrix::Ids)) for chapters 3–4 and
+//! the questions of chapters 7–8, whose targets are answer sequences
+//! ([`Targets::Sequences`]).
 //!
 //! After the first iteration a training step allocates nothing: batches are
 //! views, the shuffled copies and the permutation live in reused buffers.
 
 mod rnnlm;
+mod seq2seq;
 mod trainable;
 
 pub use rnnlm::{eval_perplexity, RnnlmFitOptions, RnnlmTrainer};
+pub use seq2seq::{eval_seq2seq, eval_seq2seq_rows, format_seq2seq, Seq2seqEval};
 pub use trainable::{check_model_data, Batch, Trainable};
 
 use crate::error::{Error, Result};
@@ -343,8 +347,9 @@ impl<T: Scalar, M: Trainable<T>, O: Optimizer<T>> Trainer<T, M, O> {
     }
 
     /// Trains for `max_epoch` epochs of `x.rows() / batch_size` iterations
-    /// (see [`FitOptions`]). `t` is one-hot rows (`&Matrix`) or class
-    /// indices (`&[usize]`, `&Vec<usize>`), or a [`Targets`].
+    /// (see [`FitOptions`]). `t` is one-hot rows (`&Matrix`), class
+    /// indices (`&[usize]`, `&Vec<usize>`), answer sequences (`&Ids`, for
+    /// the seq2seq models), or a [`Targets`].
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] for an empty data set, `batch_size` 0 or
