@@ -314,7 +314,7 @@ fn train<T: Scalar, D: Seq2seqDecoder<T>>(
         groundup::io::write_atomic(&path, svg.as_bytes()).map_err(|e| e.to_string())?;
         println!("wrote {}", path.display());
     }
-    let mut model = trainer.into_model();
+    let mut model = trainer.model;
     if let Some(path) = &args.save {
         save_model(path, &model).map_err(|e| e.to_string())?;
         println!("saved {}", path.display());

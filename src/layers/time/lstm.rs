@@ -197,22 +197,35 @@ impl<T: Scalar> TimeLstm<T> {
                 for (v, &bb) in row.iter_mut().zip(bias) {
                     *v += bb;
                 }
+                // One simple pass per function (they vectorize), then the
+                // cell update.
                 let (f, rest) = row.split_at_mut(hidden);
-                let (g, rest) = rest.split_at_mut(hidden);
-                let (i, o) = rest.split_at_mut(hidden);
+                let (g, io) = rest.split_at_mut(hidden);
+                for v in f.iter_mut() {
+                    *v = sigmoid(*v);
+                }
+                for v in io.iter_mut() {
+                    *v = sigmoid(*v);
+                }
+                for v in g.iter_mut() {
+                    *v = v.tanh_fast();
+                }
+                let (i, o) = io.split_at(hidden);
                 let span = r * hidden..(r + 1) * hidden;
                 let cp = &c_prev[span.clone()];
                 let cn = &mut c_next[span.clone()];
-                let hn = &mut h_next[span.clone()];
-                let tc = &mut tanh_c[span];
-                for j in 0..hidden {
-                    f[j] = sigmoid(f[j]);
-                    g[j] = g[j].tanh_fast();
-                    i[j] = sigmoid(i[j]);
-                    o[j] = sigmoid(o[j]);
-                    cn[j] = f[j] * cp[j] + g[j] * i[j];
-                    tc[j] = cn[j].tanh_fast();
-                    hn[j] = o[j] * tc[j];
+                for (((c, &fj), &cpj), (&gj, &ij)) in
+                    cn.iter_mut().zip(&*f).zip(cp).zip(g.iter().zip(i))
+                {
+                    *c = fj * cpj + gj * ij;
+                }
+                let tc = &mut tanh_c[span.clone()];
+                for (t, &c) in tc.iter_mut().zip(&*cn) {
+                    *t = c.tanh_fast();
+                }
+                let hn = &mut h_next[span];
+                for ((h, &oj), &t) in hn.iter_mut().zip(o).zip(&*tc) {
+                    *h = oj * t;
                 }
             }
         }
