@@ -95,11 +95,25 @@ impl<'a> Frame<'a> {
         frame.expect("two layout passes ran")
     }
 
+    /// Lays out `spec` with ticks given by the caller (categorical axes,
+    /// one labelled tick per cell) instead of nice numbers; the margins are
+    /// sized from these labels.
+    pub(crate) fn with_ticks(spec: &'a Spec<'a>, xticks: Ticks, yticks: Ticks) -> Self {
+        Self::place(spec, xticks, yticks)
+    }
+
     fn layout(spec: &'a Spec<'a>, pw: f64, ph: f64) -> Self {
         let (x0, x1) = spec.xlim;
         let (y0, y1) = spec.ylim;
         let xticks = axis_ticks(x0, x1, pw, true, spec.x_integer);
         let yticks = axis_ticks(y0, y1, ph, false, false);
+        Self::place(spec, xticks, yticks)
+    }
+
+    /// The margins and plot area for these ticks.
+    fn place(spec: &'a Spec<'a>, xticks: Ticks, yticks: Ticks) -> Self {
+        let (x0, x1) = spec.xlim;
+        let (y0, y1) = spec.ylim;
         let y_tick_w = max_width(&yticks.labels);
         let first_x_half = xticks
             .labels

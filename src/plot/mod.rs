@@ -1,7 +1,8 @@
 //! Dependency-free SVG figures like the book's matplotlib plots: the
 //! training loss curve (`Trainer.plot()`), the spiral data set scatter
-//! (`ch01/show_spiral_dataset.py`) and the decision boundary of
-//! `ch01/train_custom_loop.py`.
+//! (`ch01/show_spiral_dataset.py`), the decision boundary of
+//! `ch01/train_custom_loop.py` and the attention map of
+//! `ch08/visualize_attention.py`.
 //!
 //! Every function returns the whole SVG document as a `String`; writing it
 //! to disk is up to the caller. The documents are self-contained SVG 1.1
@@ -29,14 +30,20 @@
 //! });
 //! assert!(svg.starts_with("<?xml"));
 //! // std::fs::write("boundary.svg", svg)?;
+//!
+//! let weights = Matrix::from_vec(2, 3, vec![0.8, 0.2, 0.0, 0.1, 0.1, 0.8]).unwrap();
+//! let svg = plot::attention_map(&weights, &["a", "b"], &["x", "y", "z"], &plot::Options::new());
+//! assert_eq!(svg.matches(r#"<rect class="cell""#).count(), 6);
 //! ```
 
 mod frame;
+mod heatmap;
 mod loss;
 mod points;
 mod svg;
 mod ticks;
 
+pub use heatmap::attention_map;
 pub use loss::{loss_curve, loss_curve_with};
 pub use points::{decision_boundary, decision_boundary_with, scatter, scatter_with};
 
@@ -64,10 +71,12 @@ pub struct Options {
     /// Title above the axes (default none).
     pub title: Option<String>,
     /// x-axis label. `None` means the plot's default (`iterations (xN)` for
-    /// loss curves, nothing for 2-D plots); `Some("")` removes it.
+    /// loss curves, nothing for 2-D plots and attention maps); `Some("")`
+    /// removes it.
     pub x_label: Option<String>,
     /// y-axis label. `None` means the plot's default (`loss` for loss
-    /// curves, nothing for 2-D plots); `Some("")` removes it.
+    /// curves, nothing for 2-D plots and attention maps); `Some("")` removes
+    /// it.
     pub y_label: Option<String>,
     /// Fixed y range for loss curves, like the book's `plot(ylim=...)`
     /// (default: the data range plus 5 % margins). The line is clipped to it.
@@ -79,7 +88,8 @@ pub struct Options {
     /// least 1). The book's `h = 0.001` mesh corresponds to about 2200.
     pub resolution: usize,
     /// 2-D plots: one data unit is as long on x as on y, so circles stay
-    /// round (default `true`). Loss curves ignore it.
+    /// round; attention maps: square cells (default `true`). Loss curves
+    /// ignore it.
     pub equal_aspect: bool,
 }
 
@@ -212,7 +222,8 @@ impl Options {
         self.resolution = cells;
         self
     }
-    /// Turns equal aspect of 2-D plots on or off.
+    /// Turns equal aspect of 2-D plots (square cells of attention maps) on
+    /// or off.
     ///
     /// ```
     /// use groundup::{plot::{self, Options}, Matrix};
