@@ -260,11 +260,14 @@ fn train<T: Scalar, D: Seq2seqDecoder<T>>(
     let color = std::io::stdout().is_terminal();
     let mut acc_list = Vec::new();
     let (mut train_secs, mut eval_secs) = (0.0, 0.0);
-    for epoch in 1..=args.epochs {
+    // --epochs 0: evaluate the (loaded) weights once.
+    for epoch in 1..=args.epochs.max(1) {
         let started = Instant::now();
-        trainer
-            .fit(&data.x_train, &data.t_train, opts)
-            .map_err(|e| e.to_string())?;
+        if args.epochs > 0 {
+            trainer
+                .fit(&data.x_train, &data.t_train, opts)
+                .map_err(|e| e.to_string())?;
+        }
         let fit = started.elapsed().as_secs_f64();
         let started = Instant::now();
         let (xs, ts) = (
@@ -283,6 +286,10 @@ fn train<T: Scalar, D: Seq2seqDecoder<T>>(
             }
         }
         let acc = eval.accuracy();
+        if args.epochs == 0 {
+            println!("val acc {:.3}%", acc * 100.0);
+            break;
+        }
         acc_list.push(acc);
         println!("val acc {:.3}%", acc * 100.0);
         println!("epoch {epoch}: train {fit:.2} s, evaluate {rows} rows {secs:.2} s");
@@ -360,7 +367,10 @@ fn heat_map<T: Scalar, D: Seq2seqDecoder<T>>(
     let label = |id: usize| data.vocab.word(id).unwrap_or("?").to_string();
     let columns: Vec<String> = question.into_iter().map(label).collect();
     let rows: Vec<String> = t.row(0)[1..].iter().map(|&id| label(id)).collect();
-    let svg = format!("{:?}{columns:?}{rows:?}", map.shape()); // TODO heat map
+    let opts = groundup::plot::Options::new()
+        .x_label("question")
+        .y_label("answer");
+    let svg = groundup::plot::attention_map(&map, &rows, &columns, &opts);
     groundup::io::write_atomic(path, svg.as_bytes()).map_err(|e| e.to_string())?;
     println!("wrote {}", path.display());
     Ok(())
