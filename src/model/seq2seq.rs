@@ -111,6 +111,12 @@ pub struct Encoder<T: Scalar> {
 
 /// The book's `AttentionEncoder`: an [`Encoder`] whose every state the
 /// decoder reads ([`Encoder::forward_all`], [`Encoder::backward_all`]).
+///
+/// ```
+/// use groundup::{matrix::Ids, model::AttentionEncoder, RandomState};
+/// let mut enc = AttentionEncoder::<f32>::new(10, 4, 6, &mut RandomState::new(0));
+/// assert_eq!(enc.forward_all(Ids::from_rows([[1, 2, 3]]).view()).shape(), (3, 6));
+/// ```
 pub type AttentionEncoder<T> = Encoder<T>;
 
 impl<T: Scalar> Encoder<T> {
@@ -241,6 +247,17 @@ impl<T: Scalar> Params<T> for Encoder<T> {
 /// answer's inputs given the encoder's states, the gradient back into
 /// those states, and greedy generation. Implemented by [`Decoder`],
 /// [`PeekyDecoder`] and [`AttentionDecoder`].
+///
+/// ```
+/// use groundup::model::{AttentionSeq2seq, EncoderDecoder, PeekySeq2seq, Seq2seqDecoder};
+/// use groundup::RandomState;
+/// // Code generic over the decoder works with every model.
+/// fn outputs<D: Seq2seqDecoder<f32>>(m: &EncoderDecoder<f32, D>) -> usize {
+///     m.decoder().vocab_size()
+/// }
+/// assert_eq!(outputs(&PeekySeq2seq::<f32>::new(7, 2, 3, &mut RandomState::new(0))), 7);
+/// assert_eq!(outputs(&AttentionSeq2seq::<f32>::new(9, 2, 3, &mut RandomState::new(0))), 9);
+/// ```
 pub trait Seq2seqDecoder<T: Scalar>: Params<T> + Sized {
     /// Draws the decoder's weights from `rng` in the book's order.
     ///
@@ -677,6 +694,24 @@ impl<T: Scalar> Seq2seqDecoder<T> for AttentionDecoder<T> {
 ///
 /// Trained by the [`Trainer`](crate::train::Trainer) with questions as
 /// [`Ids`] and answers as [`Targets::Sequences`] (`&Ids`).
+///
+/// ```
+/// use groundup::matrix::Ids;
+/// use groundup::model::{Decoder, EncoderDecoder};
+/// use groundup::optim::Adam;
+/// use groundup::train::{FitOptions, Trainer};
+/// use groundup::RandomState;
+/// let mut rng = RandomState::new(0);
+/// let model = EncoderDecoder::<f32, Decoder<f32>>::new(6, 4, 8, &mut rng); // = Seq2seq
+/// let xs = Ids::from_rows([[1, 2], [2, 1], [1, 1], [2, 2]]);
+/// let ts = Ids::from_rows([[5, 2, 1], [5, 1, 2], [5, 1, 1], [5, 2, 2]]);
+/// let mut trainer = Trainer::new(model, Adam::default()).with_rng(rng);
+/// trainer.set_verbose(false);
+/// let opts = FitOptions { max_epoch: 3, batch_size: 2, max_grad: Some(5.0), eval_interval: 1 };
+/// trainer.fit(&xs, &ts, opts)?;
+/// assert_eq!(trainer.loss_list.len(), 6);
+/// # Ok::<(), groundup::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct EncoderDecoder<T: Scalar, D> {
     encoder: Encoder<T>,

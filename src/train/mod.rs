@@ -16,7 +16,7 @@
 //!   printed as `| epoch 1 |  iter 1 / 10 | time 0[s] | loss 1.10`.
 //!
 //! The inputs are any [`Batch`]: float rows ([`Matrix`]) for chapter 1's
-//! networks, word ids ([`Ids`](crate::matrix::Ids)) for chapters 3–4 and
+//! networks, word ids ([`Ids`]) for chapters 3–4 and
 //! the questions of chapters 7–8, whose targets are answer sequences
 //! ([`Targets::Sequences`]).
 //!

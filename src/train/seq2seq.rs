@@ -117,6 +117,15 @@ pub fn eval_seq2seq<T: Scalar, D: Seq2seqDecoder<T>>(
 
 /// What [`eval_seq2seq_rows`] found: the guesses (`N x (T_a − 1)`) and how
 /// many equal the correct answers.
+///
+/// ```
+/// use groundup::{matrix::Ids, model::Seq2seq, train::eval_seq2seq_rows, RandomState};
+/// let mut m = Seq2seq::<f64>::new(5, 2, 4, &mut RandomState::new(0));
+/// let (xs, ts) = (Ids::from_rows([[1, 2]]), Ids::from_rows([[4, 0, 3]]));
+/// let e = eval_seq2seq_rows(&mut m, xs.view(), ts.view(), 1)?;
+/// assert_eq!(e.correct, usize::from(e.guesses.row(0) == &[0, 3]));
+/// # Ok::<(), groundup::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Seq2seqEval {
     /// Every question's greedy answer, without the start id.
