@@ -269,6 +269,73 @@ fn language_model_steps_allocate_nothing() {
     assert!(n <= 3, "RnnlmTrainer: a 2-epoch fit allocated {n} times");
 }
 
+/// The seq2seq models of chapters 7–8: a step after the first allocates
+/// nothing (the decoder's inputs and targets, the concatenations, the
+/// attention weights and the encoder gradient live in reused buffers), and
+/// a whole Trainer fit only its loss_list reservation.
+fn seq2seq_steps_allocate_nothing() {
+    use groundup::model::{
+        AttentionSeq2seq, EncoderDecoder, PeekySeq2seq, Seq2seq, Seq2seqDecoder,
+    };
+    let v = 13;
+    let xs = Ids::from_vec(8, 7, (0..56).map(|i| (i * 7) % 12).collect()).unwrap();
+    let ts = Ids::from_vec(
+        8,
+        5,
+        (0..40)
+            .map(|i| if i % 5 == 0 { 12 } else { (i * 3) % 12 })
+            .collect(),
+    )
+    .unwrap();
+    fn steps<D: Seq2seqDecoder<f32>>(
+        name: &str,
+        mut model: EncoderDecoder<f32, D>,
+        xs: &Ids,
+        ts: &Ids,
+    ) {
+        let mut adam = Adam::<f32>::default();
+        let mut step = |model: &mut EncoderDecoder<f32, D>| {
+            let loss = model.forward(xs.view(), ts.view());
+            model.backward();
+            clip_grads(model, 5.0);
+            adam.update(model);
+            loss
+        };
+        step(&mut model);
+        let n = count(|| {
+            for _ in 0..5 {
+                std::hint::black_box(step(&mut model));
+            }
+        });
+        assert_eq!(n, 0, "{name}: training steps allocated {n} times");
+        let mut trainer = Trainer::new(model, Adam::<f32>::default());
+        trainer.set_verbose(false);
+        let opts = FitOptions {
+            max_epoch: 2,
+            batch_size: 4,
+            max_grad: Some(5.0),
+            eval_interval: 1,
+        };
+        trainer.fit(xs, ts, opts).unwrap();
+        let n = count(|| trainer.fit(xs, ts, opts).unwrap());
+        assert!(n <= 1, "{name}: a 2-epoch fit allocated {n} times");
+    }
+    let mut rng = RandomState::new(0);
+    steps("Seq2seq", Seq2seq::<f32>::new(v, 4, 8, &mut rng), &xs, &ts);
+    steps(
+        "PeekySeq2seq",
+        PeekySeq2seq::<f32>::new(v, 4, 8, &mut rng),
+        &xs,
+        &ts,
+    );
+    steps(
+        "AttentionSeq2seq",
+        AttentionSeq2seq::<f32>::new(v, 4, 8, &mut rng),
+        &xs,
+        &ts,
+    );
+}
+
 fn main() {
     training_steps_do_not_allocate_after_warm_up();
     println!("alloc: training steps allocate nothing after warm-up");
@@ -281,4 +348,5 @@ fn training_steps_do_not_allocate_after_warm_up() {
     mlp_steps_allocate_nothing();
     word2vec_fits_allocate_only_their_loss_list_reservation();
     language_model_steps_allocate_nothing();
+    seq2seq_steps_allocate_nothing();
 }
