@@ -424,12 +424,25 @@ fn run(args: &Args) -> Result<(), String> {
     );
     let numbered = names.iter().enumerate().all(|(i, l)| *l == i.to_string());
     if class_names.is_some() && !numbered {
-        let listing: Vec<String> = names
+        const LISTED: usize = 20;
+        let mut listing: Vec<String> = names
             .iter()
+            .take(LISTED)
             .enumerate()
             .map(|(i, l)| format!("{i} {}", shown(l)))
             .collect();
+        if names.len() > LISTED {
+            listing.push(format!("… ({} more)", names.len() - LISTED));
+        }
         println!("classes: {}", listing.join(", "));
+        // Word labels never fail as indices do: say when they look unlike
+        // classes (say, a column of measurements).
+        if saved.is_none() && names.len() > 2 && 2 * names.len() > rows {
+            println!(
+                "note: {} distinct labels in {rows} rows; if the label column is not a class, choose another with --label",
+                names.len()
+            );
+        }
     }
 
     // Weights: He (ReLU) or Xavier (sigmoid) scaled normals, biases zero.

@@ -296,6 +296,21 @@ fn index_labels_save_their_numbers() {
     std::fs::write(&data, "a,b,t\n0,0,7\n0,1,3\n1,0,3\n1,1,7\n").unwrap();
     let out = ok(&[&args[..], &["--labels", "word"]].concat());
     assert!(out.contains("classes: 0 7, 1 3\n"), "{out}");
+    assert!(!out.contains("note:"), "{out}");
+    // A column of measurements read as words: every row its own class,
+    // listed in part, with a note.
+    let rows: String = (0..30).map(|i| format!("{i},1,{}.5\n", i * 7)).collect();
+    std::fs::write(&data, format!("a,b,t\n{rows}")).unwrap();
+    let out = ok(&args);
+    assert!(
+        out.contains("data: 30 rows x 2 features, 30 classes"),
+        "{out}"
+    );
+    assert!(
+        out.contains("classes: 0 0.5, 1 7.5, 2 14.5,") && out.contains(", 19 133.5, … (10 more)\n"),
+        "{out}"
+    );
+    assert!(out.contains("note: 30 distinct labels in 30 rows"), "{out}");
     // Forced indices: a word is an error at its line and column.
     std::fs::write(&data, "a,b,t\n0,0,0\n0,1,one\n").unwrap();
     let err = fails(1, &[&args[..], &["--labels", "index"]].concat());
