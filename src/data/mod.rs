@@ -1,6 +1,7 @@
 //! Data sets and label helpers.
 //!
-//! * [`csv`]: numeric CSV files with a label column, with line/column errors.
+//! * [`csv`]: numeric CSV files with a label column (class indices or words),
+//!   RFC 4180 quoting, missing values, with line/column errors.
 //! * [`mlp_bench`]: the synthetic data and network of the mlp-bench workload.
 //! * [`spiral`]: the book's three-arm spiral (`dataset/spiral.py`,
 //!   `load_data`), bit-identical to numpy, with the generator state carried
