@@ -515,6 +515,25 @@ fn every_truncation_is_an_error() {
             );
         }
     }
+    for name in [
+        "dtypes/i8_be_F.npy",
+        "dtypes/u2_le_C.npy",
+        "dtypes/f2_specials_be.npy",
+        "dtypes/b1_na_F.npy",
+        "dtypes/labels_i8.npy",
+        "dtypes/labels_u1_0d.npy",
+    ] {
+        let bytes = std::fs::read(fixture(name)).unwrap();
+        assert!(Matrix::<f64>::from_npy_bytes(&bytes).is_ok(), "{name}");
+        for n in 0..bytes.len() {
+            assert!(
+                Matrix::<f64>::from_npy_bytes(&bytes[..n]).is_err()
+                    && Matrix::<f32>::from_npy_bytes(&bytes[..n]).is_err()
+                    && npy_labels_from_bytes(&bytes[..n]).is_err(),
+                "{name} prefix {n}"
+            );
+        }
+    }
 }
 
 fn format_what(r: groundup::Result<Matrix<f64>>) -> String {
