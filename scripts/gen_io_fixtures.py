@@ -41,7 +41,8 @@ def main():
     npy("f4_v3.npy", np.arange(6, dtype="<f4").reshape(3, 2), version=(3, 0))
     # Big-endian f8 (read with a byte swap).
     npy("f8_big_endian.npy", np.array([[1.0, -2.0], [0.5, 1e-300]], dtype=">f8"))
-    # Unsupported: Fortran order, an integer dtype, three dimensions.
+    # Fortran order (read transposed), an integer dtype (converted exactly),
+    # three dimensions (refused). scripts/gen_dtype_fixtures.py has the rest.
     npy("f8_fortran.npy", np.asfortranarray(np.arange(6, dtype="<f8").reshape(2, 3)))
     npy("i8_2d.npy", np.arange(6, dtype="<i8").reshape(2, 3))
     npy("f4_3d.npy", np.zeros((2, 2, 2), dtype="<f4"))
@@ -57,7 +58,7 @@ def main():
     meta = {"epoch": "3", "note": 'caf\u00e9 "quoted" \\ \U0001F600'}
     save_file(tensors, os.path.join(OUT, "mixed.safetensors"), metadata=meta)
     print("wrote mixed.safetensors:", sorted(tensors), meta)
-    # Unsupported dtypes.
+    # Other dtypes (kept in SafeTensors::skipped, converted on request).
     save_file({"w": np.zeros((2, 2), dtype=np.float32), "ids": np.arange(3, dtype=np.int64)},
               os.path.join(OUT, "i64.safetensors"))
     save_file({"h": np.ones((2,), dtype=np.float16)}, os.path.join(OUT, "f16.safetensors"))

@@ -84,8 +84,10 @@ pub enum Error {
     },
     /// A stored tensor does not fit the model it is loaded into.
     ModelMismatch(String),
-    /// A file stores an element type groundup does not read (only `f32` and
-    /// `f64` are supported), e.g. safetensors `I64` or npy `<i8`.
+    /// A file stores an element type groundup does not read: npy
+    /// structured, object, string, complex or datetime arrays, safetensors
+    /// 8-bit floats, a name the format does not define. The message says
+    /// what kind of dtype it is and what is read instead.
     UnsupportedDType {
         /// The format: `"npy"`, `"safetensors"`.
         format: &'static str,
@@ -102,6 +104,41 @@ pub enum Error {
         expected: crate::DType,
         /// The type that is stored.
         found: crate::DType,
+    },
+    /// A stored value has no exact counterpart in the type it is read as:
+    /// an integer `f32` (beyond 2^24 in magnitude) or `f64` (beyond 2^53)
+    /// would round, a negative class label, a label beyond `usize::MAX`.
+    /// Nothing is rounded or wrapped silently.
+    ///
+    /// ```
+    /// use groundup::{Error, Matrix};
+    /// let mut npy = b"\x93NUMPY\x01\x00".to_vec();
+    /// let dict = b"{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }\n";
+    /// npy.extend_from_slice(&(dict.len() as u16).to_le_bytes());
+    /// npy.extend_from_slice(dict);
+    /// for v in [7i64, (1 << 53) + 1] {
+    ///     npy.extend_from_slice(&v.to_le_bytes());
+    /// }
+    /// let err = Matrix::<f64>::from_npy_bytes(&npy).unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "npy file (<i8, shape (2,)): element 1 (row-major) is 9007199254740993, \
+    ///      not exactly representable as float64"
+    /// );
+    /// assert!(matches!(err, Error::NotRepresentable { index: 1, .. }));
+    /// ```
+    NotRepresentable {
+        /// What was being read, with its dtype and shape, e.g.
+        /// `npy file (<i8, shape (2, 3))` or `tensor "ids" (I64, shape [4])`.
+        context: String,
+        /// Position of the first such value, counted in row-major (C) order
+        /// as numpy's `a.flat[index]` counts, whatever the file's memory
+        /// order.
+        index: usize,
+        /// The value as stored, e.g. `9007199254740993` or `-1`.
+        value: String,
+        /// What it was to become: `float32`, `float64`, `a label (usize)`.
+        target: String,
     },
     /// A well-formed file uses a feature groundup does not support
     /// (Fortran order, more than two dimensions, an unknown format version).
@@ -155,9 +192,24 @@ impl fmt::Display for Error {
                 None => write!(f, "CSV line {line}: {what}"),
             },
             Error::ModelMismatch(s) => f.write_str(s),
-            Error::UnsupportedDType { format, dtype } => write!(
+            Error::UnsupportedDType { format, dtype } => {
+                // One line, however long a structured dtype's field list is.
+                const MAX: usize = 120;
+                let shown = match dtype.char_indices().nth(MAX) {
+                    Some((cut, _)) => format!("{} ...", &dtype[..cut]),
+                    None => dtype.clone(),
+                };
+                let note = crate::io::unsupported_dtype_note(format, dtype);
+                write!(f, "unsupported {format} dtype {shown:?}: {note}")
+            }
+            Error::NotRepresentable {
+                context,
+                index,
+                value,
+                target,
+            } => write!(
                 f,
-                "unsupported {format} dtype {dtype:?}: only 32- and 64-bit floats are supported"
+                "{context}: element {index} (row-major) is {value}, not exactly representable as {target}"
             ),
             Error::DTypeMismatch {
                 context,

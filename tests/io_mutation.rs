@@ -1,4 +1,7 @@
 //! Seeded mutation robustness test for the npy, safetensors and CSV readers.
+//! The seeds cover every element conversion (integers, bools, 16-bit
+//! floats, both byte orders, Fortran order, npy labels, safetensors
+//! integer/BOOL/F16/BF16 tensors and the F16/BF16 writer).
 //!
 //! Valid inputs are mutated (truncation, bit flips, byte pokes, splices,
 //! deletions, insertions, numbers in the header replaced by extreme values,
@@ -20,7 +23,10 @@ mod common;
 use common::files::{fixture, special_f32, special_f64};
 use common::rng::TestRng;
 use groundup::data::csv::{parse_csv_str, CsvOptions, LabelColumn};
-use groundup::io::{safetensors_from_bytes, safetensors_to_bytes, Tensor, TensorView};
+use groundup::io::{
+    npy_labels_from_bytes, safetensors_from_bytes, safetensors_to_bytes, StoreAs, Tensor,
+    TensorView,
+};
 use groundup::Matrix;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -104,6 +110,21 @@ fn seeds() -> Vec<Seed> {
         "f8_big_endian.npy",
         "f8_fortran.npy",
         "i8_2d.npy",
+        // Every conversion path: integers, bools and halves of both byte
+        // orders, Fortran order, values that do not convert, labels, a
+        // structured dtype.
+        "dtypes/i8_be_F.npy",
+        "dtypes/u4_le_F.npy",
+        "dtypes/i2_be_C.npy",
+        "dtypes/u1_na_F.npy",
+        "dtypes/b1_na_F.npy",
+        "dtypes/f2_specials_be.npy",
+        "dtypes/f2_le_F.npy",
+        "dtypes/f4_be_F.npy",
+        "dtypes/i8_edges_le.npy",
+        "dtypes/labels_i8.npy",
+        "dtypes/labels_b1.npy",
+        "dtypes/structured_nested.npy",
     ] {
         v.push(npy(std::fs::read(fixture(name)).unwrap()));
     }
@@ -130,7 +151,31 @@ fn seeds() -> Vec<Seed> {
         None,
     )
     .unwrap()));
-    for name in ["mixed.safetensors", "i64.safetensors"] {
+    let h = [0.5f32, -0.0, 65519.0, f32::NAN, 1e-8, 3.0];
+    v.push(st(safetensors_to_bytes(
+        &[
+            (
+                "h",
+                TensorView::new(vec![2, 3], &h[..])
+                    .unwrap()
+                    .store_as(StoreAs::F16),
+            ),
+            (
+                "b",
+                TensorView::new(vec![6], &h[..])
+                    .unwrap()
+                    .store_as(StoreAs::BF16),
+            ),
+        ],
+        None,
+    )
+    .unwrap()));
+    for name in [
+        "mixed.safetensors",
+        "i64.safetensors",
+        "dtypes/ints.safetensors",
+        "dtypes/halfs.safetensors",
+    ] {
         v.push(st(std::fs::read(fixture(name)).unwrap()));
     }
 
@@ -356,6 +401,19 @@ fn check(kind: Kind, input: &[u8]) -> bool {
                     .zip(m.as_slice())
                     .all(|(a, b)| a.to_bits() == b.to_bits()));
             }
+            if let Ok(labels) = npy_labels_from_bytes(input) {
+                parsed = true;
+                // Labels are exact: the same file read as f64 (when f64
+                // holds every value) gives the same numbers.
+                if let Ok(m) = Matrix::<f64>::from_npy_bytes(input) {
+                    assert_eq!(m.len(), labels.len());
+                    assert!(m
+                        .as_slice()
+                        .iter()
+                        .zip(&labels)
+                        .all(|(&a, &b)| a == b as f64));
+                }
+            }
         }
         Kind::SafeTensors => {
             if let Ok(st) = safetensors_from_bytes(input) {
@@ -366,6 +424,21 @@ fn check(kind: Kind, input: &[u8]) -> bool {
                 for t in st.tensors.values() {
                     let _ = t.to_matrix::<f32>();
                     let _ = Tensor::clone(t).into_matrix::<f64>();
+                    // The F16/BF16 writer on whatever values were read.
+                    for store in [StoreAs::F16, StoreAs::BF16] {
+                        let b = safetensors_to_bytes(&[("t", t.view().store_as(store))], None);
+                        let back = safetensors_from_bytes(&b.unwrap()).unwrap();
+                        let half = back.tensor_as::<f64>("t").unwrap();
+                        assert_eq!(half.shape(), t.shape());
+                    }
+                }
+                for name in st.skipped.keys() {
+                    let _ = st.matrix::<f32>(name);
+                    let _ = st.matrix::<f64>(name);
+                    let _ = st.tensor_as::<f32>(name);
+                    if let (Ok(labels), Ok(t)) = (st.labels(name), st.tensor_as::<f64>(name)) {
+                        assert_eq!(labels.len(), t.len());
+                    }
                 }
             }
         }

@@ -1,10 +1,16 @@
 //! `.npy`: bit-exact round trips, numpy's exact layout, numpy-written
-//! fixtures, every truncation, and malformed headers mapped to the right
+//! fixtures of every numeric dtype x byte order x memory order (checked bit
+//! for bit against numpy's own conversions), labels, the refused dtypes'
+//! messages, every truncation, and malformed headers mapped to the right
 //! error variant.
 
 mod common;
 
-use common::files::{bits32, bits64, fixture, special_f32, special_f64, TempDir};
+use common::files::{
+    bits, bits32, bits64, dtype_manifest, fixture, special_f32, special_f64, DtypeCase, Expect,
+    TempDir,
+};
+use groundup::io::{npy_labels_from_bytes, read_npy_labels};
 use groundup::{DType, Error, Matrix};
 
 /// An npy file with this header dict (padded as numpy does) and data bytes.
@@ -107,25 +113,21 @@ fn reads_numpy_fixtures() {
 }
 
 #[test]
-fn unsupported_fixtures_give_typed_errors() {
-    match Matrix::<f64>::read_npy(fixture("f8_fortran.npy")) {
-        Err(Error::Unsupported {
-            format: "npy",
-            what,
-        }) => assert!(what.contains("fortran_order")),
-        other => panic!("{other:?}"),
-    }
-    match Matrix::<f64>::read_npy(fixture("i8_2d.npy")) {
-        Err(Error::UnsupportedDType {
-            format: "npy",
-            dtype,
-        }) => assert_eq!(dtype, "<i8"),
-        other => panic!("{other:?}"),
-    }
+fn former_refusals_now_read_and_the_rest_give_typed_errors() {
+    // Fortran order is read transposed into the row-major matrix.
+    let m = Matrix::<f64>::read_npy(fixture("f8_fortran.npy")).unwrap();
+    assert_eq!(
+        (m.shape(), m.as_slice()),
+        ((2, 3), &[0.0, 1.0, 2.0, 3.0, 4.0, 5.0][..])
+    );
+    // int64 converts exactly, into either width.
+    let m = Matrix::<f32>::read_npy(fixture("i8_2d.npy")).unwrap();
+    assert_eq!(
+        (m.shape(), m.as_slice()),
+        ((2, 3), &[0.0, 1.0, 2.0, 3.0, 4.0, 5.0][..])
+    );
     match Matrix::<f32>::read_npy(fixture("f4_3d.npy")) {
-        Err(Error::Unsupported { what, .. }) => {
-            assert!(what.contains("(2, 2, 2)") || what.contains("[2, 2, 2]"))
-        }
+        Err(Error::Unsupported { what, .. }) => assert!(what.contains("(2, 2, 2)"), "{what}"),
         other => panic!("{other:?}"),
     }
     match Matrix::<f32>::read_npy(fixture("f8_2d.npy")) {
@@ -140,6 +142,357 @@ fn unsupported_fixtures_give_typed_errors() {
         Err(Error::Io { path, .. }) => assert!(path.ends_with("does-not-exist.npy")),
         other => panic!("{other:?}"),
     }
+}
+
+/// Every numeric dtype x byte order x memory order numpy writes, the edge
+/// values, 0- to 3-D shapes: read as f32, as f64 and as labels, checked
+/// bit for bit against what numpy computed (tests/fixtures/dtypes, see
+/// scripts/gen_dtype_fixtures.py).
+#[test]
+fn numpy_dtype_grid_reads_bit_for_bit() {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut n = 0;
+    for case in dtype_manifest() {
+        if case.tensor.is_some() || case.get("refused").is_some() {
+            continue;
+        }
+        n += 1;
+        let bytes = std::fs::read(case.path()).unwrap();
+        let descr = {
+            let head = String::from_utf8_lossy(&bytes[..bytes.len().min(128)]).into_owned();
+            let at = head.find("'descr': '").unwrap() + 10;
+            head[at..at + head[at..].find('\'').unwrap()].to_string()
+        };
+        let fortran = String::from_utf8_lossy(&bytes[..128.min(bytes.len())])
+            .contains("'fortran_order': True");
+        seen.insert((descr.clone(), fortran));
+        let ints = case.ints();
+        let ctx = format!("{} ({descr})", case.file);
+        check_float::<f32>(&case, &bytes, "f32", ints.as_deref(), &ctx);
+        check_float::<f64>(&case, &bytes, "f64", ints.as_deref(), &ctx);
+
+        // Labels: bool and integer vectors; the first negative (or, on a
+        // 32-bit target, too large) value is named.
+        let got = npy_labels_from_bytes(&bytes);
+        let vector = matches!(case.shape(), Some((r, c)) if r == 1 || c == 1);
+        match (ints, vector) {
+            (Some(v), true) => match v.iter().position(|&x| usize::try_from(x).is_err()) {
+                Some(i) => match got {
+                    Err(Error::NotRepresentable { index, value, .. }) => {
+                        assert_eq!((index, value), (i, v[i].to_string()), "{ctx}")
+                    }
+                    other => panic!("{ctx}: {other:?}"),
+                },
+                None => {
+                    let want: Vec<usize> = v.iter().map(|&x| x as usize).collect();
+                    assert_eq!(got.unwrap(), want, "{ctx}");
+                }
+            },
+            _ => match got {
+                Err(Error::Unsupported {
+                    format: "npy",
+                    what,
+                }) => {
+                    assert!(what.contains("labels must be"), "{ctx}: {what}")
+                }
+                other => panic!("{ctx}: {other:?}"),
+            },
+        }
+    }
+    // The whole grid was there: 12 dtypes, both byte orders (one-byte types
+    // have none), C and Fortran order.
+    for code in [
+        "b1", "i1", "u1", "i2", "u2", "i4", "u4", "i8", "u8", "f2", "f4", "f8",
+    ] {
+        let orders: &[&str] = if code.ends_with('1') {
+            &["|"]
+        } else {
+            &["<", ">"]
+        };
+        for bo in orders {
+            for fortran in [false, true] {
+                assert!(
+                    seen.contains(&(format!("{bo}{code}"), fortran)),
+                    "no fixture {bo}{code} fortran={fortran}"
+                );
+            }
+        }
+    }
+    assert_eq!(n, 62, "fixtures in the manifest");
+}
+
+fn check_float<T: groundup::Scalar>(
+    case: &DtypeCase,
+    bytes: &[u8],
+    key: &str,
+    ints: Option<&[i128]>,
+    ctx: &str,
+) {
+    let got = Matrix::<T>::from_npy_bytes(bytes);
+    let Some(shape) = case.shape() else {
+        match got {
+            Err(Error::Unsupported { what, .. }) => assert!(what.contains("3-D"), "{ctx}: {what}"),
+            other => panic!("{ctx}: {other:?}"),
+        }
+        return;
+    };
+    match case.expect(key) {
+        Expect::Bits(want) => {
+            let m = got.unwrap_or_else(|e| panic!("{ctx} as {key}: {e}"));
+            assert_eq!(m.shape(), shape, "{ctx}");
+            assert_eq!(bits(m.as_slice()), want_bits::<T>(&want), "{ctx} as {key}");
+        }
+        Expect::NotExact(i) => match got {
+            Err(e @ Error::NotRepresentable { .. }) => {
+                let msg = e.to_string();
+                let Error::NotRepresentable {
+                    index,
+                    value,
+                    target,
+                    ..
+                } = e
+                else {
+                    unreachable!()
+                };
+                assert_eq!(index, i, "{ctx} as {key}: {msg}");
+                assert_eq!(value, ints.unwrap()[i].to_string(), "{ctx}");
+                assert_eq!(target, T::DTYPE.name());
+                assert!(
+                    msg.starts_with("npy file (")
+                        && msg.contains(&format!("element {i} (row-major) is {value}")),
+                    "{msg}"
+                );
+            }
+            other => panic!("{ctx} as {key}: {other:?}"),
+        },
+        Expect::Mismatch => assert!(
+            matches!(got, Err(Error::DTypeMismatch { .. })),
+            "{ctx} as {key}: {got:?}"
+        ),
+    }
+}
+
+/// The manifest's bits (of an f32 or f64) as [`bits`] gives them.
+fn want_bits<T: groundup::Scalar>(want: &[u64]) -> Vec<u64> {
+    if T::BYTES == 4 {
+        // bits() widens f32 to f64 (exact, except that a NaN's payload may
+        // not survive), so compare f32 patterns through the same widening.
+        want.iter()
+            .map(|&b| f64::from(f32::from_bits(b as u32)).to_bits())
+            .collect()
+    } else {
+        want.to_vec()
+    }
+}
+
+#[test]
+fn float16_nan_payloads_and_signalling_nans_survive() {
+    // bits() goes through f64; check the f32 patterns directly.
+    for file in ["f2_specials_le.npy", "f2_specials_be.npy"] {
+        let case = dtype_manifest()
+            .into_iter()
+            .find(|c| c.file == file)
+            .unwrap();
+        let Expect::Bits(want) = case.expect("f32") else {
+            panic!()
+        };
+        let m = Matrix::<f32>::read_npy(case.path()).unwrap();
+        let got: Vec<u64> = m
+            .as_slice()
+            .iter()
+            .map(|v| u64::from(v.to_bits()))
+            .collect();
+        assert_eq!(got, want, "{file}");
+        assert!(
+            got.contains(&0x7f80_2000),
+            "a signalling NaN stays signalling"
+        );
+    }
+}
+
+#[test]
+fn refused_dtypes_name_themselves_in_one_line() {
+    let mut n = 0;
+    for case in dtype_manifest() {
+        let Some(want) = case.get("refused") else {
+            continue;
+        };
+        n += 1;
+        let bytes = std::fs::read(case.path()).unwrap();
+        for err in [
+            Matrix::<f64>::from_npy_bytes(&bytes).unwrap_err(),
+            Matrix::<f32>::from_npy_bytes(&bytes).unwrap_err(),
+            npy_labels_from_bytes(&bytes).unwrap_err(),
+        ] {
+            let msg = err.to_string();
+            match err {
+                Error::UnsupportedDType {
+                    format: "npy",
+                    dtype,
+                } => assert_eq!(dtype.replace(' ', ""), want, "{}", case.file),
+                other => panic!("{}: {other:?}", case.file),
+            }
+            assert!(!msg.contains('\n'), "{msg}");
+            let kind = match want.as_bytes()[if want.starts_with('[') { 0 } else { 1 }] {
+                b'[' => "structured",
+                b'O' => "object",
+                b'U' | b'S' => "string",
+                b'c' => "complex",
+                b'M' => "datetime",
+                b'm' => "timedelta",
+                b'V' => "void",
+                _ => "extended-precision",
+            };
+            assert!(
+                msg.contains(kind)
+                    && (kind == "extended-precision" || msg.contains("numeric array")),
+                "{}: {msg}",
+                case.file
+            );
+        }
+    }
+    assert_eq!(n, 11);
+    let err = Matrix::<f64>::read_npy(fixture("dtypes/structured.npy")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "unsupported npy dtype \"[('a', '<i4'), ('b', '<f8')]\": a structured dtype (named \
+         fields), not a numeric array; groundup reads b1, i1-i8, u1-u8, f2, f4 and f8 in either \
+         byte order"
+    );
+    // A long field list is cut, so the message stays one short line.
+    let fields: Vec<String> = (0..40).map(|i| format!("('field{i}', '<f8')")).collect();
+    let dict = format!(
+        "{{'descr': [{}], 'fortran_order': False, 'shape': (0,), }}",
+        fields.join(", ")
+    );
+    let msg = Matrix::<f64>::from_npy_bytes(&npy_with(&dict, &[]))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.len() < 300 && msg.contains("\"[('field0', '<f8'), ") && msg.contains(" ...\": "),
+        "{msg}"
+    );
+}
+
+#[test]
+fn exactness_errors_name_the_value_and_its_index() {
+    let err = Matrix::<f32>::read_npy(fixture("dtypes/i4_2p24p1_le.npy")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "npy file (<i4, shape (5,)): element 3 (row-major) is 16777217, not exactly \
+         representable as float32"
+    );
+    let m = Matrix::<f64>::read_npy(fixture("dtypes/i4_2p24p1_be.npy")).unwrap();
+    assert_eq!(
+        m.as_slice(),
+        &[1.0, 2.0, 16777216.0, 16777217.0, -16777217.0]
+    );
+    let err = Matrix::<f64>::read_npy(fixture("dtypes/i8_2p53p1_be.npy")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "npy file (>i8, shape (4,)): element 2 (row-major) is 9007199254740993, not exactly \
+         representable as float64"
+    );
+    // Counted in row-major order whatever the memory order: this
+    // Fortran-ordered int32 array [[0, 2^24 + 3], [2^24 + 1, 6]] stores
+    // 2^24 + 1 (element [1, 0], index 2) before 2^24 + 3 (element [0, 1],
+    // index 1), and the first in row-major order is named.
+    let mut data = Vec::new();
+    for v in [0, (1i32 << 24) + 1, (1 << 24) + 3, 6] {
+        data.extend_from_slice(&v.to_le_bytes());
+    }
+    let dict = "{'descr': '<i4', 'fortran_order': True, 'shape': (2, 2), }";
+    match Matrix::<f32>::from_npy_bytes(&npy_with(dict, &data)) {
+        Err(Error::NotRepresentable {
+            index: 1, value, ..
+        }) => assert_eq!(value, "16777219"),
+        other => panic!("{other:?}"),
+    }
+    let m = Matrix::<f64>::from_npy_bytes(&npy_with(dict, &data)).unwrap();
+    assert_eq!(m.as_slice(), &[0.0, 16777219.0, 16777217.0, 6.0]);
+    let err = read_npy_labels(fixture("dtypes/labels_i8_neg.npy")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "npy file (<i8, shape (4,)): element 2 (row-major) is -1, not exactly representable \
+         as a label (usize)"
+    );
+}
+
+#[test]
+fn bool_bytes_other_than_0_and_1_are_format_errors() {
+    for (file, fortran) in [("dtypes/b1_na_C.npy", false), ("dtypes/b1_na_F.npy", true)] {
+        let mut bytes = std::fs::read(fixture(file)).unwrap();
+        let start = bytes.len() - 12;
+        // Storage position 4: element [1, 1] in C order, [1, 1] also in
+        // Fortran order of a 3 x 4 array (4 = 1 + 1 * 3), row-major index 5.
+        bytes[start + 4] = 2;
+        for err in [
+            Matrix::<f32>::from_npy_bytes(&bytes).unwrap_err(),
+            Matrix::<f64>::from_npy_bytes(&bytes).unwrap_err(),
+        ] {
+            match err {
+                Error::Format {
+                    format: "npy",
+                    offset,
+                    what,
+                } => {
+                    assert_eq!(offset, Some(start as u64 + 4), "{file}");
+                    let index = if fortran { 5 } else { 4 };
+                    assert!(
+                        what.contains(&format!(
+                            "element {index} of the bool (|b1) array is byte 0x02"
+                        )),
+                        "{what}"
+                    );
+                }
+                other => panic!("{file}: {other:?}"),
+            }
+        }
+    }
+    let mut bytes = std::fs::read(fixture("dtypes/labels_b1.npy")).unwrap();
+    let n = bytes.len();
+    bytes[n - 1] = 0xff;
+    assert!(matches!(
+        npy_labels_from_bytes(&bytes),
+        Err(Error::Format { offset: Some(o), .. }) if o == n as u64 - 1
+    ));
+}
+
+#[test]
+fn labels_from_files() {
+    let read = |f: &str| read_npy_labels(fixture(&format!("dtypes/{f}")));
+    assert_eq!(read("labels_i8.npy").unwrap(), [0, 1, 2, 1, 0, 2, 9]);
+    assert_eq!(read("labels_b1.npy").unwrap(), [1, 0, 1]);
+    assert_eq!(read("labels_u1_0d.npy").unwrap(), [7]);
+    assert_eq!(read("labels_i4_col.npy").unwrap(), [5, 4, 3]);
+    assert_eq!(read("labels_u2_row.npy").unwrap(), [1, 2, 3, 65535]);
+    let what = |r: groundup::Result<Vec<usize>>| match r {
+        Err(Error::Unsupported {
+            format: "npy",
+            what,
+        }) => what,
+        other => panic!("{other:?}"),
+    };
+    let w = what(read("f8_labels.npy"));
+    assert!(
+        w.contains("<f8 (float64)") && w.contains("Matrix::read_npy"),
+        "{w}"
+    );
+    let w = what(read("i2_3d.npy"));
+    assert!(w.contains("shape (2, 2, 2)"), "{w}");
+    let w = what(read("i4_le_C.npy"));
+    assert!(w.contains("shape (3, 4)"), "{w}");
+    assert!(matches!(read("nope.npy"), Err(Error::Io { .. })));
+    // A column vector marked Fortran-ordered reads the same.
+    let mut data = Vec::new();
+    for v in [3u16, 1, 2] {
+        data.extend_from_slice(&v.to_be_bytes());
+    }
+    let dict = "{'descr': '>u2', 'fortran_order': True, 'shape': (3, 1), }";
+    assert_eq!(
+        npy_labels_from_bytes(&npy_with(dict, &data)).unwrap(),
+        [3, 1, 2]
+    );
 }
 
 #[test]
@@ -158,6 +511,25 @@ fn every_truncation_is_an_error() {
         for n in 0..bytes.len() {
             assert!(
                 Matrix::<f64>::from_npy_bytes(&bytes[..n]).is_err(),
+                "{name} prefix {n}"
+            );
+        }
+    }
+    for name in [
+        "dtypes/i8_be_F.npy",
+        "dtypes/u2_le_C.npy",
+        "dtypes/f2_specials_be.npy",
+        "dtypes/b1_na_F.npy",
+        "dtypes/labels_i8.npy",
+        "dtypes/labels_u1_0d.npy",
+    ] {
+        let bytes = std::fs::read(fixture(name)).unwrap();
+        assert!(Matrix::<f64>::from_npy_bytes(&bytes).is_ok(), "{name}");
+        for n in 0..bytes.len() {
+            assert!(
+                Matrix::<f64>::from_npy_bytes(&bytes[..n]).is_err()
+                    && Matrix::<f32>::from_npy_bytes(&bytes[..n]).is_err()
+                    && npy_labels_from_bytes(&bytes[..n]).is_err(),
                 "{name} prefix {n}"
             );
         }
@@ -273,17 +645,49 @@ fn malformed_headers_give_format_errors() {
 
 #[test]
 fn descr_variants() {
+    // Every numeric descr, each with the bytes of [1, 2] in its type.
+    let cases: &[(&str, &[u8])] = &[
+        ("<i8", &[1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]),
+        (">i8", &[0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2]),
+        ("|u1", &[1, 2]),
+        ("<u1", &[1, 2]),
+        (">i1", &[1, 2]),
+        ("<u2", &[1, 0, 2, 0]),
+        (">i4", &[0, 0, 0, 1, 0, 0, 0, 2]),
+        ("<f2", &[0x00, 0x3c, 0x00, 0x40]),
+        (">f2", &[0x3c, 0x00, 0x40, 0x00]),
+    ];
+    for (descr, data) in cases {
+        let dict = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': (1, 2), }}");
+        let m = Matrix::<f64>::from_npy_bytes(&npy_with(&dict, data)).unwrap();
+        assert_eq!(m.as_slice(), &[1.0, 2.0], "{descr}");
+        let m = Matrix::<f32>::from_npy_bytes(&npy_with(&dict, data)).unwrap();
+        assert_eq!(m.as_slice(), &[1.0, 2.0], "{descr}");
+    }
+    let dict = "{'descr': '|b1', 'fortran_order': False, 'shape': (1, 2), }";
+    let m = Matrix::<f64>::from_npy_bytes(&npy_with(dict, &[0, 1])).unwrap();
+    assert_eq!(m.as_slice(), &[0.0, 1.0]);
+    // Not numeric, or not a dtype numpy writes (no byte order on a
+    // multi-byte type, a byte order numpy never writes, odd sizes).
     let data = f64_bytes(&[1.0, 2.0]);
-    for descr in ["<i8", "|u1", "<f2", "<c16", "|b1", "<M8[s]"] {
+    for descr in [
+        "<c16", "<M8[s]", "f8", "|f8", "=f8", "<i3", "<b2", "<f16", "<f1", "", "<",
+    ] {
         let dict = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': (1, 2), }}");
         match Matrix::<f64>::from_npy_bytes(&npy_with(&dict, &data)) {
             Err(Error::UnsupportedDType { dtype, .. }) => assert_eq!(dtype, descr),
             other => panic!("{descr}: {other:?}"),
         }
     }
-    // Structured dtypes (a list) are not a string.
+    // A structured dtype (a list) names itself.
     let dict = "{'descr': [('x', '<f8')], 'fortran_order': False, 'shape': (1, 2), }";
-    assert!(Matrix::<f64>::from_npy_bytes(&npy_with(dict, &data)).is_err());
+    match Matrix::<f64>::from_npy_bytes(&npy_with(dict, &data)) {
+        Err(Error::UnsupportedDType { dtype, .. }) => assert_eq!(dtype, "[('x', '<f8')]"),
+        other => panic!("{other:?}"),
+    }
+    // The rest of the header is still checked first.
+    let dict = "{'descr': [('x', '<f8')], 'fortran_order': False}";
+    assert!(format_what(Matrix::<f64>::from_npy_bytes(&npy_with(dict, &data))).contains("shape"));
     // Any key order, double quotes, odd spacing, no trailing comma.
     let dict = "{ \"shape\":(2,) ,\n 'fortran_order' :False,'descr':\"<f8\" }";
     let m = Matrix::<f64>::from_npy_bytes(&npy_with(dict, &data)).unwrap();

@@ -1,13 +1,18 @@
 //! safetensors: bit-exact round trips, the reference layout, files written
-//! by the Python `safetensors` package, every truncation, and each
-//! malformed header mapped to the right error variant.
+//! by the Python `safetensors` package (every integer dtype, BOOL, F16 and
+//! BF16 read exactly; F16/BF16 written with numpy's and PyTorch's
+//! rounding), every truncation, and each malformed header mapped to the
+//! right error variant.
 
 mod common;
 
-use common::files::{bits32, bits64, fixture, special_f32, special_f64, TempDir};
+use common::files::{
+    bits, bits32, bits64, dtype_manifest, fixture, special_f32, special_f64, DtypeCase, Expect,
+    TempDir,
+};
 use groundup::io::{
     load_safetensors, safetensors_from_bytes, safetensors_to_bytes, save_safetensors, SafeTensors,
-    Tensor, TensorView,
+    StoreAs, Tensor, TensorView,
 };
 use groundup::{DType, Error, Matrix};
 use std::collections::BTreeMap;
@@ -180,21 +185,299 @@ fn reads_python_safetensors_fixture() {
 }
 
 #[test]
-fn tensors_of_other_dtypes_are_listed_and_left_alone() {
+fn tensors_of_other_dtypes_are_kept_and_convert_on_request() {
     for (file, dtype) in [("i64.safetensors", "I64"), ("f16.safetensors", "F16")] {
         let st = load_safetensors(fixture(file)).unwrap();
         assert!(!st.skipped.is_empty(), "{file}");
         for (name, s) in &st.skipped {
             assert_eq!(s.dtype, dtype, "{file}: {name}");
-            // Asking for one names its dtype.
+            // Not a Tensor: asking for one names its dtype and the way in.
             match st.get(name) {
-                Err(Error::UnsupportedDType {
-                    format: "safetensors",
-                    dtype: d,
-                }) => assert_eq!(d, dtype),
+                Err(e @ Error::UnsupportedDType { .. }) => {
+                    assert!(e.to_string().contains("SafeTensors::matrix"), "{e}");
+                    let Error::UnsupportedDType { format, dtype: d } = e else {
+                        unreachable!()
+                    };
+                    assert_eq!((format, d.as_str()), ("safetensors", dtype));
+                }
                 other => panic!("{file}: {name}: {other:?}"),
             }
-            assert!(st.matrix::<f32>(name).is_err());
+        }
+    }
+    let st = load_safetensors(fixture("i64.safetensors")).unwrap();
+    assert_eq!(st.labels("ids").unwrap(), [0, 1, 2]);
+    assert_eq!(
+        st.matrix::<f32>("ids").unwrap().as_slice(),
+        &[0.0, 1.0, 2.0]
+    );
+    let st = load_safetensors(fixture("f16.safetensors")).unwrap();
+    assert_eq!(st.matrix::<f64>("h").unwrap().as_slice(), &[1.0, 1.0]);
+}
+
+/// Every integer dtype and BOOL, written by safetensors.torch: as f32, f64
+/// and labels, against numpy's values (tests/fixtures/dtypes/manifest.txt).
+#[test]
+fn integer_and_bool_tensors_convert_exactly() {
+    let st = load_safetensors(fixture("dtypes/ints.safetensors")).unwrap();
+    let mut n = 0;
+    for case in dtype_manifest() {
+        if case.file != "ints.safetensors" {
+            continue;
+        }
+        n += 1;
+        let name = case.tensor.as_deref().unwrap();
+        let ints = case.ints().unwrap();
+        check_matrix::<f32>(&st, name, &case, "f32", &ints);
+        check_matrix::<f64>(&st, name, &case, "f64", &ints);
+        let got = st.labels(name);
+        let (r, c) = case.shape().unwrap();
+        match ints.iter().position(|&x| usize::try_from(x).is_err()) {
+            _ if r != 1 && c != 1 => assert!(
+                matches!(&got, Err(Error::Unsupported { what, .. }) if what.contains("labels must be")),
+                "{name}: {got:?}"
+            ),
+            Some(i) => match got {
+                Err(Error::NotRepresentable { index, value, .. }) => {
+                    assert_eq!((index, value), (i, ints[i].to_string()), "{name}")
+                }
+                other => panic!("{name}: {other:?}"),
+            },
+            None => assert_eq!(
+                got.unwrap(),
+                ints.iter().map(|&x| x as usize).collect::<Vec<_>>(),
+                "{name}"
+            ),
+        }
+    }
+    assert_eq!(n, 11);
+    assert_eq!(st.labels("labels").unwrap(), [2, 0, 1, 1, 0, 2]);
+    assert_eq!(st.labels("col").unwrap(), [4, 1]);
+    let err = st.labels("neg").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        r#"tensor "neg" (I64, shape [6]): element 2 (row-major) is -3, not exactly representable as a label (usize)"#
+    );
+    let err = st.matrix::<f64>("u64").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        r#"tensor "u64" (U64, shape [2, 3]): element 3 (row-major) is 18446744073709551615, not exactly representable as float64"#
+    );
+    assert!(matches!(st.labels("cube"), Err(Error::Unsupported { .. })));
+    assert!(matches!(
+        st.matrix::<f32>("cube"),
+        Err(Error::InvalidArgument(_))
+    ));
+    assert_eq!(st.tensor_as::<f32>("cube").unwrap().shape(), &[2, 1, 2]);
+    // A BOOL byte other than 0 or 1 is malformed, not "true".
+    let mut bad = st.clone();
+    bad.skipped.get_mut("bool").unwrap().data[4] = 7;
+    let err = bad.matrix::<f32>("bool").unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("element 4 of the BOOL tensor \"bool\" is byte 0x07"),
+        "{err}"
+    );
+    // Inconsistent hand-made entries are errors, not panics.
+    bad.skipped.get_mut("u8").unwrap().data.pop();
+    assert!(matches!(bad.labels("u8"), Err(Error::InvalidArgument(_))));
+}
+
+fn check_matrix<T: groundup::Scalar>(
+    st: &SafeTensors,
+    name: &str,
+    case: &DtypeCase,
+    key: &str,
+    ints: &[i128],
+) {
+    let got = st.matrix::<T>(name);
+    match case.expect(key) {
+        Expect::Bits(want) => {
+            let m = got.unwrap_or_else(|e| panic!("{name} as {key}: {e}"));
+            assert_eq!(Some(m.shape()), case.shape(), "{name}");
+            let want: Vec<u64> = if T::BYTES == 4 {
+                want.iter()
+                    .map(|&b| f64::from(f32::from_bits(b as u32)).to_bits())
+                    .collect()
+            } else {
+                want
+            };
+            assert_eq!(bits(m.as_slice()), want, "{name} as {key}");
+        }
+        Expect::NotExact(i) => match got {
+            Err(Error::NotRepresentable {
+                index,
+                value,
+                target,
+                context,
+            }) => {
+                assert_eq!((index, value), (i, ints[i].to_string()), "{name} as {key}");
+                assert_eq!(target, T::DTYPE.name());
+                assert!(
+                    context.starts_with(&format!("tensor {name:?} (")),
+                    "{context}"
+                );
+            }
+            other => panic!("{name} as {key}: {other:?}"),
+        },
+        Expect::Mismatch => unreachable!("no float tensors in ints.safetensors"),
+    }
+}
+
+/// F16 (numpy's bits) and BF16 (PyTorch's) widen exactly, NaN payloads
+/// and signalling NaNs included.
+#[test]
+fn half_tensors_widen_bit_for_bit() {
+    let st = load_safetensors(fixture("dtypes/halfs.safetensors")).unwrap();
+    let mut n = 0;
+    for case in dtype_manifest() {
+        if case.file != "halfs.safetensors" {
+            continue;
+        }
+        n += 1;
+        let name = case.tensor.as_deref().unwrap();
+        let (Expect::Bits(w32), Expect::Bits(w64)) = (case.expect("f32"), case.expect("f64"))
+        else {
+            panic!("{name}")
+        };
+        let m = st.matrix::<f32>(name).unwrap();
+        assert_eq!(Some(m.shape()), case.shape());
+        let got: Vec<u64> = m
+            .as_slice()
+            .iter()
+            .map(|v| u64::from(v.to_bits()))
+            .collect();
+        assert_eq!(got, w32, "{name} as f32");
+        assert_eq!(
+            bits64(st.matrix::<f64>(name).unwrap().as_slice()),
+            w64,
+            "{name} as f64"
+        );
+        assert!(matches!(st.labels(name), Err(Error::Unsupported { .. })));
+    }
+    assert_eq!(n, 2);
+}
+
+/// The writer's F16 and BF16 against numpy (F16), PyTorch (BF16 from F32)
+/// and an exact rational computation (BF16 from F64, where PyTorch rounds
+/// twice, through F32): byte for byte, over ties, near-ties, overflow and
+/// underflow boundaries and random values.
+#[test]
+fn writer_rounds_to_nearest_even_like_numpy_and_pytorch() {
+    let st = load_safetensors(fixture("dtypes/rounding.safetensors")).unwrap();
+    for (src, store, want) in [
+        ("x32", StoreAs::F16, "x32_f16"),
+        ("x64", StoreAs::F16, "x64_f16"),
+        ("x32", StoreAs::BF16, "x32_bf16"),
+        ("x64", StoreAs::BF16, "x64_bf16"),
+    ] {
+        let t = &st.tensors[src];
+        let bytes = safetensors_to_bytes(&[("w", t.view().store_as(store))], None).unwrap();
+        let back = safetensors_from_bytes(&bytes).unwrap();
+        let w = &back.skipped["w"];
+        assert_eq!(w.shape, st.skipped[want].shape);
+        assert_eq!(w.dtype, st.skipped[want].dtype);
+        let (got, expect) = (&w.data, &st.skipped[want].data);
+        if let Some(i) =
+            (0..got.len() / 2).find(|&i| got[2 * i..2 * i + 2] != expect[2 * i..2 * i + 2])
+        {
+            panic!(
+                "{src} as {store:?}: element {i} rounds to {:02x}{:02x}, the reference to {:02x}{:02x}",
+                got[2 * i + 1], got[2 * i], expect[2 * i + 1], expect[2 * i]
+            );
+        }
+    }
+}
+
+#[test]
+fn half_writer_layout_matches_the_reference_order() {
+    // The reference lays tensors out by its dtype order (F64, F32, BF16,
+    // F16), then by name.
+    let a = [1.0f32, 2.0];
+    let b = [1.0f64, 2.0];
+    let views = [
+        (
+            "a16",
+            TensorView::new(vec![2], &a[..])
+                .unwrap()
+                .store_as(StoreAs::F16),
+        ),
+        (
+            "b16",
+            TensorView::new(vec![2], &b[..])
+                .unwrap()
+                .store_as(StoreAs::F16),
+        ),
+        (
+            "bf",
+            TensorView::new(vec![2], &b[..])
+                .unwrap()
+                .store_as(StoreAs::BF16),
+        ),
+        ("f32", TensorView::new(vec![2], &a[..]).unwrap()),
+        (
+            "f64",
+            TensorView::new(vec![2], &b[..])
+                .unwrap()
+                .store_as(StoreAs::Native),
+        ),
+    ];
+    let bytes = safetensors_to_bytes(&views, None).unwrap();
+    let n = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+    assert_eq!(
+        std::str::from_utf8(&bytes[8..8 + n]).unwrap().trim_end(),
+        concat!(
+            r#"{"f64":{"dtype":"F64","shape":[2],"data_offsets":[0,16]},"#,
+            r#""f32":{"dtype":"F32","shape":[2],"data_offsets":[16,24]},"#,
+            r#""bf":{"dtype":"BF16","shape":[2],"data_offsets":[24,28]},"#,
+            r#""a16":{"dtype":"F16","shape":[2],"data_offsets":[28,32]},"#,
+            r#""b16":{"dtype":"F16","shape":[2],"data_offsets":[32,36]}}"#
+        )
+    );
+    assert_eq!(
+        &bytes[8 + n + 24..],
+        &[0x80, 0x3f, 0x00, 0x40, 0x00, 0x3c, 0x00, 0x40, 0x00, 0x3c, 0x00, 0x40]
+    );
+}
+
+/// A half-precision checkpoint loads into an f32 or f64 model, exactly.
+#[test]
+fn a_half_precision_checkpoint_loads_into_a_model() {
+    use groundup::io::{load_model, save_model};
+    use groundup::model::{Params, TwoLayerNet};
+    let dir = TempDir::new("st-half-model");
+    let path = dir.join("net.safetensors");
+    let mut k = 0.0f64;
+    let net = TwoLayerNet::<f32>::new(3, 4, 2, &mut || {
+        k += 0.1;
+        k
+    });
+    save_model(&path, &net).unwrap();
+    let full = load_safetensors(&path).unwrap();
+    for store in [StoreAs::F16, StoreAs::BF16] {
+        let views: Vec<(&str, TensorView<'_>)> = full
+            .tensors
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.view().store_as(store)))
+            .collect();
+        save_safetensors(&path, &views, Some(&full.metadata)).unwrap();
+        let half = load_safetensors(&path).unwrap();
+        let mut back32 = TwoLayerNet::<f32>::new(3, 4, 2, &mut || 0.0);
+        load_model(&path, &mut back32).unwrap();
+        let mut back64 = TwoLayerNet::<f64>::new(3, 4, 2, &mut || 0.0);
+        load_model(&path, &mut back64).unwrap();
+        let names = back32.param_names();
+        for (i, name) in names.iter().enumerate() {
+            let want = half.matrix::<f32>(name).unwrap();
+            assert_eq!(back32.params()[i].value, want, "{name}");
+            assert_eq!(back64.params()[i].value, want.cast::<f64>(), "{name}");
+            // Rounded, but close: 11 (F16) or 8 (BF16) significant bits.
+            let orig = &net.params()[i].value;
+            for (a, b) in want.as_slice().iter().zip(orig.as_slice()) {
+                assert!(
+                    (a - b).abs() <= b.abs() * 2f32.powi(-7),
+                    "{name}: {a} vs {b}"
+                );
+            }
         }
     }
 }

@@ -5,7 +5,9 @@
 //! Loading is all or nothing: every name, dtype and shape is checked before
 //! any parameter changes, and the error names the parameter and both shapes
 //! (or dtypes). Biases are stored as `1 x n`; a 1-D `[n]` tensor loads into
-//! them too.
+//! them too. A half-precision checkpoint (`F16` or `BF16` tensors) loads
+//! into an `f32` or `f64` model, each value widened exactly; an `F32` file
+//! into an `f64` model (or the reverse) is still [`Error::DTypeMismatch`].
 //!
 //! Layouts (groundup's `(in, out)` weights or PyTorch's `(out, in)`): see
 //! [`WeightLayout`].
@@ -301,24 +303,32 @@ pub fn load_model_with<T: Scalar>(
     model.for_each_param(&mut |_, p| shapes.push(p.value.shape()));
     let mut values = Vec::with_capacity(names.len());
     for (i, (name, &shape)) in names.iter().zip(&shapes).enumerate() {
-        if let Some(s) = file.skipped.get(name) {
-            return Err(Error::ModelMismatch(format!(
-                "{}: tensor {name:?} is stored as {} {:?}; the model's parameter is {} ({}, {})",
-                path.display(),
-                s.dtype,
-                s.shape,
-                T::DTYPE,
-                shape.0,
-                shape.1
-            )));
-        }
-        let tensor = file.tensors.get(name).ok_or_else(|| {
-            Error::ModelMismatch(format!(
-                "{}: no tensor named {name:?} (the model's parameters are {})",
-                path.display(),
-                names.join(", ")
-            ))
-        })?;
+        let widened;
+        let tensor = if let Some(s) = file.skipped.get(name) {
+            // A half-precision checkpoint widens exactly; other dtypes
+            // (integers, 8-bit floats) are no parameter.
+            if s.dtype != "F16" && s.dtype != "BF16" {
+                return Err(Error::ModelMismatch(format!(
+                    "{}: tensor {name:?} is stored as {} {:?}; the model's parameter is {} ({}, {})",
+                    path.display(),
+                    s.dtype,
+                    s.shape,
+                    T::DTYPE,
+                    shape.0,
+                    shape.1
+                )));
+            }
+            widened = file.tensor_as::<T>(name)?;
+            &widened
+        } else {
+            file.tensors.get(name).ok_or_else(|| {
+                Error::ModelMismatch(format!(
+                    "{}: no tensor named {name:?} (the model's parameters are {})",
+                    path.display(),
+                    names.join(", ")
+                ))
+            })?
+        };
         if tensor.dtype() != T::DTYPE {
             return Err(Error::DTypeMismatch {
                 context: format!("{}: tensor {name:?}", path.display()),

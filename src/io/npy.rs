@@ -1,5 +1,6 @@
 //! numpy's `.npy` format for [`Matrix`]: `Matrix::write_npy`,
-//! `Matrix::read_npy` and their in-memory forms.
+//! `Matrix::read_npy` and their in-memory forms, and class labels
+//! ([`read_npy_labels`], [`npy_labels_from_bytes`]).
 //!
 //! Layout: magic `\x93NUMPY`, version (major, minor bytes), header length
 //! (u16 LE for 1.0; u32 LE for 2.0 and 3.0), a Python dict literal such as
@@ -10,19 +11,20 @@
 //! `descr` `<f4`/`<f8`, always a 2-D shape `(rows, cols)`, the preamble
 //! padded to a multiple of 64 bytes as numpy does.
 //!
-//! Reading (strict, never panics, never allocates beyond the file size):
-//! versions 1.0, 2.0 and 3.0; the dict may have any key order, whitespace
-//! and a trailing comma but must have exactly the keys `descr`,
-//! `fortran_order` and `shape`; `descr` `<f4`/`<f8` (and big-endian
-//! `>f4`/`>f8`, byte-swapped); the file's float width must be the
-//! requested one — an `f4` file read as `Matrix<f64>` is
-//! [`Error::DTypeMismatch`] (read the stored type and [`Matrix::cast`]);
-//! other dtypes are [`Error::UnsupportedDType`]; `fortran_order: True` and
-//! more than two dimensions are [`Error::Unsupported`]. Shape `(r, c)` is
-//! an `r x c` matrix, `(n,)` a `1 x n` row vector, `()` (a numpy scalar) a
-//! `1 x 1` matrix. The data must be exactly `rows * cols * itemsize` bytes
-//! (trailing bytes are an error). Other problems are [`Error::Format`].
+//! Reading (strict, never panics, never allocates more than 8 times the
+//! file size — the most being a `u1` file read as `f64`): versions 1.0, 2.0
+//! and 3.0; the dict may have any key order, whitespace and a trailing
+//! comma but must have exactly the keys `descr`, `fortran_order` and
+//! `shape`; `descr` one of `b1`, `i1`–`i8`, `u1`–`u8`, `f2`, `f4`, `f8` in
+//! either byte order, converted exactly as [`Matrix::read_npy`] describes;
+//! other dtypes (a structured dtype's field list included) are
+//! [`Error::UnsupportedDType`] naming them; C or Fortran order; at most two
+//! dimensions for a matrix. The data must be exactly `product(shape) *
+//! itemsize` bytes (trailing bytes are an error). Other problems are
+//! [`Error::Format`] with the byte offset.
 
+use super::convert::{self, Bad, Elem, Raw};
+use super::half::Half;
 use super::npy_header::parse_dict;
 use super::tensor::{bytes_text, shape_bytes, usize_dims};
 use crate::error::{Error, Result};
@@ -127,29 +129,69 @@ impl<T: Scalar> Matrix<T> {
         super::write_atomic(path, &self.to_npy_bytes())
     }
 
-    /// Reads a `.npy` file of this element type; see the [module
-    /// docs](crate::io) for the accepted forms. Round-trip example at
-    /// [`Matrix::write_npy`].
+    /// Reads a `.npy` file holding a numeric array of at most two
+    /// dimensions, converting every element exactly:
+    ///
+    /// * `f4` into `Matrix<f32>` and `f8` into `Matrix<f64>`, bit for bit.
+    ///   The other width is [`Error::DTypeMismatch`], never a silent
+    ///   conversion: read the file at its own width and
+    ///   [`cast`](Matrix::cast) if that is wanted.
+    /// * `f2` (IEEE half) into either: every half is exactly an `f32` and an
+    ///   `f64` (subnormals too; a NaN keeps its sign and payload).
+    /// * `b1` (bool) as 0 and 1; a byte other than 0 or 1 is
+    ///   [`Error::Format`] at its offset.
+    /// * `i1`–`i8`, `u1`–`u8` into either when the float holds the value
+    ///   exactly: always for 8- and 16-bit integers, and for 32-bit ones
+    ///   into `f64`; otherwise every integer up to 2^24 (`f32`) or 2^53
+    ///   (`f64`) in magnitude, and beyond that those the float still holds
+    ///   (2^24 + 2, 2^62, ...). The first value that is not is
+    ///   [`Error::NotRepresentable`] with its row-major index, never rounded.
+    ///
+    /// Either byte order (`<`, `>`, `|`); `fortran_order: True` (column-major)
+    /// is read into the row-major matrix in the same single pass that
+    /// converts. Shape `(r, c)` is an `r x c` matrix, `(n,)` a `1 x n` row
+    /// vector (as numpy's `np.atleast_2d` makes it), `()` a `1 x 1` matrix.
+    /// Class labels are read with [`read_npy_labels`].
     ///
     /// # Errors
-    /// [`Error::Io`], or as [`Matrix::from_npy_bytes`].
+    /// [`Error::Io`]; [`Error::Format`] for a malformed file (with the byte
+    /// offset); [`Error::UnsupportedDType`] for structured, object, string,
+    /// complex, datetime and other non-numeric dtypes, naming the dtype;
+    /// [`Error::DTypeMismatch`] for a float file of the other width;
+    /// [`Error::NotRepresentable`] as above; [`Error::Unsupported`] for more
+    /// than two dimensions or an unknown format version.
     ///
     /// ```
     /// use groundup::{Error, Matrix};
     /// let missing = std::env::temp_dir().join("groundup-doc-no-such-file.npy");
     /// assert!(matches!(Matrix::<f32>::read_npy(&missing), Err(Error::Io { .. })));
+    ///
+    /// // np.save("ids.npy", np.array([[1, 2], [3, 2**24 + 1]]))
+    /// let path = std::env::temp_dir().join(format!("groundup-doc-ids-{}.npy", std::process::id()));
+    /// let mut npy = b"\x93NUMPY\x01\x00".to_vec();
+    /// let dict = b"{'descr': '<i8', 'fortran_order': False, 'shape': (2, 2), }\n";
+    /// npy.extend_from_slice(&(dict.len() as u16).to_le_bytes());
+    /// npy.extend_from_slice(dict);
+    /// for v in [1i64, 2, 3, (1 << 24) + 1] {
+    ///     npy.extend_from_slice(&v.to_le_bytes());
+    /// }
+    /// groundup::io::write_atomic(&path, &npy).unwrap();
+    /// let m = Matrix::<f64>::read_npy(&path).unwrap();
+    /// assert_eq!(m.as_slice(), &[1.0, 2.0, 3.0, 16777217.0]);
+    /// // float32 would round 2^24 + 1: refused, naming element 3.
+    /// let err = Matrix::<f32>::read_npy(&path).unwrap_err();
+    /// assert!(matches!(err, Error::NotRepresentable { index: 3, .. }), "{err}");
+    /// std::fs::remove_file(&path).unwrap();
     /// ```
     pub fn read_npy(path: impl AsRef<Path>) -> Result<Self> {
         Self::from_npy_bytes(&super::read_file(path.as_ref())?)
     }
 
-    /// Parses `.npy` bytes.
+    /// Parses `.npy` bytes; see [`Matrix::read_npy`] for what is accepted
+    /// and how it converts.
     ///
     /// # Errors
-    /// [`Error::Format`] for a malformed file, [`Error::UnsupportedDType`]
-    /// for a non-float dtype, [`Error::DTypeMismatch`] for the other float
-    /// width, [`Error::Unsupported`] for Fortran order, more than two
-    /// dimensions or an unknown version.
+    /// As [`Matrix::read_npy`], except [`Error::Io`].
     ///
     /// ```
     /// use groundup::{Error, Matrix};
@@ -167,83 +209,273 @@ impl<T: Scalar> Matrix<T> {
     /// for n in 0..bytes.len() {
     ///     assert!(Matrix::<f64>::from_npy_bytes(&bytes[..n]).is_err());
     /// }
+    /// // A Fortran-ordered big-endian int16 array (2, 3), stored column by column.
+    /// let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+    /// let dict = b"{'descr': '>i2', 'fortran_order': True, 'shape': (2, 3), }\n";
+    /// bytes.extend_from_slice(&(dict.len() as u16).to_le_bytes());
+    /// bytes.extend_from_slice(dict);
+    /// for v in [1i16, 4, 2, 5, 3, -6] {
+    ///     bytes.extend_from_slice(&v.to_be_bytes());
+    /// }
+    /// let m = Matrix::<f32>::from_npy_bytes(&bytes).unwrap();
+    /// assert_eq!((m.shape(), m.as_slice()), ((2, 3), &[1.0, 2.0, 3.0, 4.0, 5.0, -6.0][..]));
     /// ```
     pub fn from_npy_bytes(bytes: &[u8]) -> Result<Self> {
-        let (header, data_start) = split_header(bytes)?;
-        let dict = parse_dict(header, data_start - header.len())?;
-        let (big_endian, dtype) = match dict.descr.as_str() {
-            "<f4" => (false, DType::F32),
-            "<f8" => (false, DType::F64),
-            ">f4" => (true, DType::F32),
-            ">f8" => (true, DType::F64),
-            other => {
-                return Err(Error::UnsupportedDType {
-                    format: FORMAT,
-                    dtype: other.to_string(),
-                })
-            }
+        let npy = Npy::parse(bytes)?;
+        let found = match npy.elem {
+            Elem::F32 => Some(DType::F32),
+            Elem::F64 => Some(DType::F64),
+            _ => None,
         };
-        if dtype != T::DTYPE {
+        if let Some(found) = found.filter(|&d| d != T::DTYPE) {
             return Err(Error::DTypeMismatch {
                 context: "npy file".to_string(),
                 expected: T::DTYPE,
-                found: dtype,
+                found,
             });
         }
-        if dict.fortran_order {
-            return Err(Error::Unsupported {
-                format: FORMAT,
-                what: "fortran_order: True (column-major data); save a C-ordered array \
-                       (np.ascontiguousarray)"
-                    .to_string(),
-            });
-        }
-        if dict.shape.len() > 2 {
+        if npy.shape.len() > 2 {
             return Err(Error::Unsupported {
                 format: FORMAT,
                 what: format!(
-                    "{}-D array of shape {:?}; a Matrix holds at most 2 dimensions",
-                    dict.shape.len(),
-                    dict.shape
+                    "{}-D array of shape {}; a Matrix holds at most 2 dimensions",
+                    npy.shape.len(),
+                    shape_tuple(&npy.shape)
                 ),
             });
         }
-        let data = &bytes[data_start..];
-        let needed = shape_bytes(&dict.shape, T::BYTES);
-        if needed != Some(data.len() as u128) {
-            return Err(format_err(
-                data_start,
-                format!(
-                    "shape {:?} of {} needs {} data bytes but the file has {}",
-                    dict.shape,
-                    dtype,
-                    bytes_text(needed),
-                    data.len()
-                ),
-            ));
-        }
-        let shape = usize_dims(&dict.shape).map_err(|what| format_err(data_start, what))?;
+        let shape = npy.dims()?;
         let (rows, cols) = match shape[..] {
             [] => (1, 1),
             [n] => (1, n),
             [r, c] => (r, c),
             _ => unreachable!("at most 2 dimensions, checked above"),
         };
-        let values = data
-            .chunks_exact(T::BYTES)
-            .map(|c| {
-                if big_endian {
-                    let mut b = [0u8; 8];
-                    let b = &mut b[..c.len()];
-                    b.copy_from_slice(c);
-                    b.reverse();
-                    T::read_le(b)
-                } else {
-                    T::read_le(c)
-                }
-            })
-            .collect();
+        let values = convert::floats::<T>(&npy.raw(), (rows, cols, npy.fortran))
+            .map_err(|bad| npy.error(bad, T::DTYPE.name()))?;
         Matrix::from_vec(rows, cols, values)
+    }
+}
+
+/// Reads class labels from a `.npy` file: a bool or integer array (`b1`,
+/// `i1`–`i8`, `u1`–`u8`, either byte order) of shape `()`, `(n,)`, `(n, 1)`
+/// or `(1, n)` — what `np.save("y.npy", y)` writes for the labels `y` of a
+/// classifier — as one `usize` per element, in order.
+///
+/// # Errors
+/// [`Error::Io`]; [`Error::NotRepresentable`] naming the index of the first
+/// negative label (or the first beyond `usize::MAX`, on a 32-bit target);
+/// [`Error::Unsupported`] for a float array or another shape; otherwise as
+/// [`Matrix::read_npy`].
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("groundup-doc-labels-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let path = dir.join("y.npy");
+/// // np.save("y.npy", np.array([2, 0, 1]))
+/// let mut npy = b"\x93NUMPY\x01\x00".to_vec();
+/// let dict = b"{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }\n";
+/// npy.extend_from_slice(&(dict.len() as u16).to_le_bytes());
+/// npy.extend_from_slice(dict);
+/// for v in [2i64, 0, 1] {
+///     npy.extend_from_slice(&v.to_le_bytes());
+/// }
+/// groundup::io::write_atomic(&path, &npy).unwrap();
+/// assert_eq!(groundup::io::read_npy_labels(&path).unwrap(), [2, 0, 1]);
+/// std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn read_npy_labels(path: impl AsRef<Path>) -> Result<Vec<usize>> {
+    npy_labels_from_bytes(&super::read_file(path.as_ref())?)
+}
+
+/// Parses class labels from `.npy` bytes; see [`read_npy_labels`].
+///
+/// # Errors
+/// As [`read_npy_labels`], except [`Error::Io`].
+///
+/// ```
+/// use groundup::{io::npy_labels_from_bytes, Error};
+/// let npy = |descr: &str, data: &[u8]| {
+///     let dict = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': ({},), }}\n", data.len());
+///     let mut out = b"\x93NUMPY\x01\x00".to_vec();
+///     out.extend_from_slice(&(dict.len() as u16).to_le_bytes());
+///     out.extend_from_slice(dict.as_bytes());
+///     out.extend_from_slice(data);
+///     out
+/// };
+/// assert_eq!(npy_labels_from_bytes(&npy("|u1", &[3, 0, 255])).unwrap(), [3, 0, 255]);
+/// assert_eq!(npy_labels_from_bytes(&npy("|b1", &[1, 0])).unwrap(), [1, 0]);
+/// // -1 (0xff as int8) is no label.
+/// let err = npy_labels_from_bytes(&npy("|i1", &[1, 0xff])).unwrap_err();
+/// assert!(matches!(err, Error::NotRepresentable { index: 1, .. }), "{err}");
+/// assert!(err.to_string().contains("element 1 (row-major) is -1"), "{err}");
+/// ```
+pub fn npy_labels_from_bytes(bytes: &[u8]) -> Result<Vec<usize>> {
+    let npy = Npy::parse(bytes)?;
+    if !npy.elem.is_integral() {
+        return Err(Error::Unsupported {
+            format: FORMAT,
+            what: format!(
+                "labels must be a bool or integer array, but this one is {} ({}); \
+                 read it with Matrix::read_npy",
+                npy.descr,
+                npy.elem.name()
+            ),
+        });
+    }
+    let vector = match npy.shape[..] {
+        [] | [_] => true,
+        [r, c] => r == 1 || c == 1,
+        _ => false,
+    };
+    if !vector {
+        return Err(Error::Unsupported {
+            format: FORMAT,
+            what: format!(
+                "labels must be one value per sample, shape (n,), (n, 1) or (1, n), \
+                 but this array has shape {}",
+                shape_tuple(&npy.shape)
+            ),
+        });
+    }
+    npy.dims()?;
+    convert::labels(&npy.raw()).map_err(|bad| npy.error(bad, "a label (usize)"))
+}
+
+/// `(3, 2)`, `(5,)`, `()`: a shape as numpy prints it.
+fn shape_tuple(shape: &[u64]) -> String {
+    match shape {
+        [n] => format!("({n},)"),
+        _ => format!(
+            "({})",
+            shape
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// The numeric dtypes read, as `(element, big-endian)`: `b1`, `i1`–`i8`,
+/// `u1`–`u8`, `f2`, `f4`, `f8` with byte order `<` or `>` (and `|`, "not
+/// applicable", for the one-byte types, which is what numpy writes).
+fn parse_descr(descr: &str) -> Option<(Elem, bool)> {
+    let mut chars = descr.chars();
+    let order = chars.next()?;
+    let elem = match chars.as_str() {
+        "b1" => Elem::Bool,
+        "i1" | "i2" | "i4" | "i8" | "u1" | "u2" | "u4" | "u8" => Elem::Int {
+            bytes: usize::from(descr.as_bytes()[2] - b'0'),
+            signed: descr.as_bytes()[1] == b'i',
+        },
+        "f2" => Elem::Half(Half::F16),
+        "f4" => Elem::F32,
+        "f8" => Elem::F64,
+        _ => return None,
+    };
+    match order {
+        '<' => Some((elem, false)),
+        '>' => Some((elem, true)),
+        '|' if elem.size() == 1 => Some((elem, false)),
+        _ => None,
+    }
+}
+
+/// An npy file with its header checked and its data located, not yet
+/// converted.
+struct Npy<'a> {
+    descr: String,
+    elem: Elem,
+    big_endian: bool,
+    fortran: bool,
+    /// As written (`u64`, whatever the target's `usize`).
+    shape: Vec<u64>,
+    data: &'a [u8],
+    data_start: usize,
+}
+
+impl<'a> Npy<'a> {
+    /// Magic, version, header dict and dtype; the data size is checked by
+    /// [`Npy::dims`].
+    fn parse(bytes: &'a [u8]) -> Result<Self> {
+        let (header, data_start) = split_header(bytes)?;
+        let dict = parse_dict(header, data_start - header.len())?;
+        let parsed = if dict.structured {
+            None
+        } else {
+            parse_descr(&dict.descr)
+        };
+        let Some((elem, big_endian)) = parsed else {
+            return Err(Error::UnsupportedDType {
+                format: FORMAT,
+                dtype: dict.descr,
+            });
+        };
+        Ok(Npy {
+            descr: dict.descr,
+            elem,
+            big_endian,
+            fortran: dict.fortran_order,
+            shape: dict.shape,
+            data: &bytes[data_start..],
+            data_start,
+        })
+    }
+
+    /// Checks that the data are exactly what the shape needs (trailing
+    /// bytes are an error) and returns the dimensions as `usize`.
+    fn dims(&self) -> Result<Vec<usize>> {
+        let needed = shape_bytes(&self.shape, self.elem.size());
+        if needed != Some(self.data.len() as u128) {
+            return Err(format_err(
+                self.data_start,
+                format!(
+                    "shape {} of {} needs {} data bytes but the file has {}",
+                    shape_tuple(&self.shape),
+                    self.descr,
+                    bytes_text(needed),
+                    self.data.len()
+                ),
+            ));
+        }
+        usize_dims(&self.shape).map_err(|what| format_err(self.data_start, what))
+    }
+
+    fn raw(&self) -> Raw<'a> {
+        Raw {
+            data: self.data,
+            elem: self.elem,
+            big_endian: self.big_endian,
+        }
+    }
+
+    /// The error for an element that did not convert to `target`.
+    fn error(&self, bad: Bad, target: &str) -> Error {
+        match bad {
+            Bad::Inexact { index, value } => Error::NotRepresentable {
+                context: format!(
+                    "npy file ({}, shape {})",
+                    self.descr,
+                    shape_tuple(&self.shape)
+                ),
+                index,
+                value,
+                target: target.to_string(),
+            },
+            Bad::Bool {
+                index,
+                storage,
+                byte,
+            } => format_err(
+                self.data_start + storage,
+                format!("element {index} of the bool ({}) array is byte {byte:#04x}; a numpy bool is 0 or 1", self.descr),
+            ),
+            Bad::NotIntegral => Error::Unsupported {
+                format: FORMAT,
+                what: format!("{} ({}) elements are not labels", self.descr, self.elem.name()),
+            },
+        }
     }
 }
 

@@ -3,7 +3,8 @@
 //!
 //! Parsed strictly but without depending on numpy's exact spelling: any key
 //! order, any whitespace, single or double quotes, an optional trailing
-//! comma, Python-2 `3L` integers. Exactly the keys `descr` (a string),
+//! comma, Python-2 `3L` integers. Exactly the keys `descr` (a string, or the
+//! list of a structured dtype, kept as raw text so the reader can name it),
 //! `fortran_order` (`True`/`False`) and `shape` (a tuple of non-negative
 //! integers; `(n)` without the comma is not a tuple) must appear, once each.
 //! Anything else is [`Error::Format`] with the byte offset.
@@ -13,7 +14,10 @@ use crate::error::{Error, Result};
 
 /// The three values of an npy header dict.
 pub(crate) struct Dict {
+    /// The dtype string, or a structured dtype's list as written.
     pub(crate) descr: String,
+    /// `descr` is a list (a structured dtype).
+    pub(crate) structured: bool,
     pub(crate) fortran_order: bool,
     /// The dimensions as written (a file may claim more than this target's
     /// `usize` holds; the reader decides what fits).
@@ -23,6 +27,8 @@ pub(crate) struct Dict {
 /// A parsed Python literal value (only what npy headers contain).
 enum Value {
     Str(String),
+    /// A list, as its source text (only a structured `descr` is one).
+    List(String),
     Bool(bool),
     Tuple(Vec<u64>),
 }
@@ -42,6 +48,7 @@ pub(crate) fn parse_dict(header: &[u8], base: usize) -> Result<Dict> {
         base,
     };
     let (mut descr, mut fortran, mut shape) = (None, None, None);
+    let mut structured = false;
     p.expect(b'{')?;
     loop {
         p.ws();
@@ -57,6 +64,10 @@ pub(crate) fn parse_dict(header: &[u8], base: usize) -> Result<Dict> {
         let value = p.value()?;
         let slot_was_full = match (key.as_str(), value) {
             ("descr", Value::Str(s)) => descr.replace(s).is_some(),
+            ("descr", Value::List(s)) => {
+                structured = true;
+                descr.replace(s).is_some()
+            }
             ("fortran_order", Value::Bool(b)) => fortran.replace(b).is_some(),
             ("shape", Value::Tuple(t)) => shape.replace(t).is_some(),
             ("descr" | "fortran_order" | "shape", _) => {
@@ -81,6 +92,7 @@ pub(crate) fn parse_dict(header: &[u8], base: usize) -> Result<Dict> {
     let missing = |k: &str| format_err(base, format!("the header has no {k:?} key"));
     Ok(Dict {
         descr: descr.ok_or_else(|| missing("descr"))?,
+        structured,
         fortran_order: fortran.ok_or_else(|| missing("fortran_order"))?,
         shape: shape.ok_or_else(|| missing("shape"))?,
     })
@@ -154,6 +166,7 @@ impl Parser<'_> {
         match self.peek() {
             Some(b'\'' | b'"') => Ok(Value::Str(self.string()?)),
             Some(b'(') => Ok(Value::Tuple(self.tuple()?)),
+            Some(b'[') => Ok(Value::List(self.raw_list()?)),
             _ => {
                 let rest = &self.s[self.pos..];
                 for (word, v) in [(&b"True"[..], true), (&b"False"[..], false)] {
@@ -163,9 +176,58 @@ impl Parser<'_> {
                         return Ok(Value::Bool(v));
                     }
                 }
-                Err(self.err("expected a string, True, False or a tuple"))
+                Err(self.err("expected a string, True, False, a tuple or a list"))
             }
         }
+    }
+
+    /// A list such as a structured dtype's `[('a', '<i4'), ('b', '<f8')]`,
+    /// returned as its text. Only its brackets, parentheses and string
+    /// quotes are checked (they must nest and close): the reader names such
+    /// a dtype in an error and reads nothing of it. No recursion, so deep
+    /// nesting cannot exhaust the stack.
+    fn raw_list(&mut self) -> Result<String> {
+        let start = self.pos;
+        let mut open: Vec<u8> = Vec::new();
+        while let Some(b) = self.peek() {
+            match b {
+                b'[' => open.push(b']'),
+                b'(' => open.push(b')'),
+                b']' | b')' => {
+                    if open.pop() != Some(b) {
+                        return Err(self.err(format!("unbalanced {:?} in a list", b as char)));
+                    }
+                    if open.is_empty() {
+                        self.pos += 1;
+                        let text = String::from_utf8_lossy(&self.s[start..self.pos]);
+                        return Ok(text.into_owned());
+                    }
+                }
+                q @ (b'\'' | b'"') => {
+                    // A string, escapes skipped over.
+                    let at = self.pos;
+                    self.pos += 1;
+                    loop {
+                        match self.peek() {
+                            None | Some(b'\n') => {
+                                return Err(self.err_at(at, "unterminated string"))
+                            }
+                            Some(b'\\') => self.pos += 2,
+                            Some(c) => {
+                                self.pos += 1;
+                                if c == q {
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            self.pos += 1;
+        }
+        Err(self.err_at(start, "unterminated list"))
     }
 
     /// `()`, `(n,)`, `(a, b)`, `(a, b,)`: non-negative integers (an old
@@ -241,6 +303,23 @@ mod tests {
         )
         .unwrap();
         assert_eq!(d.shape, vec![3, 2]);
+        let d = parse_dict(
+            b"{'descr': [('a', '<i4'), ('b', [('c', '>f8', (2,))]), ((\"t)\", 'd'), '|b1')], 'fortran_order': False, 'shape': (3,), }",
+            0,
+        )
+        .unwrap();
+        assert!(d.structured);
+        assert_eq!(
+            d.descr,
+            "[('a', '<i4'), ('b', [('c', '>f8', (2,))]), ((\"t)\", 'd'), '|b1')]"
+        );
+        // Deep nesting is no stack overflow.
+        let deep = format!(
+            "{{'descr': {}{}, 'fortran_order': False, 'shape': ()}}",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        assert!(parse_dict(deep.as_bytes(), 0).unwrap().structured);
         for bad in [
             &b"{'descr': '<f8', 'fortran_order': False, 'shape': (3), }"[..],
             b"{'descr': '<f8', 'fortran_order': False, 'shape': [3, 2], }",
@@ -253,6 +332,10 @@ mod tests {
             b"{'descr': '<f8', 'fortran_order': False, 'shape': (3 2)}",
             b"{'descr': '<f8', 'fortran_order': False, 'shape': (3, 2)} x",
             b"{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999999999999999, 2)}",
+            b"{'descr': [('a', '<i4'), 'fortran_order': False, 'shape': (3, 2)}",
+            b"{'descr': [('a', '<i4']], 'fortran_order': False, 'shape': (3, 2)}",
+            b"{'descr': [('a, '<i4')], 'fortran_order': False, 'shape': (3, 2)}",
+            b"{'descr': '<f8', 'fortran_order': False, 'shape': [3, 2]}",
         ] {
             assert!(
                 parse_dict(bad, 0).is_err(),

@@ -1,4 +1,6 @@
-//! The safetensors format (Hugging Face), `F32` and `F64` tensors.
+//! The safetensors format (Hugging Face): `F32` and `F64` tensors as
+//! [`Tensor`]s, `F16`, `BF16`, integer and `BOOL` tensors converted exactly
+//! on request.
 //!
 //! Layout: 8 bytes `N` (u64 little-endian), `N` bytes of UTF-8 JSON header,
 //! then the byte buffer. The header maps each tensor name to
@@ -7,10 +9,12 @@
 //! string values. Data are little-endian, row-major.
 //!
 //! Writer: compact JSON in the reference order (`__metadata__` first, then
-//! tensors by descending element size, then name), padded with spaces to a
-//! multiple of 8 bytes, so its output matches the reference implementation
-//! byte for byte (given at most one metadata entry, whose order the
-//! reference leaves to a hash map).
+//! tensors by the reference's dtype order, `F64`, `F32`, `BF16`, `F16`, then
+//! name), padded with spaces to a multiple of 8 bytes, so its output matches
+//! the reference implementation byte for byte (given at most one metadata
+//! entry, whose order the reference leaves to a hash map). Elements are
+//! written as their own `F32`/`F64`, or as `F16`/`BF16` when the view asks
+//! ([`TensorView::store_as`], rounding as [`StoreAs`] describes).
 //!
 //! Reader (strict, never panics, allocates at most about the file size):
 //! `N` must fit in the file and be at most 100 000 000 (the reference
@@ -18,12 +22,21 @@
 //! with no duplicate keys and no unknown fields in a tensor entry; the
 //! offsets, sorted, must tile the buffer exactly (first at 0, each BEGIN
 //! equal to the previous END, the last END equal to the buffer length) and
-//! each `END - BEGIN` must equal `numel * size` (overflow checked). Dtypes
-//! other than `F32`/`F64` are [`Error::UnsupportedDType`]; everything else
-//! malformed is [`Error::Format`] with the byte offset.
+//! each `END - BEGIN` must equal `numel * size` (overflow checked). `F32`
+//! and `F64` tensors become [`Tensor`]s; tensors of the specification's
+//! other dtypes are checked the same way and kept as stored in
+//! [`SafeTensors::skipped`], from where [`SafeTensors::matrix`],
+//! [`SafeTensors::tensor_as`] and [`SafeTensors::labels`] convert them
+//! exactly. A dtype name the specification does not define is
+//! [`Error::UnsupportedDType`]; everything else malformed is
+//! [`Error::Format`] with the byte offset.
 
+use super::convert::{self, Bad, Elem, Raw};
+use super::half::Half;
 use super::json::{self, Reader};
-use super::tensor::{bytes_text, shape_bytes, usize_dims, Tensor, TensorData, TensorView};
+use super::tensor::{
+    bytes_text, checked_numel, shape_bytes, usize_dims, StoreAs, Tensor, TensorData, TensorView,
+};
 use crate::error::{Error, Result};
 use crate::matrix::Matrix;
 use crate::scalar::{DType, Scalar};
@@ -40,7 +53,7 @@ use std::path::Path;
 /// ```
 pub const MAX_HEADER_LEN: u64 = 100_000_000;
 
-const FORMAT: &str = "safetensors";
+pub(crate) const FORMAT: &str = "safetensors";
 const METADATA_KEY: &str = "__metadata__";
 
 /// The contents of a safetensors file.
@@ -71,21 +84,119 @@ pub struct SafeTensors {
     pub tensors: BTreeMap<String, Tensor>,
     /// The `__metadata__` entries (empty when the file has none).
     pub metadata: BTreeMap<String, String>,
-    /// Tensors of a valid safetensors dtype other than F32/F64 (an I64 step
-    /// counter, F16 weights, …): checked like the others, listed here and
-    /// otherwise left alone; [`get`](Self::get) of one names its dtype. Not
-    /// written back by [`to_bytes`](Self::to_bytes).
+    /// Tensors of a valid safetensors dtype other than F32/F64 (F16 or BF16
+    /// weights, an I64 step counter, U8/BOOL masks, …): checked like the
+    /// others and kept here as stored. [`matrix`](Self::matrix),
+    /// [`tensor_as`](Self::tensor_as) and [`labels`](Self::labels) convert
+    /// them exactly; [`get`](Self::get) of one names its dtype. Not written
+    /// back by [`to_bytes`](Self::to_bytes).
     pub skipped: BTreeMap<String, SkippedTensor>,
 }
 
-/// A tensor [`SafeTensors`] read past: its dtype as the file spells it and
-/// its shape.
+/// A tensor [`SafeTensors`] keeps as stored: its dtype as the file spells
+/// it, its shape and its bytes.
+///
+/// ```
+/// use groundup::io::{safetensors_from_bytes, SkippedTensor};
+/// // safetensors.torch.save_file({"step": torch.tensor(7)}, ...)
+/// let header = br#"{"step":{"dtype":"I64","shape":[],"data_offsets":[0,8]}}"#;
+/// let mut bytes = (header.len() as u64).to_le_bytes().to_vec();
+/// bytes.extend_from_slice(header);
+/// bytes.extend_from_slice(&7i64.to_le_bytes());
+/// let st = safetensors_from_bytes(&bytes).unwrap();
+/// let want = SkippedTensor { dtype: "I64".into(), shape: vec![], data: 7i64.to_le_bytes().to_vec() };
+/// assert_eq!(st.skipped["step"], want);
+/// assert_eq!(st.labels("step").unwrap(), [7]);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SkippedTensor {
     /// The safetensors dtype, e.g. `"I64"`, `"BF16"`.
     pub dtype: String,
     /// The shape as written.
     pub shape: Vec<u64>,
+    /// The elements as stored: little-endian, row-major.
+    pub data: Vec<u8>,
+}
+
+/// The element type of a safetensors dtype this crate converts.
+fn elem_of(dtype: &str) -> Option<Elem> {
+    let int = |bytes, signed| Some(Elem::Int { bytes, signed });
+    match dtype {
+        "BOOL" => Some(Elem::Bool),
+        "U8" => int(1, false),
+        "I8" => int(1, true),
+        "U16" => int(2, false),
+        "I16" => int(2, true),
+        "U32" => int(4, false),
+        "I32" => int(4, true),
+        "U64" => int(8, false),
+        "I64" => int(8, true),
+        "F16" => Some(Elem::Half(Half::F16)),
+        "BF16" => Some(Elem::Half(Half::BF16)),
+        "F32" => Some(Elem::F32),
+        "F64" => Some(Elem::F64),
+        _ => None,
+    }
+}
+
+impl SkippedTensor {
+    /// The element type, the shape as `usize` and the checked data.
+    fn parts(&self, name: &str) -> Result<(Elem, Vec<usize>, Raw<'_>)> {
+        let Some(elem) = elem_of(&self.dtype) else {
+            return Err(Error::UnsupportedDType {
+                format: FORMAT,
+                dtype: self.dtype.clone(),
+            });
+        };
+        let shape = usize_dims(&self.shape)
+            .map_err(|what| Error::InvalidArgument(format!("tensor {name:?}: {what}")))?;
+        let n = checked_numel(&shape).and_then(|n| n.checked_mul(elem.size()));
+        if n != Some(self.data.len()) {
+            return Err(Error::InvalidArgument(format!(
+                "tensor {name:?} of shape {:?} and dtype {} has {} data bytes, not {}",
+                self.shape,
+                self.dtype,
+                self.data.len(),
+                bytes_text(n.map(|n| n as u128))
+            )));
+        }
+        let raw = Raw {
+            data: &self.data,
+            elem,
+            big_endian: false,
+        };
+        Ok((elem, shape, raw))
+    }
+
+    /// The error for an element of tensor `name` that did not convert.
+    fn error(&self, name: &str, bad: Bad, target: &str) -> Error {
+        match bad {
+            Bad::Inexact { index, value } => Error::NotRepresentable {
+                context: format!("tensor {name:?} ({}, shape {:?})", self.dtype, self.shape),
+                index,
+                value,
+                target: target.to_string(),
+            },
+            Bad::Bool { index, byte, .. } => Error::Format {
+                format: FORMAT,
+                offset: None,
+                what: format!(
+                    "element {index} of the BOOL tensor {name:?} is byte {byte:#04x}, not 0 or 1"
+                ),
+            },
+            Bad::NotIntegral => not_labels(name, &self.dtype),
+        }
+    }
+}
+
+fn not_labels(name: &str, dtype: &str) -> Error {
+    Error::Unsupported {
+        format: FORMAT,
+        what: format!(
+            "tensor {name:?} holds {dtype}; labels must be BOOL or integers \
+             (read floats with SafeTensors::matrix)"
+        ),
+    }
 }
 
 impl SafeTensors {
@@ -93,8 +204,9 @@ impl SafeTensors {
     ///
     /// # Errors
     /// [`Error::ModelMismatch`] naming the tensor and listing those present;
-    /// [`Error::UnsupportedDType`] when the file has it in a dtype this crate
-    /// does not read (see [`skipped`](Self::skipped)).
+    /// [`Error::UnsupportedDType`] when the file has it in a dtype other than
+    /// F32/F64 (see [`skipped`](Self::skipped); [`tensor_as`](Self::tensor_as)
+    /// converts those).
     ///
     /// ```
     /// use groundup::io::{SafeTensors, Tensor};
@@ -119,12 +231,15 @@ impl SafeTensors {
     }
 
     /// The tensor called `name` as a matrix (see [`Tensor::to_matrix`] for
-    /// the shape rules).
+    /// the shape rules), converted exactly as [`tensor_as`](Self::tensor_as)
+    /// describes.
     ///
     /// # Errors
     /// [`Error::ModelMismatch`] if it is missing, [`Error::DTypeMismatch`]
-    /// if it holds the other float type, [`Error::InvalidArgument`] if it
-    /// has more than two dimensions.
+    /// if it holds the other float type, [`Error::NotRepresentable`] for an
+    /// integer `T` cannot hold exactly, [`Error::UnsupportedDType`] for 8-bit
+    /// floats, [`Error::InvalidArgument`] if it has more than two
+    /// dimensions.
     ///
     /// ```
     /// use groundup::io::{SafeTensors, Tensor};
@@ -136,6 +251,9 @@ impl SafeTensors {
     /// # Ok::<(), groundup::Error>(())
     /// ```
     pub fn matrix<T: Scalar>(&self, name: &str) -> Result<Matrix<T>> {
+        if self.skipped.contains_key(name) {
+            return self.tensor_as::<T>(name)?.into_matrix();
+        }
         self.get(name)?.to_matrix::<T>().map_err(|e| match e {
             Error::DTypeMismatch {
                 expected, found, ..
@@ -146,6 +264,96 @@ impl SafeTensors {
             },
             e => e,
         })
+    }
+
+    /// The tensor called `name`, of any rank, with `T` elements, converted
+    /// exactly: `F32`/`F64` tensors of `T` as they are (the other float
+    /// width is [`Error::DTypeMismatch`], as in [`matrix`](Self::matrix));
+    /// `F16` and `BF16` into either, always exact; `BOOL` as 0 and 1; integer
+    /// dtypes when `T` holds the value exactly (every integer up to 2^24 in
+    /// magnitude for `f32`, 2^53 for `f64`, beyond that those the float
+    /// still holds), else [`Error::NotRepresentable`] naming the first that
+    /// is not by its row-major index.
+    ///
+    /// # Errors
+    /// As above; [`Error::ModelMismatch`] if it is missing,
+    /// [`Error::UnsupportedDType`] for 8-bit floats, [`Error::Format`] for a
+    /// `BOOL` byte other than 0 or 1.
+    ///
+    /// ```
+    /// use groundup::io::{safetensors_from_bytes, safetensors_to_bytes, StoreAs, TensorView};
+    /// let x = [0.5f32, -2.0, 1e-6, 3.0, 4.0, 5.0, 6.0, 7.0];
+    /// let view = TensorView::new(vec![2, 2, 2], &x[..]).unwrap().store_as(StoreAs::BF16);
+    /// let st = safetensors_from_bytes(&safetensors_to_bytes(&[("x", view)], None).unwrap()).unwrap();
+    /// let t = st.tensor_as::<f64>("x").unwrap(); // BF16 widened exactly
+    /// assert_eq!(t.shape(), &[2, 2, 2]);
+    /// assert_eq!(t.as_slice::<f64>().unwrap()[..3], [0.5, -2.0, 9.98377799987793e-7]);
+    /// ```
+    pub fn tensor_as<T: Scalar>(&self, name: &str) -> Result<Tensor> {
+        let Some(s) = self.skipped.get(name) else {
+            let t = self.get(name)?;
+            if t.dtype() != T::DTYPE {
+                return Err(Error::DTypeMismatch {
+                    context: format!("tensor {name:?}"),
+                    expected: T::DTYPE,
+                    found: t.dtype(),
+                });
+            }
+            return Ok(t.clone());
+        };
+        let (_, shape, raw) = s.parts(name)?;
+        // A row-major array: the (1, n) gather visits it in order.
+        let values = convert::floats::<T>(&raw, (1, raw.data.len() / raw.elem.size(), false))
+            .map_err(|bad| s.error(name, bad, T::DTYPE.name()))?;
+        Tensor::from_vec(shape, values)
+    }
+
+    /// The tensor called `name` as class labels, one `usize` per element:
+    /// a `BOOL` or integer tensor (`U8`, `I8`, `U16`, `I16`, `U32`, `I32`,
+    /// `U64`, `I64`) of shape `[]`, `[n]`, `[n, 1]` or `[1, n]`.
+    ///
+    /// # Errors
+    /// [`Error::ModelMismatch`] if it is missing; [`Error::NotRepresentable`]
+    /// naming the first negative label (or one beyond `usize::MAX`);
+    /// [`Error::Unsupported`] for a float tensor or another shape.
+    ///
+    /// ```
+    /// use groundup::{io::safetensors_from_bytes, Error};
+    /// let header = br#"{"y":{"dtype":"I32","shape":[4],"data_offsets":[0,16]}}"#;
+    /// let mut bytes = (header.len() as u64).to_le_bytes().to_vec();
+    /// bytes.extend_from_slice(header);
+    /// for v in [2i32, 0, 1, -1] {
+    ///     bytes.extend_from_slice(&v.to_le_bytes());
+    /// }
+    /// let st = safetensors_from_bytes(&bytes).unwrap();
+    /// let err = st.labels("y").unwrap_err();
+    /// assert!(matches!(err, Error::NotRepresentable { index: 3, .. }), "{err}");
+    /// assert!(err.to_string().starts_with(r#"tensor "y" (I32, shape [4]): element 3 (row-major) is -1"#));
+    /// ```
+    pub fn labels(&self, name: &str) -> Result<Vec<usize>> {
+        let Some(s) = self.skipped.get(name) else {
+            let t = self.get(name)?;
+            return Err(not_labels(name, &t.dtype().to_string()));
+        };
+        let (elem, shape, raw) = s.parts(name)?;
+        if !elem.is_integral() {
+            return Err(not_labels(name, &s.dtype));
+        }
+        let vector = match shape[..] {
+            [] | [_] => true,
+            [r, c] => r == 1 || c == 1,
+            _ => false,
+        };
+        if !vector {
+            return Err(Error::Unsupported {
+                format: FORMAT,
+                what: format!(
+                    "tensor {name:?}: labels must be one value per sample, shape [n], [n, 1] \
+                     or [1, n], not {shape:?}"
+                ),
+            });
+        }
+        convert::labels(&raw).map_err(|bad| s.error(name, bad, "a label (usize)"))
     }
 
     /// Serializes everything (metadata written only when non-empty).
@@ -268,9 +476,9 @@ pub fn safetensors_to_bytes(
     }
     let mut order: Vec<&(&str, TensorView<'_>)> = tensors.iter().collect();
     order.sort_by(|a, b| {
-        b.1.dtype()
-            .size()
-            .cmp(&a.1.dtype().size())
+        stored(&b.1)
+            .2
+            .cmp(&stored(&a.1).2)
             .then_with(|| a.0.cmp(b.0))
     });
 
@@ -293,12 +501,9 @@ pub fn safetensors_to_bytes(
         if i > 0 || metadata.is_some() {
             header.push(',');
         }
-        let nbytes = view.data().len() * view.dtype().size();
+        let (dtype, size, _) = stored(view);
+        let nbytes = view.data().len() * size;
         json::write_string(&mut header, name);
-        let dtype = match view.dtype() {
-            DType::F32 => "F32",
-            DType::F64 => "F64",
-        };
         let shape: Vec<String> = view.shape().iter().map(usize::to_string).collect();
         header.push_str(&format!(
             r#":{{"dtype":"{dtype}","shape":[{}],"data_offsets":[{offset},{}]}}"#,
@@ -316,9 +521,25 @@ pub fn safetensors_to_bytes(
     out.extend_from_slice(&(header.len() as u64).to_le_bytes());
     out.extend_from_slice(header.as_bytes());
     for (_, view) in order {
-        view.data().write_le(&mut out);
+        match view.stored_as() {
+            StoreAs::F16 => view.data().write_half_le(Half::F16, &mut out),
+            StoreAs::BF16 => view.data().write_half_le(Half::BF16, &mut out),
+            _ => view.data().write_le(&mut out),
+        }
     }
     Ok(out)
+}
+
+/// How a view is written: its dtype name, element size, and rank in the
+/// reference's order (its `Dtype` enum; tensors are laid out by descending
+/// rank, then name).
+fn stored(view: &TensorView<'_>) -> (&'static str, usize, u8) {
+    match (view.stored_as(), view.dtype()) {
+        (StoreAs::F16, _) => ("F16", 2, 0),
+        (StoreAs::BF16, _) => ("BF16", 2, 1),
+        (_, DType::F32) => ("F32", 4, 2),
+        (_, DType::F64) => ("F64", 8, 3),
+    }
 }
 
 /// One parsed header entry, before its data are decoded.
@@ -345,7 +566,9 @@ fn format_err(offset: u64, what: impl Into<String>) -> Error {
 ///
 /// # Errors
 /// [`Error::Format`] (with the byte offset) for anything malformed,
-/// [`Error::UnsupportedDType`] for a dtype other than `F32`/`F64`.
+/// [`Error::UnsupportedDType`] for a dtype name the specification does not
+/// define (tensors of its other dtypes are kept in
+/// [`SafeTensors::skipped`]).
 ///
 /// ```
 /// use groundup::{io::safetensors_from_bytes, Error};
@@ -584,6 +807,7 @@ fn decode(mut entries: Vec<Entry>, buffer: &[u8], data_start: u64) -> Result<Dec
                 let s = SkippedTensor {
                     dtype: name.clone(),
                     shape: e.shape.clone(),
+                    data: bytes.to_vec(),
                 };
                 skipped.insert(e.name.clone(), s);
                 continue;

@@ -11,6 +11,7 @@
 //! `f32` data is [`Error::DTypeMismatch`] (use [`Matrix::cast`] afterwards
 //! if you want the conversion).
 
+use super::half::{self, Half};
 use crate::error::{Error, Result};
 use crate::matrix::Matrix;
 use crate::scalar::{DType, Scalar};
@@ -134,6 +135,18 @@ impl TensorSlice<'_> {
     /// ```
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+    /// Appends the elements rounded to a 16-bit float, little-endian (see
+    /// [`StoreAs`]).
+    pub(crate) fn write_half_le(&self, h: Half, out: &mut Vec<u8>) {
+        match self {
+            TensorSlice::F32(s) => s
+                .iter()
+                .for_each(|&v| out.extend_from_slice(&half::narrow_f32(h, v).to_le_bytes())),
+            TensorSlice::F64(s) => s
+                .iter()
+                .for_each(|&v| out.extend_from_slice(&half::narrow_f64(h, v).to_le_bytes())),
+        }
     }
     /// Appends the elements as little-endian bytes (bit-exact, NaN payloads
     /// included).
@@ -450,6 +463,7 @@ impl Tensor {
         TensorView {
             shape: self.shape.clone(),
             data: self.data.as_slice(),
+            store: StoreAs::Native,
         }
     }
 }
@@ -476,7 +490,46 @@ fn wrap_vec<T: Scalar>(v: Vec<T>) -> TensorData {
     }
 }
 
-/// A borrowed tensor to be saved: a shape and a slice of `f32` or `f64`.
+/// How a writer stores a tensor's elements (see [`TensorView::store_as`]).
+///
+/// [`StoreAs::F16`] and [`StoreAs::BF16`] halve a checkpoint, at a cost:
+/// each value is rounded once, directly from its `f32` or `f64` value (no
+/// double rounding through `f32`), to the nearest 16-bit value, ties to
+/// even, as IEEE 754 conversion does. Magnitudes below half the smallest
+/// subnormal become ±0; those that round past the largest finite value
+/// (65504 for `F16`, about 3.39e38 for `BF16`) become ±∞, so `F16` is only
+/// for values well inside ±65504. Infinities stay infinities; a NaN stays a
+/// NaN with its sign and the top bits of its payload (numpy's rule). Reading
+/// such a file back ([`SafeTensors::matrix`](super::SafeTensors::matrix))
+/// widens exactly, so a value already representable in 16 bits survives
+/// the round trip bit for bit.
+///
+/// ```
+/// use groundup::io::{safetensors_from_bytes, safetensors_to_bytes, StoreAs, TensorView};
+/// let w = [1.0f32, 0.1, 65504.0, 65520.0, -1e-8];
+/// let view = TensorView::new(vec![5], &w[..]).unwrap().store_as(StoreAs::F16);
+/// let st = safetensors_from_bytes(&safetensors_to_bytes(&[("w", view)], None).unwrap()).unwrap();
+/// assert_eq!(st.skipped["w"].dtype, "F16");
+/// let back = st.matrix::<f32>("w").unwrap();
+/// assert_eq!(back.as_slice(), &[1.0, 0.099975586, 65504.0, f32::INFINITY, -0.0]);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StoreAs {
+    /// The data's own type, `F32` or `F64`, bit for bit (the default).
+    #[default]
+    Native,
+    /// IEEE 754 binary16 (safetensors `F16`, numpy `float16`), rounded to
+    /// nearest even.
+    F16,
+    /// bfloat16 (safetensors `BF16`, PyTorch `bfloat16`): the upper half of
+    /// an `f32`, rounded to nearest even.
+    BF16,
+}
+
+/// A borrowed tensor to be saved: a shape and a slice of `f32` or `f64`,
+/// stored as that type or, on request ([`TensorView::store_as`]), as `F16`
+/// or `BF16`.
 ///
 /// Made from a [`Matrix`] (shape `[rows, cols]`), a [`Tensor`], or any
 /// shape and slice with [`TensorView::new`].
@@ -495,6 +548,7 @@ fn wrap_vec<T: Scalar>(v: Vec<T>) -> TensorData {
 pub struct TensorView<'a> {
     shape: Vec<usize>,
     data: TensorSlice<'a>,
+    store: StoreAs,
 }
 
 impl<'a> TensorView<'a> {
@@ -516,7 +570,39 @@ impl<'a> TensorView<'a> {
     pub fn new(shape: Vec<usize>, data: impl Into<TensorSlice<'a>>) -> Result<Self> {
         let data = data.into();
         check_len(&shape, data.len())?;
-        Ok(TensorView { shape, data })
+        Ok(TensorView {
+            shape,
+            data,
+            store: StoreAs::Native,
+        })
+    }
+    /// The same view, to be written as `store` (see [`StoreAs`] for the
+    /// rounding); the default is [`StoreAs::Native`].
+    ///
+    /// ```
+    /// use groundup::io::{safetensors_to_bytes, StoreAs, TensorView};
+    /// use groundup::Matrix;
+    /// let w = Matrix::<f64>::identity(2);
+    /// let view = TensorView::from(&w).store_as(StoreAs::BF16);
+    /// assert_eq!(view.stored_as(), StoreAs::BF16);
+    /// let bytes = safetensors_to_bytes(&[("w", view)], None).unwrap();
+    /// let header = String::from_utf8_lossy(&bytes[8..]);
+    /// assert!(header.starts_with(r#"{"w":{"dtype":"BF16","shape":[2,2],"data_offsets":[0,8]}}"#));
+    /// ```
+    pub fn store_as(mut self, store: StoreAs) -> Self {
+        self.store = store;
+        self
+    }
+    /// How the view will be written.
+    ///
+    /// ```
+    /// use groundup::io::{StoreAs, TensorView};
+    /// let v = TensorView::new(vec![1], &[1.0f32][..]).unwrap();
+    /// assert_eq!(v.stored_as(), StoreAs::Native);
+    /// assert_eq!(v.store_as(StoreAs::F16).stored_as(), StoreAs::F16);
+    /// ```
+    pub fn stored_as(&self) -> StoreAs {
+        self.store
     }
     /// The dimensions, outermost first.
     ///
@@ -566,6 +652,7 @@ impl<'a, T: Scalar> From<&'a Matrix<T>> for TensorView<'a> {
         TensorView {
             shape: vec![m.rows(), m.cols()],
             data,
+            store: StoreAs::Native,
         }
     }
 }

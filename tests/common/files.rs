@@ -108,3 +108,91 @@ pub fn bits32(v: &[f32]) -> Vec<u32> {
 pub fn bits64(v: &[f64]) -> Vec<u64> {
     v.iter().map(|x| x.to_bits()).collect()
 }
+
+/// One line of `tests/fixtures/dtypes/manifest.txt`, written by
+/// `scripts/gen_dtype_fixtures.py`: a file (and, for safetensors, a tensor
+/// name) with what numpy says reading it must give.
+pub struct DtypeCase {
+    pub file: String,
+    pub tensor: Option<String>,
+    pub fields: std::collections::BTreeMap<String, String>,
+}
+
+/// What reading an array as a float type must give.
+#[derive(Debug, PartialEq)]
+pub enum Expect {
+    /// These bits, row-major.
+    Bits(Vec<u64>),
+    /// `Error::NotRepresentable` at this row-major index.
+    NotExact(usize),
+    /// `Error::DTypeMismatch` (a float file of the other width).
+    Mismatch,
+}
+
+impl DtypeCase {
+    pub fn path(&self) -> PathBuf {
+        fixture(&format!("dtypes/{}", self.file))
+    }
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.fields.get(key).map(String::as_str)
+    }
+    /// The Matrix shape, `None` for more than two dimensions.
+    pub fn shape(&self) -> Option<(usize, usize)> {
+        let s = self.get("shape").expect("shape field");
+        let (r, c) = s.split_once(',')?;
+        Some((r.parse().unwrap(), c.parse().unwrap()))
+    }
+    /// The expectation for reading as `float32` (`"f32"`) or `float64`.
+    pub fn expect(&self, key: &str) -> Expect {
+        let v = self.get(key).expect("float field");
+        if v == "mismatch" {
+            Expect::Mismatch
+        } else if let Some(i) = v.strip_prefix("err:") {
+            Expect::NotExact(i.parse().unwrap())
+        } else {
+            let bits = v.strip_prefix("ok:").unwrap();
+            Expect::Bits(
+                bits.split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(|b| u64::from_str_radix(b, 16).unwrap())
+                    .collect(),
+            )
+        }
+    }
+    /// The integer values (bool and integer arrays), row-major.
+    pub fn ints(&self) -> Option<Vec<i128>> {
+        self.get("ints").map(|s| {
+            s.split(',')
+                .filter(|s| !s.is_empty())
+                .map(|v| v.parse().unwrap())
+                .collect()
+        })
+    }
+}
+
+/// Every line of the dtype manifest.
+pub fn dtype_manifest() -> Vec<DtypeCase> {
+    let text = std::fs::read_to_string(fixture("dtypes/manifest.txt")).unwrap();
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|line| {
+            let mut words = line.split_whitespace();
+            let file = words.next().unwrap().to_string();
+            let mut tensor = None;
+            let mut fields = std::collections::BTreeMap::new();
+            for w in words {
+                match w.split_once('=') {
+                    Some((k, v)) => {
+                        fields.insert(k.to_string(), v.to_string());
+                    }
+                    None => tensor = Some(w.to_string()),
+                }
+            }
+            DtypeCase {
+                file,
+                tensor,
+                fields,
+            }
+        })
+        .collect()
+}
