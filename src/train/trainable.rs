@@ -183,8 +183,10 @@ pub trait Trainable<T: Scalar>: Params<T> {
     /// ```
     /// use groundup::{layers::Targets, matrix::Ids, model::SimpleCbow, train::Trainable};
     /// let mut m = SimpleCbow::<f32>::new(3, 2, 2, &mut || 0.0);
-    /// let l = m.loss_f64(Ids::from_rows([[0, 2]]).view(), Targets::Indices(&[1]));
-    /// assert_eq!(l, f64::from(3f32.ln()));
+    /// let x = Ids::from_rows([[0, 2]]);
+    /// let l = m.loss_f64(x.view(), Targets::Indices(&[1]));
+    /// assert_eq!(l, f64::from(m.loss(x.view(), Targets::Indices(&[1])))); // the f32 loss, widened
+    /// assert!((l - 3f64.ln()).abs() < 1e-6); // uniform scores over 3 words
     /// ```
     fn loss_f64(&mut self, x: <Self::Input as Batch>::View<'_>, t: Targets<'_, T>) -> f64 {
         self.loss(x, t).to_f64()
