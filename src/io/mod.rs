@@ -16,6 +16,10 @@
 //!   integer or float array of at most two dimensions, either byte order,
 //!   C or Fortran order, converted exactly. Class labels:
 //!   [`read_npy_labels`] / [`npy_labels_from_bytes`].
+//! * `.npz` ([`Npz`] to read, [`write_npz`] / [`npz_to_bytes`] to write):
+//!   several named arrays in one ZIP archive, as `np.savez` (stored) and
+//!   `np.savez_compressed` (deflate) write them, with a std-only ZIP reader
+//!   and writer (ZIP64 included), inflater and compressor.
 //! * models ([`save_model`], [`load_model`], and [`save_model_with`] /
 //!   [`load_model_with`] for PyTorch's `(out, in)` weight layout, see
 //!   [`WeightLayout`]): a model's parameters as safetensors, by name.
@@ -43,19 +47,26 @@
 
 mod atomic;
 mod convert;
+mod deflate;
 mod half;
 mod json;
 mod model;
 mod npy;
 mod npy_header;
+mod npz;
 mod safetensors;
 mod tensor;
+mod zip;
 
 pub use atomic::write_atomic;
 #[doc(hidden)]
 pub use atomic::{fail_atomic_writes_for_testing, AtomicWriteFault};
+pub use deflate::{raw_deflate, raw_inflate};
 pub use model::{load_model, load_model_with, save_model, save_model_with, WeightLayout};
 pub use npy::{npy_labels_from_bytes, read_npy_labels};
+#[doc(hidden)]
+pub use npz::npz_to_bytes_zip64_for_testing;
+pub use npz::{npz_to_bytes, write_npz, Npz, NPZ_DEFAULT_MAX_ENTRY_SIZE};
 pub use safetensors::{
     load_safetensors, safetensors_from_bytes, safetensors_to_bytes, save_safetensors, SafeTensors,
     SkippedTensor, MAX_HEADER_LEN,

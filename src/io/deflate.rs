@@ -1,0 +1,768 @@
+//! DEFLATE (RFC 1951) and CRC-32, std only: an inflater for all three block
+//! types (stored, fixed and dynamic Huffman) and a compressor (LZ77 over a
+//! 32 KiB window with hash chains, coded with the fixed Huffman codes, each
+//! block falling back to stored when that is smaller).
+//!
+//! The inflater is strict and bounded: it never writes more than the caller's
+//! `max_out` bytes (an archive's declared uncompressed size, itself capped by
+//! a caller-settable limit), grows its buffer at most to that bound, and
+//! reports every malformed stream as an [`InflateError`] with the byte offset
+//! in the compressed data, never a panic.
+
+/// What went wrong inflating, and where (byte offset in the compressed
+/// stream).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct InflateError {
+    pub offset: usize,
+    pub what: String,
+}
+
+fn err<T>(offset: usize, what: impl Into<String>) -> Result<T, InflateError> {
+    Err(InflateError {
+        offset,
+        what: what.into(),
+    })
+}
+
+/// Decompresses a raw DEFLATE stream (RFC 1951: no zlib or gzip wrapper,
+/// as ZIP stores it) of stored, fixed- and dynamic-Huffman blocks, producing
+/// at most `max_out` bytes: the output buffer never grows past that, so a
+/// stream that would inflate further (a zip bomb) is an error, not an
+/// allocation. The stream must end exactly at the end of `data`.
+///
+/// # Errors
+/// [`Error::Format`](crate::Error::Format) (format `"deflate"`) with the byte
+/// offset in `data` for a malformed or truncated stream, or one that
+/// inflates beyond `max_out`.
+///
+/// ```
+/// use groundup::io::{raw_deflate, raw_inflate};
+/// let data = b"abcabcabcabcabcabcabcabcabcabc".repeat(10);
+/// let z = raw_deflate(&data);
+/// assert!(z.len() < data.len() / 4);
+/// assert_eq!(raw_inflate(&z, data.len()).unwrap(), data);
+/// assert!(raw_inflate(&z, data.len() - 1).is_err()); // over the cap
+/// // zlib.compressobj(6, zlib.DEFLATED, -15).compress(b"hello") + flush()
+/// let hello = [0xcb, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00];
+/// assert_eq!(raw_inflate(&hello, 100).unwrap(), b"hello");
+/// ```
+pub fn raw_inflate(data: &[u8], max_out: usize) -> crate::Result<Vec<u8>> {
+    inflate(data, max_out).map_err(|e| crate::Error::Format {
+        format: "deflate",
+        offset: Some(e.offset as u64),
+        what: e.what,
+    })
+}
+
+/// Compresses `data` into a raw DEFLATE stream (RFC 1951, no wrapper):
+/// LZ77 over a 32 KiB window with hash chains, coded with the fixed Huffman
+/// codes; each 128 KiB block falls back to stored blocks when those are
+/// smaller, so incompressible data grows by only a few bytes per 64 KiB.
+/// Any inflater (zlib's `wbits=-15`, [`raw_inflate`]) reads it.
+///
+/// ```
+/// use groundup::io::{raw_deflate, raw_inflate};
+/// let zeros = vec![0u8; 1 << 20];
+/// let z = raw_deflate(&zeros);
+/// assert!(z.len() < zeros.len() / 100);
+/// assert_eq!(raw_inflate(&z, zeros.len()).unwrap(), zeros);
+/// assert_eq!(raw_inflate(&raw_deflate(b""), 0).unwrap(), b"");
+/// ```
+pub fn raw_deflate(data: &[u8]) -> Vec<u8> {
+    deflate(data)
+}
+
+// ---------------------------------------------------------------- CRC-32
+
+const fn crc_table() -> [u32; 256] {
+    let mut table = [0u32; 256];
+    let mut i = 0;
+    while i < 256 {
+        let mut c = i as u32;
+        let mut k = 0;
+        while k < 8 {
+            c = if c & 1 != 0 {
+                0xEDB8_8320 ^ (c >> 1)
+            } else {
+                c >> 1
+            };
+            k += 1;
+        }
+        table[i] = c;
+        i += 1;
+    }
+    table
+}
+
+/// Slicing-by-4 tables: `CRC[k][b]` is the CRC of byte `b` followed by `k`
+/// zero bytes.
+const CRC: [[u32; 256]; 4] = {
+    let t0 = crc_table();
+    let mut t = [t0; 4];
+    let mut k = 1;
+    while k < 4 {
+        let mut i = 0;
+        while i < 256 {
+            let prev = t[k - 1][i];
+            t[k][i] = (prev >> 8) ^ t0[(prev & 0xff) as usize];
+            i += 1;
+        }
+        k += 1;
+    }
+    t
+};
+
+/// The CRC-32 (ISO-HDLC, as ZIP and zlib use it) of `data`.
+pub(crate) fn crc32(data: &[u8]) -> u32 {
+    let mut c = !0u32;
+    let mut chunks = data.chunks_exact(4);
+    for w in &mut chunks {
+        let v = c ^ u32::from_le_bytes([w[0], w[1], w[2], w[3]]);
+        c = CRC[3][(v & 0xff) as usize]
+            ^ CRC[2][((v >> 8) & 0xff) as usize]
+            ^ CRC[1][((v >> 16) & 0xff) as usize]
+            ^ CRC[0][(v >> 24) as usize];
+    }
+    for &b in chunks.remainder() {
+        c = CRC[0][((c ^ u32::from(b)) & 0xff) as usize] ^ (c >> 8);
+    }
+    !c
+}
+
+// ---------------------------------------------------------------- tables
+
+const LEN_BASE: [u16; 29] = [
+    3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131,
+    163, 195, 227, 258,
+];
+const LEN_EXTRA: [u8; 29] = [
+    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
+];
+const DIST_BASE: [u16; 30] = [
+    1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537,
+    2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577,
+];
+const DIST_EXTRA: [u8; 30] = [
+    0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13,
+    13,
+];
+/// The order in which a dynamic block lists the code-length code's lengths.
+const CL_ORDER: [usize; 19] = [
+    16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15,
+];
+
+fn fixed_litlen_lengths() -> [u8; 288] {
+    let mut l = [0u8; 288];
+    for (i, v) in l.iter_mut().enumerate() {
+        *v = match i {
+            0..=143 => 8,
+            144..=255 => 9,
+            256..=279 => 7,
+            _ => 8,
+        };
+    }
+    l
+}
+
+fn reverse_bits(code: u32, len: u32) -> u32 {
+    code.reverse_bits() >> (32 - len)
+}
+
+// ---------------------------------------------------------------- inflate
+
+/// Least-significant-bit-first reader over the compressed bytes.
+struct Bits<'a> {
+    data: &'a [u8],
+    /// Next byte to load into `buf`.
+    pos: usize,
+    buf: u64,
+    count: u32,
+}
+
+impl<'a> Bits<'a> {
+    fn new(data: &'a [u8]) -> Self {
+        Bits {
+            data,
+            pos: 0,
+            buf: 0,
+            count: 0,
+        }
+    }
+
+    /// Byte offset of the next unread bit.
+    fn offset(&self) -> usize {
+        self.pos - (self.count / 8) as usize
+    }
+
+    fn refill(&mut self) {
+        while self.count <= 56 {
+            match self.data.get(self.pos) {
+                Some(&b) => {
+                    self.buf |= u64::from(b) << self.count;
+                    self.pos += 1;
+                    self.count += 8;
+                }
+                None => break,
+            }
+        }
+    }
+
+    /// `n` (at most 32) bits, or an error at the end of the data.
+    fn bits(&mut self, n: u32) -> Result<u32, InflateError> {
+        if self.count < n {
+            self.refill();
+            if self.count < n {
+                return err(self.data.len(), "compressed data ends inside a block");
+            }
+        }
+        let v = (self.buf & ((1u64 << n) - 1)) as u32;
+        self.buf >>= n;
+        self.count -= n;
+        Ok(v)
+    }
+
+    /// Decodes one symbol with `table`.
+    fn symbol(&mut self, table: &Huffman) -> Result<u16, InflateError> {
+        if self.count < table.bits {
+            self.refill();
+        }
+        let idx = (self.buf & ((1u64 << table.bits) - 1)) as usize;
+        let entry = table.table[idx];
+        let len = u32::from(entry & 0xf);
+        if len == 0 {
+            return err(self.offset(), "invalid Huffman code (no symbol has it)");
+        }
+        if len > self.count {
+            return err(self.data.len(), "compressed data ends inside a block");
+        }
+        self.buf >>= len;
+        self.count -= len;
+        Ok(entry >> 4)
+    }
+
+    /// Drops the bits up to the next byte boundary.
+    fn align(&mut self) {
+        let drop = self.count % 8;
+        self.buf >>= drop;
+        self.count -= drop;
+    }
+}
+
+/// A canonical Huffman decoding table indexed by the next `bits` input bits:
+/// each entry is `symbol << 4 | code length`, 0 where no code matches.
+struct Huffman {
+    table: Vec<u16>,
+    bits: u32,
+}
+
+impl Huffman {
+    /// Builds the table for code `lengths` (0 = unused); an over-subscribed
+    /// set of lengths is an error, an incomplete one leaves holes that are
+    /// errors when met.
+    fn new(lengths: &[u8], offset: usize, what: &str) -> Result<Self, InflateError> {
+        let mut count = [0u32; 16];
+        for &l in lengths {
+            count[usize::from(l)] += 1;
+        }
+        count[0] = 0;
+        let mut left = 1i64;
+        for &c in &count[1..] {
+            left = left * 2 - i64::from(c);
+            if left < 0 {
+                return err(offset, format!("over-subscribed {what} code lengths"));
+            }
+        }
+        let bits = (1..16).rev().find(|&l| count[l] > 0).unwrap_or(1) as u32;
+        let mut next = [0u32; 16];
+        let mut code = 0u32;
+        for l in 1..16 {
+            code = (code + count[l - 1]) << 1;
+            next[l] = code;
+        }
+        let mut table = vec![0u16; 1 << bits];
+        for (sym, &l) in lengths.iter().enumerate() {
+            if l == 0 {
+                continue;
+            }
+            let l32 = u32::from(l);
+            let rev = reverse_bits(next[usize::from(l)], l32) as usize;
+            next[usize::from(l)] += 1;
+            let entry = ((sym as u16) << 4) | u16::from(l);
+            let mut i = rev;
+            while i < table.len() {
+                table[i] = entry;
+                i += 1 << l32;
+            }
+        }
+        Ok(Huffman { table, bits })
+    }
+}
+
+/// Output buffer that never grows beyond `max`.
+struct Out {
+    buf: Vec<u8>,
+    max: usize,
+}
+
+impl Out {
+    fn room(&mut self, n: usize, offset: usize) -> Result<(), InflateError> {
+        let need = self.buf.len() + n;
+        if need > self.max {
+            return err(
+                offset,
+                format!(
+                    "data inflates beyond the expected {} bytes (declared size or limit)",
+                    self.max
+                ),
+            );
+        }
+        if need > self.buf.capacity() {
+            let cap = need
+                .max(self.buf.capacity().saturating_mul(2))
+                .min(self.max);
+            self.buf.reserve_exact(cap - self.buf.len());
+        }
+        Ok(())
+    }
+}
+
+/// Inflates a raw DEFLATE stream into at most `max_out` bytes; the stream
+/// must end exactly at the end of `data`.
+pub(crate) fn inflate(data: &[u8], max_out: usize) -> Result<Vec<u8>, InflateError> {
+    // DEFLATE expands at most 1032:1 (258 bytes from a 2-bit code); start
+    // from a modest guess and grow, never past `max_out`.
+    let guess = data
+        .len()
+        .saturating_mul(4)
+        .saturating_add(1024)
+        .min(max_out);
+    let mut out = Out {
+        buf: Vec::with_capacity(guess),
+        max: max_out,
+    };
+    let mut bits = Bits::new(data);
+    let fixed = (
+        Huffman::new(&fixed_litlen_lengths(), 0, "fixed")?,
+        Huffman::new(&[5u8; 30], 0, "fixed")?,
+    );
+    loop {
+        let start = bits.offset();
+        let last = bits.bits(1)? == 1;
+        match bits.bits(2)? {
+            0 => stored_block(&mut bits, &mut out)?,
+            1 => codes(&mut bits, &mut out, &fixed.0, &fixed.1)?,
+            2 => {
+                let (lit, dist) = dynamic_tables(&mut bits)?;
+                codes(&mut bits, &mut out, &lit, &dist)?;
+            }
+            _ => return err(start, "reserved block type 3"),
+        }
+        if last {
+            break;
+        }
+    }
+    let used = bits.offset();
+    if used != data.len() {
+        return err(
+            used,
+            format!("{} bytes follow the final deflate block", data.len() - used),
+        );
+    }
+    Ok(out.buf)
+}
+
+fn stored_block(bits: &mut Bits, out: &mut Out) -> Result<(), InflateError> {
+    bits.align();
+    let at = bits.offset();
+    let len = bits.bits(16)?;
+    let nlen = bits.bits(16)?;
+    if len != !nlen & 0xffff {
+        return err(
+            at,
+            format!("stored block length {len} does not match its complement {nlen}"),
+        );
+    }
+    // The bit buffer holds whole bytes now; take them from it first.
+    let len = len as usize;
+    out.room(len, at)?;
+    let mut n = 0;
+    while n < len && bits.count >= 8 {
+        out.buf.push(bits.bits(8)? as u8);
+        n += 1;
+    }
+    let rest = len - n;
+    let end = bits.pos.checked_add(rest).filter(|&e| e <= bits.data.len());
+    let Some(end) = end else {
+        return err(
+            at,
+            format!("stored block of {len} bytes runs past the end of the data"),
+        );
+    };
+    out.buf.extend_from_slice(&bits.data[bits.pos..end]);
+    bits.pos = end;
+    Ok(())
+}
+
+fn dynamic_tables(bits: &mut Bits) -> Result<(Huffman, Huffman), InflateError> {
+    let at = bits.offset();
+    let hlit = bits.bits(5)? as usize + 257;
+    let hdist = bits.bits(5)? as usize + 1;
+    let hclen = bits.bits(4)? as usize + 4;
+    if hlit > 286 || hdist > 30 {
+        return err(
+            at,
+            format!("dynamic block declares {hlit} literal/length and {hdist} distance codes (at most 286 and 30)"),
+        );
+    }
+    let mut cl = [0u8; 19];
+    for &i in &CL_ORDER[..hclen] {
+        cl[i] = bits.bits(3)? as u8;
+    }
+    let cl_table = Huffman::new(&cl, at, "code-length")?;
+    let mut lengths = [0u8; 286 + 30];
+    let total = hlit + hdist;
+    let mut i = 0;
+    while i < total {
+        let here = bits.offset();
+        let sym = bits.symbol(&cl_table)?;
+        let (value, repeat) = match sym {
+            0..=15 => (sym as u8, 1),
+            16 => {
+                if i == 0 {
+                    return err(here, "code length repeat with no previous length");
+                }
+                (lengths[i - 1], 3 + bits.bits(2)? as usize)
+            }
+            17 => (0, 3 + bits.bits(3)? as usize),
+            _ => (0, 11 + bits.bits(7)? as usize),
+        };
+        if i + repeat > total {
+            return err(
+                here,
+                format!("code lengths run past the {total} declared codes"),
+            );
+        }
+        lengths[i..i + repeat].fill(value);
+        i += repeat;
+    }
+    if lengths[256] == 0 {
+        return err(at, "dynamic block has no end-of-block code");
+    }
+    let lit = Huffman::new(&lengths[..hlit], at, "literal/length")?;
+    let dist = Huffman::new(&lengths[hlit..total], at, "distance")?;
+    Ok((lit, dist))
+}
+
+fn codes(
+    bits: &mut Bits,
+    out: &mut Out,
+    lit: &Huffman,
+    dist: &Huffman,
+) -> Result<(), InflateError> {
+    loop {
+        let here = bits.offset();
+        let sym = bits.symbol(lit)?;
+        if sym < 256 {
+            out.room(1, here)?;
+            out.buf.push(sym as u8);
+            continue;
+        }
+        if sym == 256 {
+            return Ok(());
+        }
+        let k = usize::from(sym - 257);
+        if k >= 29 {
+            return err(here, format!("invalid length symbol {sym}"));
+        }
+        let len = usize::from(LEN_BASE[k]) + bits.bits(u32::from(LEN_EXTRA[k]))? as usize;
+        let dsym = usize::from(bits.symbol(dist)?);
+        if dsym >= 30 {
+            return err(here, format!("invalid distance symbol {dsym}"));
+        }
+        let d = usize::from(DIST_BASE[dsym]) + bits.bits(u32::from(DIST_EXTRA[dsym]))? as usize;
+        let have = out.buf.len();
+        if d > have {
+            return err(
+                here,
+                format!("match distance {d} reaches before the start of the data ({have} bytes written)"),
+            );
+        }
+        out.room(len, here)?;
+        let from = have - d;
+        if d >= len {
+            out.buf.extend_from_within(from..from + len);
+        } else {
+            for j in 0..len {
+                let b = out.buf[from + j];
+                out.buf.push(b);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- deflate
+
+/// Least-significant-bit-first writer.
+struct BitWriter {
+    out: Vec<u8>,
+    buf: u64,
+    count: u32,
+}
+
+impl BitWriter {
+    fn put(&mut self, value: u32, n: u32) {
+        self.buf |= u64::from(value) << self.count;
+        self.count += n;
+        while self.count >= 8 {
+            self.out.push(self.buf as u8);
+            self.buf >>= 8;
+            self.count -= 8;
+        }
+    }
+
+    fn align(&mut self) {
+        if self.count > 0 {
+            self.put(0, 8 - self.count);
+        }
+    }
+}
+
+/// One LZ77 token: a literal byte, or a match of `len` bytes `dist` back.
+#[derive(Clone, Copy)]
+enum Token {
+    Lit(u8),
+    Match { len: u16, dist: u16 },
+}
+
+fn len_symbol(len: usize) -> (usize, u32, u32) {
+    if len == 258 {
+        return (285, 0, 0);
+    }
+    let v = len - 3;
+    if v < 8 {
+        return (257 + v, 0, 0);
+    }
+    let b = usize::BITS - 1 - v.leading_zeros();
+    let sym = 257 + 4 * (b as usize - 1) + ((v >> (b - 2)) & 3);
+    (sym, b - 2, (v & ((1 << (b - 2)) - 1)) as u32)
+}
+
+fn dist_symbol(dist: usize) -> (usize, u32, u32) {
+    let v = dist - 1;
+    if v < 4 {
+        return (v, 0, 0);
+    }
+    let b = usize::BITS - 1 - v.leading_zeros();
+    let sym = 2 * b as usize + ((v >> (b - 1)) & 1);
+    (sym, b - 1, (v & ((1 << (b - 1)) - 1)) as u32)
+}
+
+/// The fixed literal/length code of `sym`: (reversed code, length).
+fn fixed_code(sym: usize) -> (u32, u32) {
+    let (code, len) = match sym {
+        0..=143 => (0x30 + sym as u32, 8),
+        144..=255 => (0x190 + (sym as u32 - 144), 9),
+        256..=279 => (sym as u32 - 256, 7),
+        _ => (0xC0 + (sym as u32 - 280), 8),
+    };
+    (reverse_bits(code, len), len)
+}
+
+const WINDOW: usize = 32 * 1024;
+const HASH_BITS: u32 = 15;
+const MAX_CHAIN: usize = 48;
+const NICE: usize = 128;
+/// Input bytes per block (each block is fixed-Huffman or stored, whichever
+/// is smaller).
+const BLOCK: usize = 128 * 1024;
+
+fn hash3(d: &[u8], i: usize) -> usize {
+    let v = u32::from(d[i]) | u32::from(d[i + 1]) << 8 | u32::from(d[i + 2]) << 16;
+    (v.wrapping_mul(0x9E37_79B1) >> (32 - HASH_BITS)) as usize
+}
+
+/// Compresses `data` into a raw DEFLATE stream.
+pub(crate) fn deflate(data: &[u8]) -> Vec<u8> {
+    let mut w = BitWriter {
+        out: Vec::with_capacity(data.len() / 2 + 64),
+        buf: 0,
+        count: 0,
+    };
+    const NONE: u32 = u32::MAX;
+    let mut head = vec![NONE; 1 << HASH_BITS];
+    let mut prev = vec![NONE; WINDOW];
+    let mut tokens = Vec::with_capacity(BLOCK);
+    let mut pos = 0;
+    loop {
+        let block_end = (pos + BLOCK).min(data.len());
+        let block_start = pos;
+        tokens.clear();
+        let insert = |i: usize, head: &mut Vec<u32>, prev: &mut Vec<u32>| {
+            if i + 3 <= data.len() {
+                let h = hash3(data, i);
+                prev[i % WINDOW] = head[h];
+                head[h] = i as u32;
+            }
+        };
+        while pos < block_end {
+            let mut best_len = 0;
+            let mut best_dist = 0;
+            let max_len = (data.len() - pos).min(258);
+            if max_len >= 3 {
+                let mut cand = head[hash3(data, pos)];
+                let mut chain = MAX_CHAIN;
+                while cand != NONE && chain > 0 {
+                    let c = cand as usize;
+                    if pos - c > WINDOW - 1 || c >= pos {
+                        break;
+                    }
+                    if data[c + best_len] == data[pos + best_len] {
+                        let mut l = 0;
+                        while l < max_len && data[c + l] == data[pos + l] {
+                            l += 1;
+                        }
+                        if l > best_len {
+                            best_len = l;
+                            best_dist = pos - c;
+                            if l >= NICE.min(max_len) {
+                                break;
+                            }
+                        }
+                    }
+                    let p = prev[c % WINDOW];
+                    if p == NONE || p as usize >= c {
+                        break;
+                    }
+                    cand = p;
+                    chain -= 1;
+                }
+            }
+            if best_len >= 3 {
+                tokens.push(Token::Match {
+                    len: best_len as u16,
+                    dist: best_dist as u16,
+                });
+                for i in pos..pos + best_len {
+                    insert(i, &mut head, &mut prev);
+                }
+                pos += best_len;
+            } else {
+                tokens.push(Token::Lit(data[pos]));
+                insert(pos, &mut head, &mut prev);
+                pos += 1;
+            }
+        }
+        // A match may have run past the block's end; the block is what the
+        // tokens cover.
+        let covered = pos - block_start;
+        let last = pos >= data.len();
+        let fixed_bits: u64 = 3
+            + 7
+            + tokens
+                .iter()
+                .map(|t| match *t {
+                    Token::Lit(b) => u64::from(fixed_code(usize::from(b)).1),
+                    Token::Match { len, dist } => {
+                        let (s, le, _) = len_symbol(usize::from(len));
+                        let (_, de, _) = dist_symbol(usize::from(dist));
+                        u64::from(fixed_code(s).1 + le + 5 + de)
+                    }
+                })
+                .sum::<u64>();
+        let stored_bits = (covered as u64 * 8) + (covered.div_ceil(65535).max(1) as u64) * 40 + 8;
+        if fixed_bits <= stored_bits {
+            w.put(u32::from(last), 1);
+            w.put(1, 2);
+            for t in &tokens {
+                match *t {
+                    Token::Lit(b) => {
+                        let (c, l) = fixed_code(usize::from(b));
+                        w.put(c, l);
+                    }
+                    Token::Match { len, dist } => {
+                        let (s, le, lv) = len_symbol(usize::from(len));
+                        let (c, l) = fixed_code(s);
+                        w.put(c, l);
+                        w.put(lv, le);
+                        let (ds, de, dv) = dist_symbol(usize::from(dist));
+                        w.put(reverse_bits(ds as u32, 5), 5);
+                        w.put(dv, de);
+                    }
+                }
+            }
+            let (c, l) = fixed_code(256);
+            w.put(c, l);
+        } else {
+            let chunk = &data[block_start..pos];
+            let mut parts = chunk.chunks(65535).peekable();
+            if chunk.is_empty() {
+                write_stored(&mut w, &[], last);
+            }
+            while let Some(part) = parts.next() {
+                write_stored(&mut w, part, last && parts.peek().is_none());
+            }
+        }
+        if last {
+            break;
+        }
+    }
+    w.align();
+    w.out
+}
+
+fn write_stored(w: &mut BitWriter, part: &[u8], last: bool) {
+    w.put(u32::from(last), 1);
+    w.put(0, 2);
+    w.align();
+    let n = part.len() as u32;
+    w.put(n, 16);
+    w.put(!n & 0xffff, 16);
+    w.out.extend_from_slice(part);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crc_known_values() {
+        assert_eq!(crc32(b""), 0);
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+        assert_eq!(
+            crc32(b"The quick brown fox jumps over the lazy dog"),
+            0x414F_A339
+        );
+    }
+
+    #[test]
+    fn symbols_match_tables() {
+        for len in 3..=258 {
+            let (s, e, v) = len_symbol(len);
+            let k = s - 257;
+            assert_eq!(u32::from(LEN_EXTRA[k]), e, "len {len}");
+            assert_eq!(usize::from(LEN_BASE[k]) + v as usize, len);
+        }
+        for dist in 1..=32768 {
+            let (s, e, v) = dist_symbol(dist);
+            assert_eq!(u32::from(DIST_EXTRA[s]), e, "dist {dist}");
+            assert_eq!(usize::from(DIST_BASE[s]) + v as usize, dist);
+        }
+    }
+
+    #[test]
+    fn round_trips_small() {
+        for data in [
+            &b""[..],
+            b"a",
+            b"abcabcabcabcabcabc",
+            &[0u8; 1000][..],
+            &(0..=255u8).collect::<Vec<_>>()[..],
+        ] {
+            let z = deflate(data);
+            assert_eq!(inflate(&z, data.len()).unwrap(), data);
+            if !data.is_empty() {
+                assert!(inflate(&z, data.len() - 1).is_err());
+            }
+        }
+    }
+}
