@@ -1,7 +1,10 @@
-//! Seeded mutation robustness test for the npy, safetensors and CSV readers.
+//! Seeded mutation robustness test for the npy, safetensors, npz and CSV
+//! readers.
 //! The seeds cover every element conversion (integers, bools, 16-bit
 //! floats, both byte orders, Fortran order, npy labels, safetensors
-//! integer/BOOL/F16/BF16 tensors and the F16/BF16 writer).
+//! integer/BOOL/F16/BF16 tensors and the F16/BF16 writer) and `.npz`
+//! archives stored and deflated (numpy's, ours, and ours with every ZIP64
+//! field), whose ZIP fields get extreme values as their header edits.
 //!
 //! Valid inputs are mutated (truncation, bit flips, byte pokes, splices,
 //! deletions, insertions, numbers in the header replaced by extreme values,
@@ -24,8 +27,8 @@ use common::files::{fixture, special_f32, special_f64};
 use common::rng::TestRng;
 use groundup::data::csv::{parse_csv_str, CsvOptions, LabelColumn};
 use groundup::io::{
-    npy_labels_from_bytes, safetensors_from_bytes, safetensors_to_bytes, StoreAs, Tensor,
-    TensorView,
+    npy_labels_from_bytes, npz_to_bytes, npz_to_bytes_zip64_for_testing, safetensors_from_bytes,
+    safetensors_to_bytes, Npz, StoreAs, Tensor, TensorView,
 };
 use groundup::Matrix;
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -81,6 +84,7 @@ enum Kind {
     Npy,
     SafeTensors,
     Csv,
+    Npz,
 }
 
 struct Seed {
@@ -188,7 +192,62 @@ fn seeds() -> Vec<Seed> {
     ));
     v.push(csv("1;2;3\n4;5;6\n"));
     v.push(csv("a,b\n\"q\"\"x\",2\n"));
+
+    let npz = |bytes: Vec<u8>| Seed {
+        kind: Kind::Npz,
+        bytes,
+    };
+    for name in [
+        "npz/savez.npz",
+        "npz/savez_compressed.npz",
+        "npz/floats_savez_compressed.npz",
+    ] {
+        v.push(npz(std::fs::read(fixture(name)).unwrap()));
+    }
+    let a = Matrix::from_fn(3, 4, |i, j| special_f64()[(i * 4 + j) % 13]);
+    let z = Matrix::<f64>::zeros(20, 20);
+    for compressed in [false, true] {
+        v.push(npz(
+            npz_to_bytes(&[("a", &a), ("zeros", &z)], compressed).unwrap()
+        ));
+        v.push(npz(npz_to_bytes_zip64_for_testing(
+            &[("a", &a)],
+            compressed,
+        )
+        .unwrap()));
+    }
     v
+}
+
+/// ZIP structure edits: a field after a random signature set to an extreme
+/// or nearby value.
+fn mutate_zip(rng: &mut TestRng, b: &mut [u8]) {
+    let sigs: Vec<usize> = b
+        .windows(4)
+        .enumerate()
+        .filter(|(_, w)| w[0] == b'P' && w[1] == b'K' && w[2] < 8 && w[3] < 8)
+        .map(|(i, _)| i)
+        .collect();
+    if sigs.is_empty() {
+        return;
+    }
+    let at = sigs[rng.below(sigs.len())] + 4 + rng.below(52);
+    let width = [2, 4, 8][rng.below(3)];
+    let Some(field) = b.get_mut(at..at + width) else {
+        return;
+    };
+    let mut old = [0u8; 8];
+    old[..width].copy_from_slice(field);
+    let old = u64::from_le_bytes(old);
+    let value = match rng.below(6) {
+        0 => 0,
+        1 => u64::MAX,
+        2 => 0xFFFF_FFFF,
+        3 => old.wrapping_add(1 + rng.below(64) as u64),
+        4 => old.wrapping_sub(1 + rng.below(64) as u64),
+        _ => rng.below(1 << 20) as u64,
+    };
+    field.copy_from_slice(&value.to_le_bytes()[..width]);
 }
 
 const NUMBERS: &[&str] = &[
@@ -243,6 +302,7 @@ fn header_range(kind: Kind, b: &[u8]) -> Option<(usize, usize)> {
             (end <= b.len()).then_some((start, end))
         }
         Kind::Csv => Some((0, b.len())),
+        Kind::Npz => None,
     }
 }
 
@@ -256,7 +316,7 @@ fn reframe(kind: Kind, b: &mut [u8], start: usize, new_len: usize) {
             }
         }
         Kind::Npy => b[8..12].copy_from_slice(&(new_len as u32).to_le_bytes()),
-        Kind::Csv => {}
+        Kind::Csv | Kind::Npz => {}
     }
 }
 
@@ -442,6 +502,33 @@ fn check(kind: Kind, input: &[u8]) -> bool {
                 }
             }
         }
+        Kind::Npz => {
+            // The member limit keeps inflating within a few times the input.
+            let limit = 4 * input.len() as u64 + 1024;
+            if let Ok(z) = Npz::from_bytes(input.to_vec()) {
+                let z = z.with_max_entry_size(limit);
+                for name in z.names() {
+                    if let Ok(npy) = z.npy_bytes(name) {
+                        parsed = true;
+                        assert!(npy.len() as u64 <= limit);
+                    }
+                    let _ = z.labels(name);
+                    let _ = z.matrix::<f32>(name);
+                    if let Ok(m) = z.matrix::<f64>(name) {
+                        for compressed in [false, true] {
+                            let b = npz_to_bytes(&[("m", &m)], compressed).unwrap();
+                            let back = Npz::from_bytes(b).unwrap().matrix::<f64>("m").unwrap();
+                            assert_eq!(back.shape(), m.shape());
+                            assert!(back
+                                .as_slice()
+                                .iter()
+                                .zip(m.as_slice())
+                                .all(|(a, b)| a.to_bits() == b.to_bits()));
+                        }
+                    }
+                }
+            }
+        }
         Kind::Csv => {
             let text = String::from_utf8_lossy(input);
             for opts in [
@@ -484,7 +571,7 @@ fn mutated_inputs_never_panic_or_over_allocate() {
     let seeds = seeds();
     let mut rng = TestRng::new(seed);
     // [kind][parsed?] counts.
-    let mut tally = [[0u64; 2]; 3];
+    let mut tally = [[0u64; 2]; 4];
     let started = std::time::Instant::now();
     // Panics inside a reader are caught and reported with the case, so keep
     // the default hook from printing each of them; any other panic (in the
@@ -502,7 +589,7 @@ fn mutated_inputs_never_panic_or_over_allocate() {
     let mut failed = 0u64;
     for case in 0..cases {
         // Each format equally often, then one of its seeds.
-        let kind = [Kind::Npy, Kind::SafeTensors, Kind::Csv][rng.below(3)];
+        let kind = [Kind::Npy, Kind::SafeTensors, Kind::Csv, Kind::Npz][rng.below(4)];
         let of_kind: Vec<&Seed> = seeds
             .iter()
             .filter(|s| s.kind as u8 == kind as u8)
@@ -521,6 +608,8 @@ fn mutated_inputs_never_panic_or_over_allocate() {
                 if rng.below(2) == 0 {
                     reframe(s.kind, &mut input, a, new_len);
                 }
+            } else if matches!(s.kind, Kind::Npz) && rng.below(2) == 0 {
+                mutate_zip(&mut rng, &mut input);
             } else {
                 mutate_bytes(&mut rng, &mut input, donor);
             }
@@ -563,10 +652,10 @@ fn mutated_inputs_never_panic_or_over_allocate() {
     }
     let _ = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| hook(info)));
-    let [npy, st, csv] =
+    let [npy, st, csv, npz] =
         tally.map(|[rejected, parsed]| format!("{parsed} parsed / {rejected} rejected"));
     eprintln!(
-        "io_mutation: {cases} cases (seed {seed:#x}) in {:.2?}, {} failures; npy {npy}, safetensors {st}, csv {csv}",
+        "io_mutation: {cases} cases (seed {seed:#x}) in {:.2?}, {} failures; npy {npy}, safetensors {st}, csv {csv}, npz {npz}",
         started.elapsed(),
         failed
     );

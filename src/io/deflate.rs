@@ -576,9 +576,9 @@ const NICE: usize = 128;
 /// is smaller).
 const BLOCK: usize = 128 * 1024;
 
-fn hash3(d: &[u8], i: usize) -> usize {
+fn hash3(d: &[u8], i: usize, bits: u32) -> usize {
     let v = u32::from(d[i]) | u32::from(d[i + 1]) << 8 | u32::from(d[i + 2]) << 16;
-    (v.wrapping_mul(0x9E37_79B1) >> (32 - HASH_BITS)) as usize
+    (v.wrapping_mul(0x9E37_79B1) >> (32 - bits)) as usize
 }
 
 /// Compresses `data` into a raw DEFLATE stream.
@@ -589,9 +589,12 @@ pub(crate) fn deflate(data: &[u8]) -> Vec<u8> {
         count: 0,
     };
     const NONE: u32 = u32::MAX;
-    let mut head = vec![NONE; 1 << HASH_BITS];
-    let mut prev = vec![NONE; WINDOW];
-    let mut tokens = Vec::with_capacity(BLOCK);
+    // Tables sized to the input, so small inputs take little memory.
+    let span = data.len().next_power_of_two().clamp(256, WINDOW);
+    let hash_bits = span.trailing_zeros().min(HASH_BITS);
+    let mut head = vec![NONE; 1 << hash_bits];
+    let mut prev = vec![NONE; span];
+    let mut tokens = Vec::with_capacity(BLOCK.min(data.len()));
     let mut pos = 0;
     loop {
         let block_end = (pos + BLOCK).min(data.len());
@@ -599,8 +602,8 @@ pub(crate) fn deflate(data: &[u8]) -> Vec<u8> {
         tokens.clear();
         let insert = |i: usize, head: &mut Vec<u32>, prev: &mut Vec<u32>| {
             if i + 3 <= data.len() {
-                let h = hash3(data, i);
-                prev[i % WINDOW] = head[h];
+                let h = hash3(data, i, hash_bits);
+                prev[i % span] = head[h];
                 head[h] = i as u32;
             }
         };
@@ -609,7 +612,7 @@ pub(crate) fn deflate(data: &[u8]) -> Vec<u8> {
             let mut best_dist = 0;
             let max_len = (data.len() - pos).min(258);
             if max_len >= 3 {
-                let mut cand = head[hash3(data, pos)];
+                let mut cand = head[hash3(data, pos, hash_bits)];
                 let mut chain = MAX_CHAIN;
                 while cand != NONE && chain > 0 {
                     let c = cand as usize;
@@ -629,7 +632,7 @@ pub(crate) fn deflate(data: &[u8]) -> Vec<u8> {
                             }
                         }
                     }
-                    let p = prev[c % WINDOW];
+                    let p = prev[c % span];
                     if p == NONE || p as usize >= c {
                         break;
                     }
