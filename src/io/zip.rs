@@ -190,15 +190,12 @@ pub(crate) fn read_entries(data: &[u8]) -> Result<Vec<Entry>> {
     let mut cd_size = u64::from(c.u32());
     let mut cd_off = u64::from(c.u32());
     let mut count = u64::from(n_total);
-    if disk != 0 || cd_disk != 0 || n_disk != n_total {
-        if disk != 0xFFFF && cd_disk != 0xFFFF && n_disk != 0xFFFF {
-            return Err(Error::Unsupported {
-                format: FORMAT,
-                what: format!(
-                    "multi-disk archive (disk {disk}, central directory on disk {cd_disk})"
-                ),
-            });
-        }
+    let saturated = disk == 0xFFFF || cd_disk == 0xFFFF || n_disk == 0xFFFF;
+    if (disk != 0 || cd_disk != 0 || n_disk != n_total) && !saturated {
+        return Err(Error::Unsupported {
+            format: FORMAT,
+            what: format!("multi-disk archive (disk {disk}, central directory on disk {cd_disk})"),
+        });
     }
     let mut cd_end_limit = eocd as u64;
     if n_total == 0xFFFF || cd_size == U32_MAX || cd_off == U32_MAX || disk == 0xFFFF {
@@ -562,9 +559,8 @@ pub(crate) fn write_archive(
 ) -> Vec<u8> {
     let mut out = Vec::new();
     let mut central = Vec::new();
-    // 1980-01-01 00:00, what numpy's zipfile writes for `savez` with no
-    // clock: keeps the output reproducible.
-    let (time, date) = (0u16, (0 << 9) | (1 << 5) | 1u16);
+    // 1980-01-01 00:00 (the earliest DOS date): reproducible output.
+    let (time, date) = (0u16, (1u16 << 5) | 1);
     for (name, bytes) in files {
         let crc = crc32(bytes);
         let packed;
