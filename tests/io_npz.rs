@@ -219,14 +219,19 @@ fn deflate_round_trips_and_compresses() {
         ("empty", Vec::new(), 0.0),
         ("one", vec![42u8], 0.0),
         ("random", random.clone(), 0.0),
-        ("text", text, 2.5),
-        ("1 MiB", mib, 20.0),
-        ("floats", floats, 20.0),
-        ("zeros", vec![0u8; 1 << 20], 100.0),
+        ("text", text, 3.5),
+        ("1 MiB", mib, 100.0),
+        ("floats", floats, 50.0),
+        ("zeros", vec![0u8; 1 << 20], 500.0),
     ] {
         let z = raw_deflate(&data);
         assert_eq!(raw_inflate(&z, data.len()).unwrap(), data, "{name}");
         let ratio = data.len() as f64 / z.len() as f64;
+        eprintln!(
+            "{name}: {} -> {} bytes, ratio {ratio:.1}",
+            data.len(),
+            z.len()
+        );
         assert!(ratio >= min_ratio, "{name}: ratio {ratio:.1} < {min_ratio}");
     }
     // Incompressible data grows by a few bytes per 64 KiB, no more.
@@ -371,10 +376,10 @@ fn hostile_archives_are_errors_naming_the_problem() {
 
 #[test]
 fn zip_bombs_stop_at_the_declared_size_and_the_limit() {
-    // 16 MiB of zeros deflates to ~100 KiB.
+    // 16 MiB of zeros deflates to ~20 KiB.
     let big = Matrix::<f64>::zeros(1024, 2048);
     let b = io::npz_to_bytes(&[("z", &big)], true).unwrap();
-    assert!(b.len() < 128 * 1024, "{}", b.len());
+    assert!(b.len() < 64 * 1024, "{}", b.len());
     let npz = Npz::from_bytes(b.clone()).unwrap();
     assert_eq!(npz.matrix::<f64>("z").unwrap().shape(), (1024, 2048));
     // Under a smaller limit: refused before inflating.

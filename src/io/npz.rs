@@ -292,10 +292,11 @@ pub fn npz_to_bytes_zip64_for_testing<T: Scalar>(
 /// written by [`Matrix::to_npy_bytes`]; numpy's `np.load(path)[NAME]` reads
 /// it back. Members or offsets beyond 4 GiB get ZIP64 fields.
 ///
-/// The compressor is LZ77 (32 KiB window, hash chains) with the fixed
-/// Huffman codes, falling back to stored blocks where data does not
-/// compress: repetitive data shrinks a lot, random floats stay the same
-/// size; zlib's dynamic codes typically do somewhat better.
+/// The compressor ([`raw_deflate`](super::raw_deflate)) is greedy LZ77
+/// (32 KiB window, hash chains) with per-block dynamic Huffman codes,
+/// falling back to stored blocks where data does not compress: repetitive
+/// data shrinks a lot, random floats stay the same size; zlib (numpy's
+/// `savez_compressed`) is typically somewhat smaller.
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] when a name is empty, contains `/`, `\` or
