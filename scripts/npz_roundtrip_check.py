@@ -50,6 +50,14 @@ def main():
             print(f"numpy read {name} in {time.time() - t:.2f} s")
             assert got.dtype == np.float64 and got.shape == big.shape, (got.dtype, got.shape)
             assert np.array_equal(got, big), name
+        noisy_path = os.path.join(d, "groundup_noisy.npz")
+        with np.load(noisy_path) as f:
+            noisy = f["noisy"]
+        again = os.path.join(d, "numpy_noisy.npz")
+        t = time.time()
+        np.savez_compressed(again, noisy=noisy)
+        print(f"noisy: groundup {os.path.getsize(noisy_path) / 1e6:.2f} MB, numpy (zlib) "
+              f"{os.path.getsize(again) / 1e6:.2f} MB in {time.time() - t:.2f} s")
     print("OK: numpy and groundup agree both ways")
 
 

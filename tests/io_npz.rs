@@ -447,6 +447,26 @@ fn large_array_round_trip() {
             raw / 1e6 / read.as_secs_f64()
         );
     }
+    // Noisy data: values with three decimals in [-1, 1), as rounded
+    // weights might be (the script compares numpy's ratio on the same data).
+    let mut rng = TestRng::new(64);
+    let noisy = Matrix::from_fn(rows, cols, |_, _| (rng.below(2000) as f64 - 1000.0) * 0.001);
+    let path = out.join("groundup_noisy.npz");
+    let t = std::time::Instant::now();
+    io::write_npz(&path, &[("noisy", &noisy)], true).unwrap();
+    let wrote = t.elapsed();
+    let size = std::fs::metadata(&path).unwrap().len();
+    let t = std::time::Instant::now();
+    assert!(Npz::open(&path).unwrap().matrix::<f64>("noisy").unwrap() == noisy);
+    let raw = (rows * cols * 8) as f64;
+    eprintln!(
+        "noisy, compressed: {:.1} MB -> {:.2} MB (ratio {:.2}), write {wrote:.2?} ({:.0} MB/s), read {:.2?}",
+        raw / 1e6,
+        size as f64 / 1e6,
+        raw / size as f64,
+        raw / 1e6 / wrote.as_secs_f64(),
+        t.elapsed()
+    );
     // numpy's archives of the same array, if the script made them.
     if let Some(dir) = dir {
         for f in ["numpy_savez.npz", "numpy_savez_compressed.npz"] {
