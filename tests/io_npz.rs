@@ -346,6 +346,24 @@ fn hostile_archives_are_errors_naming_the_problem() {
     }
     let e = err_of(x, "a");
     assert!(e.contains("compression method 12 (bzip2)"), "{e}");
+    // A deflated member whose CRC (in both headers) is wrong.
+    let m = Matrix::<f64>::zeros(4, 4);
+    let mut x = io::npz_to_bytes(&[("d", &m)], true).unwrap();
+    for p in [
+        find_sig(&x, 0x0403_4b50)[0] + 14,
+        find_sig(&x, 0x0201_4b50)[0] + 16,
+    ] {
+        x[p] ^= 1;
+    }
+    let e = err_of(x, "d");
+    assert!(e.contains("CRC-32 of the data is"), "{e}");
+    // Bytes after the central directory's entries, counted in its size.
+    let mut x = b.clone();
+    let eocd = x.len() - 22;
+    x.insert(eocd, 0);
+    x[eocd + 1 + 12] += 1;
+    let e = err_of(x, "a");
+    assert!(e.contains("1 bytes after its 2 entries"), "{e}");
     // Encrypted.
     let mut x = b.clone();
     x[centrals[0] + 8] |= 1;

@@ -993,6 +993,28 @@ mod tests {
     }
 
     #[test]
+    fn code_lengths_are_limited_and_complete() {
+        // Fibonacci weights make a Huffman tree as deep as there are symbols.
+        let mut f = vec![1u64, 1];
+        while f.len() < 30 {
+            let n = f.len();
+            f.push(f[n - 1] + f[n - 2]);
+        }
+        for limit in [7, 15] {
+            let l = code_lengths(&f, limit);
+            assert!(l.iter().all(|&x| x >= 1 && u32::from(x) <= limit), "{l:?}");
+            let kraft: f64 = l.iter().map(|&x| 0.5f64.powi(i32::from(x))).sum();
+            assert_eq!(kraft, 1.0);
+        }
+        // One or no used symbol still gets a complete two-symbol code.
+        assert_eq!(code_lengths(&[0, 0, 5, 0], 15), [1, 0, 1, 0]);
+        assert_eq!(code_lengths(&[0, 0, 0], 15), [1, 1, 0]);
+        // A block of only long matches uses every path: round trip.
+        let data: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+        assert_eq!(inflate(&deflate(&data), data.len()).unwrap(), data);
+    }
+
+    #[test]
     fn round_trips_small() {
         for data in [
             &b""[..],

@@ -92,10 +92,19 @@ impl Npz {
     /// ```
     pub fn from_bytes(bytes: Vec<u8>) -> Result<Self> {
         let entries = zip::read_entries(&bytes)?;
-        let names = entries
+        let names: Vec<String> = entries
             .iter()
             .map(|e| e.name.strip_suffix(".npy").unwrap_or(&e.name).to_string())
             .collect();
+        for (i, n) in names.iter().enumerate() {
+            if names[..i].contains(n) {
+                return Err(Error::Format {
+                    format: zip::FORMAT,
+                    offset: None,
+                    what: format!("two members are both array {n:?} (one with .npy, one without)"),
+                });
+            }
+        }
         Ok(Npz {
             bytes,
             entries,

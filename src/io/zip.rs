@@ -369,6 +369,15 @@ pub(crate) fn read_entries(data: &[u8]) -> Result<Vec<Entry>> {
         });
         pos += 46 + var;
     }
+    if pos as u64 != cd_end {
+        return Err(bad(
+            pos as u64,
+            format!(
+                "central directory holds {} bytes after its {count} entries",
+                cd_end - pos as u64
+            ),
+        ));
+    }
     // No two entries may share bytes.
     let mut spans: Vec<(u64, u64, &str)> = entries
         .iter()
