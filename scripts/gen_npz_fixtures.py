@@ -11,12 +11,15 @@ tests/io_npz.rs checks the values written here (keep the two in sync):
 * floats_savez.npz / floats_savez_compressed.npz: two f8 and f4 2-D arrays,
   the kind groundup writes; the test writes the same data and compares the
   members' .npy bytes with numpy's.
+* streamed.npz: x = arange(5) (i8) and y = eye(2), written to an
+  unseekable stream as np.savez does to a pipe: data descriptors.
 * zlib/*.bin: raw DEFLATE streams (wbits=-15) from zlib of several kinds
   (stored blocks, fixed Huffman, dynamic Huffman, Huffman only, RLE, long
   distances, empty); zlib/manifest.txt gives each one's uncompressed
   length and CRC-32 (the data itself is not committed).
 """
 import os
+import zipfile
 import zlib
 
 import numpy as np
@@ -49,6 +52,27 @@ def main():
     np.savez_compressed(os.path.join(OUT, "savez_compressed.npz"), **arrays())
     np.savez(os.path.join(OUT, "floats_savez.npz"), **floats())
     np.savez_compressed(os.path.join(OUT, "floats_savez_compressed.npz"), **floats())
+
+    # Written to an unseekable stream: data descriptors (flag bit 3) after
+    # each member, zeros for CRC and sizes in the local headers.
+    class Unseekable:
+        def __init__(self):
+            self.data = bytearray()
+
+        def write(self, b):
+            self.data += b
+            return len(b)
+
+        def flush(self):
+            pass
+
+    stream = Unseekable()
+    with zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for name, a in [("x", np.arange(5, dtype="<i8")), ("y", np.eye(2))]:
+            with z.open(name + ".npy", "w", force_zip64=True) as f:
+                np.lib.format.write_array(f, a)
+    with open(os.path.join(OUT, "streamed.npz"), "wb") as f:
+        f.write(stream.data)
 
     rng = np.random.RandomState(15)
     text = b"".join(b"line %d: the quick brown fox %d\n" % (i, i % 7) for i in range(2000))

@@ -201,6 +201,7 @@ fn seeds() -> Vec<Seed> {
         "npz/savez.npz",
         "npz/savez_compressed.npz",
         "npz/floats_savez_compressed.npz",
+        "npz/streamed.npz",
     ] {
         v.push(npz(std::fs::read(fixture(name)).unwrap()));
     }

@@ -83,6 +83,17 @@ fn numpy_savez_and_savez_compressed_read_exactly() {
 }
 
 #[test]
+fn numpy_streamed_archive_with_data_descriptors() {
+    let a = npz("streamed.npz");
+    assert_eq!(a.names(), ["x", "y"]);
+    assert_eq!(a.labels("x").unwrap(), [0, 1, 2, 3, 4]);
+    assert_eq!(
+        a.matrix::<f64>("y").unwrap().as_slice(),
+        &[1.0, 0.0, 0.0, 1.0]
+    );
+}
+
+#[test]
 fn written_archives_match_numpys_members() {
     let w = Matrix::from_fn(2, 3, |i, j| (i * 3 + j) as f64 / 7.0);
     let b = Matrix::from_fn(1, 5, |_, _| 0.1f64);
