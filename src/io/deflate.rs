@@ -1015,6 +1015,36 @@ mod tests {
     }
 
     #[test]
+    fn garbage_and_flipped_streams_never_panic() {
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let text: Vec<u8> = (0..3000u32)
+            .flat_map(|i| format!("{} {} ", i % 17, i % 5).into_bytes())
+            .collect();
+        let good = deflate(&text);
+        for _ in 0..3000 {
+            let len = (next() % 64) as usize;
+            let junk: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+            if let Ok(out) = inflate(&junk, 1 << 16) {
+                assert!(out.len() <= 1 << 16);
+            }
+            let mut z = good.clone();
+            for _ in 0..1 + next() % 3 {
+                let i = (next() as usize) % z.len();
+                z[i] ^= 1 << (next() % 8);
+            }
+            if let Ok(out) = inflate(&z, text.len()) {
+                assert!(out.len() <= text.len());
+            }
+        }
+    }
+
+    #[test]
     fn round_trips_small() {
         for data in [
             &b""[..],
