@@ -591,7 +591,7 @@ pub(crate) fn deflate(data: &[u8]) -> Vec<u8> {
         buf: 0,
         count: 0,
     };
-    const NONE: u32 = u32::MAX;
+    const NONE: usize = usize::MAX;
     // Tables sized to the input, so small inputs take little memory.
     let span = data.len().next_power_of_two().clamp(256, WINDOW);
     let hash_bits = span.trailing_zeros().min(HASH_BITS);
@@ -603,11 +603,11 @@ pub(crate) fn deflate(data: &[u8]) -> Vec<u8> {
         let block_end = (pos + BLOCK).min(data.len());
         let block_start = pos;
         tokens.clear();
-        let insert = |i: usize, head: &mut Vec<u32>, prev: &mut Vec<u32>| {
+        let insert = |i: usize, head: &mut Vec<usize>, prev: &mut Vec<usize>| {
             if i + 3 <= data.len() {
                 let h = hash3(data, i, hash_bits);
                 prev[i % span] = head[h];
-                head[h] = i as u32;
+                head[h] = i;
             }
         };
         while pos < block_end {
@@ -618,8 +618,8 @@ pub(crate) fn deflate(data: &[u8]) -> Vec<u8> {
                 let mut cand = head[hash3(data, pos, hash_bits)];
                 let mut chain = MAX_CHAIN;
                 while cand != NONE && chain > 0 {
-                    let c = cand as usize;
-                    if pos - c > WINDOW - 1 || c >= pos {
+                    let c = cand;
+                    if c >= pos || pos - c >= WINDOW {
                         break;
                     }
                     if data[c + best_len] == data[pos + best_len] {
@@ -636,7 +636,7 @@ pub(crate) fn deflate(data: &[u8]) -> Vec<u8> {
                         }
                     }
                     let p = prev[c % span];
-                    if p == NONE || p as usize >= c {
+                    if p == NONE || p >= c {
                         break;
                     }
                     cand = p;

@@ -1,4 +1,4 @@
-//! Safe file I/O: crash-safe writes, safetensors, and numpy's `.npy`.
+//! Safe file I/O: crash-safe writes, safetensors, and numpy's `.npy` and `.npz`.
 //!
 //! * [`write_atomic`]: every writer here goes through it, so a crash or a
 //!   full disk never leaves a half-written file where a good one was.
@@ -32,8 +32,12 @@
 //! *before* anything is allocated, every malformed input is a typed
 //! [`Error`] — never a panic — and nothing is allocated beyond
 //! a small multiple of the file's size (at most 8 times, for one-byte
-//! elements read as `f64` or `usize`). A seeded mutation test (truncation,
-//! bit flips, splices, header edits) exercises this.
+//! elements read as `f64` or `usize`). `.npz` members are compressed, so
+//! there the bound is each member's declared uncompressed size, itself at
+//! most a caller-settable limit ([`Npz::with_max_entry_size`], default
+//! [`NPZ_DEFAULT_MAX_ENTRY_SIZE`]); inflating never goes past it. A seeded
+//! mutation test (truncation, bit flips, splices, header and ZIP field
+//! edits) exercises this.
 //!
 //! # Matrices and tensors
 //! A [`Matrix`](crate::Matrix) is saved as a 2-D array `(rows, cols)`.
