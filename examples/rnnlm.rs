@@ -166,21 +166,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
                 }
             }
             "--epochs" => a.epochs = number(&flag, argv.next(), "a whole number")?,
-            "--max-grad" => {
-                let v = value(&flag, argv.next())?;
-                a.max_grad = if v == "none" {
-                    None
-                } else {
-                    match v.parse::<f64>() {
-                        Ok(x) if x.is_finite() && x > 0.0 => Some(x),
-                        _ => {
-                            return Err(format!(
-                                "--max-grad {v:?}: expected a positive number or none"
-                            ))
-                        }
-                    }
-                };
-            }
+            "--max-grad" => a.max_grad = cli::max_grad(&flag, argv.next())?,
             "--dropout" => {
                 a.dropout = number(&flag, argv.next(), "a ratio from 0 to below 1")?;
                 if !(0.0..1.0).contains(&a.dropout) {

@@ -148,21 +148,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, St
             "--hidden" => a.hidden = number(&flag, argv.next(), positive)?,
             "--batch" => a.batch = number(&flag, argv.next(), positive)?,
             "--epochs" => a.epochs = number(&flag, argv.next(), "a whole number")?,
-            "--max-grad" => {
-                let v = value(&flag, argv.next())?;
-                a.max_grad = if v == "none" {
-                    None
-                } else {
-                    match v.parse::<f64>() {
-                        Ok(x) if x.is_finite() && x > 0.0 => Some(x),
-                        _ => {
-                            return Err(format!(
-                                "--max-grad {v:?}: expected a positive number or none"
-                            ))
-                        }
-                    }
-                };
-            }
+            "--max-grad" => a.max_grad = cli::max_grad(&flag, argv.next())?,
             "--seed" => a.seed = number(&flag, argv.next(), "a whole number from 0 to 4294967295")?,
             "--eval-rows" => a.eval_rows = number(&flag, argv.next(), "a whole number")?,
             "--dtype" => a.dtype = cli::dtype(&flag, argv.next())?,

@@ -76,6 +76,20 @@ pub fn dtype(flag: &str, v: Option<String>) -> Result<String, String> {
     Ok(v)
 }
 
+/// The value of a `--max-grad X|none` flag: a positive norm, or `None`
+/// for no clipping; otherwise a one-line reason.
+#[allow(dead_code)] // not every example has every flag
+pub fn max_grad(flag: &str, v: Option<String>) -> Result<Option<f64>, String> {
+    let v = value(flag, v)?;
+    if v == "none" {
+        return Ok(None);
+    }
+    match v.parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(Some(x)),
+        _ => Err(format!("{flag} {v:?}: expected a positive number or none")),
+    }
+}
+
 /// A trainer's `loss_list`: one value per line to `csv` (when given) and
 /// the curve to `out/loss.svg` (when there is one), each announced with
 /// `wrote <path>`.
