@@ -49,13 +49,21 @@ def flat(arr):
     return np.ascontiguousarray(arr).reshape(-1)
 
 
-def float_field(arr, ftype):
-    """ok:<bits> / err:<index> / mismatch for reading `arr` as `ftype`."""
+def float_field(arr, ftype, npy):
+    """ok:<bits> / err:<index> / mismatch for reading `arr` as `ftype`.
+
+    safetensors refuses the other float width (mismatch); .npy widens f4 to
+    f64 and narrows f8 to f32 when every value is an f32 (or NaN)."""
     want = np.dtype(ftype)
     kind = arr.dtype.kind
     if kind == "f" and arr.dtype.itemsize in (4, 8):
         if arr.dtype.itemsize != want.itemsize:
-            return "mismatch"
+            if not npy:
+                return "mismatch"
+            if want.itemsize == 4:
+                for k, v in enumerate(flat(arr).tolist()):
+                    if not (np.isnan(v) or float(np.float32(v)) == v):
+                        return f"err:{k}"
     if kind in "iu":
         for k, v in enumerate(flat(arr).tolist()):
             if int(want.type(v)) != v:  # not exact (numpy rounds)
@@ -65,20 +73,21 @@ def float_field(arr, ftype):
     return "ok:" + ",".join(f"{b:x}" for b in ubits.tolist())
 
 
-def matrix_shape(shape):
+def matrix_shape(shape, npy):
     if len(shape) == 0:
         return "1,1"
     if len(shape) == 1:
-        return f"1,{shape[0]}"
+        # .npy: a column (one value per sample); safetensors: a row (a bias).
+        return f"{shape[0]},1" if npy else f"1,{shape[0]}"
     if len(shape) == 2:
         return f"{shape[0]},{shape[1]}"
     return "none"
 
 
-def describe(arr):
-    fields = [f"shape={matrix_shape(arr.shape)}"]
-    fields.append("f32=" + float_field(arr, np.float32))
-    fields.append("f64=" + float_field(arr, np.float64))
+def describe(arr, npy):
+    fields = [f"shape={matrix_shape(arr.shape, npy)}"]
+    fields.append("f32=" + float_field(arr, np.float32, npy))
+    fields.append("f64=" + float_field(arr, np.float64, npy))
     if arr.dtype.kind in "biu":
         fields.append("ints=" + ",".join(str(int(v)) for v in flat(arr).tolist()))
     return fields
@@ -94,7 +103,7 @@ def npy(name, arr, fortran=False):
         head = f.read(128).decode("latin-1")
     assert f"'fortran_order': {fortran and arr.ndim > 1}" in head, (name, head)
     assert arr.dtype.str in head, (name, arr.dtype.str, head)
-    manifest.append(" ".join([name] + describe(arr)))
+    manifest.append(" ".join([name] + describe(arr, True)))
 
 
 def refused(name, arr):
@@ -174,7 +183,7 @@ def unsupported():
 # --- safetensors --------------------------------------------------------
 
 def st_line(file, name, arr):
-    manifest.append(" ".join([file, name] + describe(arr)))
+    manifest.append(" ".join([file, name] + describe(arr, False)))
 
 
 def safetensors_files():

@@ -94,8 +94,8 @@ pub enum Error {
         /// The dtype exactly as the file spells it.
         dtype: String,
     },
-    /// Data holds one float type but the other was asked for (say an `f64`
-    /// file read into a `Matrix<f32>`); read it as the stored type and
+    /// Data holds one float type but the other was asked for (say an `F64`
+    /// safetensors tensor read into a `Matrix<f32>`); read it as the stored type and
     /// [`cast`](crate::Matrix::cast) if a conversion is wanted.
     DTypeMismatch {
         /// What was being read, e.g. `"npy file"` or `"tensor \"w1\""`.

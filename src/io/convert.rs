@@ -186,8 +186,8 @@ fn bad(raw: &Raw<'_>, (index, storage): (usize, usize)) -> Bad {
 /// `rows * cols` of them) as `T`, in row-major order, each exact.
 ///
 /// `F32` into `f64` is the exact widening and `F64` into `f32` succeeds only
-/// for values `f32` holds exactly; the readers refuse both before calling
-/// this (a float file must be read at its own width).
+/// for values `f32` holds exactly (and NaN); the safetensors reader refuses
+/// both before calling this (a checkpoint is read at its own width).
 pub(crate) fn floats<T: Scalar>(raw: &Raw<'_>, shape: (usize, usize, bool)) -> Result<Vec<T>, Bad> {
     let be = raw.big_endian;
     let size = raw.elem.size();
@@ -223,7 +223,8 @@ pub(crate) fn floats<T: Scalar>(raw: &Raw<'_>, shape: (usize, usize, bool)) -> R
         Elem::F64 => gather(raw.data, size, shape, |c| {
             let v = f64::from_bits(uint(c, be));
             let t = T::from_f64(v);
-            (t.to_f64() == v).then_some(t)
+            // A NaN stays a NaN (its payload's low bits cannot).
+            (t.to_f64() == v || v.is_nan()).then_some(t)
         }),
     };
     got.map_err(|at| bad(raw, at))

@@ -41,13 +41,16 @@
 //!
 //! # Matrices and tensors
 //! A [`Matrix`](crate::Matrix) is saved as a 2-D array `(rows, cols)`.
-//! Loading, a 2-D array becomes `rows x cols`, a 1-D array of `n` a `1 x n`
-//! row vector, and a 0-D array (a scalar) a `1 x 1` matrix. Nothing is
-//! rounded: reading an `f32` file as `f64` (or the reverse) is
-//! [`Error::DTypeMismatch`] (read it at its width and cast); bool, integer
-//! and 16-bit float elements convert into either width when the value is
-//! exactly representable, and the first that is not is
-//! [`Error::NotRepresentable`] with its index.
+//! Loading, a 2-D array becomes `rows x cols` and a 0-D array (a scalar) a
+//! `1 x 1` matrix. A 1-D array of `n` is an `n x 1` column from `.npy` and
+//! `.npz` (data sets: one value per sample) but a `1 x n` row from
+//! safetensors (checkpoints: a bias vector). Nothing is rounded. From
+//! `.npy`, an `f4` file read as `f64` widens exactly and an `f8` file read
+//! as `f32` succeeds only when every value is an `f32`; a safetensors
+//! tensor of the other float width is [`Error::DTypeMismatch`] (read it at
+//! its width and cast). Bool, integer and 16-bit float elements convert
+//! into either width when the value is exactly representable, and the
+//! first that is not is [`Error::NotRepresentable`] with its index.
 
 mod atomic;
 mod convert;

@@ -121,8 +121,9 @@ impl<T: Scalar> Matrix<T> {
     /// assert_eq!(y.shape(), (2, 2));
     /// let bits = |m: &Matrix<f32>| m.as_slice().iter().map(|v| v.to_bits()).collect::<Vec<_>>();
     /// assert_eq!(bits(&x), bits(&y));
-    /// // The other float width is refused, not converted.
-    /// assert!(matches!(Matrix::<f64>::read_npy(&path), Err(groundup::Error::DTypeMismatch { .. })));
+    /// // Read as f64, every f32 widens exactly.
+    /// let z = Matrix::<f64>::read_npy(&path).unwrap();
+    /// assert_eq!(z.as_slice()[2], f64::INFINITY);
     /// std::fs::remove_dir_all(&dir).unwrap();
     /// ```
     pub fn write_npy(&self, path: impl AsRef<Path>) -> Result<()> {
@@ -132,10 +133,12 @@ impl<T: Scalar> Matrix<T> {
     /// Reads a `.npy` file holding a numeric array of at most two
     /// dimensions, converting every element exactly:
     ///
-    /// * `f4` into `Matrix<f32>` and `f8` into `Matrix<f64>`, bit for bit.
-    ///   The other width is [`Error::DTypeMismatch`], never a silent
-    ///   conversion: read the file at its own width and
-    ///   [`cast`](Matrix::cast) if that is wanted.
+    /// * `f4` into `Matrix<f32>` and `f8` into `Matrix<f64>`, bit for bit;
+    ///   `f4` into `Matrix<f64>`, the exact widening; `f8` into
+    ///   `Matrix<f32>` only when every value is an `f32` (or NaN), otherwise
+    ///   [`Error::NotRepresentable`] naming the first that is not — never a
+    ///   silent rounding: read such a file as `f64` and
+    ///   [`cast`](Matrix::cast) if rounding is wanted.
     /// * `f2` (IEEE half) into either: every half is exactly an `f32` and an
     ///   `f64` (subnormals too; a NaN keeps its sign and payload).
     /// * `b1` (bool) as 0 and 1; a byte other than 0 or 1 is
@@ -149,15 +152,15 @@ impl<T: Scalar> Matrix<T> {
     ///
     /// Either byte order (`<`, `>`, `|`); `fortran_order: True` (column-major)
     /// is read into the row-major matrix in the same single pass that
-    /// converts. Shape `(r, c)` is an `r x c` matrix, `(n,)` a `1 x n` row
-    /// vector (as numpy's `np.atleast_2d` makes it), `()` a `1 x 1` matrix.
+    /// converts. Shape `(r, c)` is an `r x c` matrix, `(n,)` an `n x 1`
+    /// column (one row per element: a 1-D array in a data set is one value
+    /// per sample, as scikit-learn's `y` is), `()` a `1 x 1` matrix.
     /// Class labels are read with [`read_npy_labels`].
     ///
     /// # Errors
     /// [`Error::Io`]; [`Error::Format`] for a malformed file (with the byte
     /// offset); [`Error::UnsupportedDType`] for structured, object, string,
     /// complex, datetime and other non-numeric dtypes, naming the dtype;
-    /// [`Error::DTypeMismatch`] for a float file of the other width;
     /// [`Error::NotRepresentable`] as above; [`Error::Unsupported`] for more
     /// than two dimensions or an unknown format version.
     ///
@@ -195,7 +198,7 @@ impl<T: Scalar> Matrix<T> {
     ///
     /// ```
     /// use groundup::{Error, Matrix};
-    /// // A 1-D array of three f64 is read as a 1 x 3 row vector.
+    /// // A 1-D array of three f64 is read as a 3 x 1 column.
     /// let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
     /// let dict = b"{'shape':(3,),'descr':'<f8','fortran_order':False}\n";
     /// bytes.extend_from_slice(&(dict.len() as u16).to_le_bytes());
@@ -204,7 +207,13 @@ impl<T: Scalar> Matrix<T> {
     ///     bytes.extend_from_slice(&v.to_le_bytes());
     /// }
     /// let m = Matrix::<f64>::from_npy_bytes(&bytes).unwrap();
-    /// assert_eq!((m.shape(), m.as_slice()), ((1, 3), &[1.0, 2.0, 3.0][..]));
+    /// assert_eq!((m.shape(), m.as_slice()), ((3, 1), &[1.0, 2.0, 3.0][..]));
+    /// // 0.1 as f64 is no f32: refused, not rounded.
+    /// let mut tenth = bytes.clone();
+    /// let n = tenth.len();
+    /// tenth[n - 8..].copy_from_slice(&0.1f64.to_le_bytes());
+    /// let err = Matrix::<f32>::from_npy_bytes(&tenth).unwrap_err();
+    /// assert!(matches!(err, Error::NotRepresentable { index: 2, .. }), "{err}");
     /// // Every truncation is an error, never a panic.
     /// for n in 0..bytes.len() {
     ///     assert!(Matrix::<f64>::from_npy_bytes(&bytes[..n]).is_err());
@@ -222,18 +231,6 @@ impl<T: Scalar> Matrix<T> {
     /// ```
     pub fn from_npy_bytes(bytes: &[u8]) -> Result<Self> {
         let npy = Npy::parse(bytes)?;
-        let found = match npy.elem {
-            Elem::F32 => Some(DType::F32),
-            Elem::F64 => Some(DType::F64),
-            _ => None,
-        };
-        if let Some(found) = found.filter(|&d| d != T::DTYPE) {
-            return Err(Error::DTypeMismatch {
-                context: "npy file".to_string(),
-                expected: T::DTYPE,
-                found,
-            });
-        }
         if npy.shape.len() > 2 {
             return Err(Error::Unsupported {
                 format: FORMAT,
@@ -247,12 +244,16 @@ impl<T: Scalar> Matrix<T> {
         let shape = npy.dims()?;
         let (rows, cols) = match shape[..] {
             [] => (1, 1),
-            [n] => (1, n),
+            [n] => (n, 1),
             [r, c] => (r, c),
             _ => unreachable!("at most 2 dimensions, checked above"),
         };
+        let target = match (npy.elem, T::DTYPE) {
+            (Elem::F64, DType::F32) => "float32 (read the file as f64 and cast to round it)",
+            _ => T::DTYPE.name(),
+        };
         let values = convert::floats::<T>(&npy.raw(), (rows, cols, npy.fortran))
-            .map_err(|bad| npy.error(bad, T::DTYPE.name()))?;
+            .map_err(|bad| npy.error(bad, target))?;
         Matrix::from_vec(rows, cols, values)
     }
 }

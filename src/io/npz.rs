@@ -176,8 +176,8 @@ impl Npz {
 
     /// Array `name` as a matrix, converted exactly as
     /// [`Matrix::from_npy_bytes`] describes (any bool, integer or float
-    /// dtype of at most two dimensions; a float of the other width is
-    /// [`Error::DTypeMismatch`]).
+    /// dtype of at most two dimensions; `f4` widens to `f64` exactly, `f8`
+    /// narrows to `f32` only when every value is exact).
     ///
     /// # Errors
     /// As [`Npz::npy_bytes`], then as [`Matrix::from_npy_bytes`].
@@ -187,7 +187,10 @@ impl Npz {
     /// let m = Matrix::from_vec(2, 1, vec![1.5f32, -2.0]).unwrap();
     /// let npz = Npz::from_bytes(io::npz_to_bytes(&[("m", &m)], false).unwrap()).unwrap();
     /// assert_eq!(npz.matrix::<f32>("m").unwrap(), m);
-    /// assert!(npz.matrix::<f64>("m").is_err()); // f4 is not read as f64
+    /// assert_eq!(npz.matrix::<f64>("m").unwrap(), m.cast::<f64>()); // exact widening
+    /// let tenth = Matrix::from_vec(1, 1, vec![0.1f64]).unwrap();
+    /// let npz = Npz::from_bytes(io::npz_to_bytes(&[("t", &tenth)], true).unwrap()).unwrap();
+    /// assert!(npz.matrix::<f32>("t").is_err()); // 0.1 as f64 is no f32
     /// ```
     pub fn matrix<T: Scalar>(&self, name: &str) -> Result<Matrix<T>> {
         let e = self.entry(name)?;
