@@ -5,6 +5,7 @@
 //! cargo run --release --example io_roundtrip -- write OUT_DIR
 //! cargo run --release --example io_roundtrip -- echo IN_DIR OUT_DIR
 //! cargo run --release --example io_roundtrip -- linear DIR
+//! cargo run --release --example io_roundtrip -- dtypes DIR
 //! ```
 //!
 //! `write` creates `rust_f32.npy` (3 x 6), `rust_f64.npy` (3 x 4) and
@@ -27,10 +28,23 @@
 //! network (seeded weights), saves it with [`WeightLayout::PyTorch`] to
 //! `groundup_DTYPE.safetensors` for `load_state_dict`, and writes its
 //! output on the same input to `y_groundup_DTYPE.npy`.
+//!
+//! `dtypes` reads what Python wrote in the dtypes users' files come in and
+//! writes back what groundup made of them, for Python to compare:
+//! * every tensor of `py_dtypes.safetensors` (F16, BF16, I64, I32, U8,
+//!   BOOL, ...) widened exactly with `tensor_as::<f64>` into
+//!   `rust_dtypes.safetensors` (all F64, same names), and each one
+//!   `labels` accepts as `NAME.labels` (F64 vector of the ids);
+//! * `half_src.npy` (float32) saved with `StoreAs::F16` and `StoreAs::BF16`
+//!   as tensors `f16` and `bf16` of `rust_half.safetensors`;
+//! * every member of `py_dtypes.npz` and `py_dtypes_stored.npz` read as
+//!   `Matrix<f64>` into `rust_from_npz.npz` (compressed) and
+//!   `rust_from_npz_stored.npz` (same names; labels as `NAME.labels`, a
+//!   column).
 
 use groundup::io::{
-    load_model, load_model_with, load_safetensors, save_model_with, save_safetensors, TensorView,
-    WeightLayout,
+    load_model, load_model_with, load_safetensors, save_model_with, save_safetensors, write_npz,
+    Npz, StoreAs, Tensor, TensorView, WeightLayout,
 };
 use groundup::layers::{Affine, Sigmoid, SoftmaxWithLoss};
 use groundup::model::{Model, Sequential};
@@ -164,6 +178,57 @@ fn linear(dir: &Path) -> Result<()> {
     linear_dtype::<f64>(dir, &mut rng)
 }
 
+fn dtypes(dir: &Path) -> Result<()> {
+    let st = load_safetensors(dir.join("py_dtypes.safetensors"))?;
+    let names: Vec<&String> = st.tensors.keys().chain(st.skipped.keys()).collect();
+    let mut wide = Vec::new();
+    for name in &names {
+        wide.push((name.to_string(), st.tensor_as::<f64>(name)?));
+        if let Ok(ids) = st.labels(name) {
+            let ids: Vec<f64> = ids.iter().map(|&i| i as f64).collect();
+            wide.push((
+                format!("{name}.labels"),
+                Tensor::from_vec(vec![ids.len()], ids)?,
+            ));
+        }
+    }
+    let views: Vec<(&str, TensorView)> = wide.iter().map(|(n, t)| (n.as_str(), t.view())).collect();
+    save_safetensors(dir.join("rust_dtypes.safetensors"), &views, None)?;
+
+    let src = Matrix::<f32>::read_npy(dir.join("half_src.npy"))?;
+    save_safetensors(
+        dir.join("rust_half.safetensors"),
+        &[
+            ("f16", TensorView::from(&src).store_as(StoreAs::F16)),
+            ("bf16", TensorView::from(&src).store_as(StoreAs::BF16)),
+        ],
+        None,
+    )?;
+
+    for (from, to, compressed) in [
+        ("py_dtypes.npz", "rust_from_npz.npz", true),
+        ("py_dtypes_stored.npz", "rust_from_npz_stored.npz", false),
+    ] {
+        let npz = Npz::open(dir.join(from))?;
+        let mut out = Vec::new();
+        for name in npz.names() {
+            out.push((name.clone(), npz.matrix::<f64>(name)?));
+            if let Ok(ids) = npz.labels(name) {
+                let col = Matrix::from_fn(ids.len(), 1, |i, _| ids[i] as f64);
+                out.push((format!("{name}.labels"), col));
+            }
+        }
+        let refs: Vec<(&str, &Matrix<f64>)> = out.iter().map(|(n, m)| (n.as_str(), m)).collect();
+        write_npz(dir.join(to), &refs, compressed)?;
+    }
+    println!(
+        "dtypes: {} safetensors tensors widened, F16/BF16 written, npz members echoed in {}",
+        names.len(),
+        dir.display()
+    );
+    Ok(())
+}
+
 fn main() {
     let args: Vec<String> = match std::env::args_os()
         .skip(1)
@@ -183,9 +248,10 @@ fn main() {
         ["write", out] => write(Path::new(out)),
         ["echo", input, out] => echo(Path::new(input), Path::new(out)),
         ["linear", dir] => linear(Path::new(dir)),
+        ["dtypes", dir] => dtypes(Path::new(dir)),
         _ => {
             eprintln!(
-                "usage: io_roundtrip write OUT_DIR | io_roundtrip echo IN_DIR OUT_DIR | io_roundtrip linear DIR"
+                "usage: io_roundtrip write OUT_DIR | echo IN_DIR OUT_DIR | linear DIR | dtypes DIR"
             );
             std::process::exit(2);
         }

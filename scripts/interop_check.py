@@ -18,6 +18,15 @@ Usage: python3 scripts/interop_check.py
    torch's. The example also saves its own network with
    WeightLayout::PyTorch, which torch loads with load_state_dict (strict)
    and must reproduce the example's outputs. Reports the max differences.
+5. The dtypes files come in (`io_roundtrip dtypes`): torch writes F16,
+   BF16, I64, I32, U8 and BOOL tensors (and safetensors.numpy I8, U16...),
+   groundup widens each exactly to F64 (and reads the integer/bool vectors
+   as labels); float32 values chosen to exercise rounding (ties, subnormals,
+   overflow, NaN) are written by groundup as F16 and BF16 and must equal
+   torch's own `.to(float16 / bfloat16)` bit for bit; numpy's savez and
+   savez_compressed archives of bool, int, uint, half, Fortran-ordered and
+   big-endian members are read and written back as .npz, which numpy
+   compares with its own values (1-D arrays come back as columns).
 
 Prints SKIP and exits 0 when numpy or safetensors is missing; exits 1 on
 any mismatch.
@@ -149,6 +158,124 @@ def torch_linear(d):
                 "groundup (WeightLayout::PyTorch) -> torch load_state_dict forward")
 
 
+def half_bits(t):
+    """The 16-bit patterns of a float16/bfloat16 tensor as uint16."""
+    return t.contiguous().view(torch.int16).numpy().view(np.uint16)
+
+
+def half_source():
+    """float32 values that exercise F16/BF16 rounding: ties to even either
+    way, the subnormal and overflow boundaries, signed zeros, inf, NaN."""
+    v = [0.0, -0.0, 1.0, -2.5, 0.1, 1 / 3, 65504.0, 65519.99, 65520.0, 1e6, -1e6,
+         2.0 ** -24, 2.0 ** -25, 3 * 2.0 ** -26, 2.0 ** -14, 6.1e-5, 1e-8, 3.4e38,
+         np.inf, -np.inf, 1.0 + 2.0 ** -11, 1.0 + 3 * 2.0 ** -11, 1.0 + 2.0 ** -8,
+         1.0 + 3 * 2.0 ** -8, 1.0 + 2.0 ** -8 + 2.0 ** -20, 1e-40, -1e-45, np.nan]
+    a = np.array(v, dtype=np.float32)
+    rng = np.random.default_rng(7)
+    r = rng.standard_normal(100).astype(np.float32) * np.float32(10.0) ** rng.integers(-9, 6, 100).astype(np.float32)
+    return np.concatenate([a, r, np.zeros(128 - len(a) - len(r), dtype=np.float32)]).reshape(8, 16)
+
+
+def dtypes_roundtrip(d):
+    """Section 5 (see the module docstring)."""
+    from safetensors.numpy import save_file as np_save
+    dd = os.path.join(d, "dtypes")
+    os.makedirs(dd)
+    rng = np.random.default_rng(5)
+    want = {}  # name -> float64 values groundup must produce
+    if torch is not None:
+        tensors = {
+            "f16": torch.from_numpy(rng.standard_normal((3, 5)).astype(np.float16)),
+            "bf16": torch.randn(4, 3, generator=torch.Generator().manual_seed(3)).to(torch.bfloat16),
+            "i64": torch.tensor([3, 0, 2, 2, 1, 9007199254740992], dtype=torch.int64),
+            "i32": torch.tensor([[-7, 0, 2147483647], [5, -2147483648, 1]], dtype=torch.int32),
+            "u8": torch.tensor([0, 255, 7, 1, 3, 4], dtype=torch.uint8),
+            "bool": torch.tensor([True, False, False, True, True]),
+        }
+        tensors["f16"][0, 0] = float("nan")
+        st_save_torch(tensors, os.path.join(dd, "py_dtypes.safetensors"))
+        want = {k: v.to(torch.float64).numpy() for k, v in tensors.items()}
+    else:
+        tensors = {
+            "f16": rng.standard_normal((3, 5)).astype(np.float16),
+            "i64": np.array([3, 0, 2, 2, 1, 2 ** 53], dtype=np.int64),
+            "u8": np.array([0, 255, 7, 1, 3, 4], dtype=np.uint8),
+            "bool": np.array([True, False, False, True, True]),
+        }
+        np_save(tensors, os.path.join(dd, "py_dtypes.safetensors"))
+        want = {k: v.astype(np.float64) for k, v in tensors.items()}
+    src = half_source()
+    np.save(os.path.join(dd, "half_src.npy"), src)
+    members = {
+        "b1": np.array([[True, False], [False, True]]),
+        "i8_labels": np.array([4, 0, 1, 1, 2], dtype=np.int64),
+        "i1": np.array([-128, 127, 0], dtype=np.int8),
+        "u2": np.array([[0, 65535, 9]], dtype=np.uint16),
+        "u4_be": np.array([4000000000, 1], dtype=">u4"),
+        "f2": rng.standard_normal((2, 3)).astype(np.float16),
+        "f4_fortran": np.asfortranarray(rng.standard_normal((3, 4)).astype(np.float32)),
+        "f8_be": rng.standard_normal((2, 2)).astype(">f8"),
+        "scalar": np.array(2.5),
+    }
+    np.savez_compressed(os.path.join(dd, "py_dtypes.npz"), **members)
+    np.savez(os.path.join(dd, "py_dtypes_stored.npz"), **members)
+
+    cargo_example("dtypes", dd)
+
+    back = st_load_np(os.path.join(dd, "rust_dtypes.safetensors"))
+    for name, w in want.items():
+        got = back.get(name)
+        ok = got is not None and got.dtype == np.float64 and got.shape == w.shape and \
+            np.array_equal(got, w, equal_nan=True)
+        check(ok, f"safetensors {tensors[name].dtype} {tuple(w.shape)} -> groundup tensor_as::<f64>: equal")
+    for name in ("i64", "u8", "bool"):
+        got = back.get(name + ".labels")
+        check(got is not None and np.array_equal(got, want[name].reshape(-1)),
+              f"safetensors {name} -> groundup labels: equal")
+    for name in ("i32", "f16", "bf16"):
+        if name in want:
+            # i32 has negatives and is 2-D, the floats are not labels.
+            check(name + ".labels" not in back, f"safetensors {name} refused as labels")
+
+    if torch is not None:
+        half = st_load_torch(os.path.join(dd, "rust_half.safetensors"))
+        t = torch.from_numpy(src)
+        for name, dt in (("f16", torch.float16), ("bf16", torch.bfloat16)):
+            ours, theirs = half[name], t.to(dt)
+            same = ours.dtype == dt and tuple(ours.shape) == tuple(theirs.shape)
+            if same:
+                a, b = half_bits(ours), half_bits(theirs)
+                nan = torch.isnan(theirs).numpy()
+                same = np.array_equal(a[~nan], b[~nan]) and bool(torch.isnan(ours).numpy()[nan].all())
+            check(same, f"groundup StoreAs::{name.upper()} of {src.size} float32 values == torch .to({dt}) "
+                        "bit for bit (NaN as NaN)")
+    else:
+        print("SKIP F16/BF16 writer check: torch not installed")
+
+    for ours, kind in (("rust_from_npz.npz", "savez_compressed"), ("rust_from_npz_stored.npz", "savez")):
+        with np.load(os.path.join(dd, ours)) as f:
+            got = {k: f[k] for k in f.files}
+        bad = []
+        for name, a in members.items():
+            w = a.astype(np.float64)
+            w = w.reshape(-1, 1) if w.ndim == 1 else w.reshape(1, 1) if w.ndim == 0 else w
+            g = got.get(name)
+            if g is None or g.shape != w.shape or not np.array_equal(g, w):
+                bad.append(name)
+        for name in ("b1", "i8_labels", "i1", "u2", "u4_be", "scalar"):
+            a = members[name]
+            is_vec = a.ndim <= 1 or 1 in a.shape
+            if is_vec and a.dtype.kind in "biu" and (a >= 0).all():
+                g = got.get(name + ".labels")
+                if g is None or not np.array_equal(g.reshape(-1), a.reshape(-1).astype(np.float64)):
+                    bad.append(name + ".labels")
+            elif name + ".labels" in got:
+                bad.append(name + ".labels (should be refused)")
+        check(not bad and list(got)[:2] == ["b1", "i8_labels"],
+              f"numpy {kind} of {len(members)} members (b1, i1, i8, u2, >u4, f2, Fortran f4, >f8, 0-d) -> "
+              f"groundup Npz -> write_npz -> numpy: equal{'' if not bad else ' except ' + ', '.join(bad)}")
+
+
 def main():
     print(f"numpy {np.__version__}, safetensors {__import__('safetensors').__version__}, "
           f"torch {torch.__version__ if torch else 'not installed (torch checks skipped)'}")
@@ -209,6 +336,9 @@ def main():
 
         # 4. PyTorch's nn.Linear layout, both ways.
         torch_linear(d)
+
+        # 5. The dtypes users' files come in.
+        dtypes_roundtrip(d)
     if failures:
         print(f"FAIL: {len(failures)} of {checks} checks failed")
         return 1
