@@ -68,7 +68,7 @@ fn numpy_savez_and_savez_compressed_read_exactly() {
         assert_eq!(empty.shape(), (0, 3));
         assert_eq!(a.labels("u1_labels").unwrap(), [2, 0, 1, 1]);
         let uni = a.matrix::<f32>("gewicht_ß_β").unwrap();
-        assert_eq!((uni.shape(), uni.as_slice()), ((2, 1), &[1.5f32, -2.0][..]));
+        assert_eq!((uni.shape(), uni.as_slice()), ((1, 2), &[1.5f32, -2.0][..]));
         assert_eq!(
             a.matrix::<f64>("f2_be").unwrap().as_slice(),
             &[0.5, -1.0, 65504.0]

@@ -51,17 +51,19 @@ fn matmul_backward<T: Scalar>(
     dout: MatrixView<'_, T>,
     w: &mut Param<T>,
     saved_x: &Matrix<T>,
-    dx: &mut Matrix<T>,
+    dx: Option<&mut Matrix<T>>,
 ) {
-    dx.resize(dout.rows(), w.value.rows());
-    dx.gemm(
-        T::ONE,
-        dout,
-        Transpose::No,
-        &w.value,
-        Transpose::Yes,
-        T::ZERO,
-    );
+    if let Some(dx) = dx {
+        dx.resize(dout.rows(), w.value.rows());
+        dx.gemm(
+            T::ONE,
+            dout,
+            Transpose::No,
+            &w.value,
+            Transpose::Yes,
+            T::ZERO,
+        );
+    }
     w.grad.gemm(
         T::ONE,
         saved_x,
@@ -131,8 +133,12 @@ impl<T: Scalar> Layer<T> for MatMul<T> {
     }
     fn backward(&mut self, dout: MatrixView<'_, T>) -> &Matrix<T> {
         check_same_shape("MatMul", "backward", self.out.shape(), dout.shape());
-        matmul_backward(dout, &mut self.params[0], &self.x, &mut self.dx);
+        matmul_backward(dout, &mut self.params[0], &self.x, Some(&mut self.dx));
         &self.dx
+    }
+    fn backward_params(&mut self, dout: MatrixView<'_, T>) {
+        check_same_shape("MatMul", "backward", self.out.shape(), dout.shape());
+        matmul_backward(dout, &mut self.params[0], &self.x, None);
     }
     fn params(&self) -> &[Param<T>] {
         &self.params
@@ -257,9 +263,15 @@ impl<T: Scalar> Layer<T> for Affine<T> {
     fn backward(&mut self, dout: MatrixView<'_, T>) -> &Matrix<T> {
         check_same_shape("Affine", "backward", self.out.shape(), dout.shape());
         let [w, b] = &mut self.params;
-        matmul_backward(dout, w, &self.x, &mut self.dx);
+        matmul_backward(dout, w, &self.x, Some(&mut self.dx));
         crate::matrix::sum_rows_slice(dout.as_slice(), dout.cols(), b.grad.as_mut_slice());
         &self.dx
+    }
+    fn backward_params(&mut self, dout: MatrixView<'_, T>) {
+        check_same_shape("Affine", "backward", self.out.shape(), dout.shape());
+        let [w, b] = &mut self.params;
+        matmul_backward(dout, w, &self.x, None);
+        crate::matrix::sum_rows_slice(dout.as_slice(), dout.cols(), b.grad.as_mut_slice());
     }
     fn params(&self) -> &[Param<T>] {
         &self.params

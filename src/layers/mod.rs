@@ -393,6 +393,30 @@ pub trait Layer<T: Scalar>: Send {
     /// assert_eq!(affine.params()[0].grad, dw);
     /// ```
     fn backward(&mut self, dout: MatrixView<'_, T>) -> &Matrix<T>;
+    /// The backward pass for the parameters alone: every parameter's
+    /// gradient exactly as [`backward`](Layer::backward) computes it, but
+    /// ∂loss/∂input only if the layer cannot skip it. A model calls this on
+    /// its first layer, whose input gradient nobody reads. `Affine` and
+    /// `MatMul` skip the product `dout·Wᵀ` (in an MLP on 784 inputs, a
+    /// seventh of a training step's arithmetic). Default: `backward`.
+    ///
+    /// ```
+    /// use groundup::layers::{Affine, Layer};
+    /// use groundup::matrix;
+    /// let mut a = Affine::new(matrix![[1.0f64, -1.0]], matrix![[0.0, 0.0]]);
+    /// let mut b = a.clone();
+    /// let x = matrix![[2.0], [3.0]];
+    /// let dout = matrix![[1.0, 0.0], [0.5, 1.0]];
+    /// a.forward(x.view());
+    /// a.backward(dout.view());
+    /// b.forward(x.view());
+    /// b.backward_params(dout.view());
+    /// assert_eq!(a.params()[0].grad, b.params()[0].grad); // dW
+    /// assert_eq!(a.params()[1].grad, b.params()[1].grad); // db
+    /// ```
+    fn backward_params(&mut self, dout: MatrixView<'_, T>) {
+        self.backward(dout);
+    }
     /// The trainable parameters (empty for parameter-free layers).
     ///
     /// ```

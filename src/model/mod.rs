@@ -173,6 +173,30 @@ pub trait Model<T: Scalar>: Params<T> {
     /// assert_eq!(net.params()[0].grad, Matrix::zeros(2, 2)); // dW = xᵀ·ds = 0
     /// ```
     fn backward(&mut self) -> &Matrix<T>;
+    /// [`backward`](Model::backward) for the parameters alone: the same
+    /// gradients, bit for bit, without ∂loss/∂x (the first layer runs
+    /// [`Layer::backward_params`](crate::layers::Layer::backward_params)).
+    /// A training step wants only this; the [`Trainer`](crate::train::Trainer)
+    /// calls it. Default: `backward`.
+    ///
+    /// ```
+    /// use groundup::layers::{Affine, SoftmaxWithLoss, Targets};
+    /// use groundup::model::{Model, Params, Sequential};
+    /// use groundup::{matrix, Matrix};
+    /// let net = || Sequential::new(SoftmaxWithLoss::new())
+    ///     .with(Affine::new(matrix![[1.0f64, 2.0], [-1.0, 0.5]], Matrix::zeros(1, 2)));
+    /// let x = matrix![[0.3, -1.2], [2.0, 0.5]];
+    /// let (mut a, mut b) = (net(), net());
+    /// a.forward(x.view(), Targets::Indices(&[0, 1]));
+    /// a.backward();
+    /// b.forward(x.view(), Targets::Indices(&[0, 1]));
+    /// b.backward_params();
+    /// assert_eq!(a.params()[0].grad, b.params()[0].grad);
+    /// assert_eq!(a.params()[1].grad, b.params()[1].grad);
+    /// ```
+    fn backward_params(&mut self) {
+        self.backward();
+    }
     /// Switches layers with train/eval behaviour (Dropout). Default: no-op.
     ///
     /// ```

@@ -357,23 +357,31 @@ impl<T: Scalar> Sequential<T> {
     }
 }
 
-/// Runs the loss layer's and every layer's backward pass, returning the
-/// first layer's input gradient (or the loss gradient when there are no layers).
+/// Runs the loss layer's and every layer's backward pass; with
+/// `input_grad`, returns the first layer's input gradient (or the loss
+/// gradient when there are no layers), otherwise the first layer runs
+/// `backward_params` and `None` is returned.
 fn backward_layers<'a, T: Scalar>(
     layers: &'a mut [Box<dyn Layer<T>>],
     loss: &'a mut dyn LossLayer<T>,
     identity: &'a mut Matrix<T>,
-) -> &'a Matrix<T> {
+    input_grad: bool,
+) -> Option<&'a Matrix<T>> {
     let d = loss.backward(T::ONE);
     let Some((first, rest)) = layers.split_first_mut() else {
         identity.assign(d.view());
-        return identity;
+        return Some(identity);
     };
     let mut d = d.view();
     for layer in rest.iter_mut().rev() {
         d = layer.backward(d).view();
     }
-    first.backward(d)
+    if input_grad {
+        Some(first.backward(d))
+    } else {
+        first.backward_params(d);
+        None
+    }
 }
 
 impl<T: Scalar> Model<T> for Sequential<T> {
@@ -405,12 +413,20 @@ impl<T: Scalar> Model<T> for Sequential<T> {
     }
     fn backward(&mut self) -> &Matrix<T> {
         if self.ties.is_empty() {
-            return backward_layers(&mut self.layers, &mut *self.loss, &mut self.identity);
+            return backward_layers(&mut self.layers, &mut *self.loss, &mut self.identity, true)
+                .expect("asked for dx");
         }
-        let dx = backward_layers(&mut self.layers, &mut *self.loss, &mut self.identity);
+        let dx = backward_layers(&mut self.layers, &mut *self.loss, &mut self.identity, true)
+            .expect("asked for dx");
         self.tied_dx.assign(dx.view());
         self.merge_tied_grads();
         &self.tied_dx
+    }
+    fn backward_params(&mut self) {
+        backward_layers(&mut self.layers, &mut *self.loss, &mut self.identity, false);
+        if !self.ties.is_empty() {
+            self.merge_tied_grads();
+        }
     }
     fn set_training(&mut self, training: bool) {
         for l in &mut self.layers {

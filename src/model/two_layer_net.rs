@@ -154,6 +154,12 @@ impl<T: Scalar> Model<T> for TwoLayerNet<T> {
         let da = self.sigmoid.backward(dh.view());
         self.affine1.backward(da.view())
     }
+    fn backward_params(&mut self) {
+        let ds = self.loss.backward(T::ONE);
+        let dh = self.affine2.backward(ds.view());
+        let da = self.sigmoid.backward(dh.view());
+        self.affine1.backward_params(da.view())
+    }
     fn input_cols(&self) -> Option<usize> {
         self.affine1.input_cols()
     }

@@ -322,7 +322,7 @@ pub fn check_model_data<T: Scalar, M: Model<T> + ?Sized>(
 }
 
 /// [`Trainable`] for the crate's [`Model`]s: the loss is
-/// [`Model::forward`], the gradients [`Model::backward`].
+/// [`Model::forward`], the gradients [`Model::backward_params`].
 macro_rules! trainable_model {
     ($($ty:ident),*) => {$(
         impl<T: Scalar> Trainable<T> for crate::model::$ty<T> {
@@ -331,7 +331,7 @@ macro_rules! trainable_model {
                 self.forward(x, t)
             }
             fn backprop(&mut self) {
-                self.backward();
+                self.backward_params();
             }
             fn check_data(&self, x: &Matrix<T>, t: Targets<'_, T>) -> Result<()> {
                 check_model_data(self, x, t)

@@ -110,6 +110,80 @@ impl Kernel {
         }
     }
 
+    /// The fused multiply-add throughput one thread reaches with this
+    /// kernel's instruction set on this core, in GFLOP/s of `dtype`: the
+    /// limit no product can beat (independent chains of vector FMAs, no
+    /// memory traffic; 2 flops per lane). Timed in blocks of about 10 ms
+    /// for `seconds` (at least three blocks); the median block. `None` for
+    /// the portable kernel (it has no vector FMA of its own) and for a
+    /// kernel that is not [`available`](Kernel::is_available).
+    ///
+    /// Quote a product's GFLOP/s as a fraction of this, measured in the same
+    /// run: clocks move with temperature and the other core's load.
+    ///
+    /// ```
+    /// use groundup::{gemm::Kernel, DType};
+    /// assert_eq!(Kernel::Portable.fma_peak_gflops(DType::F32, 0.01), None);
+    /// if let Some(peak) = Kernel::selected().fma_peak_gflops(DType::F64, 0.01) {
+    ///     assert!(peak > 0.1, "{peak}");
+    /// }
+    /// ```
+    pub fn fma_peak_gflops(self, dtype: crate::DType, seconds: f64) -> Option<f64> {
+        use crate::DType;
+        use std::hint::black_box;
+        // One block of `iters` rounds: (flops, seconds).
+        let block = |iters: u64| -> Option<(f64, f64)> {
+            let start = std::time::Instant::now();
+            let flops = match (self, dtype) {
+                #[cfg(all(target_arch = "x86_64", feature = "simd"))]
+                (Kernel::Avx2Fma, DType::F32) => {
+                    let t = x86_avx2::Avx2::detect()?;
+                    let (f, c) = x86_avx2::peak::fma_rounds(t, iters, black_box(0.999f32), 1e-3);
+                    black_box(c);
+                    f
+                }
+                #[cfg(all(target_arch = "x86_64", feature = "simd"))]
+                (Kernel::Avx2Fma, DType::F64) => {
+                    let t = x86_avx2::Avx2::detect()?;
+                    let (f, c) = x86_avx2::peak::fma_rounds(t, iters, black_box(0.999f64), 1e-3);
+                    black_box(c);
+                    f
+                }
+                #[cfg(all(target_arch = "aarch64", feature = "simd"))]
+                (Kernel::Neon, DType::F32) => {
+                    let (f, c) = aarch64_neon::peak::fma_rounds(iters, black_box(0.999f32), 1e-3);
+                    black_box(c);
+                    f
+                }
+                #[cfg(all(target_arch = "aarch64", feature = "simd"))]
+                (Kernel::Neon, DType::F64) => {
+                    let (f, c) = aarch64_neon::peak::fma_rounds(iters, black_box(0.999f64), 1e-3);
+                    black_box(c);
+                    f
+                }
+                _ => return None,
+            };
+            Some((flops, start.elapsed().as_secs_f64()))
+        };
+        // Calibrate: grow the block until it takes about 10 ms.
+        let mut iters = 1u64 << 10;
+        loop {
+            let (_, t) = block(iters)?;
+            if t >= 0.01 || iters >= 1 << 40 {
+                break;
+            }
+            iters = iters.saturating_mul(if t < 1e-3 { 8 } else { 2 });
+        }
+        let start = std::time::Instant::now();
+        let mut rates = Vec::new();
+        while rates.len() < 3 || start.elapsed().as_secs_f64() < seconds {
+            let (flops, t) = block(iters)?;
+            rates.push(flops / t / 1e9);
+        }
+        rates.sort_by(f64::total_cmp);
+        Some(rates[rates.len() / 2])
+    }
+
     /// The kernels this CPU can run, fastest last.
     ///
     /// ```

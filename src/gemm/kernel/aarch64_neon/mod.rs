@@ -63,6 +63,7 @@
 //! - [`tile`]: the register tile body, its store, and the table of
 //!   instances by shape.
 
+pub(crate) mod peak;
 mod simd;
 mod tile;
 

@@ -31,11 +31,13 @@
 //! - [`tile`]: the register tile (one generic body for every shape and
 //!   source), its store modes, and the sweep over a column of packed tiles;
 //! - [`pack`]: packing a transposed B with register transposes;
+//! - [`peak`]: the FMA loop that measures the core's peak;
 //! - [`direct`]: the paths without packing: small products, and skinny
 //!   KC blocks with op(A) read in place.
 
 mod direct;
 mod pack;
+pub(crate) mod peak;
 mod simd;
 mod tile;
 
