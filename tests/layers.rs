@@ -363,3 +363,69 @@ fn f32_network_agrees_with_f64_to_f32_precision() {
         assert!(a.max_abs_diff(b) <= 1e-5 * scale.max(1e-3));
     }
 }
+
+/// Every parameter's gradient, as bits.
+fn grad_bits(model: &mut dyn Params<f64>) -> Vec<Vec<u64>> {
+    let mut out = Vec::new();
+    model.for_each_param(&mut |_, p| out.push(p.grad.iter().map(|g| g.to_bits()).collect()));
+    out
+}
+
+#[test]
+fn backward_params_gives_backwards_gradients_bit_for_bit() {
+    let mut rng = TestRng::new(21);
+    let x = rng.matrix(7, 3, 1.0);
+    let idx: Vec<usize> = (0..7).map(|_| rng.below(3)).collect();
+    let (w1, b1, w2) = (
+        rng.matrix(3, 4, 1.0),
+        rng.matrix(1, 4, 1.0),
+        rng.matrix(4, 3, 1.0),
+    );
+    let nets: Vec<(&str, Box<dyn Fn() -> Sequential<f64>>)> = vec![
+        (
+            "Affine first",
+            Box::new(|| {
+                Sequential::new(SoftmaxWithLoss::new())
+                    .with(Affine::new(w1.clone(), b1.clone()))
+                    .with(ReLU::new())
+                    .with(MatMul::new(w2.clone()))
+            }),
+        ),
+        (
+            "MatMul first, tied transposed",
+            Box::new(|| {
+                let mut net = Sequential::new(SoftmaxWithLoss::new())
+                    .with(MatMul::new(w2.transpose()))
+                    .with(Tanh::new())
+                    .with(MatMul::new(Matrix::zeros(4, 3)));
+                net.tie(
+                    ParamRef { layer: 0, param: 0 },
+                    ParamRef { layer: 2, param: 0 },
+                    true,
+                )
+                .unwrap();
+                net
+            }),
+        ),
+        (
+            "no layers before an element-wise one",
+            Box::new(|| Sequential::new(SoftmaxWithLoss::new()).with(Sigmoid::new())),
+        ),
+    ];
+    for (name, make) in &nets {
+        let (mut a, mut b) = (make(), make());
+        a.forward(x.view(), Targets::Indices(&idx));
+        a.backward();
+        b.forward(x.view(), Targets::Indices(&idx));
+        b.backward_params();
+        assert_eq!(grad_bits(&mut a), grad_bits(&mut b), "{name}");
+    }
+    let mut normals = (0..).map(|i| ((i * 7919) % 13) as f64 / 13.0 - 0.5);
+    let mut a = TwoLayerNet::<f64>::new(3, 5, 3, &mut || normals.next().unwrap());
+    let mut b = a.clone();
+    a.forward(x.view(), Targets::Indices(&idx));
+    a.backward();
+    b.forward(x.view(), Targets::Indices(&idx));
+    b.backward_params();
+    assert_eq!(grad_bits(&mut a), grad_bits(&mut b), "TwoLayerNet");
+}
