@@ -381,7 +381,8 @@ fn backward_params_gives_backwards_gradients_bit_for_bit() {
         rng.matrix(1, 4, 1.0),
         rng.matrix(4, 3, 1.0),
     );
-    let nets: Vec<(&str, Box<dyn Fn() -> Sequential<f64>>)> = vec![
+    type MakeNet<'a> = Box<dyn Fn() -> Sequential<f64> + 'a>;
+    let nets: Vec<(&str, MakeNet)> = vec![
         (
             "Affine first",
             Box::new(|| {
