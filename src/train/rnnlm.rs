@@ -22,7 +22,7 @@
 //! numbers of a language-model run are the weights and the dropout masks,
 //! both the model's. After the first iteration a step allocates nothing.
 
-use super::{progress_line, update_step};
+use super::{update_step, Progress};
 use crate::error::{Error, Result};
 use crate::matrix::Ids;
 use crate::model::LanguageModel;
@@ -174,6 +174,7 @@ impl<T: Scalar, M: LanguageModel<T>, O: Optimizer<T>> RnnlmTrainer<T, M, O> {
         }
         let mut total_loss = 0.0f64;
         let mut loss_count = 0usize;
+        let mut progress = Progress::new();
         let start = Instant::now();
         for _ in 0..max_epoch {
             for iters in 0..max_iters {
@@ -193,7 +194,7 @@ impl<T: Scalar, M: LanguageModel<T>, O: Optimizer<T>> RnnlmTrainer<T, M, O> {
                 if eval_interval.is_some_and(|every| iters % every == 0) {
                     let ppl = (total_loss / loss_count as f64).exp();
                     if self.verbose {
-                        let line = progress_line(
+                        progress.line(
                             self.current_epoch + 1,
                             iters + 1,
                             max_iters,
@@ -201,7 +202,6 @@ impl<T: Scalar, M: LanguageModel<T>, O: Optimizer<T>> RnnlmTrainer<T, M, O> {
                             "perplexity",
                             ppl,
                         );
-                        println!("{line}");
                     }
                     self.ppl_list.push(ppl);
                     total_loss = 0.0;
