@@ -21,8 +21,10 @@
 //!
 //! `--breakdown` instead profiles one training step: the same layers run
 //! one call at a time, each call timed (median over `--steps` steps), then
-//! each of the nine products alone at its shape and transposes, so the
-//! table shows where a step's time goes and what the GEMM costs by itself.
+//! each of the eight products alone at its shape and transposes (the ninth
+//! of numpy's step, the input gradient dout·W1ᵀ, is not computed: see
+//! `Model::backward_params`), so the table shows where a step's time goes
+//! and what the GEMM costs by itself.
 
 use groundup::data::mlp_bench::{self, BATCH, WARMUP, WIDTHS};
 use groundup::gemm::{self, Kernel};
@@ -279,7 +281,7 @@ mod profile {
             "relu2 backward",
             "affine2 backward (dout·W2ᵀ, h1ᵀ·dout, db2)",
             "relu1 backward",
-            "affine1 backward (dout·W1ᵀ, xᵀ·dout, db1)",
+            "affine1 backward_params (xᵀ·dout, db1; no dout·W1ᵀ)",
             "SGD update (6 parameters)",
         ];
         let mut times: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
@@ -313,7 +315,7 @@ mod profile {
             let d = call!(8, relu[1].backward(d.view()));
             let d = call!(9, a[1].backward(d.view()));
             let d = call!(10, relu[0].backward(d.view()));
-            let _ = call!(11, a[0].backward(d.view()).rows());
+            let _: () = call!(11, a[0].backward_params(d.view()));
             let _: () = call!(12, {
                 Optimizer::<f32>::begin_update(&mut sgd);
                 let mut i = 0;
@@ -333,7 +335,8 @@ mod profile {
             }
         }
         let step = median(whole);
-        let flops = mlp_bench::FLOPS_PER_STEP as f64;
+        // The products this step does: numpy's nine minus dout·W1ᵀ.
+        let flops = (mlp_bench::FLOPS_PER_STEP - 2 * BATCH * WIDTHS[0] * WIDTHS[1]) as f64;
         println!(
             "one mlp-bench training step, call by call ({threads} thread{}; median of {steps} steps)",
             if threads == 1 { "" } else { "s" }
@@ -354,7 +357,7 @@ mod profile {
         );
         println!();
 
-        // The nine products alone, shapes and transposes as the layers pass them.
+        // The eight products alone, shapes and transposes as the layers pass them.
         let (b, w) = (BATCH, WIDTHS);
         let n = Transpose::No;
         let y = Transpose::Yes;
@@ -367,13 +370,22 @@ mod profile {
             ("h2ᵀ·dout (dW 3)", (b, w[2]), y, (b, w[3]), n),
             ("dout·W2ᵀ (dx 2)", (b, w[2]), n, (w[1], w[2]), y),
             ("h1ᵀ·dout (dW 2)", (b, w[1]), y, (b, w[2]), n),
-            ("dout·W1ᵀ (dx 1)", (b, w[1]), n, (w[0], w[1]), y),
             ("xᵀ·dout (dW 1)", (b, w[0]), y, (b, w[1]), n),
         ];
-        println!("the nine products alone (median of {steps} calls each)");
+        println!("the eight products alone (median of {steps} calls each)");
         println!();
-        println!("| product | m × n × k | ms | GFLOP/s | % of the step's GEMM time |");
-        println!("|---|---|---:|---:|---:|");
+        let peak = super::fma_peak(threads);
+        let of_peak =
+            |gflops: f64| peak.map_or("—".to_string(), |p| format!("{:.1}", 100.0 * gflops / p));
+        match peak {
+            Some(p) => {
+                println!("FMA peak of {threads} thread(s), f32, measured now: {p:.1} GFLOP/s")
+            }
+            None => println!("FMA peak: not measured (portable kernel)"),
+        }
+        println!();
+        println!("| product | m × n × k | ms | GFLOP/s | % of peak | % of the step's GEMM time |");
+        println!("|---|---|---:|---:|---:|---:|");
         let mut gemm_total = 0.0;
         let mut rows_out = Vec::new();
         for (name, sa, op_a, sb, op_b) in products {
@@ -390,17 +402,19 @@ mod profile {
             rows_out.push((name, m, nn, k, t));
         }
         for (name, m, nn, k, t) in rows_out {
+            let gflops = 2.0 * (m * nn * k) as f64 / t / 1e9;
             println!(
-                "| {name} | {m} × {nn} × {k} | {:.3} | {:.1} | {:.1} |",
+                "| {name} | {m} × {nn} × {k} | {:.3} | {gflops:.1} | {} | {:.1} |",
                 t * 1e3,
-                2.0 * (m * nn * k) as f64 / t / 1e9,
+                of_peak(gflops),
                 100.0 * t / gemm_total
             );
         }
         println!(
-            "| **all nine** | | {:.3} | {:.1} | 100 |",
+            "| **all eight** | | {:.3} | {:.1} | {} | 100 |",
             gemm_total * 1e3,
-            flops / gemm_total / 1e9
+            flops / gemm_total / 1e9,
+            of_peak(flops / gemm_total / 1e9)
         );
         println!();
         println!(

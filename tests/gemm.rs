@@ -605,3 +605,75 @@ fn the_default_kernel_is_the_fastest_and_runs() {
         );
     }
 }
+
+/// The AVX-512 kernel does the AVX2 kernel's arithmetic (the same KC
+/// blocks, one in-order FMA chain per block, the same stores), so the two
+/// give the same bits on every shape: depths past one KC block, rows and
+/// columns past MC and NC, ragged edges, transposes, alpha/beta, 1 and 2
+/// threads, and the skinny and tiny products it hands to the AVX2 paths.
+fn avx512_matches_avx2<T: Scalar>(seed: u32) {
+    let available = kernels::available();
+    if !available.contains(&Kernel::Avx512) {
+        println!("no AVX-512 kernel on this CPU/compiler: nothing to compare");
+        return;
+    }
+    let mut rng = TestRng::new(seed);
+    let shapes = [
+        (1, 1, 1),
+        (7, 33, 5),
+        (13, 40, 385),
+        (37, 65, 800),
+        (128, 10, 1024),
+        (128, 1024, 200),
+        (150, 97, 1),
+        (301, 4200, 3),
+        (290, 130, 1100),
+    ];
+    for &(m, n, k) in &shapes {
+        for (op_a, op_b) in [
+            (Transpose::No, Transpose::No),
+            (Transpose::Yes, Transpose::No),
+            (Transpose::No, Transpose::Yes),
+            (Transpose::Yes, Transpose::Yes),
+        ] {
+            for (alpha, beta) in [(1.0, 0.0), (-0.5, 0.0), (1.0, 1.0), (0.75, -0.5)] {
+                let (alpha, beta) = (T::from_f64(alpha), T::from_f64(beta));
+                let a: Vec<T> = rng.fill(m * k);
+                let b: Vec<T> = rng.fill(k * n);
+                let c0: Vec<T> = rng.fill(m * n);
+                let lda = if op_a == Transpose::No { k } else { m };
+                let ldb = if op_b == Transpose::No { n } else { k };
+                let run = |kernel, threads| {
+                    let mut c = c0.clone();
+                    let cfg = Config { kernel, threads };
+                    gemm_with(
+                        cfg, m, n, k, alpha, &a, lda, op_a, &b, ldb, op_b, beta, &mut c, n,
+                    );
+                    c.iter().map(|v| v.to_f64().to_bits()).collect::<Vec<_>>()
+                };
+                let want = run(Kernel::Avx2Fma, 1);
+                for threads in [1, 2] {
+                    let got = run(Kernel::Avx512, threads);
+                    if let Some(idx) = got.iter().zip(&want).position(|(x, y)| x != y) {
+                        panic!(
+                            "{} {m}x{n}x{k} {op_a:?}/{op_b:?} alpha {alpha:?} beta {beta:?} threads {threads}: element ({}, {}) differs from the AVX2 kernel's",
+                            T::DTYPE,
+                            idx / n,
+                            idx % n
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn avx512_and_avx2_kernels_give_the_same_bits_f32() {
+    avx512_matches_avx2::<f32>(31);
+}
+
+#[test]
+fn avx512_and_avx2_kernels_give_the_same_bits_f64() {
+    avx512_matches_avx2::<f64>(32);
+}

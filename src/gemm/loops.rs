@@ -117,6 +117,12 @@ fn balanced_block(len: usize, max: usize, unit: usize) -> usize {
 /// then bound by one pass over A instead of a copy plus a pass.
 const DIRECT_A_MAX_PANELS: usize = 2;
 
+/// Whether kernel `K` reads op(A) in place for this product (see
+/// [`DIRECT_A_MAX_PANELS`]) instead of packing it.
+pub fn reads_a_in_place<K: MicroKernel<T>, T>(p: &Problem<'_, '_, T>) -> bool {
+    K::DIRECT && p.n <= DIRECT_A_MAX_PANELS * K::NR && (p.a.cs == 1 || p.a.rs == 1)
+}
+
 /// Rows per micro-panel of a re-split tail (see [`split_tail`]).
 const TAIL_MR: usize = 4;
 
@@ -171,7 +177,7 @@ pub fn gemm_blocked<T: Scalar, K: MicroKernel<T>>(
     let kc_max = balanced_block(k, K::KC, 1);
     let mc_max = balanced_block(m, K::MC, mr);
     let nc_max = balanced_block(n, K::NC, nr);
-    let direct_a = K::DIRECT && n <= DIRECT_A_MAX_PANELS * nr && (p.a.cs == 1 || p.a.rs == 1);
+    let direct_a = reads_a_in_place::<K, T>(p);
     if direct_a && p.a.cs == 1 {
         // Skinny C, row-major A: A is not worth packing and B̃ is tiny. Same KC blocks
         // (and so the same sums) as the packed path.

@@ -6,7 +6,8 @@
 //! pass, without ever running the vector kernels. [`available`] therefore
 //! first checks the list against an independent reading of the CPU: on
 //! x86-64 with the `simd` feature, AVX2 + FMA (as `std` detects them) mean
-//! the AVX2 kernel must be listed; on aarch64 with `simd`, NEON (baseline
+//! the AVX2 kernel must be listed, and AVX-512F too the AVX-512 kernel
+//! (where the compiler builds it); on aarch64 with `simd`, NEON (baseline
 //! there) must be.
 
 use groundup::gemm::Kernel;
@@ -17,6 +18,11 @@ pub fn expected() -> Vec<Kernel> {
     #[cfg(all(target_arch = "x86_64", feature = "simd"))]
     if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
         want.push(Kernel::Avx2Fma);
+        // Compiled by Rust >= 1.89 only (build.rs sets the cfg).
+        #[cfg(groundup_avx512)]
+        if std::is_x86_feature_detected!("avx512f") {
+            want.push(Kernel::Avx512);
+        }
     }
     if cfg!(all(target_arch = "aarch64", feature = "simd")) {
         want.push(Kernel::Neon);

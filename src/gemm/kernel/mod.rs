@@ -28,6 +28,8 @@ mod aarch64_neon;
 mod portable;
 #[cfg(all(target_arch = "x86_64", feature = "simd"))]
 mod x86_avx2;
+#[cfg(all(target_arch = "x86_64", feature = "simd", groundup_avx512))]
+mod x86_avx512;
 
 use super::loops::{self, Operand, Problem};
 use super::small;
@@ -56,6 +58,12 @@ pub enum Kernel {
     /// Hand-written AVX2 + FMA kernels: 6×16 for f32, 6×8 for f64 (x86-64,
     /// detected at runtime; needs the `simd` feature, default).
     Avx2Fma,
+    /// Hand-written AVX-512F kernels: 6×32 for f32, 6×16 for f64 (x86-64,
+    /// detected at runtime; needs the `simd` feature and Rust ≥ 1.89, where
+    /// the 512-bit intrinsics are stable). Packed products only: tiny and
+    /// skinny ones run the AVX2 kernel's direct paths. Same arithmetic as
+    /// `Avx2Fma`, so the same bits.
+    Avx512,
     /// Hand-written NEON kernels: 8×12 for f32, 6×8 for f64 (aarch64, where
     /// NEON is baseline; needs the `simd` feature, default).
     Neon,
@@ -67,12 +75,18 @@ impl Kernel {
     /// ```
     /// use groundup::gemm::Kernel;
     /// let names: Vec<&str> = Kernel::ALL.iter().map(|k| k.name()).collect();
-    /// assert_eq!(names, ["portable", "avx2", "neon"]);
+    /// assert_eq!(names, ["portable", "avx2", "avx512", "neon"]);
     /// assert!(Kernel::available().iter().all(|k| Kernel::ALL.contains(k)));
     /// ```
-    pub const ALL: [Kernel; 3] = [Kernel::Portable, Kernel::Avx2Fma, Kernel::Neon];
+    pub const ALL: [Kernel; 4] = [
+        Kernel::Portable,
+        Kernel::Avx2Fma,
+        Kernel::Avx512,
+        Kernel::Neon,
+    ];
 
-    /// Its name as accepted by `GROUNDUP_KERNEL`: `portable`, `avx2`, `neon`.
+    /// Its name as accepted by `GROUNDUP_KERNEL`: `portable`, `avx2`,
+    /// `avx512`, `neon`.
     ///
     /// ```
     /// use groundup::gemm::Kernel;
@@ -85,6 +99,7 @@ impl Kernel {
         match self {
             Kernel::Portable => "portable",
             Kernel::Avx2Fma => "avx2",
+            Kernel::Avx512 => "avx512",
             Kernel::Neon => "neon",
         }
     }
@@ -106,6 +121,10 @@ impl Kernel {
             Kernel::Avx2Fma => x86_avx2::Avx2::detect().is_some(),
             #[cfg(not(all(target_arch = "x86_64", feature = "simd")))]
             Kernel::Avx2Fma => false,
+            #[cfg(all(target_arch = "x86_64", feature = "simd", groundup_avx512))]
+            Kernel::Avx512 => x86_avx512::Avx512::detect().is_some(),
+            #[cfg(not(all(target_arch = "x86_64", feature = "simd", groundup_avx512)))]
+            Kernel::Avx512 => false,
             Kernel::Neon => cfg!(all(target_arch = "aarch64", feature = "simd")),
         }
     }
@@ -129,40 +148,10 @@ impl Kernel {
     /// }
     /// ```
     pub fn fma_peak_gflops(self, dtype: crate::DType, seconds: f64) -> Option<f64> {
-        use crate::DType;
-        use std::hint::black_box;
         // One block of `iters` rounds: (flops, seconds).
         let block = |iters: u64| -> Option<(f64, f64)> {
             let start = std::time::Instant::now();
-            let flops = match (self, dtype) {
-                #[cfg(all(target_arch = "x86_64", feature = "simd"))]
-                (Kernel::Avx2Fma, DType::F32) => {
-                    let t = x86_avx2::Avx2::detect()?;
-                    let (f, c) = x86_avx2::peak::fma_rounds(t, iters, black_box(0.999f32), 1e-3);
-                    black_box(c);
-                    f
-                }
-                #[cfg(all(target_arch = "x86_64", feature = "simd"))]
-                (Kernel::Avx2Fma, DType::F64) => {
-                    let t = x86_avx2::Avx2::detect()?;
-                    let (f, c) = x86_avx2::peak::fma_rounds(t, iters, black_box(0.999f64), 1e-3);
-                    black_box(c);
-                    f
-                }
-                #[cfg(all(target_arch = "aarch64", feature = "simd"))]
-                (Kernel::Neon, DType::F32) => {
-                    let (f, c) = aarch64_neon::peak::fma_rounds(iters, black_box(0.999f32), 1e-3);
-                    black_box(c);
-                    f
-                }
-                #[cfg(all(target_arch = "aarch64", feature = "simd"))]
-                (Kernel::Neon, DType::F64) => {
-                    let (f, c) = aarch64_neon::peak::fma_rounds(iters, black_box(0.999f64), 1e-3);
-                    black_box(c);
-                    f
-                }
-                _ => return None,
-            };
+            let flops = self.fma_rounds(dtype, iters)?;
             Some((flops, start.elapsed().as_secs_f64()))
         };
         // Calibrate: grow the block until it takes about 10 ms.
@@ -184,6 +173,59 @@ impl Kernel {
         Some(rates[rates.len() / 2])
     }
 
+    /// The flops of `iters` rounds of this kernel's FMA peak loop, run now;
+    /// `None` where there is none (see [`Kernel::fma_peak_gflops`]).
+    #[allow(unused_variables)] // builds without a vector kernel have no arm using them
+    fn fma_rounds(self, dtype: crate::DType, iters: u64) -> Option<f64> {
+        match (self, dtype) {
+            #[cfg(all(target_arch = "x86_64", feature = "simd"))]
+            (Kernel::Avx2Fma, crate::DType::F32) => {
+                let t = x86_avx2::Avx2::detect()?;
+                let (f, c) =
+                    x86_avx2::peak::fma_rounds(t, iters, std::hint::black_box(0.999f32), 1e-3);
+                std::hint::black_box(c);
+                Some(f)
+            }
+            #[cfg(all(target_arch = "x86_64", feature = "simd"))]
+            (Kernel::Avx2Fma, crate::DType::F64) => {
+                let t = x86_avx2::Avx2::detect()?;
+                let (f, c) =
+                    x86_avx2::peak::fma_rounds(t, iters, std::hint::black_box(0.999f64), 1e-3);
+                std::hint::black_box(c);
+                Some(f)
+            }
+            #[cfg(all(target_arch = "x86_64", feature = "simd", groundup_avx512))]
+            (Kernel::Avx512, crate::DType::F32) => {
+                let t = x86_avx512::Avx512::detect()?;
+                let (f, c) = x86_avx512::fma_rounds(t, iters, std::hint::black_box(0.999f32), 1e-3);
+                std::hint::black_box(c);
+                Some(f)
+            }
+            #[cfg(all(target_arch = "x86_64", feature = "simd", groundup_avx512))]
+            (Kernel::Avx512, crate::DType::F64) => {
+                let t = x86_avx512::Avx512::detect()?;
+                let (f, c) = x86_avx512::fma_rounds(t, iters, std::hint::black_box(0.999f64), 1e-3);
+                std::hint::black_box(c);
+                Some(f)
+            }
+            #[cfg(all(target_arch = "aarch64", feature = "simd"))]
+            (Kernel::Neon, crate::DType::F32) => {
+                let (f, c) =
+                    aarch64_neon::peak::fma_rounds(iters, std::hint::black_box(0.999f32), 1e-3);
+                std::hint::black_box(c);
+                Some(f)
+            }
+            #[cfg(all(target_arch = "aarch64", feature = "simd"))]
+            (Kernel::Neon, crate::DType::F64) => {
+                let (f, c) =
+                    aarch64_neon::peak::fma_rounds(iters, std::hint::black_box(0.999f64), 1e-3);
+                std::hint::black_box(c);
+                Some(f)
+            }
+            _ => None,
+        }
+    }
+
     /// The kernels this CPU can run, fastest last.
     ///
     /// ```
@@ -199,10 +241,12 @@ impl Kernel {
     /// Why [`is_available`](Kernel::is_available) is false: not on this
     /// CPU, or not in this build.
     pub(crate) fn unavailable_reason(self) -> &'static str {
-        if cfg!(feature = "simd") || self == Kernel::Portable {
-            "not available on this CPU"
-        } else {
+        if !cfg!(feature = "simd") && self != Kernel::Portable {
             "not compiled in (built without the `simd` feature)"
+        } else if self == Kernel::Avx512 && !cfg!(groundup_avx512) {
+            "not compiled in (needs Rust 1.89 or later)"
+        } else {
+            "not available on this CPU"
         }
     }
 
@@ -378,7 +422,7 @@ pub trait KernelElem: Sized + Copy {
 }
 
 macro_rules! impl_kernel_elem {
-    ($t:ty, $avx:ident) => {
+    ($t:ty, $avx:ident, $avx512:ident) => {
         impl KernelElem for $t {
             fn blocked(kernel: Kernel, p: &mut Problem<'_, '_, Self>, also: &[(usize, usize)]) {
                 thread_local! {
@@ -397,6 +441,24 @@ macro_rules! impl_kernel_elem {
                         }
                         #[cfg(not(all(target_arch = "x86_64", feature = "simd")))]
                         Kernel::Avx2Fma => unreachable!("checked by is_available"),
+                        #[cfg(all(target_arch = "x86_64", feature = "simd", groundup_avx512))]
+                        Kernel::Avx512 => {
+                            let k = x86_avx512::Avx512::detect()
+                                .expect("AVX-512 kernel requested on a CPU without it");
+                            // Skinny C, A read in place: the AVX2 kernel's
+                            // direct path (same sums, same bits).
+                            if loops::reads_a_in_place::<x86_avx2::$avx, $t>(p) {
+                                loops::gemm_blocked(x86_avx2::$avx(k.avx2()), p, bufs, also)
+                            } else {
+                                loops::gemm_blocked(x86_avx512::$avx512(k), p, bufs, also)
+                            }
+                        }
+                        #[cfg(not(all(
+                            target_arch = "x86_64",
+                            feature = "simd",
+                            groundup_avx512
+                        )))]
+                        Kernel::Avx512 => unreachable!("checked by is_available"),
                         #[cfg(all(target_arch = "aarch64", feature = "simd"))]
                         Kernel::Neon => loops::gemm_blocked(aarch64_neon::Neon, p, bufs, also),
                         #[cfg(not(all(target_arch = "aarch64", feature = "simd")))]
@@ -416,6 +478,14 @@ macro_rules! impl_kernel_elem {
                     }
                     #[cfg(not(all(target_arch = "x86_64", feature = "simd")))]
                     Kernel::Avx2Fma => unreachable!("checked by is_available"),
+                    #[cfg(all(target_arch = "x86_64", feature = "simd", groundup_avx512))]
+                    Kernel::Avx512 => {
+                        let k = x86_avx512::Avx512::detect()
+                            .expect("AVX-512 kernel requested on a CPU without it");
+                        k.avx2().small::<$t>(p)
+                    }
+                    #[cfg(not(all(target_arch = "x86_64", feature = "simd", groundup_avx512)))]
+                    Kernel::Avx512 => unreachable!("checked by is_available"),
                     #[cfg(all(target_arch = "aarch64", feature = "simd"))]
                     Kernel::Neon => aarch64_neon::small::<$t>(p),
                     #[cfg(not(all(target_arch = "aarch64", feature = "simd")))]
@@ -436,6 +506,13 @@ macro_rules! impl_kernel_elem {
                     ),
                     #[cfg(not(all(target_arch = "x86_64", feature = "simd")))]
                     Kernel::Avx2Fma => (1, 1),
+                    #[cfg(all(target_arch = "x86_64", feature = "simd", groundup_avx512))]
+                    Kernel::Avx512 => (
+                        <x86_avx512::$avx512 as MicroKernel<$t>>::MR,
+                        <x86_avx512::$avx512 as MicroKernel<$t>>::NR,
+                    ),
+                    #[cfg(not(all(target_arch = "x86_64", feature = "simd", groundup_avx512)))]
+                    Kernel::Avx512 => (1, 1),
                     #[cfg(all(target_arch = "aarch64", feature = "simd"))]
                     Kernel::Neon => (
                         <aarch64_neon::Neon as MicroKernel<$t>>::MR,
@@ -449,5 +526,5 @@ macro_rules! impl_kernel_elem {
     };
 }
 
-impl_kernel_elem!(f32, Avx2F32);
-impl_kernel_elem!(f64, Avx2F64);
+impl_kernel_elem!(f32, Avx2F32, Avx512F32);
+impl_kernel_elem!(f64, Avx2F64, Avx512F64);

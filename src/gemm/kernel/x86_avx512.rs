@@ -1,0 +1,518 @@
+//! AVX-512F microkernels for x86-64 (Zen 4/5, Skylake-SP and later),
+//! chosen at runtime; compiled only by Rust ≥ 1.89 (`build.rs` sets
+//! `groundup_avx512`), where the 512-bit intrinsics are stable.
+//!
+//! The AVX2 kernel's register plan at twice the width: a 6×32 f32 tile
+//! (6 rows × two 16-lane zmm vectors = 12 accumulators) and 6×16 f64; per
+//! step of `k`, two vector loads of B̃, six broadcasts of Ã, twelve FMAs.
+//! With two 512-bit FMA pipes (Zen 5) that is 6 cycles of FMAs against 4
+//! of loads, and the 12 chains cover a 4-cycle FMA latency.
+//!
+//! Same arithmetic as the AVX2 kernel, so the same bits: every element of
+//! C is one in-order FMA chain over each KC block (KC = 384 in both), then
+//! `alpha·acc + beta·C` with the same operations; a partial last vector is
+//! loaded and stored with a lane mask (AVX-512 masks are cheap).
+//!
+//! This kernel covers the packed path only (`DIRECT = false`). What the
+//! AVX2 kernel does without packing — tiny products, and skinny C whose
+//! A is read in place — stays with the AVX2 kernel (every AVX-512F CPU has
+//! AVX2 and FMA), chosen in `kernel/mod.rs`.
+
+// Stable since Rust 1.89; build.rs compiles this module only there.
+#![allow(clippy::incompatible_msrv)]
+
+use super::x86_avx2::Avx2;
+use super::{ASrc, MicroKernel};
+use crate::gemm::view::CView;
+use crate::Scalar;
+use std::arch::x86_64::*;
+
+/// Proof that this CPU has AVX-512F, AVX2 and FMA: only
+/// [`Avx512::detect`] makes one.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Avx512 {
+    avx2: Avx2,
+}
+
+impl Avx512 {
+    /// `Some` when the CPU supports AVX-512F (and AVX2 + FMA, which the
+    /// small and skinny paths use).
+    #[inline]
+    pub fn detect() -> Option<Avx512> {
+        let avx2 = Avx2::detect()?;
+        is_x86_feature_detected!("avx512f").then_some(Avx512 { avx2 })
+    }
+
+    /// The AVX2 token this proof includes.
+    #[inline]
+    pub fn avx2(self) -> Avx2 {
+        self.avx2
+    }
+}
+
+/// The 6×32 f32 kernel token.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Avx512F32(pub Avx512);
+/// The 6×16 f64 kernel token.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Avx512F64(pub Avx512);
+
+/// Rows of every register tile.
+const MR: usize = 6;
+
+/// 512-bit vector operations for one element type.
+///
+/// # Safety
+/// Every method is an AVX-512F intrinsic: call them only from code that
+/// runs after [`Avx512::detect`] succeeded (here: inside
+/// `#[target_feature(enable = "avx512f")]` functions), with pointers valid
+/// for the lanes they touch (the enabled lanes for masked ones).
+trait Zmm: Scalar {
+    type V: Copy;
+    type Mask: Copy;
+    const LANES: usize;
+    unsafe fn zero() -> Self::V;
+    unsafe fn splat(x: Self) -> Self::V;
+    unsafe fn load(p: *const Self) -> Self::V;
+    unsafe fn store(p: *mut Self, v: Self::V);
+    /// A mask enabling the first `n ≤ LANES` lanes.
+    fn mask(n: usize) -> Self::Mask;
+    /// The enabled lanes from `p`, zeros elsewhere; disabled lanes are not
+    /// accessed.
+    unsafe fn maskload(p: *const Self, m: Self::Mask) -> Self::V;
+    /// The enabled lanes of `v` to `p`; disabled lanes are not accessed.
+    unsafe fn maskstore(p: *mut Self, m: Self::Mask, v: Self::V);
+    /// `a·b + c` with one rounding.
+    unsafe fn fmadd(a: Self::V, b: Self::V, c: Self::V) -> Self::V;
+    unsafe fn vmul(a: Self::V, b: Self::V) -> Self::V;
+    unsafe fn vadd(a: Self::V, b: Self::V) -> Self::V;
+}
+
+macro_rules! zmm_impl {
+    ($t:ty, $v:ty, $m:ty, $lanes:expr, $zero:ident, $splat:ident, $load:ident, $store:ident,
+     $maskload:ident, $maskstore:ident, $fmadd:ident, $mul:ident, $add:ident) => {
+        impl Zmm for $t {
+            type V = $v;
+            type Mask = $m;
+            const LANES: usize = $lanes;
+            #[inline(always)]
+            unsafe fn zero() -> $v {
+                // SAFETY: AVX-512F is available (trait contract).
+                unsafe { $zero() }
+            }
+            #[inline(always)]
+            unsafe fn splat(x: $t) -> $v {
+                // SAFETY: AVX-512F is available (trait contract).
+                unsafe { $splat(x) }
+            }
+            #[inline(always)]
+            unsafe fn load(p: *const $t) -> $v {
+                // SAFETY: AVX-512F; `p` is valid for LANES reads (contract).
+                unsafe { $load(p) }
+            }
+            #[inline(always)]
+            unsafe fn store(p: *mut $t, v: $v) {
+                // SAFETY: AVX-512F; `p` is valid for LANES writes (contract).
+                unsafe { $store(p, v) }
+            }
+            #[inline(always)]
+            fn mask(n: usize) -> $m {
+                debug_assert!(n <= $lanes);
+                (((1u32 << n) - 1) & ((1u32 << $lanes) - 1)) as $m
+            }
+            #[inline(always)]
+            unsafe fn maskload(p: *const $t, m: $m) -> $v {
+                // SAFETY: AVX-512F; the enabled lanes of `p` are readable
+                // (contract), disabled lanes are not accessed.
+                unsafe { $maskload(m, p) }
+            }
+            #[inline(always)]
+            unsafe fn maskstore(p: *mut $t, m: $m, v: $v) {
+                // SAFETY: AVX-512F; the enabled lanes of `p` are writable
+                // (contract), disabled lanes are not accessed.
+                unsafe { $maskstore(p, m, v) }
+            }
+            #[inline(always)]
+            unsafe fn fmadd(a: $v, b: $v, c: $v) -> $v {
+                // SAFETY: AVX-512F is available (trait contract).
+                unsafe { $fmadd(a, b, c) }
+            }
+            #[inline(always)]
+            unsafe fn vmul(a: $v, b: $v) -> $v {
+                // SAFETY: AVX-512F is available (trait contract).
+                unsafe { $mul(a, b) }
+            }
+            #[inline(always)]
+            unsafe fn vadd(a: $v, b: $v) -> $v {
+                // SAFETY: AVX-512F is available (trait contract).
+                unsafe { $add(a, b) }
+            }
+        }
+    };
+}
+
+zmm_impl!(
+    f32,
+    __m512,
+    __mmask16,
+    16,
+    _mm512_setzero_ps,
+    _mm512_set1_ps,
+    _mm512_loadu_ps,
+    _mm512_storeu_ps,
+    _mm512_maskz_loadu_ps,
+    _mm512_mask_storeu_ps,
+    _mm512_fmadd_ps,
+    _mm512_mul_ps,
+    _mm512_add_ps
+);
+zmm_impl!(
+    f64,
+    __m512d,
+    __mmask8,
+    8,
+    _mm512_setzero_pd,
+    _mm512_set1_pd,
+    _mm512_loadu_pd,
+    _mm512_storeu_pd,
+    _mm512_maskz_loadu_pd,
+    _mm512_mask_storeu_pd,
+    _mm512_fmadd_pd,
+    _mm512_mul_pd,
+    _mm512_add_pd
+);
+
+/// One tile's raw arguments: Ã a packed micro-panel (`(i, p)` at
+/// `a[p*MR + i]`), B̃ a packed, zero-padded micro-panel (`(p, j)` at
+/// `b[p*NR + j]`, `NR = 2·LANES`), C `rows x cols` at `c + i*ldc + j`.
+#[derive(Clone, Copy)]
+struct Tile<T> {
+    k: usize,
+    a: *const T,
+    b: *const T,
+    cols: usize,
+    c: *mut T,
+    ldc: usize,
+    alpha: T,
+    beta: T,
+}
+
+/// `C[0..R, 0..cols] = alpha·(A·B) + beta·C` for one register tile, `A·B`
+/// summed over `p = 0..k` in order, one FMA per step (the AVX2 kernel's
+/// arithmetic). Stores: `C = acc`, `alpha·acc`, `C + acc` or
+/// `alpha·acc + beta·C` (C is not read when `beta == 0`).
+///
+/// # Safety
+/// AVX-512F available. `a` readable for `MR·k` elements, `b` for
+/// `2·LANES·k`; `c + i*ldc + j` writable (readable unless `beta == 0`) for
+/// `i < R`, `j < cols`, not aliased by A or B;
+/// `(NV-1)·LANES < cols ≤ NV·LANES`.
+#[inline(always)]
+unsafe fn tile_body<T: Zmm, const R: usize, const NV: usize>(t: &Tile<T>) {
+    let lanes = T::LANES;
+    let nr = 2 * lanes;
+    let tail = t.cols - (NV - 1) * lanes;
+    let mask = T::mask(tail);
+    // SAFETY: AVX-512F (caller); every access is inside the caller's
+    // contract: A at rows < R and p < k, B's padded rows at p < k, C at rows
+    // < R and columns < cols (the last vector masked when partial).
+    unsafe {
+        for r in 0..R {
+            let row = t.c.wrapping_add(r * t.ldc);
+            _mm_prefetch::<_MM_HINT_T1>(row.cast());
+            _mm_prefetch::<_MM_HINT_T1>(row.wrapping_add(NV * lanes - 1).cast());
+        }
+        let mut acc = [[T::zero(); NV]; R];
+        let (mut a, mut b) = (t.a, t.b);
+        for _ in 0..t.k {
+            let mut bv = [T::zero(); NV];
+            for (v, bv) in bv.iter_mut().enumerate() {
+                *bv = T::load(b.add(v * lanes));
+            }
+            for (r, acc_r) in acc.iter_mut().enumerate() {
+                let ar = T::splat(*a.add(r));
+                for (x, &bv) in acc_r.iter_mut().zip(&bv) {
+                    *x = T::fmadd(ar, bv, *x);
+                }
+            }
+            a = a.add(MR);
+            b = b.add(nr);
+        }
+        let full = tail == lanes;
+        let (alpha, beta) = (T::splat(t.alpha), T::splat(t.beta));
+        let mode = if t.beta == T::ZERO {
+            if t.alpha == T::ONE {
+                0
+            } else {
+                1
+            }
+        } else if t.beta == T::ONE && t.alpha == T::ONE {
+            2
+        } else {
+            3
+        };
+        for (r, acc_r) in acc.iter().enumerate() {
+            let row = t.c.add(r * t.ldc);
+            for (v, &x) in acc_r.iter().enumerate() {
+                let dst = row.add(v * lanes);
+                let partial = v == NV - 1 && !full;
+                let old = || {
+                    if partial {
+                        T::maskload(dst, mask)
+                    } else {
+                        T::load(dst)
+                    }
+                };
+                let out = match mode {
+                    0 => x,
+                    1 => T::vmul(alpha, x),
+                    2 => T::vadd(old(), x),
+                    _ => T::vadd(T::vmul(alpha, x), T::vmul(beta, old())),
+                };
+                if partial {
+                    T::maskstore(dst, mask, out);
+                } else {
+                    T::store(dst, out);
+                }
+            }
+        }
+    }
+}
+
+/// [`tile_body`] for `rows x nv` with AVX-512F enabled.
+///
+/// # Safety
+/// As for [`tile_body`], with `R = rows`, `NV = nv`.
+#[target_feature(enable = "avx512f")]
+unsafe fn tile<T: Zmm>(rows: usize, nv: usize, t: &Tile<T>) {
+    // SAFETY: forwarded contract; `rows`, `nv` pick the instance.
+    unsafe {
+        match (rows, nv) {
+            (1, 1) => tile_body::<T, 1, 1>(t),
+            (2, 1) => tile_body::<T, 2, 1>(t),
+            (3, 1) => tile_body::<T, 3, 1>(t),
+            (4, 1) => tile_body::<T, 4, 1>(t),
+            (5, 1) => tile_body::<T, 5, 1>(t),
+            (6, 1) => tile_body::<T, 6, 1>(t),
+            (1, 2) => tile_body::<T, 1, 2>(t),
+            (2, 2) => tile_body::<T, 2, 2>(t),
+            (3, 2) => tile_body::<T, 3, 2>(t),
+            (4, 2) => tile_body::<T, 4, 2>(t),
+            (5, 2) => tile_body::<T, 5, 2>(t),
+            (6, 2) => tile_body::<T, 6, 2>(t),
+            _ => unreachable!("tile {rows}x{nv} vectors"),
+        }
+    }
+}
+
+/// A column of whole `MR`-row tiles, the tile body inlined.
+///
+/// # Safety
+/// As for [`tile_body`] for each of the `panels` tiles: panel `ir` reads
+/// `a + ir·MR·k` and writes rows `ir·MR ..` of C.
+#[target_feature(enable = "avx512f")]
+unsafe fn sweep<T: Zmm>(panels: usize, t: &Tile<T>) {
+    let two = t.cols > T::LANES;
+    for ir in 0..panels {
+        let p = Tile {
+            a: t.a.wrapping_add(ir * MR * t.k),
+            c: t.c.wrapping_add(ir * MR * t.ldc),
+            ..*t
+        };
+        // SAFETY: panel `ir` of the column (caller's contract).
+        unsafe {
+            if two {
+                tile_body::<T, MR, 2>(&p)
+            } else {
+                tile_body::<T, MR, 1>(&p)
+            }
+        }
+    }
+}
+
+/// Checks one tile's operands and runs it.
+fn run_tile<T: Zmm>(
+    _proof: Avx512,
+    k: usize,
+    alpha: T,
+    a: ASrc<'_, T>,
+    b: &[T],
+    beta: T,
+    c: &mut CView<'_, T>,
+) {
+    let (rows, cols) = (c.rows(), c.cols());
+    if rows == 0 || cols == 0 {
+        return;
+    }
+    let nr = 2 * T::LANES;
+    let ASrc::Packed(a) = a else {
+        unreachable!("the AVX-512 kernel is not DIRECT: A is always packed")
+    };
+    assert!(rows <= MR && cols <= nr, "tile {rows}x{cols}");
+    assert!(a.len() >= MR * k && b.len() >= nr * k);
+    let t = Tile {
+        k,
+        a: a.as_ptr(),
+        b: b.as_ptr(),
+        cols,
+        c: c.as_mut_ptr(),
+        ldc: c.ldc(),
+        alpha,
+        beta,
+    };
+    // SAFETY: `_proof` shows AVX-512F was detected. The
+    // asserts bound every read of Ã (MR·k) and B̃ (NR·k); the view grants
+    // exclusive access to `rows x cols` of C at `ptr + i*ldc + j`, not
+    // aliased by the shared `a`, `b`; `nv` makes `(nv-1)·LANES < cols ≤
+    // nv·LANES`.
+    unsafe { tile(rows, cols.div_ceil(T::LANES), &t) }
+}
+
+/// Checks a column of whole tiles and sweeps it.
+fn run_sweep<T: Zmm>(
+    _proof: Avx512,
+    k: usize,
+    alpha: T,
+    a: &[T],
+    b: &[T],
+    beta: T,
+    c: &mut CView<'_, T>,
+) {
+    let (rows, cols) = (c.rows(), c.cols());
+    if rows == 0 || cols == 0 {
+        return;
+    }
+    let nr = 2 * T::LANES;
+    assert!(rows % MR == 0 && cols <= nr, "sweep {rows}x{cols}");
+    assert!(a.len() >= rows * k && b.len() >= nr * k);
+    let t = Tile {
+        k,
+        a: a.as_ptr(),
+        b: b.as_ptr(),
+        cols,
+        c: c.as_mut_ptr(),
+        ldc: c.ldc(),
+        alpha,
+        beta,
+    };
+    // SAFETY: `_proof` shows AVX-512F was detected. Panel `ir` reads
+    // `a[ir·MR·k ..][.. MR·k]` (inside `a`: rows·k ≥ (ir+1)·MR·k) and the
+    // whole NR·k panel `b`; it writes rows ir·MR.. +MR, columns < cols of
+    // the region the view grants exclusively.
+    unsafe { sweep(rows / MR, &t) }
+}
+
+impl MicroKernel<f32> for Avx512F32 {
+    const MR: usize = MR;
+    const NR: usize = 32;
+    /// Ã = 144 × 384 × 4 B = 216 KiB of the 1 MiB L2 (Zen 4/5).
+    const MC: usize = 144;
+    /// The AVX2 kernel's depth, so both give the same sums (and bits). One
+    /// B̃ micro-panel = 384 × 32 × 4 B = 48 KiB: Zen 5's L1d.
+    const KC: usize = 384;
+    /// B̃ = 384 × 4096 × 4 B = 6 MiB in L3.
+    const NC: usize = 4096;
+    const DIRECT: bool = false;
+
+    #[inline]
+    fn run(
+        self,
+        k: usize,
+        alpha: f32,
+        a: ASrc<'_, f32>,
+        b: &[f32],
+        beta: f32,
+        c: &mut CView<'_, f32>,
+    ) {
+        run_tile(self.0, k, alpha, a, b, beta, c)
+    }
+
+    #[inline]
+    fn run_sweep(
+        self,
+        k: usize,
+        alpha: f32,
+        a: &[f32],
+        b: &[f32],
+        beta: f32,
+        c: &mut CView<'_, f32>,
+    ) {
+        run_sweep(self.0, k, alpha, a, b, beta, c)
+    }
+}
+
+impl MicroKernel<f64> for Avx512F64 {
+    const MR: usize = MR;
+    const NR: usize = 16;
+    /// Ã = 96 × 384 × 8 B = 288 KiB of the 1 MiB L2.
+    const MC: usize = 96;
+    /// As for f32: the AVX2 kernel's depth; B̃ micro-panel 48 KiB.
+    const KC: usize = 384;
+    /// B̃ = 384 × 2048 × 8 B = 6 MiB in L3.
+    const NC: usize = 2048;
+    const DIRECT: bool = false;
+
+    #[inline]
+    fn run(
+        self,
+        k: usize,
+        alpha: f64,
+        a: ASrc<'_, f64>,
+        b: &[f64],
+        beta: f64,
+        c: &mut CView<'_, f64>,
+    ) {
+        run_tile(self.0, k, alpha, a, b, beta, c)
+    }
+
+    #[inline]
+    fn run_sweep(
+        self,
+        k: usize,
+        alpha: f64,
+        a: &[f64],
+        b: &[f64],
+        beta: f64,
+        c: &mut CView<'_, f64>,
+    ) {
+        run_sweep(self.0, k, alpha, a, b, beta, c)
+    }
+}
+
+/// The FMA peak loop (see `Kernel::fma_peak_gflops`): 12 independent chains
+/// of 512-bit FMAs.
+///
+/// # Safety
+/// AVX-512F available.
+#[target_feature(enable = "avx512f")]
+unsafe fn chains<T: Zmm>(iters: u64, x: T, y: T) -> T {
+    // SAFETY: register intrinsics only (AVX-512F, caller) and one store into
+    // a local array of 16 ≥ LANES elements.
+    unsafe {
+        let (vx, vy) = (T::splat(x), T::splat(y));
+        let mut acc = [T::zero(); 12];
+        for (j, a) in acc.iter_mut().enumerate() {
+            *a = T::splat(T::from_f64(0.1 + 0.01 * j as f64));
+        }
+        for _ in 0..iters {
+            for a in acc.iter_mut() {
+                *a = T::fmadd(*a, vx, vy);
+            }
+        }
+        let mut sum = acc[0];
+        for &a in &acc[1..] {
+            sum = T::vadd(sum, a);
+        }
+        let mut lanes = [T::ZERO; 16];
+        T::store(lanes.as_mut_ptr(), sum);
+        lanes[..T::LANES].iter().fold(T::ZERO, |s, &v| s + v)
+    }
+}
+
+/// `(flops, checksum)` of `iters` rounds of 12 vector FMAs on this core.
+#[allow(private_bounds)]
+pub(crate) fn fma_rounds<T: Zmm>(_proof: Avx512, iters: u64, x: T, y: T) -> (f64, T) {
+    // SAFETY: `_proof` shows AVX-512F was detected.
+    let check = unsafe { chains(iters, x, y) };
+    (iters as f64 * (12 * T::LANES * 2) as f64, check)
+}
