@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::examples::command_for;
+use common::examples::{assert_bad_flags, command_for};
 use common::files::TempDir;
 use common::numpy::Fixtures;
 use std::process::Output;
@@ -72,12 +72,7 @@ fn help_and_bad_flags() {
             "9",
         ],
     ] {
-        let o = run(args);
-        assert_eq!(o.status.code(), Some(2), "{args:?}");
-        let err = String::from_utf8_lossy(&o.stderr);
-        assert!(err.starts_with("error: "), "{args:?}: {err}");
-        assert_eq!(err.lines().next().unwrap().matches("error").count(), 1);
-        assert!(err.contains("usage:"), "{args:?}: {err}");
+        assert_bad_flags("rnnlm", args);
     }
     // A run-time failure (a missing corpus) exits 1 with one line.
     let o = run(&["--corpus", "/nonexistent/corpus.txt"]);

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::examples::command_for;
+use common::examples::{assert_bad_flags, command_for};
 use common::files::TempDir;
 use std::process::Output;
 
@@ -33,12 +33,7 @@ fn help_and_bad_flags() {
         &["--attention-svg", "a.svg"],
         &["--data"],
     ] {
-        let o = run(args);
-        assert_eq!(o.status.code(), Some(2), "{args:?}");
-        let err = String::from_utf8_lossy(&o.stderr);
-        assert!(err.starts_with("error: "), "{args:?}: {err}");
-        assert_eq!(err.lines().next().unwrap().matches("error").count(), 1);
-        assert!(err.contains("usage:"), "{args:?}: {err}");
+        assert_bad_flags("seq2seq", args);
     }
     // A run-time failure (a missing data file) exits 1 naming it.
     let o = run(&["--data", "/nonexistent/addition.txt"]);

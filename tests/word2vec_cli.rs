@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::examples::command_for;
+use common::examples::{assert_bad_flags, command_for};
 use common::files::TempDir;
 use common::numpy::Fixtures;
 use std::process::Output;
@@ -31,12 +31,7 @@ fn bad_flags_exit_2_with_one_line_and_the_usage() {
         ("word2vec", &["--load", "a", "--model", "glove"]),
         ("word2vec", &["--load", "a", "--analogy", "a:b"]),
     ] {
-        let o = run(example, args);
-        assert_eq!(o.status.code(), Some(2), "{example} {args:?}");
-        let err = String::from_utf8_lossy(&o.stderr);
-        assert!(err.starts_with("error: "), "{example} {args:?}: {err}");
-        assert_eq!(err.lines().next().unwrap().matches("error").count(), 1);
-        assert!(err.contains("usage:"), "{example} {args:?}: {err}");
+        assert_bad_flags(example, args);
     }
     for example in ["simple_cbow", "word2vec"] {
         let o = run(example, &["--help"]);

@@ -26,7 +26,7 @@
 use super::convert::{self, Bad, Elem, Raw};
 use super::half::Half;
 use super::npy_header::parse_dict;
-use super::tensor::{bytes_text, shape_bytes, usize_dims};
+use super::tensor::{bytes_text, is_label_vector, shape_bytes, usize_dims};
 use crate::error::{Error, Result};
 use crate::matrix::Matrix;
 use crate::scalar::{DType, Scalar};
@@ -324,12 +324,7 @@ pub fn npy_labels_from_bytes(bytes: &[u8]) -> Result<Vec<usize>> {
             ),
         });
     }
-    let vector = match npy.shape[..] {
-        [] | [_] => true,
-        [r, c] => r == 1 || c == 1,
-        _ => false,
-    };
-    if !vector {
+    if !is_label_vector(&npy.shape) {
         return Err(Error::Unsupported {
             format: FORMAT,
             what: format!(

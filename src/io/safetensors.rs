@@ -35,7 +35,8 @@ use super::convert::{self, Bad, Elem, Raw};
 use super::half::Half;
 use super::json::{self, Reader};
 use super::tensor::{
-    bytes_text, checked_numel, shape_bytes, usize_dims, StoreAs, Tensor, TensorData, TensorView,
+    bytes_text, checked_numel, is_label_vector, shape_bytes, usize_dims, StoreAs, Tensor,
+    TensorData, TensorView,
 };
 use crate::error::{Error, Result};
 use crate::matrix::Matrix;
@@ -339,12 +340,7 @@ impl SafeTensors {
         if !elem.is_integral() {
             return Err(not_labels(name, &s.dtype));
         }
-        let vector = match shape[..] {
-            [] | [_] => true,
-            [r, c] => r == 1 || c == 1,
-            _ => false,
-        };
-        if !vector {
+        if !is_label_vector(&s.shape) {
             return Err(Error::Unsupported {
                 format: FORMAT,
                 what: format!(

@@ -200,6 +200,17 @@ pub(crate) fn bytes_text(n: Option<u128>) -> String {
     }
 }
 
+/// Whether an array of `shape` is a vector of one label per sample, as
+/// the npy and safetensors label readers require: `()`, `(n,)`, `(n, 1)`
+/// or `(1, n)`.
+pub(crate) fn is_label_vector(shape: &[u64]) -> bool {
+    match *shape {
+        [] | [_] => true,
+        [r, c] => r == 1 || c == 1,
+        _ => false,
+    }
+}
+
 /// A file's dimensions as `usize`, after [`shape_bytes`] matched the data
 /// (so only an empty array can have a dimension past `usize::MAX`).
 pub(crate) fn usize_dims(shape: &[u64]) -> std::result::Result<Vec<usize>, String> {

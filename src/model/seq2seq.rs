@@ -314,28 +314,44 @@ pub trait Seq2seqDecoder<T: Scalar>: Params<T> + Sized {
     fn vocab_size(&self) -> usize;
 }
 
-/// The argmax of every row of `scores` into column `col` of `out` and into
-/// `next` (the next inputs).
-fn greedy_step<T: Scalar>(
-    scores: &Matrix<T>,
-    col: usize,
-    out: &mut Ids,
-    next: &mut Ids,
-    best: &mut [usize],
-) {
-    argmax_rows_into(scores.as_slice(), scores.cols(), best);
-    let width = out.cols();
-    for (r, &id) in best.iter().enumerate() {
-        out.as_mut_slice()[r * width + col] = id;
-        next.as_mut_slice()[r] = id;
+/// The greedy loop of every decoder's `generate`, once its LSTM starts
+/// from the encoder's state: from the `N x 1` start ids, `step` gives the
+/// scores (`N x V`) after the inputs; their argmax is both the next input
+/// and the next column of the answers (`N x sample_size`).
+fn greedy_generate<D, T: Scalar>(
+    decoder: &mut D,
+    start_ids: &[usize],
+    sample_size: usize,
+    mut step: impl for<'a> FnMut(&'a mut D, IdsView<'_>) -> &'a Matrix<T>,
+) -> Ids {
+    let n = start_ids.len();
+    let mut out = Ids::from_vec(n, sample_size, vec![0; n * sample_size]).expect("n·k ids");
+    let mut x = Ids::column_vector(start_ids.to_vec());
+    for col in 0..sample_size {
+        let scores = step(decoder, x.view());
+        argmax_rows_into(scores.as_slice(), scores.cols(), x.as_mut_slice());
+        for (r, &id) in x.as_slice().iter().enumerate() {
+            out.as_mut_slice()[r * sample_size + col] = id;
+        }
     }
+    out
 }
 
-/// `N x k` zeros and the `N x 1` start ids of a generation.
-fn generation_buffers(start_ids: &[usize], sample_size: usize) -> (Ids, Ids) {
-    let n = start_ids.len();
-    let out = Ids::from_vec(n, sample_size, vec![0; n * sample_size]).expect("n·k ids");
-    (out, Ids::column_vector(start_ids.to_vec()))
+/// The layers every decoder draws, in the book's order: `embed_W =
+/// rn(V, D) / 100`, a stateful LSTM of `lstm_in` inputs (see `lstm`),
+/// `affine_W = rn(affine_in, V) / √affine_in`, `affine_b = 0`.
+fn decoder_layers<T: Scalar>(
+    vocab: usize,
+    wordvec: usize,
+    hidden: usize,
+    lstm_in: usize,
+    affine_in: usize,
+    rng: &mut RandomState,
+) -> (TimeEmbedding<T>, TimeLstm<T>, TimeAffine<T>) {
+    let embed = TimeEmbedding::new(scaled_randn(vocab, wordvec, 100.0, rng));
+    let lstm = lstm(lstm_in, hidden, true, rng);
+    let affine = TimeAffine::new(xavier(affine_in, vocab, rng), Matrix::zeros(1, vocab));
+    (embed, lstm, affine)
 }
 
 /// Implements `Params` for a decoder of fields `embed`, `lstm`, `affine`.
@@ -385,32 +401,34 @@ pub struct Decoder<T: Scalar> {
     lstm: TimeLstm<T>,
     affine: TimeAffine<T>,
     enc_rows: usize,
-    best: Vec<usize>,
 }
 
 decoder_params!(Decoder);
 
+impl<T: Scalar> Decoder<T> {
+    /// `embed → LSTM → affine` for `xs.rows()` sequences.
+    fn run(&mut self, xs: IdsView<'_>) -> &Matrix<T> {
+        let e = self.embed.forward(xs);
+        let hs = self.lstm.forward(e.view(), xs.rows());
+        self.affine.forward(hs)
+    }
+}
+
 impl<T: Scalar> Seq2seqDecoder<T> for Decoder<T> {
     fn new(vocab: usize, wordvec: usize, hidden: usize, rng: &mut RandomState) -> Self {
-        let embed = TimeEmbedding::new(scaled_randn(vocab, wordvec, 100.0, rng));
-        let lstm = lstm(wordvec, hidden, true, rng);
-        let affine = TimeAffine::new(xavier(hidden, vocab, rng), Matrix::zeros(1, vocab));
+        let (embed, lstm, affine) = decoder_layers(vocab, wordvec, hidden, wordvec, hidden, rng);
         Decoder {
             embed,
             lstm,
             affine,
             enc_rows: 0,
-            best: Vec::new(),
         }
     }
 
     fn forward(&mut self, xs: IdsView<'_>, hs_enc: MatrixView<'_, T>) -> &Matrix<T> {
-        let n = xs.rows();
         self.enc_rows = hs_enc.rows();
-        self.lstm.set_state_view(last_step(hs_enc, n), None);
-        let e = self.embed.forward(xs);
-        let hs = self.lstm.forward(e.view(), n);
-        self.affine.forward(hs)
+        self.lstm.set_state_view(last_step(hs_enc, xs.rows()), None);
+        self.run(xs)
     }
 
     fn backward(&mut self, dscore: MatrixView<'_, T>, denc: &mut Matrix<T>) {
@@ -431,16 +449,8 @@ impl<T: Scalar> Seq2seqDecoder<T> for Decoder<T> {
         sample_size: usize,
     ) -> Ids {
         let n = start_ids.len();
-        let (mut out, mut x) = generation_buffers(start_ids, sample_size);
-        self.best.resize(n, 0);
         self.lstm.set_state_view(last_step(hs_enc, n), None);
-        for step in 0..sample_size {
-            let e = self.embed.forward(x.view());
-            let h = self.lstm.forward(e.view(), n);
-            let scores = self.affine.forward(h);
-            greedy_step(scores, step, &mut out, &mut x, &mut self.best);
-        }
-        out
+        greedy_generate(self, start_ids, sample_size, Self::run)
     }
 
     fn vocab_size(&self) -> usize {
@@ -472,17 +482,17 @@ pub struct PeekyDecoder<T: Scalar> {
     out_cat: Matrix<T>,
     dlstm: Matrix<T>,
     dembed: Matrix<T>,
-    best: Vec<usize>,
 }
 
 decoder_params!(PeekyDecoder);
 
 impl<T: Scalar> PeekyDecoder<T> {
-    /// `[h, embed(xs)] → LSTM → [h, hs] → affine`, for `n` sequences.
-    fn run(&mut self, xs: IdsView<'_>, n: usize) -> &Matrix<T> {
+    /// `[h, embed(xs)] → LSTM → [h, hs] → affine`, for `xs.rows()`
+    /// sequences.
+    fn run(&mut self, xs: IdsView<'_>) -> &Matrix<T> {
         let e = self.embed.forward(xs);
         concat_cols(self.h.view(), e.view(), &mut self.x_cat);
-        let hs = self.lstm.forward(self.x_cat.view(), n);
+        let hs = self.lstm.forward(self.x_cat.view(), xs.rows());
         concat_cols(self.h.view(), hs, &mut self.out_cat);
         self.affine.forward(self.out_cat.view())
     }
@@ -490,9 +500,8 @@ impl<T: Scalar> PeekyDecoder<T> {
 
 impl<T: Scalar> Seq2seqDecoder<T> for PeekyDecoder<T> {
     fn new(vocab: usize, wordvec: usize, hidden: usize, rng: &mut RandomState) -> Self {
-        let embed = TimeEmbedding::new(scaled_randn(vocab, wordvec, 100.0, rng));
-        let lstm = lstm(hidden + wordvec, hidden, true, rng);
-        let affine = TimeAffine::new(xavier(2 * hidden, vocab, rng), Matrix::zeros(1, vocab));
+        let (embed, lstm, affine) =
+            decoder_layers(vocab, wordvec, hidden, hidden + wordvec, 2 * hidden, rng);
         PeekyDecoder {
             embed,
             lstm,
@@ -503,7 +512,6 @@ impl<T: Scalar> Seq2seqDecoder<T> for PeekyDecoder<T> {
             out_cat: Matrix::zeros(0, 0),
             dlstm: Matrix::zeros(0, 0),
             dembed: Matrix::zeros(0, 0),
-            best: Vec::new(),
         }
     }
 
@@ -512,7 +520,7 @@ impl<T: Scalar> Seq2seqDecoder<T> for PeekyDecoder<T> {
         self.enc_rows = hs_enc.rows();
         self.h.assign(last_step(hs_enc, n));
         self.lstm.set_state_view(self.h.view(), None);
-        self.run(xs, n)
+        self.run(xs)
     }
 
     fn backward(&mut self, dscore: MatrixView<'_, T>, denc: &mut Matrix<T>) {
@@ -551,15 +559,9 @@ impl<T: Scalar> Seq2seqDecoder<T> for PeekyDecoder<T> {
         sample_size: usize,
     ) -> Ids {
         let n = start_ids.len();
-        let (mut out, mut x) = generation_buffers(start_ids, sample_size);
-        self.best.resize(n, 0);
         self.h.assign(last_step(hs_enc, n));
         self.lstm.set_state_view(self.h.view(), None);
-        for step in 0..sample_size {
-            self.run(x.view(), n);
-            greedy_step(self.affine.output(), step, &mut out, &mut x, &mut self.best);
-        }
-        out
+        greedy_generate(self, start_ids, sample_size, Self::run)
     }
 
     fn vocab_size(&self) -> usize {
@@ -589,7 +591,6 @@ pub struct AttentionDecoder<T: Scalar> {
     out_cat: Matrix<T>,
     dc: Matrix<T>,
     ddec: Matrix<T>,
-    best: Vec<usize>,
 }
 
 decoder_params!(AttentionDecoder);
@@ -610,8 +611,10 @@ impl<T: Scalar> AttentionDecoder<T> {
         &self.attention
     }
 
-    /// `embed → LSTM → attention → [c, hs] → affine` for `n` sequences.
-    fn run(&mut self, xs: IdsView<'_>, hs_enc: MatrixView<'_, T>, n: usize) -> &Matrix<T> {
+    /// `embed → LSTM → attention → [c, hs] → affine` for `xs.rows()`
+    /// sequences.
+    fn run(&mut self, xs: IdsView<'_>, hs_enc: MatrixView<'_, T>) -> &Matrix<T> {
+        let n = xs.rows();
         let e = self.embed.forward(xs);
         let dec_hs = self.lstm.forward(e.view(), n);
         let c = self.attention.forward(hs_enc, dec_hs, n);
@@ -622,9 +625,8 @@ impl<T: Scalar> AttentionDecoder<T> {
 
 impl<T: Scalar> Seq2seqDecoder<T> for AttentionDecoder<T> {
     fn new(vocab: usize, wordvec: usize, hidden: usize, rng: &mut RandomState) -> Self {
-        let embed = TimeEmbedding::new(scaled_randn(vocab, wordvec, 100.0, rng));
-        let lstm = lstm(wordvec, hidden, true, rng);
-        let affine = TimeAffine::new(xavier(2 * hidden, vocab, rng), Matrix::zeros(1, vocab));
+        let (embed, lstm, affine) =
+            decoder_layers(vocab, wordvec, hidden, wordvec, 2 * hidden, rng);
         AttentionDecoder {
             embed,
             lstm,
@@ -634,7 +636,6 @@ impl<T: Scalar> Seq2seqDecoder<T> for AttentionDecoder<T> {
             out_cat: Matrix::zeros(0, 0),
             dc: Matrix::zeros(0, 0),
             ddec: Matrix::zeros(0, 0),
-            best: Vec::new(),
         }
     }
 
@@ -642,7 +643,7 @@ impl<T: Scalar> Seq2seqDecoder<T> for AttentionDecoder<T> {
         let n = xs.rows();
         self.batch = n;
         self.lstm.set_state_view(last_step(hs_enc, n), None);
-        self.run(xs, hs_enc, n)
+        self.run(xs, hs_enc)
     }
 
     fn backward(&mut self, dscore: MatrixView<'_, T>, denc: &mut Matrix<T>) {
@@ -673,14 +674,8 @@ impl<T: Scalar> Seq2seqDecoder<T> for AttentionDecoder<T> {
         sample_size: usize,
     ) -> Ids {
         let n = start_ids.len();
-        let (mut out, mut x) = generation_buffers(start_ids, sample_size);
-        self.best.resize(n, 0);
         self.lstm.set_state_view(last_step(hs_enc, n), None);
-        for step in 0..sample_size {
-            self.run(x.view(), hs_enc, n);
-            greedy_step(self.affine.output(), step, &mut out, &mut x, &mut self.best);
-        }
-        out
+        greedy_generate(self, start_ids, sample_size, |d, x| d.run(x, hs_enc))
     }
 
     fn vocab_size(&self) -> usize {

@@ -78,3 +78,16 @@ pub fn command_for(name: &str) -> Command {
         None => Command::new(exe),
     }
 }
+
+/// Runs example `name` with `args` and asserts the flag contract of a
+/// command line it rejects: exit code 2, a first line `error: …` naming
+/// one error, and the usage.
+pub fn assert_bad_flags(name: &str, args: &[&str]) {
+    let o = command_for(name).args(args).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{name} {args:?}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.starts_with("error: "), "{name} {args:?}: {err}");
+    let first = err.lines().next().unwrap();
+    assert_eq!(first.matches("error").count(), 1, "{name} {args:?}: {err}");
+    assert!(err.contains("usage:"), "{name} {args:?}: {err}");
+}
