@@ -16,7 +16,9 @@
 //! - `kernel/`: the microkernels, one file per instruction set, chosen once at
 //!   runtime ([`Kernel`]); `portable.rs` is plain Rust that LLVM vectorizes and
 //!   builds on every target. The AVX2 kernel handles ragged edge tiles with
-//!   smaller register tiles and writes C directly.
+//!   smaller register tiles and writes C directly. The AVX-512 kernel
+//!   (`x86_avx512.rs`, Rust ≥ 1.89) does the same at twice the width for
+//!   packed products and leaves tiny and skinny ones to the AVX2 paths.
 //! - `small.rs`: tiny products (the spiral net's 30×2·2×10; with the AVX2
 //!   kernel also f32 up to 64³ when B is at most 16 KiB) skip packing and
 //!   blocking: with AVX2 they run the register tiles straight on the
@@ -366,7 +368,10 @@ pub fn gemm_with<T: Scalar>(
     // kernel copies a transposed one to the stack first if it fits.
     let vector = config.kernel != Kernel::Portable;
     let b_fits = !vector || op_b == Transpose::No || k.saturating_mul(n) <= small::B_STACK;
-    if b_fits && (small::is_small(m, n, k) || (vector && small::is_small_wide(m, n, k, T::BYTES))) {
+    // The widened direct range is where the AVX2 tiles beat packing; the
+    // AVX-512 kernel's packed tiles are twice as wide and win there.
+    let wide = vector && config.kernel != Kernel::Avx512;
+    if b_fits && (small::is_small(m, n, k) || (wide && small::is_small_wide(m, n, k, T::BYTES))) {
         T::small(config.kernel, &mut p);
     } else {
         threads::run_blocked(config, &mut p);
