@@ -47,7 +47,7 @@ use super::{ASrc, MicroKernel};
 use crate::gemm::loops::{Operand, Problem};
 use crate::gemm::view::CView;
 use direct::{skinny, small_tiles};
-use pack::pack_b_avx;
+pub(crate) use pack::pack_b_avx;
 use tile::{run_tile, sweep, MR};
 
 /// Proof that this CPU has AVX2 and FMA: only [`Avx2::detect`] makes one.
@@ -118,7 +118,7 @@ macro_rules! delegate_to_generic {
 
         #[inline]
         fn pack_b(self, kc: usize, nc: usize, b: Operand<'_, $t>, dst: &mut [$t]) {
-            pack_b_avx(self.0, kc, nc, b, dst)
+            pack_b_avx(self.0, 2 * <$t as Simd>::LANES, kc, nc, b, dst)
         }
 
         #[inline]

@@ -5,22 +5,26 @@ use super::{Avx2, Simd};
 use crate::gemm::loops::Operand;
 
 /// Packs B̃ from a transposed operand (op(B) = Xᵀ for row-major X, so
-/// column `j` of op(B) is the contiguous row `j` of X): each full `NR`-wide
-/// panel is `NR` rows of X transposed in `LANES x LANES` register blocks.
-/// Ragged panels and other layouts go through the portable packer.
-pub(super) fn pack_b_avx<T: Simd>(
+/// column `j` of op(B) is the contiguous row `j` of X): each full `nr`-wide
+/// panel is `nr` rows of X transposed in `LANES x LANES` register blocks.
+/// Ragged panels and other layouts go through the portable packer. `nr` is
+/// a multiple of `LANES` up to 32: `2·LANES` for this kernel's panels, 32
+/// (f32) or 16 (f64) for the AVX-512 kernel's, packed with these 256-bit
+/// transposes too.
+pub(crate) fn pack_b_avx<T: Simd>(
     _proof: Avx2,
+    nr: usize,
     kc: usize,
     nc: usize,
     b: Operand<'_, T>,
     dst: &mut [T],
 ) {
     let lanes = T::LANES;
-    let nr = 2 * lanes;
+    assert!(nr % lanes == 0 && nr <= MAX_NR, "panel width {nr}");
     let full = if b.rs == 1 && b.cs > 1 { nc / nr } else { 0 };
     for (panel, out) in dst.chunks_exact_mut(nr * kc).take(full).enumerate() {
         let j0 = panel * nr;
-        let mut rows = [std::ptr::null::<T>(); 16];
+        let mut rows = [std::ptr::null::<T>(); MAX_NR];
         for (j, r) in rows.iter_mut().take(nr).enumerate() {
             let start = (j0 + j) * b.cs;
             *r = b.data[start..start + kc].as_ptr();
@@ -37,9 +41,12 @@ pub(super) fn pack_b_avx<T: Simd>(
     }
 }
 
+/// The widest panel [`pack_b_avx`] packs.
+const MAX_NR: usize = 32;
+
 /// # Safety
 /// AVX available; `rows[0..nr]` each readable for `kc` elements; `out`
-/// writable for `nr·kc`; `nr = 2·LANES`.
+/// writable for `nr·kc`; `nr` a multiple of `LANES`.
 #[target_feature(enable = "avx2,fma")]
 unsafe fn transpose_panel<T: Simd>(rows: *const *const T, nr: usize, kc: usize, out: *mut T) {
     let lanes = T::LANES;
@@ -48,7 +55,7 @@ unsafe fn transpose_panel<T: Simd>(rows: *const *const T, nr: usize, kc: usize, 
     // the panel's nr·kc elements.
     unsafe {
         while p + lanes <= kc {
-            for h in 0..2 {
+            for h in 0..nr / lanes {
                 T::transpose_block(rows.add(h * lanes), p, out.add(p * nr + h * lanes), nr);
             }
             p += lanes;
