@@ -610,7 +610,8 @@ fn the_default_kernel_is_the_fastest_and_runs() {
 /// blocks, one in-order FMA chain per block, the same stores), so the two
 /// give the same bits on every shape: depths past one KC block, rows and
 /// columns past MC and NC, ragged edges, transposes, alpha/beta, 1 and 2
-/// threads, and the skinny and tiny products it hands to the AVX2 paths.
+/// threads, its own skinny tiles (C one or two vectors wide) and the tiny
+/// products it hands to the AVX2 path.
 fn avx512_matches_avx2<T: Scalar>(seed: u32) {
     let available = kernels::available();
     if !available.contains(&Kernel::Avx512) {
@@ -624,6 +625,10 @@ fn avx512_matches_avx2<T: Scalar>(seed: u32) {
         (13, 40, 385),
         (37, 65, 800),
         (128, 10, 1024),
+        (77, 20, 500),
+        (50, 16, 800),
+        (29, 9, 1200),
+        (13, 32, 7),
         (128, 1024, 200),
         (150, 97, 1),
         (301, 4200, 3),

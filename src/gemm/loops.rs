@@ -97,11 +97,17 @@ impl<T: Scalar> PackBuffers<T> {
             b: Vec::new(),
         }
     }
+
+    /// `len` elements of the B̃ buffer, 64-byte aligned (grown if needed),
+    /// for a kernel's own scratch.
+    pub fn b_scratch(&mut self, len: usize) -> &mut [T] {
+        aligned(&mut self.b, len)
+    }
 }
 
 /// Splits `len` into `ceil(len / max)` nearly equal blocks that are multiples
 /// of `unit` (except possibly the last), and returns the block size.
-fn balanced_block(len: usize, max: usize, unit: usize) -> usize {
+pub fn balanced_block(len: usize, max: usize, unit: usize) -> usize {
     if len <= max {
         return len;
     }

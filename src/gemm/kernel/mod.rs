@@ -445,9 +445,13 @@ macro_rules! impl_kernel_elem {
                         Kernel::Avx512 => {
                             let k = x86_avx512::Avx512::detect()
                                 .expect("AVX-512 kernel requested on a CPU without it");
-                            // Skinny C, A read in place: the AVX2 kernel's
-                            // direct path (same sums, same bits).
-                            if loops::reads_a_in_place::<x86_avx2::$avx, $t>(p) {
+                            // C one vector wide, row-major A: the 512-bit
+                            // skinny tiles. Other skinny C with A read in
+                            // place: the AVX2 kernel's direct path. Same
+                            // sums, same bits, either way.
+                            if x86_avx512::takes_skinny(p) {
+                                x86_avx512::skinny(k, p, bufs)
+                            } else if loops::reads_a_in_place::<x86_avx2::$avx, $t>(p) {
                                 loops::gemm_blocked(x86_avx2::$avx(k.avx2()), p, bufs, also)
                             } else {
                                 loops::gemm_blocked(x86_avx512::$avx512(k), p, bufs, also)

@@ -23,7 +23,7 @@
 
 use super::x86_avx2::{pack_b_avx, Avx2};
 use super::{ASrc, MicroKernel};
-use crate::gemm::loops::Operand;
+use crate::gemm::loops::{balanced_block, Operand, PackBuffers, Problem};
 use crate::gemm::view::CView;
 use crate::Scalar;
 use std::arch::x86_64::*;
@@ -60,6 +60,8 @@ pub(crate) struct Avx512F64(pub Avx512);
 
 /// Rows of every register tile.
 const MR: usize = 6;
+/// Depth of one block: the AVX2 kernel's, so both give the same sums.
+const KC: usize = 384;
 
 /// 512-bit vector operations for one element type.
 ///
@@ -212,8 +214,6 @@ struct Tile<T> {
 unsafe fn tile_body<T: Zmm, const R: usize, const NV: usize>(t: &Tile<T>) {
     let lanes = T::LANES;
     let nr = 2 * lanes;
-    let tail = t.cols - (NV - 1) * lanes;
-    let mask = T::mask(tail);
     // SAFETY: AVX-512F (caller); every access is inside the caller's
     // contract: A at rows < R and p < k, B's padded rows at p < k, C at rows
     // < R and columns < cols (the last vector masked when partial).
@@ -239,21 +239,48 @@ unsafe fn tile_body<T: Zmm, const R: usize, const NV: usize>(t: &Tile<T>) {
             a = a.add(MR);
             b = b.add(nr);
         }
-        let full = tail == lanes;
-        let (alpha, beta) = (T::splat(t.alpha), T::splat(t.beta));
-        let mode = if t.beta == T::ZERO {
-            if t.alpha == T::ONE {
-                0
-            } else {
-                1
-            }
-        } else if t.beta == T::ONE && t.alpha == T::ONE {
-            2
+        store::<T, R, NV>(&acc, t.c, t.ldc, t.cols, t.alpha, t.beta);
+    }
+}
+
+/// `C = alpha·acc + beta·C` for the `R x cols` tile at `c` (`(NV-1)·LANES <
+/// cols ≤ NV·LANES`): `C = acc`, `alpha·acc`, `C + acc` or
+/// `alpha·acc + beta·C` (C is not read when `beta == 0`), the last vector
+/// of a row masked when partial.
+///
+/// # Safety
+/// AVX-512F available; `c + i*ldc + j` writable (readable unless
+/// `beta == 0`) for `i < R`, `j < cols`.
+#[inline(always)]
+unsafe fn store<T: Zmm, const R: usize, const NV: usize>(
+    acc: &[[T::V; NV]; R],
+    c: *mut T,
+    ldc: usize,
+    cols: usize,
+    alpha: T,
+    beta: T,
+) {
+    let lanes = T::LANES;
+    let tail = cols - (NV - 1) * lanes;
+    let mask = T::mask(tail);
+    let full = tail == lanes;
+    let mode = if beta == T::ZERO {
+        if alpha == T::ONE {
+            0
         } else {
-            3
-        };
+            1
+        }
+    } else if beta == T::ONE && alpha == T::ONE {
+        2
+    } else {
+        3
+    };
+    // SAFETY: every access is inside the caller's contract (the last vector
+    // of a row touches only `tail` lanes when partial).
+    unsafe {
+        let (alpha, beta) = (T::splat(alpha), T::splat(beta));
         for (r, acc_r) in acc.iter().enumerate() {
-            let row = t.c.add(r * t.ldc);
+            let row = c.add(r * ldc);
             for (v, &x) in acc_r.iter().enumerate() {
                 let dst = row.add(v * lanes);
                 let partial = v == NV - 1 && !full;
@@ -275,6 +302,148 @@ unsafe fn tile_body<T: Zmm, const R: usize, const NV: usize>(t: &Tile<T>) {
                 } else {
                     T::store(dst, out);
                 }
+            }
+        }
+    }
+}
+
+/// `C[0..R, 0..cols] = alpha·(A·B) + beta·C` for `cols ≤ NV·LANES`, op(A)
+/// row-major in place (`(i, p)` at `a + i*lda + p`), B a scratch copy with
+/// rows zero-padded to `NV·LANES` (`(p, j)` at `b + p*NV*LANES + j`). The
+/// arithmetic and stores of [`tile_body`].
+///
+/// # Safety
+/// AVX-512F available; `a + i*lda + p` readable for `i < R`, `p < k`; `b`
+/// readable for `LANES·k`; `c + i*ldc + j` writable (readable unless
+/// `beta == 0`) for `i < R`, `j < cols`, not aliased by A or B.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn skinny_body<T: Zmm, const R: usize, const NV: usize>(
+    k: usize,
+    a: *const T,
+    lda: usize,
+    b: *const T,
+    cols: usize,
+    c: *mut T,
+    ldc: usize,
+    alpha: T,
+    beta: T,
+) {
+    // SAFETY: every access is inside the caller's contract.
+    unsafe {
+        let mut acc = [[T::zero(); NV]; R];
+        let mut rows = [a; R];
+        for (i, r) in rows.iter_mut().enumerate() {
+            *r = a.add(i * lda);
+        }
+        for p in 0..k {
+            let mut bv = [T::zero(); NV];
+            for (v, bv) in bv.iter_mut().enumerate() {
+                *bv = T::load(b.add((p * NV + v) * T::LANES));
+            }
+            for (acc_r, row) in acc.iter_mut().zip(&rows) {
+                let ar = T::splat(*row.add(p));
+                for (x, &bv) in acc_r.iter_mut().zip(&bv) {
+                    *x = T::fmadd(ar, bv, *x);
+                }
+            }
+        }
+        store::<T, R, NV>(&acc, c, ldc, cols, alpha, beta);
+    }
+}
+
+/// Rows `0..m` of a skinny product in tiles of `12 / NV` rows (12
+/// accumulators, enough chains to cover the FMA latency; the last tile
+/// smaller), AVX-512F enabled.
+///
+/// # Safety
+/// As for [`skinny_body`], for all `m` rows.
+#[target_feature(enable = "avx512f")]
+#[allow(clippy::too_many_arguments)]
+unsafe fn skinny_rows<T: Zmm, const NV: usize>(
+    m: usize,
+    k: usize,
+    a: *const T,
+    lda: usize,
+    b: *const T,
+    cols: usize,
+    c: *mut T,
+    ldc: usize,
+    alpha: T,
+    beta: T,
+) {
+    let mut i = 0;
+    // SAFETY: tile rows i..i+R < m, inside the caller's contract.
+    unsafe {
+        const ALL: usize = 12;
+        while i + ALL / NV <= m {
+            let (a, c) = (a.add(i * lda), c.add(i * ldc));
+            if NV == 1 {
+                skinny_body::<T, 12, NV>(k, a, lda, b, cols, c, ldc, alpha, beta);
+            } else {
+                skinny_body::<T, 6, NV>(k, a, lda, b, cols, c, ldc, alpha, beta);
+            }
+            i += ALL / NV;
+        }
+        let (a, c) = (a.wrapping_add(i * lda), c.wrapping_add(i * ldc));
+        macro_rules! rest {
+            ($($r:literal)*) => {
+                match m - i {
+                    0 => {}
+                    $($r => skinny_body::<T, $r, NV>(k, a, lda, b, cols, c, ldc, alpha, beta),)*
+                    r => unreachable!("{r} rows left"),
+                }
+            };
+        }
+        rest!(1 2 3 4 5 6 7 8 9 10 11);
+    }
+}
+
+/// Whether [`skinny`] takes this product: C at most two vectors wide and
+/// op(A) row-major.
+pub(crate) fn takes_skinny<T: Scalar>(p: &Problem<'_, '_, T>) -> bool {
+    p.n * T::BYTES <= 128 && p.a.cs == 1
+}
+
+/// A skinny product (see [`takes_skinny`]) on one thread: per KC block
+/// (the AVX2 kernel's blocks, so the same sums and bits), op(B) copied into
+/// rows zero-padded to one or two vectors, then the rows of C in register
+/// tiles with op(A) read in place.
+#[allow(private_bounds)]
+pub(crate) fn skinny<T: Zmm>(
+    _proof: Avx512,
+    p: &mut Problem<'_, '_, T>,
+    bufs: &mut PackBuffers<T>,
+) {
+    let (m, n, k) = (p.m, p.n, p.k);
+    if m == 0 || n == 0 {
+        return;
+    }
+    assert!(takes_skinny(p) && n <= 2 * T::LANES);
+    let width = n.div_ceil(T::LANES) * T::LANES;
+    let kc_max = balanced_block(k, KC, 1);
+    let scratch = bufs.b_scratch(kc_max * width);
+    for pc in (0..k).step_by(kc_max.max(1)) {
+        let kc = kc_max.min(k - pc);
+        let beta = if pc == 0 { p.beta } else { T::ONE };
+        for (q, row) in scratch.chunks_exact_mut(width).take(kc).enumerate() {
+            for (j, x) in row.iter_mut().enumerate() {
+                *x = if j < n { p.b.at(pc + q, j) } else { T::ZERO };
+            }
+        }
+        let a = p.a.offset(0, pc);
+        assert!((m - 1) * a.rs + kc <= a.data.len());
+        let (c, ldc) = (p.c.as_mut_ptr(), p.c.ldc());
+        let (a, b, alpha) = (a.data.as_ptr(), scratch.as_ptr(), p.alpha);
+        // SAFETY: `_proof` shows AVX-512F. A: rows i < m at `i*rs + p`, p <
+        // kc, inside `a.data` (asserted); B: the kc padded rows just written;
+        // C: the view grants exclusive access to m x n at `ptr + i*ldc + j`,
+        // not aliased by the shared A and the scratch.
+        unsafe {
+            if width == T::LANES {
+                skinny_rows::<T, 1>(m, kc, a, p.a.rs, b, n, c, ldc, alpha, beta)
+            } else {
+                skinny_rows::<T, 2>(m, kc, a, p.a.rs, b, n, c, ldc, alpha, beta)
             }
         }
     }
@@ -410,7 +579,7 @@ impl MicroKernel<f32> for Avx512F32 {
     const MC: usize = 144;
     /// The AVX2 kernel's depth, so both give the same sums (and bits). One
     /// B̃ micro-panel = 384 × 32 × 4 B = 48 KiB: Zen 5's L1d.
-    const KC: usize = 384;
+    const KC: usize = KC;
     /// B̃ = 384 × 4096 × 4 B = 6 MiB in L3.
     const NC: usize = 4096;
     const DIRECT: bool = false;
@@ -455,7 +624,7 @@ impl MicroKernel<f64> for Avx512F64 {
     /// Ã = 96 × 384 × 8 B = 288 KiB of the 1 MiB L2.
     const MC: usize = 96;
     /// As for f32: the AVX2 kernel's depth; B̃ micro-panel 48 KiB.
-    const KC: usize = 384;
+    const KC: usize = KC;
     /// B̃ = 384 × 2048 × 8 B = 6 MiB in L3.
     const NC: usize = 2048;
     const DIRECT: bool = false;
