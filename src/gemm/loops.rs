@@ -99,7 +99,11 @@ impl<T: Scalar> PackBuffers<T> {
     }
 
     /// `len` elements of the B̃ buffer, 64-byte aligned (grown if needed),
-    /// for a kernel's own scratch.
+    /// for a kernel's own scratch (the AVX-512 skinny path).
+    #[cfg_attr(
+        not(all(target_arch = "x86_64", feature = "simd", groundup_avx512)),
+        allow(dead_code)
+    )]
     pub fn b_scratch(&mut self, len: usize) -> &mut [T] {
         aligned(&mut self.b, len)
     }
