@@ -572,6 +572,45 @@ fn run_sweep<T: Zmm>(
     unsafe { sweep(rows / MR, &t) }
 }
 
+/// The `MicroKernel` methods of both tokens: each forwards to the generic
+/// code above; only the block-size constants differ between f32 and f64.
+macro_rules! delegate_to_generic {
+    ($t:ty) => {
+        #[inline]
+        fn run(
+            self,
+            k: usize,
+            alpha: $t,
+            a: ASrc<'_, $t>,
+            b: &[$t],
+            beta: $t,
+            c: &mut CView<'_, $t>,
+        ) {
+            run_tile(self.0, k, alpha, a, b, beta, c)
+        }
+
+        #[inline]
+        fn run_sweep(
+            self,
+            k: usize,
+            alpha: $t,
+            a: &[$t],
+            b: &[$t],
+            beta: $t,
+            c: &mut CView<'_, $t>,
+        ) {
+            run_sweep(self.0, k, alpha, a, b, beta, c)
+        }
+
+        /// A transposed B through the AVX2 kernel's register transposes (the
+        /// portable copy loop ran `dout·Wᵀ` at 60 % of the other products).
+        #[inline]
+        fn pack_b(self, kc: usize, nc: usize, b: Operand<'_, $t>, dst: &mut [$t]) {
+            pack_b_avx(self.0.avx2(), Self::NR, kc, nc, b, dst)
+        }
+    };
+}
+
 impl MicroKernel<f32> for Avx512F32 {
     const MR: usize = MR;
     const NR: usize = 32;
@@ -584,38 +623,7 @@ impl MicroKernel<f32> for Avx512F32 {
     const NC: usize = 4096;
     const DIRECT: bool = false;
 
-    #[inline]
-    fn run(
-        self,
-        k: usize,
-        alpha: f32,
-        a: ASrc<'_, f32>,
-        b: &[f32],
-        beta: f32,
-        c: &mut CView<'_, f32>,
-    ) {
-        run_tile(self.0, k, alpha, a, b, beta, c)
-    }
-
-    #[inline]
-    fn run_sweep(
-        self,
-        k: usize,
-        alpha: f32,
-        a: &[f32],
-        b: &[f32],
-        beta: f32,
-        c: &mut CView<'_, f32>,
-    ) {
-        run_sweep(self.0, k, alpha, a, b, beta, c)
-    }
-
-    /// A transposed B through the AVX2 kernel's register transposes (the
-    /// portable copy loop ran `dout·Wᵀ` at 60 % of the other products).
-    #[inline]
-    fn pack_b(self, kc: usize, nc: usize, b: Operand<'_, f32>, dst: &mut [f32]) {
-        pack_b_avx(self.0.avx2(), Self::NR, kc, nc, b, dst)
-    }
+    delegate_to_generic!(f32);
 }
 
 impl MicroKernel<f64> for Avx512F64 {
@@ -629,38 +637,7 @@ impl MicroKernel<f64> for Avx512F64 {
     const NC: usize = 2048;
     const DIRECT: bool = false;
 
-    #[inline]
-    fn run(
-        self,
-        k: usize,
-        alpha: f64,
-        a: ASrc<'_, f64>,
-        b: &[f64],
-        beta: f64,
-        c: &mut CView<'_, f64>,
-    ) {
-        run_tile(self.0, k, alpha, a, b, beta, c)
-    }
-
-    #[inline]
-    fn run_sweep(
-        self,
-        k: usize,
-        alpha: f64,
-        a: &[f64],
-        b: &[f64],
-        beta: f64,
-        c: &mut CView<'_, f64>,
-    ) {
-        run_sweep(self.0, k, alpha, a, b, beta, c)
-    }
-
-    /// A transposed B through the AVX2 kernel's register transposes (the
-    /// portable copy loop ran `dout·Wᵀ` at 60 % of the other products).
-    #[inline]
-    fn pack_b(self, kc: usize, nc: usize, b: Operand<'_, f64>, dst: &mut [f64]) {
-        pack_b_avx(self.0.avx2(), Self::NR, kc, nc, b, dst)
-    }
+    delegate_to_generic!(f64);
 }
 
 /// The FMA peak loop (see `Kernel::fma_peak_gflops`): 12 independent chains
