@@ -201,3 +201,31 @@ fn f64_book_run_is_bit_identical_across_vector_kernels() {
         );
     }
 }
+
+/// Every f64 `exp` the nine spiral runs compute (sigmoids and softmaxes,
+/// 3.1 million elements) is bit for bit `f64::exp`'s, whichever path
+/// computed it; on x86-64 Linux with glibc and AVX2 all of them take the
+/// vector path (so a failed probe cannot silently slow the runs down).
+#[test]
+fn f64_runs_see_std_exp_bit_for_bit() {
+    let (_, seen) = groundup::gemm::audit_vector_maps(|| {
+        for run in runs().iter().filter(|r| r.keys["dtype"] == "f64") {
+            train::<f64>(run);
+        }
+    });
+    println!(
+        "spiral f64 runs: {} exp/sigmoid elements, {} vectorized, {} differ from f64::exp",
+        seen.elements,
+        seen.vectorized,
+        seen.mismatches.len()
+    );
+    assert!(seen.elements > 3_000_000, "{}", seen.elements);
+    assert!(
+        seen.mismatches.is_empty(),
+        "first differences (map, x, got, want): {:?}",
+        &seen.mismatches[..seen.mismatches.len().min(5)]
+    );
+    if common::kernels::expects_vector_exp() {
+        assert_eq!(seen.vectorized, seen.elements, "not all on the vector path");
+    }
+}

@@ -78,7 +78,9 @@ mod view;
 mod view;
 
 pub use kernel::Kernel;
-pub(crate) use kernel::KernelElem;
+#[doc(hidden)]
+pub use kernel::{audit_vector_maps, VecMapAudit};
+pub(crate) use kernel::{KernelElem, VecMap};
 use loops::{Operand, Problem};
 pub(crate) use threads::for_each_part;
 #[doc(hidden)]

@@ -77,22 +77,20 @@ fn grad_into<T: Scalar>(
     }
 }
 
-/// The logistic function `1 / (1 + e^{-x})` on one value.
-#[inline]
-pub(crate) fn sigmoid<T: Scalar>(x: T) -> T {
-    T::ONE / (T::ONE + (-x).exp())
-}
-
 impl<T: Scalar> Layer<T> for Sigmoid<T> {
     fn name(&self) -> &'static str {
         "Sigmoid"
     }
     fn forward(&mut self, x: MatrixView<'_, T>) -> &Matrix<T> {
-        map_into(&mut self.out, x, sigmoid);
+        self.out.resize(x.rows(), x.cols());
+        self.out.as_mut_slice().copy_from_slice(x.as_slice());
+        T::sigmoid_in_place(self.out.as_mut_slice());
         &self.out
     }
     fn infer(&self, x: MatrixView<'_, T>) -> Matrix<T> {
-        map_new(x, sigmoid)
+        let mut out = x.to_matrix();
+        T::sigmoid_in_place(out.as_mut_slice());
+        out
     }
     fn backward(&mut self, dout: MatrixView<'_, T>) -> &Matrix<T> {
         grad_into("Sigmoid", &mut self.dx, dout, &self.out, |d, y| {

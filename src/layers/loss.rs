@@ -1,6 +1,5 @@
 //! Loss layers and the book's `common/functions.py`.
 
-use super::activation::sigmoid;
 use super::Targets;
 use crate::matrix::{pairwise_sum, Matrix, MatrixView};
 use crate::scalar::Scalar;
@@ -39,8 +38,12 @@ pub fn softmax_rows<T: Scalar>(x: &mut Matrix<T>) {
     for row in x.as_mut_slice().chunks_exact_mut(cols) {
         let max = row.iter().fold(row[0], |m, &v| m.max_nan(v));
         for v in row.iter_mut() {
-            *v = (*v - max).exp();
+            *v -= max;
         }
+    }
+    // One call over the whole matrix: rows are often narrower than a vector.
+    T::exp_in_place(x.as_mut_slice());
+    for row in x.as_mut_slice().chunks_exact_mut(cols) {
         let sum = pairwise_sum(row);
         for v in row.iter_mut() {
             *v /= sum;
@@ -436,9 +439,8 @@ impl<T: Scalar> LossLayer<T> for SigmoidWithLoss<T> {
             self.labels.push(label);
         }
         self.y.resize(n, 1);
-        for (y, &s) in self.y.as_mut_slice().iter_mut().zip(scores.as_slice()) {
-            *y = sigmoid(s);
-        }
+        self.y.as_mut_slice().copy_from_slice(scores.as_slice());
+        T::sigmoid_in_place(self.y.as_mut_slice());
         let eps = T::from_f64(self.log_epsilon.unwrap_or(LOG_EPSILON));
         self.logs.clear();
         for (&y, &l) in self.y.as_slice().iter().zip(&self.labels) {

@@ -70,3 +70,15 @@ pub fn selected() -> Kernel {
     }
     selected
 }
+
+/// Whether f64 `exp`/sigmoid over slices should run vectorized with the
+/// selected kernel: AVX2 or AVX-512 on x86-64 Linux with glibc, whose `exp`
+/// the vector path reproduces (it checks that once per process).
+pub fn expects_vector_exp() -> bool {
+    cfg!(all(
+        target_arch = "x86_64",
+        feature = "simd",
+        target_os = "linux",
+        target_env = "gnu"
+    )) && matches!(selected(), Kernel::Avx2Fma | Kernel::Avx512)
+}

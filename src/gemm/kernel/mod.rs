@@ -25,6 +25,13 @@
 
 #[cfg(all(target_arch = "aarch64", feature = "simd"))]
 mod aarch64_neon;
+#[cfg(all(
+    target_arch = "x86_64",
+    feature = "simd",
+    target_os = "linux",
+    target_env = "gnu"
+))]
+mod exp_table;
 mod portable;
 #[cfg(all(target_arch = "x86_64", feature = "simd"))]
 mod x86_avx2;
@@ -532,3 +539,142 @@ macro_rules! impl_kernel_elem {
 
 impl_kernel_elem!(f32, Avx2F32, Avx512F32);
 impl_kernel_elem!(f64, Avx2F64, Avx512F64);
+
+/// An element-wise map of f64s that the layers run over whole matrices and
+/// that has a vector implementation ([`Kernel::map_f64_in_place`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum VecMap {
+    /// `e^x`.
+    Exp,
+    /// `1 / (1 + e^(−x))`, rounded after each operation as written.
+    Sigmoid,
+}
+
+impl VecMap {
+    /// One element, by std's `exp`: the definition the vector path matches.
+    #[inline]
+    fn scalar(self, x: f64) -> f64 {
+        match self {
+            VecMap::Exp => x.exp(),
+            VecMap::Sigmoid => 1.0 / (1.0 + (-x).exp()),
+        }
+    }
+}
+
+impl Kernel {
+    /// `x = map(x)` for every element, bit for bit what [`VecMap::scalar`]
+    /// gives. With the AVX2 or AVX-512 kernel on x86-64 Linux with glibc,
+    /// four lanes at a time by a port of glibc's `exp` (see
+    /// `x86_avx2/exp.rs`), provided it agreed with `f64::exp` on the probe
+    /// inputs when first used in this process; otherwise element by element.
+    pub(crate) fn map_f64_in_place(self, map: VecMap, xs: &mut [f64]) {
+        #[cfg(all(
+            target_arch = "x86_64",
+            feature = "simd",
+            target_os = "linux",
+            target_env = "gnu"
+        ))]
+        if matches!(self, Kernel::Avx2Fma | Kernel::Avx512) {
+            if let Some(token) = glibc_exp() {
+                if AUDIT.with(|a| a.borrow().is_none()) {
+                    return x86_avx2::exp::map_in_place(token, map, xs);
+                }
+                let inputs = xs.to_vec();
+                x86_avx2::exp::map_in_place(token, map, xs);
+                return audit(map, &inputs, xs, true);
+            }
+        }
+        if AUDIT.with(|a| a.borrow().is_none()) {
+            for x in xs.iter_mut() {
+                *x = map.scalar(*x);
+            }
+            return;
+        }
+        let inputs = xs.to_vec();
+        for x in xs.iter_mut() {
+            *x = map.scalar(*x);
+        }
+        audit(map, &inputs, xs, false);
+    }
+}
+
+/// The AVX2 token when the vector `exp` matches this process's `f64::exp`
+/// (checked once on the probe inputs).
+#[cfg(all(
+    target_arch = "x86_64",
+    feature = "simd",
+    target_os = "linux",
+    target_env = "gnu"
+))]
+fn glibc_exp() -> Option<x86_avx2::Avx2> {
+    static MATCHES: OnceLock<bool> = OnceLock::new();
+    let token = x86_avx2::Avx2::detect()?;
+    MATCHES
+        .get_or_init(|| x86_avx2::exp::matches_std_exp(token))
+        .then_some(token)
+}
+
+/// What [`audit_vector_maps`] saw: every element mapped on this thread
+/// while it ran, and each one whose result differs in any bit from
+/// `f64::exp`'s formula.
+#[doc(hidden)]
+#[derive(Clone, Debug, Default)]
+pub struct VecMapAudit {
+    /// Elements mapped (exp and sigmoid).
+    pub elements: usize,
+    /// Of them, mapped by the vector path.
+    pub vectorized: usize,
+    /// `(map, input, got, want)` for every element that differs.
+    pub mismatches: Vec<(&'static str, f64, f64, f64)>,
+}
+
+thread_local! {
+    static AUDIT: std::cell::RefCell<Option<VecMapAudit>> = const { std::cell::RefCell::new(None) };
+}
+
+fn audit(map: VecMap, inputs: &[f64], outputs: &[f64], vectorized: bool) {
+    AUDIT.with(|a| {
+        if let Some(a) = a.borrow_mut().as_mut() {
+            a.elements += inputs.len();
+            if vectorized {
+                a.vectorized += inputs.len();
+            }
+            for (&x, &got) in inputs.iter().zip(outputs) {
+                let want = map.scalar(x);
+                if got.to_bits() != want.to_bits() {
+                    a.mismatches.push((
+                        match map {
+                            VecMap::Exp => "exp",
+                            VecMap::Sigmoid => "sigmoid",
+                        },
+                        x,
+                        got,
+                        want,
+                    ));
+                }
+            }
+        }
+    });
+}
+
+/// Test hook: runs `f` and checks every f64 `exp`/sigmoid the layers
+/// compute on this thread meanwhile ([`Scalar::exp_in_place`],
+/// [`Scalar::sigmoid_in_place`](crate::Scalar::sigmoid_in_place)) against
+/// std's `f64::exp`, bit for bit. Allocates per call while it runs.
+///
+/// [`Scalar::exp_in_place`]: crate::Scalar::exp_in_place
+#[doc(hidden)]
+pub fn audit_vector_maps<R>(f: impl FnOnce() -> R) -> (R, VecMapAudit) {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            AUDIT.with(|a| *a.borrow_mut() = None);
+        }
+    }
+    AUDIT.with(|a| *a.borrow_mut() = Some(VecMapAudit::default()));
+    let reset = Reset;
+    let r = f();
+    let seen = AUDIT.with(|a| a.borrow_mut().take()).unwrap_or_default();
+    drop(reset);
+    (r, seen)
+}

@@ -32,10 +32,14 @@
 //!   source), its store modes, and the sweep over a column of packed tiles;
 //! - [`pack`]: packing a transposed B with register transposes;
 //! - [`peak`]: the FMA loop that measures the core's peak;
+//! - [`exp`]: glibc's `exp` four lanes at a time, for the layers'
+//!   sigmoid and softmax (Linux with glibc only; see there why);
 //! - [`direct`]: the paths without packing: small products, and skinny
 //!   KC blocks with op(A) read in place.
 
 mod direct;
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub(crate) mod exp;
 mod pack;
 pub(crate) mod peak;
 mod simd;

@@ -1,0 +1,155 @@
+//! `e^x` for f64, four lanes at a time, bit for bit what glibc's `exp`
+//! returns on an FMA machine, which is what `f64::exp` calls on x86-64 Linux.
+//!
+//! The float64 runs of the book are reproduced bit for bit, so their
+//! sigmoids and softmaxes must call exactly the `exp` numpy called. One call
+//! of glibc's costs about 3 ns through the PLT, a third of the spiral run.
+//! This is the same algorithm (glibc ≥ 2.28, by Szabolcs Nagy; musl and
+//! ARM's optimized-routines have it too), evaluated with the same fused
+//! multiply-adds that GCC contracts in glibc's AVX2+FMA build:
+//!
+//! - `k = round(x·128/ln 2)` by adding 1.5·2^52 (its low bits are then `k`),
+//!   `r = x − k·ln2/128` in two parts (|r| ≤ ln2/256);
+//! - `2^(k/128) = 2^(k>>7) · 2^((k&127)/128)` from [`EXP_TABLE`] as a scale
+//!   and a relative tail, the integer part added into the exponent field;
+//! - `e^r − 1 ≈ r + C2·r² + C3·r³ + C4·r⁴ + C5·r⁵`, and the result
+//!   `scale + scale·(tail + e^r − 1)` with one final rounding.
+//!
+//! For `|x| < 2^-54` glibc returns `1 + x`, and so does this; lanes with
+//! `|x| ≥ 512` (overflow, underflow, subnormal results, ±∞) or NaN call
+//! `f64::exp` itself.
+//!
+//! Whether this equals the platform's `exp` is a property of the C library,
+//! not of the CPU, so it is checked, not assumed: `super::super::exp` runs
+//! it once per process against `f64::exp` on [`EXP_PROBES`] (inputs that
+//! tell this evaluation from the unfused one and from a correctly rounded
+//! exp) and uses it only when every probe agrees. `tests/vmath.rs` compares
+//! it with `f64::exp` on every input the spiral run sees and millions more.
+
+use super::Avx2;
+use crate::gemm::kernel::exp_table::{EXP_PROBES, EXP_TABLE};
+use crate::gemm::kernel::VecMap as Map;
+use std::arch::x86_64::*;
+
+// The constants as glibc's exp_data has them (hex floats in the comments).
+/// 128 / ln 2 (0x1.71547652b82fep7).
+const INV_LN2_N: f64 = f64::from_bits(0x4067_1547_652b_82fe);
+/// −ln2/128, high part with 20 trailing zero bits (−0x1.62e42fefa0000p-8).
+const NEG_LN2_HI_N: f64 = f64::from_bits(0xbf76_2e42_fefa_0000);
+/// −ln2/128 − NEG_LN2_HI_N (−0x1.cf79abc9e3b3ap-47).
+const NEG_LN2_LO_N: f64 = f64::from_bits(0xbd0c_f79a_bc9e_3b3a);
+/// 1.5 · 2^52: adding it rounds to an integer kept in the low mantissa bits.
+const SHIFT: f64 = f64::from_bits(0x4338_0000_0000_0000);
+/// The polynomial for e^r − 1 − r (0x1.ffffffffffdbdp-2, 0x1.555555555543cp-3,
+/// 0x1.55555cf172b91p-5, 0x1.1111167a4d017p-7).
+const C2: f64 = f64::from_bits(0x3fdf_ffff_ffff_fdbd);
+const C3: f64 = f64::from_bits(0x3fc5_5555_5555_543c);
+const C4: f64 = f64::from_bits(0x3fa5_5555_cf17_2b91);
+const C5: f64 = f64::from_bits(0x3f81_1111_67a4_d017);
+
+/// 2^-54: below it in magnitude, e^x rounds to 1 + x.
+const TINY: f64 = f64::from_bits(0x3c90_0000_0000_0000);
+
+/// `e^x` of four lanes; lanes of magnitude 512 or more (and NaN) are
+/// computed by `f64::exp`.
+#[target_feature(enable = "avx2,fma")]
+#[inline]
+unsafe fn exp4(x: __m256d) -> __m256d {
+    // SAFETY: register intrinsics, two gathers whose indices are `2k` and
+    // `2k + 1` with `k = ki & 127`, inside the 256 entries of EXP_TABLE, and
+    // stores into local arrays of four lanes; runs after `Avx2::detect`.
+    unsafe {
+        let kd = _mm256_fmadd_pd(x, _mm256_set1_pd(INV_LN2_N), _mm256_set1_pd(SHIFT));
+        let ki = _mm256_castpd_si256(kd);
+        let kd = _mm256_sub_pd(kd, _mm256_set1_pd(SHIFT));
+        let r = _mm256_fmadd_pd(kd, _mm256_set1_pd(NEG_LN2_HI_N), x);
+        let r = _mm256_fmadd_pd(kd, _mm256_set1_pd(NEG_LN2_LO_N), r);
+        let idx = _mm256_slli_epi64(_mm256_and_si256(ki, _mm256_set1_epi64x(127)), 1);
+        let table = EXP_TABLE.as_ptr() as *const i64;
+        let tail = _mm256_castsi256_pd(_mm256_i64gather_epi64::<8>(table, idx));
+        let sbits = _mm256_i64gather_epi64::<8>(table.add(1), idx);
+        let scale = _mm256_castsi256_pd(_mm256_add_epi64(sbits, _mm256_slli_epi64(ki, 45)));
+        let r2 = _mm256_mul_pd(r, r);
+        let p23 = _mm256_fmadd_pd(r, _mm256_set1_pd(C3), _mm256_set1_pd(C2));
+        let p45 = _mm256_fmadd_pd(r, _mm256_set1_pd(C5), _mm256_set1_pd(C4));
+        let tmp = _mm256_fmadd_pd(r2, p23, _mm256_add_pd(tail, r));
+        let tmp = _mm256_fmadd_pd(_mm256_mul_pd(r2, r2), p45, tmp);
+        let y = _mm256_fmadd_pd(scale, tmp, scale);
+        // |x| < 2^-54 (zeros: every softmax row has one): glibc returns 1 + x.
+        let ax = _mm256_andnot_pd(_mm256_set1_pd(-0.0), x);
+        let tiny = _mm256_cmp_pd::<_CMP_LT_OQ>(ax, _mm256_set1_pd(TINY));
+        let y = _mm256_blendv_pd(y, _mm256_add_pd(_mm256_set1_pd(1.0), x), tiny);
+        // |x| >= 512 or NaN (the unordered compare is true for NaN).
+        let lanes = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_NLT_UQ>(ax, _mm256_set1_pd(512.0)));
+        if lanes == 0 {
+            return y;
+        }
+        let (mut xs, mut ys) = ([0.0f64; 4], [0.0f64; 4]);
+        _mm256_storeu_pd(xs.as_mut_ptr(), x);
+        _mm256_storeu_pd(ys.as_mut_ptr(), y);
+        for (i, (y, x)) in ys.iter_mut().zip(xs).enumerate() {
+            if lanes & (1 << i) != 0 {
+                *y = x.exp();
+            }
+        }
+        _mm256_loadu_pd(ys.as_ptr())
+    }
+}
+
+#[target_feature(enable = "avx2,fma")]
+#[inline]
+unsafe fn apply4(map: Map, x: __m256d) -> __m256d {
+    // SAFETY: register intrinsics only (exp4's contract); after detection.
+    unsafe {
+        match map {
+            Map::Exp => exp4(x),
+            Map::Sigmoid => {
+                let one = _mm256_set1_pd(1.0);
+                let e = exp4(_mm256_xor_pd(x, _mm256_set1_pd(-0.0)));
+                _mm256_div_pd(one, _mm256_add_pd(one, e))
+            }
+        }
+    }
+}
+
+#[target_feature(enable = "avx2,fma")]
+unsafe fn map_avx2(map: Map, xs: &mut [f64]) {
+    let mut chunks = xs.chunks_exact_mut(4);
+    // SAFETY: every load and store touches the four elements of a chunk of
+    // exactly four (or of a local array of four); runs after detection.
+    unsafe {
+        for c in &mut chunks {
+            let p = c.as_mut_ptr();
+            _mm256_storeu_pd(p, apply4(map, _mm256_loadu_pd(p)));
+        }
+        let rest = chunks.into_remainder();
+        if !rest.is_empty() {
+            // Pad with 1.0, an ordinary input, so no lane is special for nothing.
+            let mut buf = [1.0f64; 4];
+            buf[..rest.len()].copy_from_slice(rest);
+            let p = buf.as_mut_ptr();
+            _mm256_storeu_pd(p, apply4(map, _mm256_loadu_pd(p)));
+            rest.copy_from_slice(&buf[..rest.len()]);
+        }
+    }
+}
+
+/// `x = map(x)` for every element.
+pub(crate) fn map_in_place(_token: Avx2, map: Map, xs: &mut [f64]) {
+    // SAFETY: the token proves AVX2 and FMA were detected.
+    unsafe { map_avx2(map, xs) }
+}
+
+/// Whether [`map_in_place`]'s `exp` gives what `f64::exp` gives on every
+/// probe input and its negative: false under a C library with another `exp`.
+pub(crate) fn matches_std_exp(token: Avx2) -> bool {
+    let xs: Vec<f64> = EXP_PROBES
+        .iter()
+        .flat_map(|&b| [f64::from_bits(b), -f64::from_bits(b)])
+        .collect();
+    let mut ys = xs.clone();
+    map_in_place(token, Map::Exp, &mut ys);
+    xs.iter()
+        .zip(&ys)
+        .all(|(x, y)| x.exp().to_bits() == y.to_bits())
+}
