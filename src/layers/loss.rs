@@ -316,9 +316,10 @@ impl<T: Scalar> LossLayer<T> for SoftmaxWithLoss<T> {
                 .zip(&self.classes)
             {
                 row[c] -= T::ONE;
-                for v in row.iter_mut() {
-                    *v = *v * dout / batch;
-                }
+            }
+            // One flat pass (rows are often narrower than a vector).
+            for v in self.dx.as_mut_slice() {
+                *v = *v * dout / batch;
             }
         }
         &self.dx

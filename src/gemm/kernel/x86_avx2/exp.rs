@@ -55,19 +55,30 @@ const TINY: f64 = f64::from_bits(0x3c90_0000_0000_0000);
 #[target_feature(enable = "avx2,fma")]
 #[inline]
 unsafe fn exp4(x: __m256d) -> __m256d {
-    // SAFETY: register intrinsics, two gathers whose indices are `2k` and
-    // `2k + 1` with `k = ki & 127`, inside the 256 entries of EXP_TABLE, and
-    // stores into local arrays of four lanes; runs after `Avx2::detect`.
+    // SAFETY: register intrinsics, 16-byte loads of EXP_TABLE at `2k` with
+    // `k = ki & 127 < 128` (inside its 256 entries), and stores into local
+    // arrays of four lanes; runs after `Avx2::detect`.
     unsafe {
         let kd = _mm256_fmadd_pd(x, _mm256_set1_pd(INV_LN2_N), _mm256_set1_pd(SHIFT));
         let ki = _mm256_castpd_si256(kd);
         let kd = _mm256_sub_pd(kd, _mm256_set1_pd(SHIFT));
         let r = _mm256_fmadd_pd(kd, _mm256_set1_pd(NEG_LN2_HI_N), x);
         let r = _mm256_fmadd_pd(kd, _mm256_set1_pd(NEG_LN2_LO_N), r);
-        let idx = _mm256_slli_epi64(_mm256_and_si256(ki, _mm256_set1_epi64x(127)), 1);
-        let table = EXP_TABLE.as_ptr() as *const i64;
-        let tail = _mm256_castsi256_pd(_mm256_i64gather_epi64::<8>(table, idx));
-        let sbits = _mm256_i64gather_epi64::<8>(table.add(1), idx);
+        // Each lane's (tail, scale bits) pair is 16 adjacent bytes of the
+        // table: four 128-bit loads and two unpacks beat two gathers on AMD.
+        let k = _mm256_and_si256(ki, _mm256_set1_epi64x(127));
+        let (k01, k23) = (_mm256_castsi256_si128(k), _mm256_extracti128_si256::<1>(k));
+        let pair =
+            |k: i64| _mm_loadu_si128(EXP_TABLE.as_ptr().add(2 * k as usize) as *const __m128i);
+        let (p02, p13) = (
+            _mm256_set_m128i(pair(_mm_cvtsi128_si64(k23)), pair(_mm_cvtsi128_si64(k01))),
+            _mm256_set_m128i(
+                pair(_mm_extract_epi64::<1>(k23)),
+                pair(_mm_extract_epi64::<1>(k01)),
+            ),
+        );
+        let tail = _mm256_castsi256_pd(_mm256_unpacklo_epi64(p02, p13));
+        let sbits = _mm256_unpackhi_epi64(p02, p13);
         let scale = _mm256_castsi256_pd(_mm256_add_epi64(sbits, _mm256_slli_epi64(ki, 45)));
         let r2 = _mm256_mul_pd(r, r);
         let p23 = _mm256_fmadd_pd(r, _mm256_set1_pd(C3), _mm256_set1_pd(C2));
