@@ -307,14 +307,26 @@ unsafe fn store<T: Zmm, const R: usize, const NV: usize>(
     }
 }
 
+/// Where the in-place tiles read B: row-major rows `ldb` apart, the last
+/// of the `NV` vectors of a row loaded through `last` (the lanes that
+/// exist when C's block is narrower than `NV·LANES`; all lanes for a
+/// zero-padded copy).
+#[derive(Clone, Copy)]
+struct BRows<T: Zmm> {
+    b: *const T,
+    ldb: usize,
+    last: T::Mask,
+}
+
 /// `C[0..R, 0..cols] = alpha·(A·B) + beta·C` for `cols ≤ NV·LANES`, op(A)
-/// row-major in place (`(i, p)` at `a + i*lda + p`), B a scratch copy with
-/// rows zero-padded to `NV·LANES` (`(p, j)` at `b + p*NV*LANES + j`). The
-/// arithmetic and stores of [`tile_body`].
+/// row-major in place (`(i, p)` at `a + i*lda + p`), B's rows as
+/// [`BRows`] says (`(p, j)` at `b + p*ldb + j`). The arithmetic and stores
+/// of [`tile_body`].
 ///
 /// # Safety
-/// AVX-512F available; `a + i*lda + p` readable for `i < R`, `p < k`; `b`
-/// readable for `LANES·k`; `c + i*ldc + j` writable (readable unless
+/// AVX-512F available; `a + i*lda + p` readable for `i < R`, `p < k`;
+/// `b + p*ldb + j` readable for `p < k` and the lanes `j` the full vectors
+/// and the `last` mask enable; `c + i*ldc + j` writable (readable unless
 /// `beta == 0`) for `i < R`, `j < cols`, not aliased by A or B.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
@@ -322,7 +334,7 @@ unsafe fn skinny_body<T: Zmm, const R: usize, const NV: usize>(
     k: usize,
     a: *const T,
     lda: usize,
-    b: *const T,
+    b: BRows<T>,
     cols: usize,
     c: *mut T,
     ldc: usize,
@@ -336,11 +348,17 @@ unsafe fn skinny_body<T: Zmm, const R: usize, const NV: usize>(
         for (i, r) in rows.iter_mut().enumerate() {
             *r = a.add(i * lda);
         }
+        let mut brow = b.b;
         for p in 0..k {
             let mut bv = [T::zero(); NV];
             for (v, bv) in bv.iter_mut().enumerate() {
-                *bv = T::load(b.add((p * NV + v) * T::LANES));
+                *bv = if v + 1 < NV {
+                    T::load(brow.add(v * T::LANES))
+                } else {
+                    T::maskload(brow.add(v * T::LANES), b.last)
+                };
             }
+            brow = brow.wrapping_add(b.ldb);
             for (acc_r, row) in acc.iter_mut().zip(&rows) {
                 let ar = T::splat(*row.add(p));
                 for (x, &bv) in acc_r.iter_mut().zip(&bv) {
@@ -365,7 +383,7 @@ unsafe fn skinny_rows<T: Zmm, const NV: usize>(
     k: usize,
     a: *const T,
     lda: usize,
-    b: *const T,
+    b: BRows<T>,
     cols: usize,
     c: *mut T,
     ldc: usize,
@@ -399,16 +417,29 @@ unsafe fn skinny_rows<T: Zmm, const NV: usize>(
     }
 }
 
-/// Whether [`skinny`] takes this product: C at most two vectors wide and
-/// op(A) row-major.
+/// f64 products up to this many multiply-adds with op(A) and op(B)
+/// row-major also take [`skinny`]'s in-place path, C in blocks two vectors
+/// wide; f32 products up to half as many (measured with peer-bench, one
+/// thread, against packing: f64 64³ 84 → 102 GFLOP/s, 128³ 98 → 108; f32
+/// 64³ 164 → 224, 96³ → 242, but 128³ 194 → 183, where the packed 6×32
+/// tiles win).
+const IN_PLACE_MNK_F64: usize = 128 * 128 * 128;
+
+/// Whether [`skinny`] takes this product: op(A) row-major, and C at most
+/// two vectors wide, or op(B) row-major too and the product small (see
+/// [`IN_PLACE_MNK_F64`]).
 pub(crate) fn takes_skinny<T: Scalar>(p: &Problem<'_, '_, T>) -> bool {
-    p.n * T::BYTES <= 128 && p.a.cs == 1
+    let mnk = p.m.saturating_mul(p.n).saturating_mul(p.k);
+    p.a.cs == 1
+        && (p.n * T::BYTES <= 128
+            || (p.b.cs == 1 && mnk.saturating_mul(8) <= IN_PLACE_MNK_F64 * T::BYTES))
 }
 
-/// A skinny product (see [`takes_skinny`]) on one thread: per KC block
-/// (the AVX2 kernel's blocks, so the same sums and bits), op(B) copied into
-/// rows zero-padded to one or two vectors, then the rows of C in register
-/// tiles with op(A) read in place.
+/// A product [`takes_skinny`] takes, on one thread: per KC block (the AVX2
+/// kernel's blocks, so the same sums and bits) and per block of C two
+/// vectors wide, all rows of C in register tiles with op(A) read in place.
+/// op(B) is read in place when row-major, else its block is copied into
+/// rows zero-padded to one or two vectors.
 #[allow(private_bounds)]
 pub(crate) fn skinny<T: Zmm>(
     _proof: Avx512,
@@ -419,31 +450,59 @@ pub(crate) fn skinny<T: Zmm>(
     if m == 0 || n == 0 {
         return;
     }
-    assert!(takes_skinny(p) && n <= 2 * T::LANES);
-    let width = n.div_ceil(T::LANES) * T::LANES;
+    assert!(takes_skinny(p));
+    let block = 2 * T::LANES;
     let kc_max = balanced_block(k, KC, 1);
-    let scratch = bufs.b_scratch(kc_max * width);
+    let in_place = p.b.cs == 1;
+    let scratch = bufs.b_scratch(if in_place { 0 } else { kc_max * block });
     for pc in (0..k).step_by(kc_max.max(1)) {
         let kc = kc_max.min(k - pc);
         let beta = if pc == 0 { p.beta } else { T::ONE };
-        for (q, row) in scratch.chunks_exact_mut(width).take(kc).enumerate() {
-            for (j, x) in row.iter_mut().enumerate() {
-                *x = if j < n { p.b.at(pc + q, j) } else { T::ZERO };
-            }
-        }
         let a = p.a.offset(0, pc);
         assert!((m - 1) * a.rs + kc <= a.data.len());
-        let (c, ldc) = (p.c.as_mut_ptr(), p.c.ldc());
-        let (a, b, alpha) = (a.data.as_ptr(), scratch.as_ptr(), p.alpha);
-        // SAFETY: `_proof` shows AVX-512F. A: rows i < m at `i*rs + p`, p <
-        // kc, inside `a.data` (asserted); B: the kc padded rows just written;
-        // C: the view grants exclusive access to m x n at `ptr + i*ldc + j`,
-        // not aliased by the shared A and the scratch.
-        unsafe {
-            if width == T::LANES {
-                skinny_rows::<T, 1>(m, kc, a, p.a.rs, b, n, c, ldc, alpha, beta)
+        for jc in (0..n).step_by(block) {
+            let cols = block.min(n - jc);
+            let width = cols.div_ceil(T::LANES) * T::LANES;
+            let b = if in_place {
+                let b = p.b.offset(pc, jc);
+                assert!((kc - 1) * b.rs + cols <= b.data.len());
+                BRows {
+                    b: b.data.as_ptr(),
+                    ldb: b.rs,
+                    last: T::mask(cols - (width - T::LANES)),
+                }
             } else {
-                skinny_rows::<T, 2>(m, kc, a, p.a.rs, b, n, c, ldc, alpha, beta)
+                for (q, row) in scratch.chunks_exact_mut(width).take(kc).enumerate() {
+                    for (j, x) in row.iter_mut().enumerate() {
+                        *x = if j < cols {
+                            p.b.at(pc + q, jc + j)
+                        } else {
+                            T::ZERO
+                        };
+                    }
+                }
+                BRows {
+                    b: scratch.as_ptr(),
+                    ldb: width,
+                    last: T::mask(T::LANES),
+                }
+            };
+            let c = p.c.as_mut_ptr().wrapping_add(jc);
+            let (ldc, alpha) = (p.c.ldc(), p.alpha);
+            let a = a.data.as_ptr();
+            // SAFETY: `_proof` shows AVX-512F. A: rows i < m at `i*rs + p`,
+            // p < kc, inside `a.data` (asserted). B: in place, rows p < kc at
+            // `p*rs`, the lanes j < cols (full vectors below `width −
+            // LANES`, the mask after), inside `b.data` (asserted); or the kc
+            // padded rows of the scratch just written. C: the view grants
+            // exclusive access to m x n at `ptr + i*ldc + j`; this block is
+            // columns jc..jc + cols ≤ n, not aliased by A, B or the scratch.
+            unsafe {
+                if width == T::LANES {
+                    skinny_rows::<T, 1>(m, kc, a, p.a.rs, b, cols, c, ldc, alpha, beta)
+                } else {
+                    skinny_rows::<T, 2>(m, kc, a, p.a.rs, b, cols, c, ldc, alpha, beta)
+                }
             }
         }
     }
