@@ -67,9 +67,11 @@ pub enum Kernel {
     Avx2Fma,
     /// Hand-written AVX-512F kernels: 6×32 for f32, 6×16 for f64 (x86-64,
     /// detected at runtime; needs the `simd` feature and Rust ≥ 1.89, where
-    /// the 512-bit intrinsics are stable). Packed products only: tiny and
-    /// skinny ones run the AVX2 kernel's direct paths. Same arithmetic as
-    /// `Avx2Fma`, so the same bits.
+    /// the 512-bit intrinsics are stable). Packed tiles for large products;
+    /// small (f64 up to 128³ multiply-adds, f32 up to half) and skinny ones
+    /// (C at most two vectors wide) with row-major op(A) read the operands
+    /// in place; tiny ones run the AVX2 kernel's direct path. Same
+    /// arithmetic as `Avx2Fma`, so the same bits.
     Avx512,
     /// Hand-written NEON kernels: 8×12 for f32, 6×8 for f64 (aarch64, where
     /// NEON is baseline; needs the `simd` feature, default).
@@ -452,10 +454,12 @@ macro_rules! impl_kernel_elem {
                         Kernel::Avx512 => {
                             let k = x86_avx512::Avx512::detect()
                                 .expect("AVX-512 kernel requested on a CPU without it");
-                            // C one vector wide, row-major A: the 512-bit
-                            // skinny tiles. Other skinny C with A read in
-                            // place: the AVX2 kernel's direct path. Same
-                            // sums, same bits, either way.
+                            // Row-major op(A) and C at most two vectors
+                            // wide or a small product: the 512-bit tiles on
+                            // the operands in place. Other skinny C with A
+                            // read in place (a transposed A): the AVX2
+                            // kernel's direct path. Same sums, same bits,
+                            // either way.
                             if x86_avx512::takes_skinny(p) {
                                 x86_avx512::skinny(k, p, bufs)
                             } else if loops::reads_a_in_place::<x86_avx2::$avx, $t>(p) {
@@ -493,7 +497,11 @@ macro_rules! impl_kernel_elem {
                     Kernel::Avx512 => {
                         let k = x86_avx512::Avx512::detect()
                             .expect("AVX-512 kernel requested on a CPU without it");
-                        k.avx2().small::<$t>(p)
+                        if x86_avx512::takes_in_place(p) {
+                            x86_avx512::in_place(k, p)
+                        } else {
+                            k.avx2().small::<$t>(p)
+                        }
                     }
                     #[cfg(not(all(target_arch = "x86_64", feature = "simd", groundup_avx512)))]
                     Kernel::Avx512 => unreachable!("checked by is_available"),

@@ -438,72 +438,120 @@ pub(crate) fn takes_skinny<T: Scalar>(p: &Problem<'_, '_, T>) -> bool {
 /// A product [`takes_skinny`] takes, on one thread: per KC block (the AVX2
 /// kernel's blocks, so the same sums and bits) and per block of C two
 /// vectors wide, all rows of C in register tiles with op(A) read in place.
-/// op(B) is read in place when row-major, else its block is copied into
-/// rows zero-padded to one or two vectors.
+/// op(B) is read in place when row-major ([`in_place`]), else its block is
+/// copied into rows zero-padded to one or two vectors.
 #[allow(private_bounds)]
-pub(crate) fn skinny<T: Zmm>(
-    _proof: Avx512,
-    p: &mut Problem<'_, '_, T>,
-    bufs: &mut PackBuffers<T>,
-) {
+pub(crate) fn skinny<T: Zmm>(proof: Avx512, p: &mut Problem<'_, '_, T>, bufs: &mut PackBuffers<T>) {
+    assert!(takes_skinny(p));
+    if p.b.cs == 1 {
+        return in_place(proof, p);
+    }
     let (m, n, k) = (p.m, p.n, p.k);
     if m == 0 || n == 0 {
         return;
     }
-    assert!(takes_skinny(p));
     let block = 2 * T::LANES;
     let kc_max = balanced_block(k, KC, 1);
-    let in_place = p.b.cs == 1;
-    let scratch = bufs.b_scratch(if in_place { 0 } else { kc_max * block });
+    let scratch = bufs.b_scratch(kc_max * block);
     for pc in (0..k).step_by(kc_max.max(1)) {
         let kc = kc_max.min(k - pc);
         let beta = if pc == 0 { p.beta } else { T::ONE };
-        let a = p.a.offset(0, pc);
-        assert!((m - 1) * a.rs + kc <= a.data.len());
         for jc in (0..n).step_by(block) {
             let cols = block.min(n - jc);
             let width = cols.div_ceil(T::LANES) * T::LANES;
-            let b = if in_place {
-                let b = p.b.offset(pc, jc);
-                assert!((kc - 1) * b.rs + cols <= b.data.len());
-                BRows {
-                    b: b.data.as_ptr(),
-                    ldb: b.rs,
-                    last: T::mask(cols - (width - T::LANES)),
-                }
-            } else {
-                for (q, row) in scratch.chunks_exact_mut(width).take(kc).enumerate() {
-                    for (j, x) in row.iter_mut().enumerate() {
-                        *x = if j < cols {
-                            p.b.at(pc + q, jc + j)
-                        } else {
-                            T::ZERO
-                        };
-                    }
-                }
-                BRows {
-                    b: scratch.as_ptr(),
-                    ldb: width,
-                    last: T::mask(T::LANES),
-                }
-            };
-            let c = p.c.as_mut_ptr().wrapping_add(jc);
-            let (ldc, alpha) = (p.c.ldc(), p.alpha);
-            let a = a.data.as_ptr();
-            // SAFETY: `_proof` shows AVX-512F. A: rows i < m at `i*rs + p`,
-            // p < kc, inside `a.data` (asserted). B: in place, rows p < kc at
-            // `p*rs`, the lanes j < cols (full vectors below `width −
-            // LANES`, the mask after), inside `b.data` (asserted); or the kc
-            // padded rows of the scratch just written. C: the view grants
-            // exclusive access to m x n at `ptr + i*ldc + j`; this block is
-            // columns jc..jc + cols ≤ n, not aliased by A, B or the scratch.
-            unsafe {
-                if width == T::LANES {
-                    skinny_rows::<T, 1>(m, kc, a, p.a.rs, b, cols, c, ldc, alpha, beta)
-                } else {
-                    skinny_rows::<T, 2>(m, kc, a, p.a.rs, b, cols, c, ldc, alpha, beta)
+            for (q, row) in scratch.chunks_exact_mut(width).take(kc).enumerate() {
+                for (j, x) in row.iter_mut().enumerate() {
+                    *x = if j < cols {
+                        p.b.at(pc + q, jc + j)
+                    } else {
+                        T::ZERO
+                    };
                 }
             }
+            let b = BRows {
+                b: scratch.as_ptr(),
+                ldb: width,
+                last: T::mask(T::LANES),
+            };
+            // SAFETY: `proof` shows AVX-512F; B: the kc padded rows of the
+            // scratch just written, which nothing else borrows.
+            unsafe { rows_in_place(proof, p, pc, kc, jc, cols, b, beta) }
+        }
+    }
+}
+
+/// Whether [`in_place`] can take this product: op(A) and op(B) row-major.
+pub(crate) fn takes_in_place<T: Scalar>(p: &Problem<'_, '_, T>) -> bool {
+    p.a.cs == 1 && p.b.cs == 1
+}
+
+/// `C = alpha·op(A)·op(B) + beta·C` with both operands read in place (see
+/// [`takes_in_place`]), on one thread, in the KC blocks and C blocks of
+/// [`skinny`]: no packing, no buffers. Also the path for tiny products:
+/// same sums, same bits as the AVX2 direct path.
+#[allow(private_bounds)]
+pub(crate) fn in_place<T: Zmm>(proof: Avx512, p: &mut Problem<'_, '_, T>) {
+    let (m, n, k) = (p.m, p.n, p.k);
+    if m == 0 || n == 0 {
+        return;
+    }
+    assert!(takes_in_place(p));
+    let block = 2 * T::LANES;
+    let kc_max = balanced_block(k, KC, 1);
+    for pc in (0..k).step_by(kc_max.max(1)) {
+        let kc = kc_max.min(k - pc);
+        let beta = if pc == 0 { p.beta } else { T::ONE };
+        for jc in (0..n).step_by(block) {
+            let cols = block.min(n - jc);
+            let width = cols.div_ceil(T::LANES) * T::LANES;
+            let b = p.b.offset(pc, jc);
+            assert!((kc - 1) * b.rs + cols <= b.data.len());
+            let b = BRows {
+                b: b.data.as_ptr(),
+                ldb: b.rs,
+                last: T::mask(cols - (width - T::LANES)),
+            };
+            // SAFETY: `proof` shows AVX-512F; B: rows p < kc at `p*rs`, the
+            // lanes j < cols (full vectors below `width − LANES`, the mask
+            // after), inside `b.data` (asserted).
+            unsafe { rows_in_place(proof, p, pc, kc, jc, cols, b, beta) }
+        }
+    }
+}
+
+/// Columns `jc..jc + cols` (`cols ≤ 2·LANES`) of C, all rows, over the KC
+/// block `pc..pc + kc`: register tiles with op(A) read in place.
+///
+/// # Safety
+/// `b` readable as [`skinny_body`] requires for `kc` rows and `cols`
+/// columns, and not aliasing C.
+#[allow(clippy::too_many_arguments)]
+unsafe fn rows_in_place<T: Zmm>(
+    _proof: Avx512,
+    p: &mut Problem<'_, '_, T>,
+    pc: usize,
+    kc: usize,
+    jc: usize,
+    cols: usize,
+    b: BRows<T>,
+    beta: T,
+) {
+    let m = p.m;
+    assert!(p.a.cs == 1 && kc > 0 && jc + cols <= p.n);
+    let a = p.a.offset(0, pc);
+    assert!((m - 1) * a.rs + kc <= a.data.len());
+    let c = p.c.as_mut_ptr().wrapping_add(jc);
+    let (ldc, alpha) = (p.c.ldc(), p.alpha);
+    let a = a.data.as_ptr();
+    // SAFETY: `_proof` shows AVX-512F. A: rows i < m at `i*rs + p`, p < kc,
+    // inside `a.data` (asserted); B: the caller's contract. C: the view
+    // grants exclusive access to m x n at `ptr + i*ldc + j`; this block is
+    // columns jc..jc + cols ≤ n (asserted), not aliased by A or B.
+    unsafe {
+        if cols <= T::LANES {
+            skinny_rows::<T, 1>(m, kc, a, p.a.rs, b, cols, c, ldc, alpha, beta)
+        } else {
+            skinny_rows::<T, 2>(m, kc, a, p.a.rs, b, cols, c, ldc, alpha, beta)
         }
     }
 }
