@@ -57,6 +57,20 @@ pub(super) fn run_parts<T: Scalar>(
     POOL.run(split.parts, &job)
 }
 
+thread_local! {
+    /// Whether this thread's last [`Pool::run`] found the pool held by
+    /// another thread's product (and so ran every part itself), or started
+    /// a worker (or failed to) for it.
+    static FOUND_BUSY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether this thread's last product on the pool found it busy with
+/// another thread's product, or started (or failed to start) a worker:
+/// then its running alone says nothing about how busy the cores are.
+pub(super) fn last_run_found_pool_busy() -> bool {
+    FOUND_BUSY.with(|b| b.get())
+}
+
 /// Runs `f(0..parts)` on the pool and the calling thread (each index once,
 /// in no particular order); returns when all are done. For element-wise
 /// work outside the products (a softmax over many rows).
@@ -193,12 +207,14 @@ impl Pool {
         if parts == 0 {
             return 0;
         }
+        FOUND_BUSY.with(|b| b.set(false));
         let _turn = match self.submit.try_lock() {
             Ok(turn) => turn,
             Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
             Err(std::sync::TryLockError::WouldBlock) => {
                 // Another thread's product has the pool: run every part
                 // here (same parts, so the same bits) rather than wait.
+                FOUND_BUSY.with(|b| b.set(true));
                 let mut panic = None;
                 for i in 0..parts {
                     if let Err(payload) = catch_unwind(AssertUnwindSafe(|| f(i))) {
@@ -221,12 +237,15 @@ impl Pool {
                         .spawn(move || self.worker())
                 });
                 if spawned.is_err() {
+                    FOUND_BUSY.with(|b| b.set(true));
                     // Run with the workers we have, or alone: the caller
                     // claims every part nobody else takes. The next product
                     // tries again.
                     break;
                 }
                 st.workers += 1;
+                // A worker starting now may well miss this product.
+                FOUND_BUSY.with(|b| b.set(true));
             }
             debug_assert!(st.job.is_none() && st.active == 0);
             self.next.store(0, Ordering::Relaxed);
