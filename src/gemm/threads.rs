@@ -16,14 +16,13 @@
 //!   (`threads/scoped.rs`), started per product over disjoint row blocks of C.
 //!
 //! # When the other cores are busy
-//! A split product whose parts the caller ran alone for more than 0.5 ms
-//! (no helper got a core in time, though the pool was free and its workers
-//! started) says the cores are taken by other work. Waking helpers that
-//! then queue for a core, and waiting for them, would make two threads
-//! slower than one; so for the next 100 ms split products run their parts
-//! in order on the caller (same parts, same bits, same buffers), then try
-//! helpers again. Measured with another process (`yes`) pinned to the other
-//! core: 2 threads went from 0.48–0.87× of one thread's speed to ≈ 1×.
+//! A caller that finished its parts and then waited for a helper longer
+//! than 0.5 ms and than a quarter of its own work (the pool was free, its
+//! workers started) says the helpers lost their cores to other work.
+//! Waking helpers that then queue for a core, and waiting for them, would
+//! make two threads slower than one; so for the next 100 ms split products
+//! run their parts in order on the caller (same parts, same bits, same
+//! buffers), then try helpers again.
 //!
 //! Either way the caller runs parts itself, and every thread is started
 //! through [`spawn_checked`]: where starting one fails (wasm32, a seccomp
@@ -261,14 +260,18 @@ pub fn run_blocked<T: Scalar>(config: Config, p: &mut Problem<'_, '_, T>) {
         LAST_SPLIT.with(|last| last.set(Some(SplitRecord { parts, threads: 1 })));
         return;
     }
-    let start = clock_ns();
     let threads = run_parts(config.kernel, p, &split);
-    if cfg!(feature = "simd") && threads == 1 && !pool_was_busy() && clock_ns() - start > AWAKE_NS {
-        // No helper took a part of a product long enough for a sleeping
-        // one to wake up and join: the other cores are taken by other work.
-        // Waking helpers that then wait for a core, and waiting for them,
-        // would make two threads slower than one: run split products alone
-        // for a while, then try again.
+    let (own, waited) = last_run_times();
+    let absent = threads == 1 && own > STALL / 2;
+    let stalled = waited > (own / 4).max(STALL);
+    if !pool_was_busy() && (absent || stalled) {
+        // No helper joined in 0.25 ms (a sleeping one on an idle core
+        // wakes in well under that), or the caller finished its parts and
+        // then waited long for a helper that had taken the job: the
+        // helpers lost their cores to other work (a scheduler time slice is
+        // a few ms). Waking helpers that then queue for a core (or spin on
+        // the caller's) makes two threads slower than one: run split
+        // products alone for a while, then try again.
         HELPERS_AWAY_UNTIL.store(clock_ns() + AWAY_NS, Ordering::Relaxed);
     }
     LAST_SPLIT.with(|last| last.set(Some(SplitRecord { parts, threads })));
@@ -299,10 +302,15 @@ fn run_parts_alone<T: Scalar>(
 }
 
 #[cfg(feature = "simd")]
-use pool::last_run_found_pool_busy as pool_was_busy;
+use pool::{last_run_found_pool_busy as pool_was_busy, last_run_times};
 #[cfg(not(feature = "simd"))]
 fn pool_was_busy() -> bool {
     false
+}
+/// The safe build starts its threads per product and measures nothing.
+#[cfg(not(feature = "simd"))]
+fn last_run_times() -> (std::time::Duration, std::time::Duration) {
+    Default::default()
 }
 
 /// Until when (on [`clock_ns`]) split products run on the calling thread
@@ -314,10 +322,9 @@ static HELPERS_AWAY_UNTIL: AtomicU64 = AtomicU64::new(0);
 /// became free soon.
 const AWAY_NS: u64 = 100_000_000;
 
-/// A split product that the caller ran alone for longer than this says
-/// the helpers are away; a sleeping helper on an idle core wakes up in
-/// 0.05–0.1 ms.
-const AWAKE_NS: u64 = 500_000;
+/// A caller that waits longer than this (and than a quarter of its own
+/// share of the work) for its helpers says they lost their cores.
+const STALL: std::time::Duration = std::time::Duration::from_micros(500);
 
 /// Nanoseconds since the first call (a monotonic clock).
 fn clock_ns() -> u64 {

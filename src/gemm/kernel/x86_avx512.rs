@@ -446,38 +446,28 @@ pub(crate) fn skinny<T: Zmm>(proof: Avx512, p: &mut Problem<'_, '_, T>, bufs: &m
     if p.b.cs == 1 {
         return in_place(proof, p);
     }
-    let (m, n, k) = (p.m, p.n, p.k);
-    if m == 0 || n == 0 {
-        return;
-    }
-    let block = 2 * T::LANES;
-    let kc_max = balanced_block(k, KC, 1);
-    let scratch = bufs.b_scratch(kc_max * block);
-    for pc in (0..k).step_by(kc_max.max(1)) {
-        let kc = kc_max.min(k - pc);
-        let beta = if pc == 0 { p.beta } else { T::ONE };
-        for jc in (0..n).step_by(block) {
-            let cols = block.min(n - jc);
-            let width = cols.div_ceil(T::LANES) * T::LANES;
-            for (q, row) in scratch.chunks_exact_mut(width).take(kc).enumerate() {
-                for (j, x) in row.iter_mut().enumerate() {
-                    *x = if j < cols {
-                        p.b.at(pc + q, jc + j)
-                    } else {
-                        T::ZERO
-                    };
-                }
+    let src = p.b;
+    let scratch = bufs.b_scratch(balanced_block(p.k, KC, 1) * 2 * T::LANES);
+    let copy = |pc: usize, kc: usize, jc: usize, cols: usize, width: usize| {
+        for (q, row) in scratch.chunks_exact_mut(width).take(kc).enumerate() {
+            for (j, x) in row.iter_mut().enumerate() {
+                *x = if j < cols {
+                    src.at(pc + q, jc + j)
+                } else {
+                    T::ZERO
+                };
             }
-            let b = BRows {
-                b: scratch.as_ptr(),
-                ldb: width,
-                last: T::mask(T::LANES),
-            };
-            // SAFETY: `proof` shows AVX-512F; B: the kc padded rows of the
-            // scratch just written, which nothing else borrows.
-            unsafe { rows_in_place(proof, p, pc, kc, jc, cols, b, beta) }
         }
-    }
+        BRows {
+            b: scratch.as_ptr(),
+            ldb: width,
+            last: T::mask(T::LANES),
+        }
+    };
+    // SAFETY: `copy` returns the kc rows of `width ≥ cols` it just wrote
+    // into the scratch (room for KC rows of two vectors), which nothing
+    // else borrows until the next block.
+    unsafe { for_blocks(proof, p, copy) }
 }
 
 /// Whether [`in_place`] can take this product: op(A) and op(B) row-major.
@@ -491,11 +481,43 @@ pub(crate) fn takes_in_place<T: Scalar>(p: &Problem<'_, '_, T>) -> bool {
 /// same sums, same bits as the AVX2 direct path.
 #[allow(private_bounds)]
 pub(crate) fn in_place<T: Zmm>(proof: Avx512, p: &mut Problem<'_, '_, T>) {
+    assert!(takes_in_place(p));
+    let src = p.b;
+    let rows = |pc: usize, kc: usize, jc: usize, cols: usize, width: usize| {
+        let b = src.offset(pc, jc);
+        assert!((kc - 1) * b.rs + cols <= b.data.len());
+        BRows {
+            b: b.data.as_ptr(),
+            ldb: b.rs,
+            last: T::mask(cols - (width - T::LANES)),
+        }
+    };
+    // SAFETY: `rows` returns op(B)'s rows p < kc at `p*rs` from (pc, jc),
+    // whose lanes j < cols (full vectors below `width − LANES`, the mask
+    // after) lie inside `b.data` (asserted); B is a shared borrow, so it
+    // does not alias C.
+    unsafe { for_blocks(proof, p, rows) }
+}
+
+/// The loops of [`skinny`] and [`in_place`]: per KC block `pc..pc + kc`
+/// (the AVX2 kernel's blocks) and per block `jc..jc + cols` of C two
+/// vectors wide (`width` = `cols` rounded up to whole vectors), the block
+/// of op(B) where `b_block(pc, kc, jc, cols, width)` says it is, then all
+/// rows of C ([`rows_in_place`]).
+///
+/// # Safety
+/// Each [`BRows`] that `b_block` returns must be readable as
+/// [`skinny_body`] requires for `kc` rows and `cols` columns, hold op(B)'s
+/// block, and not alias C.
+unsafe fn for_blocks<T: Zmm>(
+    proof: Avx512,
+    p: &mut Problem<'_, '_, T>,
+    mut b_block: impl FnMut(usize, usize, usize, usize, usize) -> BRows<T>,
+) {
     let (m, n, k) = (p.m, p.n, p.k);
     if m == 0 || n == 0 {
         return;
     }
-    assert!(takes_in_place(p));
     let block = 2 * T::LANES;
     let kc_max = balanced_block(k, KC, 1);
     for pc in (0..k).step_by(kc_max.max(1)) {
@@ -504,16 +526,8 @@ pub(crate) fn in_place<T: Zmm>(proof: Avx512, p: &mut Problem<'_, '_, T>) {
         for jc in (0..n).step_by(block) {
             let cols = block.min(n - jc);
             let width = cols.div_ceil(T::LANES) * T::LANES;
-            let b = p.b.offset(pc, jc);
-            assert!((kc - 1) * b.rs + cols <= b.data.len());
-            let b = BRows {
-                b: b.data.as_ptr(),
-                ldb: b.rs,
-                last: T::mask(cols - (width - T::LANES)),
-            };
-            // SAFETY: `proof` shows AVX-512F; B: rows p < kc at `p*rs`, the
-            // lanes j < cols (full vectors below `width − LANES`, the mask
-            // after), inside `b.data` (asserted).
+            let b = b_block(pc, kc, jc, cols, width);
+            // SAFETY: `proof` shows AVX-512F; `b` as the caller promises.
             unsafe { rows_in_place(proof, p, pc, kc, jc, cols, b, beta) }
         }
     }

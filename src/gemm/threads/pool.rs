@@ -25,6 +25,7 @@ use std::any::Any;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
+use std::time::Duration;
 
 /// Runs the parts of `split` on the pool and the calling thread; returns
 /// how many distinct threads ran at least one part.
@@ -62,6 +63,20 @@ thread_local! {
     /// another thread's product (and so ran every part itself), or started
     /// a worker (or failed to) for it.
     static FOUND_BUSY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+thread_local! {
+    /// This thread's last [`Pool::run`]: how long it ran its own parts, and
+    /// how long it then waited for the workers.
+    static LAST_TIMES: std::cell::Cell<(Duration, Duration)> =
+        const { std::cell::Cell::new((Duration::ZERO, Duration::ZERO)) };
+}
+
+/// This thread's last product on the pool: how long the caller ran parts,
+/// and how long it then waited for workers to finish theirs (zero when it
+/// found the pool busy).
+pub(super) fn last_run_times() -> (Duration, Duration) {
+    LAST_TIMES.with(|t| t.get())
 }
 
 /// Whether this thread's last product on the pool found it busy with
@@ -208,6 +223,7 @@ impl Pool {
             return 0;
         }
         FOUND_BUSY.with(|b| b.set(false));
+        LAST_TIMES.with(|t| t.set((Duration::ZERO, Duration::ZERO)));
         let _turn = match self.submit.try_lock() {
             Ok(turn) => turn,
             Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
@@ -261,7 +277,9 @@ impl Pool {
         if wake {
             self.work.notify_all();
         }
+        let started = std::time::Instant::now();
         let (ran, mine) = self.claim_parts(job);
+        let own = started.elapsed();
         // Wait for the workers that took the job to let go of it: spin on
         // the lock-free mirror of `active` for a while, then sleep.
         let mut spins = 0;
@@ -276,6 +294,8 @@ impl Pool {
         }
         st.caller_waiting = false;
         st.job = None;
+        let waited = started.elapsed() - own;
+        LAST_TIMES.with(|t| t.set((own, waited)));
         // Every worker that took the job added to `helped` before it
         // decremented `active` under the lock we hold.
         let threads = self.helped.load(Ordering::Relaxed) + usize::from(ran > 0);
