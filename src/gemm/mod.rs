@@ -88,8 +88,7 @@ use loops::{Operand, Problem};
 pub(crate) use threads::for_each_part;
 #[doc(hidden)]
 pub use threads::{
-    fail_thread_spawns_for_testing, helpers_away_for_testing, take_split_record,
-    thread_spawn_failures, SplitRecord,
+    fail_thread_spawns_for_testing, take_split_record, thread_spawn_failures, SplitRecord,
 };
 pub use threads::{set_threads, threads, MIN_FLOPS_PER_THREAD};
 use view::CView;

@@ -15,15 +15,6 @@
 //! - Without it (the safe build, no `unsafe`): scoped threads
 //!   (`threads/scoped.rs`), started per product over disjoint row blocks of C.
 //!
-//! # When the other cores are busy
-//! A caller that finished its parts and then waited for a helper longer
-//! than 0.5 ms and than a quarter of its own work (the pool was free, its
-//! workers started) says the helpers lost their cores to other work.
-//! Waking helpers that then queue for a core, and waiting for them, would
-//! make two threads slower than one; so for the next 100 ms split products
-//! run their parts in order on the caller (same parts, same bits, same
-//! buffers), then try helpers again.
-//!
 //! Either way the caller runs parts itself, and every thread is started
 //! through [`spawn_checked`]: where starting one fails (wasm32, a seccomp
 //! sandbox, a thread limit) the caller runs the parts no thread took, so
@@ -43,7 +34,7 @@ use scoped::run_parts;
 use super::loops::{Operand, Problem};
 use super::Config;
 use crate::Scalar;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 /// A product gets one thread per this many flops (2·m·n·k), at most the
@@ -255,103 +246,8 @@ pub fn run_blocked<T: Scalar>(config: Config, p: &mut Problem<'_, '_, T>) {
         total,
         shapes,
     };
-    if helpers_away() {
-        run_parts_alone(config.kernel, p, &split);
-        LAST_SPLIT.with(|last| last.set(Some(SplitRecord { parts, threads: 1 })));
-        return;
-    }
     let threads = run_parts(config.kernel, p, &split);
-    let (own, waited) = last_run_times();
-    let absent = threads == 1 && own > STALL / 2;
-    let stalled = waited > (own / 4).max(STALL);
-    if !pool_was_busy() && (absent || stalled) {
-        // No helper joined in 0.25 ms (a sleeping one on an idle core
-        // wakes in well under that), or the caller finished its parts and
-        // then waited long for a helper that had taken the job: the
-        // helpers lost their cores to other work (a scheduler time slice is
-        // a few ms). Waking helpers that then queue for a core (or spin on
-        // the caller's) makes two threads slower than one: run split
-        // products alone for a while, then try again.
-        HELPERS_AWAY_UNTIL.store(clock_ns() + AWAY_NS, Ordering::Relaxed);
-    }
     LAST_SPLIT.with(|last| last.set(Some(SplitRecord { parts, threads })));
-}
-
-/// The parts of `split` in order on this thread (the same parts, so the
-/// same bits and the same packing buffers as when they run on the pool).
-fn run_parts_alone<T: Scalar>(
-    kernel: crate::gemm::Kernel,
-    p: &mut Problem<'_, '_, T>,
-    split: &Split,
-) {
-    let (m, n) = (p.m, p.n);
-    for i in 0..split.parts {
-        let part = split.part(p.a, p.b, (m, n), i);
-        let mut problem = Problem {
-            m: part.m,
-            n: part.n,
-            k: p.k,
-            alpha: p.alpha,
-            a: part.a,
-            b: part.b,
-            beta: p.beta,
-            c: p.c.sub(part.i0, part.j0, part.m, part.n),
-        };
-        T::blocked(kernel, &mut problem, &split.shapes);
-    }
-}
-
-#[cfg(feature = "simd")]
-use pool::{last_run_found_pool_busy as pool_was_busy, last_run_times};
-#[cfg(not(feature = "simd"))]
-fn pool_was_busy() -> bool {
-    false
-}
-/// The safe build starts its threads per product and measures nothing.
-#[cfg(not(feature = "simd"))]
-fn last_run_times() -> (std::time::Duration, std::time::Duration) {
-    Default::default()
-}
-
-/// Until when (on [`clock_ns`]) split products run on the calling thread
-/// alone, because the last one found no helper (see [`run_blocked`]).
-static HELPERS_AWAY_UNTIL: AtomicU64 = AtomicU64::new(0);
-/// How long products run alone after one found no helper: long enough that
-/// the next try (which may wait for a helper to get a core, a scheduler
-/// time slice of a few ms) costs little, short enough to use a core that
-/// became free soon.
-const AWAY_NS: u64 = 100_000_000;
-
-/// A caller that waits longer than this (and than a quarter of its own
-/// share of the work) for its helpers says they lost their cores.
-const STALL: std::time::Duration = std::time::Duration::from_micros(500);
-
-/// Nanoseconds since the first call (a monotonic clock).
-fn clock_ns() -> u64 {
-    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
-    START
-        .get_or_init(std::time::Instant::now)
-        .elapsed()
-        .as_nanos() as u64
-}
-
-/// Test hook: makes split products run alone for the next `ms`
-/// milliseconds, as after one that found no helper (0 ends it). Not part of
-/// the supported API.
-#[doc(hidden)]
-pub fn helpers_away_for_testing(ms: u64) {
-    let until = if ms == 0 {
-        0
-    } else {
-        clock_ns() + ms * 1_000_000
-    };
-    HELPERS_AWAY_UNTIL.store(until, Ordering::Relaxed);
-}
-
-/// Whether split products run alone now (see [`HELPERS_AWAY_UNTIL`]).
-fn helpers_away() -> bool {
-    let until = HELPERS_AWAY_UNTIL.load(Ordering::Relaxed);
-    until != 0 && clock_ns() < until
 }
 
 /// How the last split product of a thread ran (see [`take_split_record`]).
@@ -363,8 +259,7 @@ pub struct SplitRecord {
     pub parts: usize,
     /// The distinct threads, the calling one included, that ran at least
     /// one part: 1 when the caller ran them all (no worker was quick
-    /// enough, the pool was busy, no thread could be started, or a recent
-    /// split product found no helper: see `run_blocked`).
+    /// enough, the pool was busy, or no thread could be started).
     pub threads: usize,
 }
 

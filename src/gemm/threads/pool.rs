@@ -25,7 +25,6 @@ use std::any::Any;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
-use std::time::Duration;
 
 /// Runs the parts of `split` on the pool and the calling thread; returns
 /// how many distinct threads ran at least one part.
@@ -56,34 +55,6 @@ pub(super) fn run_parts<T: Scalar>(
         T::blocked(kernel, &mut problem, &split.shapes);
     };
     POOL.run(split.parts, &job)
-}
-
-thread_local! {
-    /// Whether this thread's last [`Pool::run`] found the pool held by
-    /// another thread's product (and so ran every part itself), or started
-    /// a worker (or failed to) for it.
-    static FOUND_BUSY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-thread_local! {
-    /// This thread's last [`Pool::run`]: how long it ran its own parts, and
-    /// how long it then waited for the workers.
-    static LAST_TIMES: std::cell::Cell<(Duration, Duration)> =
-        const { std::cell::Cell::new((Duration::ZERO, Duration::ZERO)) };
-}
-
-/// This thread's last product on the pool: how long the caller ran parts,
-/// and how long it then waited for workers to finish theirs (zero when it
-/// found the pool busy).
-pub(super) fn last_run_times() -> (Duration, Duration) {
-    LAST_TIMES.with(|t| t.get())
-}
-
-/// Whether this thread's last product on the pool found it busy with
-/// another thread's product, or started (or failed to start) a worker:
-/// then its running alone says nothing about how busy the cores are.
-pub(super) fn last_run_found_pool_busy() -> bool {
-    FOUND_BUSY.with(|b| b.get())
 }
 
 /// Runs `f(0..parts)` on the pool and the calling thread (each index once,
@@ -222,15 +193,12 @@ impl Pool {
         if parts == 0 {
             return 0;
         }
-        FOUND_BUSY.with(|b| b.set(false));
-        LAST_TIMES.with(|t| t.set((Duration::ZERO, Duration::ZERO)));
         let _turn = match self.submit.try_lock() {
             Ok(turn) => turn,
             Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
             Err(std::sync::TryLockError::WouldBlock) => {
                 // Another thread's product has the pool: run every part
                 // here (same parts, so the same bits) rather than wait.
-                FOUND_BUSY.with(|b| b.set(true));
                 let mut panic = None;
                 for i in 0..parts {
                     if let Err(payload) = catch_unwind(AssertUnwindSafe(|| f(i))) {
@@ -253,15 +221,12 @@ impl Pool {
                         .spawn(move || self.worker())
                 });
                 if spawned.is_err() {
-                    FOUND_BUSY.with(|b| b.set(true));
                     // Run with the workers we have, or alone: the caller
                     // claims every part nobody else takes. The next product
                     // tries again.
                     break;
                 }
                 st.workers += 1;
-                // A worker starting now may well miss this product.
-                FOUND_BUSY.with(|b| b.set(true));
             }
             debug_assert!(st.job.is_none() && st.active == 0);
             self.next.store(0, Ordering::Relaxed);
@@ -277,9 +242,7 @@ impl Pool {
         if wake {
             self.work.notify_all();
         }
-        let started = std::time::Instant::now();
         let (ran, mine) = self.claim_parts(job);
-        let own = started.elapsed();
         // Wait for the workers that took the job to let go of it: spin on
         // the lock-free mirror of `active` for a while, then sleep.
         let mut spins = 0;
@@ -294,8 +257,6 @@ impl Pool {
         }
         st.caller_waiting = false;
         st.job = None;
-        let waited = started.elapsed() - own;
-        LAST_TIMES.with(|t| t.set((own, waited)));
         // Every worker that took the job added to `helped` before it
         // decremented `active` under the lock we hold.
         let threads = self.helped.load(Ordering::Relaxed) + usize::from(ran > 0);
