@@ -13,10 +13,15 @@
 //! `alpha·acc + beta·C` with the same operations; a partial last vector is
 //! loaded and stored with a lane mask (AVX-512 masks are cheap).
 //!
-//! This kernel covers the packed path only (`DIRECT = false`). What the
-//! AVX2 kernel does without packing — tiny products, and skinny C whose
-//! A is read in place — stays with the AVX2 kernel (every AVX-512F CPU has
-//! AVX2 and FMA), chosen in `kernel/mod.rs`.
+//! Besides the packed tiles (`DIRECT = false` for the loop nest), the same
+//! register tiles run on the operands in place, without packing
+//! ([`in_place`], [`skinny`]): for products with row-major op(A) that are
+//! tiny, small (f64 up to 128³ multiply-adds, f32 up to half), or skinny
+//! (C at most two vectors wide; a transposed B is then copied into narrow
+//! blocks), C in blocks two vectors wide. Skinny products with a
+//! transposed A, and tiny ones with a transposed operand, stay with the
+//! AVX2 kernel's direct paths (every AVX-512F CPU has AVX2 and FMA); the
+//! choice is made in `kernel/mod.rs`.
 
 // Stable since Rust 1.89; build.rs compiles this module only there.
 #![allow(clippy::incompatible_msrv)]
