@@ -20,11 +20,13 @@
 //! `f64::exp` itself.
 //!
 //! Whether this equals the platform's `exp` is a property of the C library,
-//! not of the CPU, so it is checked, not assumed: `super::super::exp` runs
-//! it once per process against `f64::exp` on [`EXP_PROBES`] (inputs that
-//! tell this evaluation from the unfused one and from a correctly rounded
-//! exp) and uses it only when every probe agrees. `tests/vmath.rs` compares
-//! it with `f64::exp` on every input the spiral run sees and millions more.
+//! not of the CPU, so it is checked, not assumed: `glibc_exp` in
+//! `kernel/mod.rs` runs it once per process against `f64::exp` on
+//! [`EXP_PROBES`] (inputs that tell this evaluation from the unfused one
+//! and from a correctly rounded exp) and uses it only when every probe
+//! agrees. `tests/exp_exact.rs` compares it with `f64::exp` on 4 million
+//! inputs of every kind, and `tests/spiral_reference.rs` on every input
+//! the spiral runs see.
 
 use super::Avx2;
 use crate::gemm::kernel::exp_table::{EXP_PROBES, EXP_TABLE};
