@@ -281,7 +281,7 @@ pub trait Scalar:
     ///
     /// ```
     /// use groundup::Scalar;
-    /// let xs = [-745.2, -30.0, -1.5, -1e-300, 0.0, 0.1, 1.0, 20.0, 709.0, 710.0];
+    /// let xs = [-745.2f64, -30.0, -1.5, -1e-300, 0.0, 0.1, 1.0, 20.0, 709.0, 710.0];
     /// let mut ys = xs;
     /// Scalar::exp_in_place(&mut ys[..]);
     /// for (x, y) in xs.iter().zip(ys) {
