@@ -369,14 +369,10 @@ pub fn gemm_with<T: Scalar>(
         scale_c(&mut p);
         return;
     }
-    // The direct path reads op(B) in place when it is row-major; the vector
-    // kernel copies a transposed one to the stack first if it fits.
-    let vector = config.kernel != Kernel::Portable;
-    let b_fits = !vector || op_b == Transpose::No || k.saturating_mul(n) <= small::B_STACK;
-    // The widened direct range is where the AVX2 tiles beat packing; the
-    // AVX-512 kernel's packed tiles are twice as wide and win there.
-    let wide = vector && config.kernel != Kernel::Avx512;
-    if b_fits && (small::is_small(m, n, k) || (wide && small::is_small_wide(m, n, k, T::BYTES))) {
+    if config
+        .kernel
+        .takes_direct(m, n, k, T::BYTES, op_b == Transpose::Yes)
+    {
         T::small(config.kernel, &mut p);
     } else {
         threads::run_blocked(config, &mut p);

@@ -431,7 +431,7 @@ pub trait KernelElem: Sized + Copy {
 }
 
 macro_rules! impl_kernel_elem {
-    ($t:ty, $avx:ident, $avx512:ident) => {
+    ($t:ty) => {
         impl KernelElem for $t {
             fn blocked(kernel: Kernel, p: &mut Problem<'_, '_, Self>, also: &[(usize, usize)]) {
                 thread_local! {
@@ -446,7 +446,7 @@ macro_rules! impl_kernel_elem {
                         Kernel::Avx2Fma => {
                             let k = x86_avx2::Avx2::detect()
                                 .expect("AVX2+FMA kernel requested on a CPU without it");
-                            loops::gemm_blocked(x86_avx2::$avx(k), p, bufs, also)
+                            loops::gemm_blocked(x86_avx2::Avx2Kernel::new(k), p, bufs, also)
                         }
                         #[cfg(not(all(target_arch = "x86_64", feature = "simd")))]
                         Kernel::Avx2Fma => unreachable!("checked by is_available"),
@@ -454,19 +454,7 @@ macro_rules! impl_kernel_elem {
                         Kernel::Avx512 => {
                             let k = x86_avx512::Avx512::detect()
                                 .expect("AVX-512 kernel requested on a CPU without it");
-                            // Row-major op(A) and C at most two vectors
-                            // wide or a small product: the 512-bit tiles on
-                            // the operands in place. Other skinny C with A
-                            // read in place (a transposed A): the AVX2
-                            // kernel's direct path. Same sums, same bits,
-                            // either way.
-                            if x86_avx512::takes_skinny(p) {
-                                x86_avx512::skinny(k, p, bufs)
-                            } else if loops::reads_a_in_place::<x86_avx2::$avx, $t>(p) {
-                                loops::gemm_blocked(x86_avx2::$avx(k.avx2()), p, bufs, also)
-                            } else {
-                                loops::gemm_blocked(x86_avx512::$avx512(k), p, bufs, also)
-                            }
+                            x86_avx512::blocked(k, p, bufs, also)
                         }
                         #[cfg(not(all(
                             target_arch = "x86_64",
@@ -497,11 +485,7 @@ macro_rules! impl_kernel_elem {
                     Kernel::Avx512 => {
                         let k = x86_avx512::Avx512::detect()
                             .expect("AVX-512 kernel requested on a CPU without it");
-                        if x86_avx512::takes_in_place(p) {
-                            x86_avx512::in_place(k, p)
-                        } else {
-                            k.avx2().small::<$t>(p)
-                        }
+                        x86_avx512::small::<$t>(k, p)
                     }
                     #[cfg(not(all(target_arch = "x86_64", feature = "simd", groundup_avx512)))]
                     Kernel::Avx512 => unreachable!("checked by is_available"),
@@ -520,15 +504,15 @@ macro_rules! impl_kernel_elem {
                     ),
                     #[cfg(all(target_arch = "x86_64", feature = "simd"))]
                     Kernel::Avx2Fma => (
-                        <x86_avx2::$avx as MicroKernel<$t>>::MR,
-                        <x86_avx2::$avx as MicroKernel<$t>>::NR,
+                        <x86_avx2::Avx2Kernel<$t> as MicroKernel<$t>>::MR,
+                        <x86_avx2::Avx2Kernel<$t> as MicroKernel<$t>>::NR,
                     ),
                     #[cfg(not(all(target_arch = "x86_64", feature = "simd")))]
                     Kernel::Avx2Fma => (1, 1),
                     #[cfg(all(target_arch = "x86_64", feature = "simd", groundup_avx512))]
                     Kernel::Avx512 => (
-                        <x86_avx512::$avx512 as MicroKernel<$t>>::MR,
-                        <x86_avx512::$avx512 as MicroKernel<$t>>::NR,
+                        <x86_avx512::Avx512Kernel<$t> as MicroKernel<$t>>::MR,
+                        <x86_avx512::Avx512Kernel<$t> as MicroKernel<$t>>::NR,
                     ),
                     #[cfg(not(all(target_arch = "x86_64", feature = "simd", groundup_avx512)))]
                     Kernel::Avx512 => (1, 1),
@@ -545,8 +529,8 @@ macro_rules! impl_kernel_elem {
     };
 }
 
-impl_kernel_elem!(f32, Avx2F32, Avx512F32);
-impl_kernel_elem!(f64, Avx2F64, Avx512F64);
+impl_kernel_elem!(f32);
+impl_kernel_elem!(f64);
 
 /// An element-wise map of f64s that the layers run over whole matrices and
 /// that has a vector implementation ([`Kernel::map_f64_in_place`]).
@@ -570,12 +554,55 @@ impl VecMap {
 }
 
 impl Kernel {
+    /// Whether this kernel runs an `m x n x k` product of `elem_bytes`-byte
+    /// elements on its direct path ([`KernelElem::small`]) instead of the
+    /// loop nest. The vector kernels' direct tiles read a row-major op(B) in
+    /// place and copy a transposed one to the stack, so that one must fit
+    /// there. AVX2 and NEON also take the widened range
+    /// ([`small::is_small_wide`]), where their tiles beat packing; the
+    /// AVX-512 kernel's packed tiles are twice as wide and win there.
+    pub(crate) fn takes_direct(
+        self,
+        m: usize,
+        n: usize,
+        k: usize,
+        elem_bytes: usize,
+        b_transposed: bool,
+    ) -> bool {
+        if self == Kernel::Portable {
+            return small::is_small(m, n, k);
+        }
+        let b_fits = !b_transposed || k.saturating_mul(n) <= small::B_STACK;
+        let wide = self != Kernel::Avx512 && small::is_small_wide(m, n, k, elem_bytes);
+        b_fits && (small::is_small(m, n, k) || wide)
+    }
+}
+
+impl Kernel {
     /// `x = map(x)` for every element, bit for bit what [`VecMap::scalar`]
     /// gives. With the AVX2 or AVX-512 kernel on x86-64 Linux with glibc,
     /// four lanes at a time by a port of glibc's `exp` (see
     /// `x86_avx2/exp.rs`), provided it agreed with `f64::exp` on the probe
     /// inputs when first used in this process; otherwise element by element.
     pub(crate) fn map_f64_in_place(self, map: VecMap, xs: &mut [f64]) {
+        let audited = AUDIT.with(|a| a.borrow().is_some());
+        let inputs = if audited { xs.to_vec() } else { Vec::new() };
+        let vectorized = self.map_f64_vector(map, xs);
+        if !vectorized {
+            for x in xs.iter_mut() {
+                *x = map.scalar(*x);
+            }
+        }
+        if audited {
+            audit(map, &inputs, xs, vectorized);
+        }
+    }
+
+    /// Maps `xs` on the vector path and returns `true`, or returns `false`
+    /// without touching `xs` where there is none (see
+    /// [`map_f64_in_place`](Kernel::map_f64_in_place)).
+    #[allow(unused_variables)]
+    fn map_f64_vector(self, map: VecMap, xs: &mut [f64]) -> bool {
         #[cfg(all(
             target_arch = "x86_64",
             feature = "simd",
@@ -584,25 +611,11 @@ impl Kernel {
         ))]
         if matches!(self, Kernel::Avx2Fma | Kernel::Avx512) {
             if let Some(token) = glibc_exp() {
-                if AUDIT.with(|a| a.borrow().is_none()) {
-                    return x86_avx2::exp::map_in_place(token, map, xs);
-                }
-                let inputs = xs.to_vec();
                 x86_avx2::exp::map_in_place(token, map, xs);
-                return audit(map, &inputs, xs, true);
+                return true;
             }
         }
-        if AUDIT.with(|a| a.borrow().is_none()) {
-            for x in xs.iter_mut() {
-                *x = map.scalar(*x);
-            }
-            return;
-        }
-        let inputs = xs.to_vec();
-        for x in xs.iter_mut() {
-            *x = map.scalar(*x);
-        }
-        audit(map, &inputs, xs, false);
+        false
     }
 }
 

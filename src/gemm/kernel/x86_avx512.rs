@@ -21,17 +21,20 @@
 //! blocks), C in blocks two vectors wide. Skinny products with a
 //! transposed A, and tiny ones with a transposed operand, stay with the
 //! AVX2 kernel's direct paths (every AVX-512F CPU has AVX2 and FMA); the
-//! choice is made in `kernel/mod.rs`.
+//! choice is made here, in [`blocked`] and [`small`].
 
 // Stable since Rust 1.89; build.rs compiles this module only there.
 #![allow(clippy::incompatible_msrv)]
 
-use super::x86_avx2::{pack_b_avx, Avx2};
+use super::x86_avx2::{self as avx2, pack_b_avx, Avx2, Avx2Kernel, Simd};
 use super::{ASrc, MicroKernel};
-use crate::gemm::loops::{balanced_block, Operand, PackBuffers, Problem};
+use crate::gemm::loops::{
+    balanced_block, gemm_blocked, reads_a_in_place, Operand, PackBuffers, Problem,
+};
 use crate::gemm::view::CView;
 use crate::Scalar;
 use std::arch::x86_64::*;
+use std::marker::PhantomData;
 
 /// Proof that this CPU has AVX-512F, AVX2 and FMA: only
 /// [`Avx512::detect`] makes one.
@@ -56,12 +59,25 @@ impl Avx512 {
     }
 }
 
-/// The 6×32 f32 kernel token.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Avx512F32(pub Avx512);
-/// The 6×16 f64 kernel token.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Avx512F64(pub Avx512);
+/// The packed AVX-512 microkernel for element type `T`: 6×32 tiles for
+/// f32, 6×16 for f64 (six rows, two zmm vectors), blocked as [`Blocking`]
+/// says.
+pub(crate) struct Avx512Kernel<T>(pub Avx512, PhantomData<T>);
+
+impl<T> Avx512Kernel<T> {
+    /// The kernel for `T` on a CPU with AVX-512F.
+    #[inline]
+    pub fn new(proof: Avx512) -> Self {
+        Avx512Kernel(proof, PhantomData)
+    }
+}
+
+impl<T> Clone for Avx512Kernel<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Avx512Kernel<T> {}
 
 /// Rows of every register tile.
 const MR: usize = 6;
@@ -698,72 +714,89 @@ fn run_sweep<T: Zmm>(
     unsafe { sweep(rows / MR, &t) }
 }
 
-/// The `MicroKernel` methods of both tokens: each forwards to the generic
-/// code above; only the block-size constants differ between f32 and f64.
-macro_rules! delegate_to_generic {
-    ($t:ty) => {
-        #[inline]
-        fn run(
-            self,
-            k: usize,
-            alpha: $t,
-            a: ASrc<'_, $t>,
-            b: &[$t],
-            beta: $t,
-            c: &mut CView<'_, $t>,
-        ) {
-            run_tile(self.0, k, alpha, a, b, beta, c)
-        }
-
-        #[inline]
-        fn run_sweep(
-            self,
-            k: usize,
-            alpha: $t,
-            a: &[$t],
-            b: &[$t],
-            beta: $t,
-            c: &mut CView<'_, $t>,
-        ) {
-            run_sweep(self.0, k, alpha, a, b, beta, c)
-        }
-
-        /// A transposed B through the AVX2 kernel's register transposes (the
-        /// portable copy loop ran `dout·Wᵀ` at 60 % of the other products).
-        #[inline]
-        fn pack_b(self, kc: usize, nc: usize, b: Operand<'_, $t>, dst: &mut [$t]) {
-            pack_b_avx(self.0.avx2(), Self::NR, kc, nc, b, dst)
-        }
-    };
+/// The block sizes of the packed AVX-512 kernel that differ between f32
+/// and f64 (see [`MicroKernel`] for what each bounds).
+pub(crate) trait Blocking {
+    /// Rows of Ã packed at a time.
+    const MC: usize;
+    /// Columns of B̃ packed at a time.
+    const NC: usize;
 }
 
-impl MicroKernel<f32> for Avx512F32 {
-    const MR: usize = MR;
-    const NR: usize = 32;
+impl Blocking for f32 {
     /// Ã = 144 × 384 × 4 B = 216 KiB of the 1 MiB L2 (Zen 4/5).
     const MC: usize = 144;
-    /// The AVX2 kernel's depth, so both give the same sums (and bits). One
-    /// B̃ micro-panel = 384 × 32 × 4 B = 48 KiB: Zen 5's L1d.
-    const KC: usize = KC;
     /// B̃ = 384 × 4096 × 4 B = 6 MiB in L3.
     const NC: usize = 4096;
-    const DIRECT: bool = false;
-
-    delegate_to_generic!(f32);
 }
 
-impl MicroKernel<f64> for Avx512F64 {
-    const MR: usize = MR;
-    const NR: usize = 16;
+impl Blocking for f64 {
     /// Ã = 96 × 384 × 8 B = 288 KiB of the 1 MiB L2.
     const MC: usize = 96;
-    /// As for f32: the AVX2 kernel's depth; B̃ micro-panel 48 KiB.
-    const KC: usize = KC;
     /// B̃ = 384 × 2048 × 8 B = 6 MiB in L3.
     const NC: usize = 2048;
+}
+
+#[allow(private_bounds)]
+impl<T: Zmm + Simd + Blocking> MicroKernel<T> for Avx512Kernel<T> {
+    const MR: usize = MR;
+    const NR: usize = 2 * <T as Zmm>::LANES;
+    const MC: usize = T::MC;
+    /// The AVX2 kernel's depth, so both give the same sums (and bits). One
+    /// B̃ micro-panel = 384 × 32 × 4 B (f32) or 384 × 16 × 8 B (f64) =
+    /// 48 KiB: Zen 5's L1d.
+    const KC: usize = KC;
+    const NC: usize = T::NC;
     const DIRECT: bool = false;
 
-    delegate_to_generic!(f64);
+    #[inline]
+    fn run(self, k: usize, alpha: T, a: ASrc<'_, T>, b: &[T], beta: T, c: &mut CView<'_, T>) {
+        run_tile(self.0, k, alpha, a, b, beta, c)
+    }
+
+    #[inline]
+    fn run_sweep(self, k: usize, alpha: T, a: &[T], b: &[T], beta: T, c: &mut CView<'_, T>) {
+        run_sweep(self.0, k, alpha, a, b, beta, c)
+    }
+
+    /// A transposed B through the AVX2 kernel's register transposes (the
+    /// portable copy loop ran `dout·Wᵀ` at 60 % of the other products).
+    #[inline]
+    fn pack_b(self, kc: usize, nc: usize, b: Operand<'_, T>, dst: &mut [T]) {
+        pack_b_avx(self.0.avx2(), Self::NR, kc, nc, b, dst)
+    }
+}
+
+/// The blocked product on one thread, as this kernel runs it: row-major
+/// op(A) with skinny C or a small product → [`skinny`] (tiles on the
+/// operands in place); other skinny C, whose op(A) the AVX2 kernel reads in
+/// place (a transposed A) → that kernel's direct path; everything else →
+/// the loop nest around the packed tiles. Same sums, same bits, either way.
+#[allow(private_bounds)]
+pub(crate) fn blocked<T: Zmm + Simd + Blocking + avx2::Blocking>(
+    proof: Avx512,
+    p: &mut Problem<'_, '_, T>,
+    bufs: &mut PackBuffers<T>,
+    also: &[(usize, usize)],
+) {
+    if takes_skinny(p) {
+        skinny(proof, p, bufs)
+    } else if reads_a_in_place::<Avx2Kernel<T>, T>(p) {
+        gemm_blocked(Avx2Kernel::new(proof.avx2()), p, bufs, also)
+    } else {
+        gemm_blocked(Avx512Kernel::new(proof), p, bufs, also)
+    }
+}
+
+/// A tiny product (the direct range): with both operands row-major,
+/// [`in_place`]; otherwise the AVX2 kernel's direct path. Same bits.
+#[allow(private_bounds)]
+pub(crate) fn small<T: Zmm + Simd>(proof: Avx512, p: &mut Problem<'_, '_, T>) {
+    if takes_in_place(p) {
+        in_place(proof, p)
+    } else {
+        proof.avx2().small(p)
+    }
 }
 
 /// The FMA peak loop (see `Kernel::fma_peak_gflops`): 12 independent chains

@@ -24,8 +24,9 @@
 //! transposes.
 //!
 //! # Files
-//! - this one: the detection token [`Avx2`] and the [`MicroKernel`] impls
-//!   (tile sizes and blocking parameters);
+//! - this one: the detection token [`Avx2`], the generic kernel
+//!   [`Avx2Kernel`] and its [`MicroKernel`] impl
+//!   (tile sizes and blocking parameters, [`Blocking`]);
 //! - [`simd`]: the [`Simd`] trait, 256-bit operations per element type,
 //!   partial stores and register transposes;
 //! - [`tile`]: the register tile (one generic body for every shape and
@@ -52,6 +53,7 @@ use crate::gemm::loops::{Operand, Problem};
 use crate::gemm::view::CView;
 use direct::{skinny, small_tiles};
 pub(crate) use pack::pack_b_avx;
+use std::marker::PhantomData;
 use tile::{run_tile, sweep, MR};
 
 /// Proof that this CPU has AVX2 and FMA: only [`Avx2::detect`] makes one.
@@ -82,95 +84,90 @@ impl Avx2 {
     }
 }
 
-/// The 6×16 f32 kernel token.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Avx2F32(pub Avx2);
-/// The 6×8 f64 kernel token.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Avx2F64(pub Avx2);
+/// The AVX2 microkernel for element type `T`: 6×16 tiles for f32, 6×8 for
+/// f64 (six rows, two vectors), blocked as [`Blocking`] says. One generic
+/// implementation (`tile.rs`, `pack.rs`, `direct.rs`) serves both types.
+pub(crate) struct Avx2Kernel<T>(pub Avx2, PhantomData<T>);
 
-/// The `MicroKernel` methods of both AVX2 tokens: each forwards to the
-/// generic implementation (`tile.rs`, `pack.rs`, `direct.rs`); only the
-/// block-size constants differ between f32 and f64.
-macro_rules! delegate_to_generic {
-    ($t:ty) => {
-        #[inline]
-        fn run(
-            self,
-            k: usize,
-            alpha: $t,
-            a: ASrc<'_, $t>,
-            b: &[$t],
-            beta: $t,
-            c: &mut CView<'_, $t>,
-        ) {
-            run_tile(self.0, k, alpha, a, b, beta, c)
-        }
-
-        #[inline]
-        fn run_sweep(
-            self,
-            k: usize,
-            alpha: $t,
-            a: &[$t],
-            b: &[$t],
-            beta: $t,
-            c: &mut CView<'_, $t>,
-        ) {
-            sweep(self.0, k, alpha, a, b, beta, c)
-        }
-
-        #[inline]
-        fn pack_b(self, kc: usize, nc: usize, b: Operand<'_, $t>, dst: &mut [$t]) {
-            pack_b_avx(self.0, 2 * <$t as Simd>::LANES, kc, nc, b, dst)
-        }
-
-        #[inline]
-        fn run_skinny(
-            self,
-            k: usize,
-            alpha: $t,
-            a: Operand<'_, $t>,
-            b: Operand<'_, $t>,
-            beta: $t,
-            c: &mut CView<'_, $t>,
-            scratch: &mut [$t],
-        ) {
-            skinny(self.0, k, alpha, a, b, beta, c, scratch)
-        }
-    };
+impl<T> Avx2Kernel<T> {
+    /// The kernel for `T` on a CPU with AVX2 and FMA.
+    #[inline]
+    pub fn new(proof: Avx2) -> Self {
+        Avx2Kernel(proof, PhantomData)
+    }
 }
 
-impl MicroKernel<f32> for Avx2F32 {
-    const MR: usize = MR;
-    const NR: usize = 16;
+impl<T> Clone for Avx2Kernel<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Avx2Kernel<T> {}
+
+/// The block sizes of the AVX2 kernel that differ between f32 and f64 (see
+/// [`MicroKernel`] for what each bounds).
+pub(crate) trait Blocking {
+    /// Rows of Ã packed at a time.
+    const MC: usize;
+    /// Columns of B̃ packed at a time.
+    const NC: usize;
+}
+
+impl Blocking for f32 {
     /// Ã = 144 × 384 × 4 B = 216 KiB: under half of Zen 3's 512 KiB L2
     /// (Zen 4: 1 MiB), leaving room for the B̃ micro-panels streaming
     /// through. (72 to 240 measured within noise of each other.)
     const MC: usize = 144;
-    /// One B̃ micro-panel = 384 × 16 × 4 B = 24 KiB, plus the 9 KiB Ã
-    /// micro-panel: about the 32 KiB L1d. Measured against 256 (the BLIS
-    /// Haswell value): same on squares, +4 % at 128×1024·1024×1024, as C
-    /// is read and written once per KC block.
-    const KC: usize = 384;
     /// B̃ = 384 × 4080 × 4 B ≈ 6 MiB in the 32 MiB L3.
     const NC: usize = 4080;
-    const DIRECT: bool = true;
-
-    delegate_to_generic!(f32);
 }
 
-impl MicroKernel<f64> for Avx2F64 {
-    const MR: usize = MR;
-    const NR: usize = 8;
+impl Blocking for f64 {
     /// Ã = 96 × 384 × 8 B = 288 KiB of the 512 KiB L2 (Zen 3).
     const MC: usize = 96;
-    /// One B̃ micro-panel = 384 × 8 × 8 B = 24 KiB of the 32 KiB L1d, as
-    /// for f32.
-    const KC: usize = 384;
     /// B̃ = 384 × 2040 × 8 B ≈ 6 MiB in the 32 MiB L3.
     const NC: usize = 2040;
+}
+
+impl<T: Simd + Blocking> MicroKernel<T> for Avx2Kernel<T> {
+    const MR: usize = MR;
+    const NR: usize = 2 * T::LANES;
+    const MC: usize = T::MC;
+    /// One B̃ micro-panel = 384 × 16 × 4 B (f32) or 384 × 8 × 8 B (f64) =
+    /// 24 KiB, plus the 9 or 18 KiB Ã micro-panel: about the 32 KiB L1d.
+    /// Measured against 256 (the BLIS Haswell value): same on squares,
+    /// +4 % at 128×1024·1024×1024, as C is read and written once per KC
+    /// block.
+    const KC: usize = 384;
+    const NC: usize = T::NC;
     const DIRECT: bool = true;
 
-    delegate_to_generic!(f64);
+    #[inline]
+    fn run(self, k: usize, alpha: T, a: ASrc<'_, T>, b: &[T], beta: T, c: &mut CView<'_, T>) {
+        run_tile(self.0, k, alpha, a, b, beta, c)
+    }
+
+    #[inline]
+    fn run_sweep(self, k: usize, alpha: T, a: &[T], b: &[T], beta: T, c: &mut CView<'_, T>) {
+        sweep(self.0, k, alpha, a, b, beta, c)
+    }
+
+    #[inline]
+    fn pack_b(self, kc: usize, nc: usize, b: Operand<'_, T>, dst: &mut [T]) {
+        pack_b_avx(self.0, Self::NR, kc, nc, b, dst)
+    }
+
+    #[inline]
+    fn run_skinny(
+        self,
+        k: usize,
+        alpha: T,
+        a: Operand<'_, T>,
+        b: Operand<'_, T>,
+        beta: T,
+        c: &mut CView<'_, T>,
+        scratch: &mut [T],
+    ) {
+        skinny(self.0, k, alpha, a, b, beta, c, scratch)
+    }
 }
