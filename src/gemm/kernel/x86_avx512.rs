@@ -449,7 +449,7 @@ const IN_PLACE_MNK_F64: usize = 128 * 128 * 128;
 /// Whether [`skinny`] takes this product: op(A) row-major, and C at most
 /// two vectors wide, or op(B) row-major too and the product small (see
 /// [`IN_PLACE_MNK_F64`]).
-pub(crate) fn takes_skinny<T: Scalar>(p: &Problem<'_, '_, T>) -> bool {
+fn takes_skinny<T: Scalar>(p: &Problem<'_, '_, T>) -> bool {
     let mnk = p.m.saturating_mul(p.n).saturating_mul(p.k);
     p.a.cs == 1
         && (p.n * T::BYTES <= 128
@@ -461,8 +461,7 @@ pub(crate) fn takes_skinny<T: Scalar>(p: &Problem<'_, '_, T>) -> bool {
 /// vectors wide, all rows of C in register tiles with op(A) read in place.
 /// op(B) is read in place when row-major ([`in_place`]), else its block is
 /// copied into rows zero-padded to one or two vectors.
-#[allow(private_bounds)]
-pub(crate) fn skinny<T: Zmm>(proof: Avx512, p: &mut Problem<'_, '_, T>, bufs: &mut PackBuffers<T>) {
+fn skinny<T: Zmm>(proof: Avx512, p: &mut Problem<'_, '_, T>, bufs: &mut PackBuffers<T>) {
     assert!(takes_skinny(p));
     if p.b.cs == 1 {
         return in_place(proof, p);
@@ -492,7 +491,7 @@ pub(crate) fn skinny<T: Zmm>(proof: Avx512, p: &mut Problem<'_, '_, T>, bufs: &m
 }
 
 /// Whether [`in_place`] can take this product: op(A) and op(B) row-major.
-pub(crate) fn takes_in_place<T: Scalar>(p: &Problem<'_, '_, T>) -> bool {
+fn takes_in_place<T: Scalar>(p: &Problem<'_, '_, T>) -> bool {
     p.a.cs == 1 && p.b.cs == 1
 }
 
@@ -500,8 +499,7 @@ pub(crate) fn takes_in_place<T: Scalar>(p: &Problem<'_, '_, T>) -> bool {
 /// [`takes_in_place`]), on one thread, in the KC blocks and C blocks of
 /// [`skinny`]: no packing, no buffers. Also the path for tiny products:
 /// same sums, same bits as the AVX2 direct path.
-#[allow(private_bounds)]
-pub(crate) fn in_place<T: Zmm>(proof: Avx512, p: &mut Problem<'_, '_, T>) {
+fn in_place<T: Zmm>(proof: Avx512, p: &mut Problem<'_, '_, T>) {
     assert!(takes_in_place(p));
     let src = p.b;
     let rows = |pc: usize, kc: usize, jc: usize, cols: usize, width: usize| {
