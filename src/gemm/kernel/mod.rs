@@ -576,9 +576,7 @@ impl Kernel {
         let wide = self != Kernel::Avx512 && small::is_small_wide(m, n, k, elem_bytes);
         b_fits && (small::is_small(m, n, k) || wide)
     }
-}
 
-impl Kernel {
     /// `x = map(x)` for every element, bit for bit what [`VecMap::scalar`]
     /// gives. With the AVX2 or AVX-512 kernel on x86-64 Linux with glibc,
     /// four lanes at a time by a port of glibc's `exp` (see
