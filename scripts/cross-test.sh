@@ -14,9 +14,11 @@
 # Installs what it needs with apt-get (Debian bookworm, as root; a no-op
 # that takes a second when everything is there), builds into target/cross
 # (the native target/ is untouched) with -D warnings, and runs the tests
-# with GROUNDUP_TEST_SCALE=small: the few heavy tests (tests/gemm.rs,
+# with GROUNDUP_TEST_SCALE=small: the heavy tests (tests/gemm.rs,
 # tests/gemm_alloc.rs, tests/mlp_bench.rs) run smaller problems through the
-# same code paths; no test file is skipped (see tests/common/scale.rs).
+# same code paths, and the training runs (tests/rnnlm_runs.rs, rnnlm_cli.rs,
+# seq2seq_cli.rs, seq2seq_runs.rs, count_method_cli.rs) fewer epochs or a
+# smaller corpus; no test file is skipped (see tests/common/scale.rs).
 #
 # Measured wall times, whole script, empty target/cross, warm cargo registry,
 # packages already installed (2-core VM shared with two other build jobs;
