@@ -14,12 +14,20 @@
 //!   product allocates nothing.
 //! - Without it (the safe build, no `unsafe`): scoped threads
 //!   (`threads/scoped.rs`), started per product over disjoint row blocks of C.
+//! - With the pool, a product whose parts ran much slower on one thread than
+//!   on another (a core kept busy by another process) counts a strike; two
+//!   close together make products run alone on the caller for a while
+//!   (`threads/contention.rs`). The scoped threads have no such check.
 //!
 //! Either way the caller runs parts itself, and every thread is started
 //! through [`spawn_checked`]: where starting one fails (wasm32, a seccomp
 //! sandbox, a thread limit) the caller runs the parts no thread took, so
 //! the product completes on the calling thread instead of panicking.
 
+#[cfg(feature = "simd")]
+mod contention;
+#[cfg(feature = "simd")]
+pub use contention::run_alone_for_testing;
 #[cfg(feature = "simd")]
 #[allow(unsafe_code)]
 mod pool;

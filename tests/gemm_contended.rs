@@ -1,0 +1,107 @@
+//! The pool's back-off for a busy core (`src/gemm/threads/contention.rs`):
+//! while it holds, a product that splits runs every part on the calling
+//! thread, with the bits of one thread and of the pool; once it ends, the
+//! workers get parts again.
+//!
+//! `run_alone_for_testing(true)` (a hidden hook) starts the back-off as two
+//! strikes would, without its time limit. It is process-wide, so this is
+//! the only test of its binary. The detection itself (which parts count as
+//! preempted, when strikes start a period alone) is unit-tested in the
+//! module; the slowdown it prevents is measured in the README.
+#![cfg(feature = "simd")]
+
+mod common;
+
+use common::kernels;
+use common::rng::TestRng;
+use groundup::gemm::{gemm_with, run_alone_for_testing, take_split_record, Config};
+use groundup::Transpose;
+
+/// `op(A)·B` for `m x n x k` in f64 and in f32, as bits (f64 then f32).
+fn product(cfg: Config, (m, n, k): (usize, usize, usize), op_a: Transpose) -> Vec<u64> {
+    let a = TestRng::new(1).fill(m * k);
+    let b = TestRng::new(2).fill(k * n);
+    let lda = if op_a == Transpose::No { k } else { m };
+    let mut c = vec![0.0f64; m * n];
+    gemm_with(
+        cfg,
+        m,
+        n,
+        k,
+        1.0,
+        &a,
+        lda,
+        op_a,
+        &b,
+        n,
+        Transpose::No,
+        0.0,
+        &mut c,
+        n,
+    );
+    let (a32, b32): (Vec<f32>, Vec<f32>) = (
+        a.iter().map(|&v| v as f32).collect(),
+        b.iter().map(|&v| v as f32).collect(),
+    );
+    let mut c32 = vec![0.0f32; m * n];
+    gemm_with(
+        cfg,
+        m,
+        n,
+        k,
+        0.5,
+        &a32,
+        lda,
+        op_a,
+        &b32,
+        n,
+        Transpose::No,
+        0.0,
+        &mut c32,
+        n,
+    );
+    let mut bits: Vec<u64> = c.iter().map(|v| v.to_bits()).collect();
+    bits.extend(c32.iter().map(|v| u64::from(v.to_bits())));
+    bits
+}
+
+#[test]
+fn a_busy_core_makes_split_products_run_alone_with_the_same_bits() {
+    // Split by columns (256³, 40x600x300) and by rows (500x40x400).
+    let shapes = [(256, 256, 256), (40, 600, 300), (500, 40, 400)];
+    for kernel in kernels::available() {
+        for shape in shapes {
+            for op_a in [Transpose::No, Transpose::Yes] {
+                let one = product(Config { kernel, threads: 1 }, shape, op_a);
+                let two = Config { kernel, threads: 2 };
+                run_alone_for_testing(true);
+                take_split_record();
+                let alone = product(two, shape, op_a);
+                let record = take_split_record().expect("the product still splits");
+                assert!(record.parts >= 2, "{kernel:?} {shape:?}: {record:?}");
+                assert_eq!(
+                    record.threads, 1,
+                    "{kernel:?} {shape:?}: a worker ran a part"
+                );
+                assert!(one == alone, "{kernel:?} {shape:?} {op_a:?}: bits differ");
+
+                // Back-off over: another thread runs a part again (retried
+                // while the caller happens to claim both parts first).
+                run_alone_for_testing(false);
+                let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+                loop {
+                    take_split_record();
+                    let pooled = product(two, shape, op_a);
+                    assert!(one == pooled, "{kernel:?} {shape:?} {op_a:?}: bits differ");
+                    if take_split_record().expect("split").threads == 2 {
+                        break;
+                    }
+                    assert!(
+                        std::time::Instant::now() < deadline,
+                        "{kernel:?} {shape:?}: no worker ran a part in 60 s after the back-off"
+                    );
+                }
+            }
+        }
+    }
+}
