@@ -380,6 +380,7 @@ fn bit_identical_threads<T: Scalar>(seed: u32) {
                     let Some(SplitRecord {
                         parts,
                         threads: ran_on,
+                        ..
                     }) = record
                     else {
                         assert!(!splits, "{what}: {threads} threads did not split it");

@@ -52,6 +52,7 @@ fn the_environment_chooses_the_kernel_and_the_threads() {
             == (SplitRecord {
                 parts: 2,
                 threads: 2,
+                unsplit: false,
             })
         {
             break;

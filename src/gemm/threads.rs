@@ -16,7 +16,7 @@
 //!   (`threads/scoped.rs`), started per product over disjoint row blocks of C.
 //! - With the pool, a product whose parts ran much slower on one thread than
 //!   on another (a core kept busy by another process) counts a strike; two
-//!   close together make products run alone on the caller for a while
+//!   close together make products run unsplit on the caller for a while
 //!   (`threads/contention.rs`). The scoped threads have no such check.
 //!
 //! Either way the caller runs parts itself, and every thread is started
@@ -241,6 +241,18 @@ pub fn run_blocked<T: Scalar>(config: Config, p: &mut Problem<'_, '_, T>) {
     let total = if split_n { p.n } else { p.m };
     let per = total.div_ceil(unit).div_ceil(nt) * unit;
     let parts = total.div_ceil(per);
+    if busy_core() {
+        // A core kept busy by another process: the whole product here, not
+        // split (split parts would each pack the shared operand again).
+        T::blocked(config.kernel, p, &[]);
+        let record = SplitRecord {
+            parts,
+            threads: 1,
+            unsplit: true,
+        };
+        LAST_SPLIT.with(|last| last.set(Some(record)));
+        return;
+    }
     let last = total - (parts - 1) * per;
     let shapes = if split_n {
         [(p.m, per), (p.m, last)]
@@ -255,7 +267,21 @@ pub fn run_blocked<T: Scalar>(config: Config, p: &mut Problem<'_, '_, T>) {
         shapes,
     };
     let threads = run_parts(config.kernel, p, &split);
-    LAST_SPLIT.with(|last| last.set(Some(SplitRecord { parts, threads })));
+    let record = SplitRecord {
+        parts,
+        threads,
+        unsplit: false,
+    };
+    LAST_SPLIT.with(|last| last.set(Some(record)));
+}
+
+/// Whether products should not be split now: the pool's helpers were
+/// preempted lately (see `threads/contention.rs`; never in the safe build).
+fn busy_core() -> bool {
+    #[cfg(feature = "simd")]
+    return contention::alone();
+    #[cfg(not(feature = "simd"))]
+    return false;
 }
 
 /// How the last split product of a thread ran (see [`take_split_record`]).
@@ -263,12 +289,16 @@ pub fn run_blocked<T: Scalar>(config: Config, p: &mut Problem<'_, '_, T>) {
 #[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SplitRecord {
-    /// The parts C was cut into (≥ 2).
+    /// The parts C was cut into (≥ 2), or would have been (`unsplit`).
     pub parts: usize,
     /// The distinct threads, the calling one included, that ran at least
     /// one part: 1 when the caller ran them all (no worker was quick
-    /// enough, the pool was busy, or no thread could be started).
+    /// enough, the pool was busy, or no thread could be started) or ran the
+    /// product unsplit (`unsplit`, see `threads/contention.rs`).
     pub threads: usize,
+    /// Whether it ran unsplit on the caller because the pool's helpers were
+    /// preempted lately.
+    pub unsplit: bool,
 }
 
 thread_local! {

@@ -17,8 +17,9 @@
 //! wake-up does not count). A part that took twice the fastest rate and
 //! also [`STALL_NS`] longer than it would have at that rate was preempted:
 //! a strike. Two strikes within [`STRIKE_WINDOW_NS`] make [`alone`] true
-//! for [`ALONE_NS`]: products then run every part on the calling thread
-//! (the same parts, so the same bits). Then the workers get parts again;
+//! for [`ALONE_NS`]: products then run unsplit on the calling thread (the
+//! split never changes a bit; unsplit, the operand the parts share is
+//! packed once instead of once per part). Then the workers get parts again;
 //! within [`RECENT_NS`] after such a period one strike starts the next.
 //!
 //! One strike alone does nothing: a virtual machine's host takes a vCPU
@@ -60,14 +61,14 @@ static LAST_STRIKE: AtomicU64 = AtomicU64::new(0);
 /// the test hook [`run_alone_for_testing`] holds it.
 static ALONE_UNTIL: AtomicU64 = AtomicU64::new(0);
 
-/// Whether threaded products should run all their parts on the caller now.
+/// Whether products should run unsplit on the caller now.
 pub(super) fn alone() -> bool {
     let until = ALONE_UNTIL.load(Ordering::Relaxed);
     until != 0 && now_ns() < until
 }
 
-/// Test hook: while `on`, every threaded product runs all its parts on the
-/// calling thread, as after two strikes. Not part of the supported API.
+/// Test hook: while `on`, every product runs unsplit on the calling
+/// thread, as after two strikes. Not part of the supported API.
 pub fn run_alone_for_testing(on: bool) {
     ALONE_UNTIL.store(if on { u64::MAX } else { 0 }, Ordering::Relaxed);
     LAST_STRIKE.store(0, Ordering::Relaxed);

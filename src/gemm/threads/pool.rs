@@ -16,7 +16,7 @@
 //! own thread. Workers spin briefly after a job, so the
 //! back-to-back products of a training loop find them awake, then sleep on
 //! a condition variable. When parts run on the workers much slower than on
-//! the caller (another process keeps a core busy), products run alone on
+//! the caller (another process keeps a core busy), products run unsplit on
 //! the caller for a while (`contention.rs`).
 
 use super::{contention, lock, spawn_checked, Split};
@@ -38,13 +38,17 @@ pub(super) fn run_parts<T: Scalar>(
     let (m, n, k, alpha, beta, a, b) = (p.m, p.n, p.k, p.alpha, p.beta, p.a, p.b);
     let c = p.c.share();
     let rates = contention::Rates::new();
+    // Packing buffers big enough for every part and for the whole product:
+    // on a busy core the caller runs it unsplit (see `threads.rs`), and
+    // should not allocate then either.
+    let also = [split.shapes[0], split.shapes[1], (m, n)];
     let job = |i: usize| {
         let start = contention::now_ns();
         let part = split.part(a, b, (m, n), i);
         // SAFETY: part `i` covers rows `i0..i0+m` and columns `j0..j0+n` of
         // C; parts with different `i` are disjoint (consecutive ranges of
-        // length `per` along one dimension), and each index runs exactly
-        // once (on the pool, or in the loop below when alone).
+        // length `per` along one dimension), and the pool runs each index
+        // exactly once.
         let c = unsafe { c.region(part.i0, part.j0, part.m, part.n) };
         let mut problem = Problem {
             m: part.m,
@@ -56,15 +60,10 @@ pub(super) fn run_parts<T: Scalar>(
             beta,
             c,
         };
-        T::blocked(kernel, &mut problem, &split.shapes);
+        T::blocked(kernel, &mut problem, &also);
         let flops = 2.0 * part.m as f64 * part.n as f64 * k as f64;
         rates.add(contention::now_ns() - start, flops);
     };
-    if contention::alone() {
-        // Another process keeps a core busy: same parts, this thread only.
-        (0..split.parts).for_each(job);
-        return 1;
-    }
     let threads = POOL.run(split.parts, &job);
     if threads > 1 {
         rates.finish();
