@@ -13,56 +13,13 @@
 mod common;
 
 use common::kernels;
-use common::rng::TestRng;
-use groundup::gemm::{gemm_with, run_alone_for_testing, take_split_record, Config};
+use common::products::product_bits;
+use groundup::gemm::{run_alone_for_testing, take_split_record, Config};
 use groundup::Transpose;
 
-/// `op(A)·B` for `m x n x k` in f64 and in f32, as bits (f64 then f32).
-fn product(cfg: Config, (m, n, k): (usize, usize, usize), op_a: Transpose) -> Vec<u64> {
-    let a = TestRng::new(1).fill(m * k);
-    let b = TestRng::new(2).fill(k * n);
-    let lda = if op_a == Transpose::No { k } else { m };
-    let mut c = vec![0.0f64; m * n];
-    gemm_with(
-        cfg,
-        m,
-        n,
-        k,
-        1.0,
-        &a,
-        lda,
-        op_a,
-        &b,
-        n,
-        Transpose::No,
-        0.0,
-        &mut c,
-        n,
-    );
-    let (a32, b32): (Vec<f32>, Vec<f32>) = (
-        a.iter().map(|&v| v as f32).collect(),
-        b.iter().map(|&v| v as f32).collect(),
-    );
-    let mut c32 = vec![0.0f32; m * n];
-    gemm_with(
-        cfg,
-        m,
-        n,
-        k,
-        0.5,
-        &a32,
-        lda,
-        op_a,
-        &b32,
-        n,
-        Transpose::No,
-        0.0,
-        &mut c32,
-        n,
-    );
-    let mut bits: Vec<u64> = c.iter().map(|v| v.to_bits()).collect();
-    bits.extend(c32.iter().map(|v| u64::from(v.to_bits())));
-    bits
+/// `op(A)·B` for `m x n x k`, f64 and f32 bits.
+fn product(cfg: Config, shape: (usize, usize, usize), op_a: Transpose) -> Vec<u64> {
+    product_bits(cfg, shape, op_a, Transpose::No)
 }
 
 #[test]

@@ -16,64 +16,15 @@
 mod common;
 
 use common::kernels;
-use common::rng::TestRng;
+use common::products::product_bits;
 use groundup::gemm::{
-    fail_thread_spawns_for_testing, gemm_with, take_split_record, thread_spawn_failures, Config,
-    Kernel,
+    fail_thread_spawns_for_testing, take_split_record, thread_spawn_failures, Config, Kernel,
 };
 use groundup::{Matrix, Transpose};
 
-fn data(n: usize, seed: u32) -> Vec<f64> {
-    TestRng::new(seed).fill(n)
-}
-
-/// `op(A)·op(B)` for `m x n x k`, as f32 and f64 bits.
-fn product(cfg: Config, (m, n, k): (usize, usize, usize), op_b: Transpose) -> (Vec<u32>, Vec<u64>) {
-    let a = data(m * k, 1);
-    let b = data(k * n, 2);
-    let ldb = if op_b == Transpose::No { n } else { k };
-    let mut c = vec![0.0f64; m * n];
-    gemm_with(
-        cfg,
-        m,
-        n,
-        k,
-        1.0,
-        &a,
-        k,
-        Transpose::No,
-        &b,
-        ldb,
-        op_b,
-        0.0,
-        &mut c,
-        n,
-    );
-    let (a32, b32): (Vec<f32>, Vec<f32>) = (
-        a.iter().map(|&v| v as f32).collect(),
-        b.iter().map(|&v| v as f32).collect(),
-    );
-    let mut c32 = vec![0.0f32; m * n];
-    gemm_with(
-        cfg,
-        m,
-        n,
-        k,
-        1.0,
-        &a32,
-        k,
-        Transpose::No,
-        &b32,
-        ldb,
-        op_b,
-        0.0,
-        &mut c32,
-        n,
-    );
-    (
-        c32.iter().map(|v| v.to_bits()).collect(),
-        c.iter().map(|v| v.to_bits()).collect(),
-    )
+/// `A·op(B)` for `m x n x k`, f64 and f32 bits.
+fn product(cfg: Config, shape: (usize, usize, usize), op_b: Transpose) -> Vec<u64> {
+    product_bits(cfg, shape, Transpose::No, op_b)
 }
 
 #[test]

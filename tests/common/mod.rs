@@ -6,6 +6,8 @@
 //!   numpy-exact `RandomState` with helpers for vectors and matrices;
 //! - [`kernels`]: the GEMM kernels to test, checked against what the CPU
 //!   and the build offer, so no kernel drops out of the tests unnoticed;
+//! - [`products`]: one product in f64 and f32 as bits, for the tests that
+//!   compare thread configurations;
 //! - [`files`]: temporary directories, committed fixtures, special float
 //!   bit patterns (the I/O tests);
 //! - [`examples`]: running the example programs (cross targets too);
@@ -21,6 +23,7 @@ pub mod examples;
 pub mod files;
 pub mod kernels;
 pub mod numpy;
+pub mod products;
 pub mod rng;
 pub mod scale;
 
