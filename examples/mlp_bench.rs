@@ -25,6 +25,12 @@
 //! of numpy's step, the input gradient dout·W1ᵀ, is not computed: see
 //! `Model::backward_params`), so the table shows where a step's time goes
 //! and what the GEMM costs by itself.
+//!
+//! The SGD step is folded into the backward pass
+//! ([`Sequential::backward_sgd`](groundup::model::Sequential::backward_sgd):
+//! each weight is updated by the store of its gradient's product, bit for
+//! bit as the two passes). `--two-pass` runs the book's order instead:
+//! `backward_params`, then `Sgd::update` over all six parameters.
 
 use groundup::data::mlp_bench::{self, BATCH, WARMUP, WIDTHS};
 use groundup::gemm::{self, Kernel};
@@ -34,7 +40,7 @@ use groundup::optim::{Optimizer, Sgd};
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "usage: cargo run --release --example mlp_bench -- [--threads N] [--steps N] [--warmup N] [--repeat N] [--breakdown]";
+const USAGE: &str = "usage: cargo run --release --example mlp_bench -- [--threads N] [--steps N] [--warmup N] [--repeat N] [--breakdown] [--two-pass]";
 
 /// Tolerance of MLP_BENCH.md: |loss − numpy| ≤ 1e-5 for the first 5 steps,
 /// ≤ 5e-4 for all of them.
@@ -83,6 +89,7 @@ fn main() -> ExitCode {
     let (mut threads, mut steps, mut warmup, mut repeat) =
         (gemm::threads(), mlp_bench::STEPS, WARMUP, 3usize);
     let mut breakdown = false;
+    let mut two_pass = false;
     let argv: Result<Vec<String>, _> = std::env::args_os()
         .skip(1)
         .map(|a| a.into_string())
@@ -107,6 +114,10 @@ fn main() -> ExitCode {
                 breakdown = true;
                 continue;
             }
+            "--two-pass" => {
+                two_pass = true;
+                continue;
+            }
             "--help" | "-h" => {
                 println!("{USAGE}");
                 return ExitCode::SUCCESS;
@@ -126,7 +137,7 @@ fn main() -> ExitCode {
     }
     gemm::set_threads(threads);
     if breakdown {
-        profile::run(steps, threads);
+        profile::run(steps, threads, two_pass);
         return ExitCode::SUCCESS;
     }
 
@@ -143,8 +154,12 @@ fn main() -> ExitCode {
         let mut step = |s: usize, model: &mut groundup::model::Sequential<f32>| {
             let rows = mlp_bench::batch_rows(s);
             let loss = model.forward(x.rows_view(rows.clone()), Targets::Indices(&t[rows]));
-            model.backward_params();
-            sgd.update(model);
+            if two_pass {
+                model.backward_params();
+                sgd.update(model);
+            } else {
+                model.backward_sgd(&sgd);
+            }
             loss
         };
         for s in 0..warmup {
@@ -217,14 +232,15 @@ fn main() -> ExitCode {
         ),
     }
     println!(
-        "steps_per_s={:.2} samples_per_s={:.0} ms_per_step={:.2} peak_rss_mb={:.1} threads={} kernel={} final_loss={:.6}",
+        "steps_per_s={:.2} samples_per_s={:.0} ms_per_step={:.2} peak_rss_mb={:.1} threads={} kernel={} final_loss={:.6} sgd={}",
         steps as f64 / median,
         (steps * BATCH) as f64 / median,
         median * 1e3 / steps as f64,
         peak_rss_mb(),
         threads,
         Kernel::selected().name(),
-        losses.last().copied().unwrap_or(f32::NAN)
+        losses.last().copied().unwrap_or(f32::NAN),
+        if two_pass { "two-pass" } else { "folded" }
     );
     if ok {
         ExitCode::SUCCESS
@@ -255,7 +271,7 @@ mod profile {
         (t.elapsed().as_secs_f64(), r)
     }
 
-    pub fn run(steps: usize, threads: usize) {
+    pub fn run(steps: usize, threads: usize, two_pass: bool) {
         let (x, t, mut rng) = mlp_bench::data();
         let weights = mlp_bench::weights(&mut rng);
         let affine = |w: &Matrix<f32>| Affine::new(w.clone(), Matrix::zeros(1, w.cols()));
@@ -269,7 +285,7 @@ mod profile {
         let mut sgd = Sgd::new(mlp_bench::LR);
 
         // Row names, in step order; each collects one time per step.
-        let names = [
+        let mut names = [
             "affine1 forward (x·W1 + b1, saves x)",
             "relu1 forward",
             "affine2 forward (h1·W2 + b2, saves h1)",
@@ -284,6 +300,13 @@ mod profile {
             "affine1 backward_params (xᵀ·dout, db1; no dout·W1ᵀ)",
             "SGD update (6 parameters)",
         ];
+        if !two_pass {
+            names[7] = "affine3 backward_sgd (dout·W3ᵀ; W3 −= lr·h2ᵀ·dout; b3)";
+            names[9] = "affine2 backward_sgd (dout·W2ᵀ; W2 −= lr·h1ᵀ·dout; b2)";
+            names[11] = "affine1 backward_sgd (W1 −= lr·xᵀ·dout; b1; no dout·W1ᵀ)";
+            names[12] = "SGD update (folded into the three rows above)";
+        }
+        let lr = mlp_bench::LR as f32;
         let mut times: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
         let mut whole = Vec::new();
         for s in 0..mlp_bench::WARMUP + steps {
@@ -311,21 +334,29 @@ mod profile {
                 loss.forward(h.view(), Targets::Indices(&t[rows.clone()]))
             );
             let d = call!(6, loss.backward(1.0));
-            let d = call!(7, a[2].backward(d.view()));
-            let d = call!(8, relu[1].backward(d.view()));
-            let d = call!(9, a[1].backward(d.view()));
-            let d = call!(10, relu[0].backward(d.view()));
-            let _: () = call!(11, a[0].backward_params(d.view()));
-            let _: () = call!(12, {
-                Optimizer::<f32>::begin_update(&mut sgd);
-                let mut i = 0;
-                for layer in a.iter_mut() {
-                    for p in layer.params_mut() {
-                        sgd.update_param(i, p);
-                        i += 1;
+            if !two_pass {
+                let d = call!(7, a[2].backward_sgd(d.view(), lr, true).expect("dx"));
+                let d = call!(8, relu[1].backward(d.view()));
+                let d = call!(9, a[1].backward_sgd(d.view(), lr, true).expect("dx"));
+                let d = call!(10, relu[0].backward(d.view()));
+                let _ = call!(11, a[0].backward_sgd(d.view(), lr, false));
+            } else {
+                let d = call!(7, a[2].backward(d.view()));
+                let d = call!(8, relu[1].backward(d.view()));
+                let d = call!(9, a[1].backward(d.view()));
+                let d = call!(10, relu[0].backward(d.view()));
+                let _: () = call!(11, a[0].backward_params(d.view()));
+                let _: () = call!(12, {
+                    Optimizer::<f32>::begin_update(&mut sgd);
+                    let mut i = 0;
+                    for layer in a.iter_mut() {
+                        for p in layer.params_mut() {
+                            sgd.update_param(i, p);
+                            i += 1;
+                        }
                     }
-                }
-            });
+                });
+            }
             let total = whole_step;
             if s >= mlp_bench::WARMUP {
                 for (k, v) in row.iter().enumerate() {

@@ -161,6 +161,24 @@ fn mlp_steps_allocate_nothing() {
         }
     });
     assert_eq!(n, 0, "MLP training steps allocated {n} times");
+
+    // The folded SGD step (`backward_sgd`) reuses the same buffers.
+    let sgd = Sgd::new(0.01);
+    let fused_step = |model: &mut Sequential<f32>| {
+        let l = model.forward(x.view(), Targets::Indices(&labels));
+        model.backward_sgd(&sgd);
+        l
+    };
+    fused_step(&mut model);
+    let n = count(|| {
+        for _ in 0..50 {
+            std::hint::black_box(fused_step(&mut model));
+        }
+    });
+    assert_eq!(
+        n, 0,
+        "MLP steps with the folded SGD step allocated {n} times"
+    );
 }
 
 /// The word2vec models of chapters 3–4 through the Trainer: gathers,

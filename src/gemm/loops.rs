@@ -176,6 +176,12 @@ pub fn gemm_blocked<T: Scalar, K: MicroKernel<T>>(
     bufs: &mut PackBuffers<T>,
     also: &[(usize, usize)],
 ) {
+    const {
+        assert!(
+            K::KC >= super::ONE_PASS_DEPTH,
+            "ONE_PASS_DEPTH promises one KC block"
+        )
+    };
     let (mr, nr) = (K::MR, K::NR);
     let (m, n, k) = (p.m, p.n, p.k);
     let (a_need, b_need) = also

@@ -98,6 +98,39 @@ use view::CView;
 
 use crate::scalar::Scalar;
 
+/// The deepest product that every kernel sums in one pass: for `k` up to
+/// this, each element of `op(A)·op(B)` is one in-order chain `s` over all
+/// of `k` (one KC block; the smallest KC of any kernel is 256), and
+/// `C = alpha·op(A)·op(B) + beta·C` stores `alpha·s + beta·C` with each
+/// product rounded on its own, exactly as the separate passes would.
+///
+/// So with `k ≤ ONE_PASS_DEPTH` the SGD step can be folded into the
+/// gradient's product: `W.gemm(-lr, x, Yes, dout, No, 1)` gives the bits of
+/// `g = xᵀ·dout` followed by `W -= lr·g` (this is what
+/// [`Layer::backward_sgd`](crate::layers::Layer::backward_sgd) does). Deeper
+/// products add each KC block's scaled sum to C in turn, which rounds
+/// differently.
+///
+/// ```
+/// use groundup::gemm::{Transpose, ONE_PASS_DEPTH};
+/// use groundup::Matrix;
+/// let k = ONE_PASS_DEPTH;
+/// let x = Matrix::from_fn(k, 5, |i, j| ((i * 7 + j * 3) % 11) as f32 * 0.37 - 1.3);
+/// let dout = Matrix::from_fn(k, 4, |i, j| ((i * 5 + j) % 13) as f32 * 0.11 - 0.6);
+/// let w0 = Matrix::from_fn(5, 4, |i, j| (i as f32 - j as f32) * 0.25);
+/// let lr = 0.01f32;
+/// // Two passes: the gradient, then the step.
+/// let mut g = Matrix::zeros(5, 4);
+/// g.gemm(1.0, &x, Transpose::Yes, &dout, Transpose::No, 0.0);
+/// let mut two = w0.clone();
+/// two.zip_map_inplace(&g, |w, g| w - lr * g);
+/// // One pass: the step folded into the product's store.
+/// let mut one = w0.clone();
+/// one.gemm(-lr, &x, Transpose::Yes, &dout, Transpose::No, 1.0);
+/// assert_eq!(one, two); // bit for bit
+/// ```
+pub const ONE_PASS_DEPTH: usize = 256;
+
 /// Whether an operand enters the product as stored or transposed.
 ///
 /// ```

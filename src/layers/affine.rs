@@ -46,6 +46,12 @@ fn matmul_infer<T: Scalar>(layer: &str, x: MatrixView<'_, T>, w: &Matrix<T>) -> 
     out
 }
 
+/// `dx = dout·Wᵀ`, reading the transpose in place.
+fn input_grad<T: Scalar>(dout: MatrixView<'_, T>, w: &Matrix<T>, dx: &mut Matrix<T>) {
+    dx.resize(dout.rows(), w.rows());
+    dx.gemm(T::ONE, dout, Transpose::No, w, Transpose::Yes, T::ZERO);
+}
+
 /// `dx = dout·Wᵀ` and `W.grad = xᵀ·dout`, reading the transposes in place.
 fn matmul_backward<T: Scalar>(
     dout: MatrixView<'_, T>,
@@ -54,15 +60,7 @@ fn matmul_backward<T: Scalar>(
     dx: Option<&mut Matrix<T>>,
 ) {
     if let Some(dx) = dx {
-        dx.resize(dout.rows(), w.value.rows());
-        dx.gemm(
-            T::ONE,
-            dout,
-            Transpose::No,
-            &w.value,
-            Transpose::Yes,
-            T::ZERO,
-        );
+        input_grad(dout, &w.value, dx);
     }
     w.grad.gemm(
         T::ONE,
@@ -72,6 +70,29 @@ fn matmul_backward<T: Scalar>(
         Transpose::No,
         T::ZERO,
     );
+}
+
+/// `dx = dout·Wᵀ` with the old `W`, then the SGD step `W ← W − lr·xᵀ·dout`
+/// written by the product's store (`alpha = −lr`, `beta = 1`), which rounds
+/// as `g = xᵀ·dout; W −= lr·g` does when the batch is one KC block deep
+/// ([`crate::gemm::ONE_PASS_DEPTH`]). Deeper batches take the two passes.
+fn matmul_backward_sgd<T: Scalar>(
+    dout: MatrixView<'_, T>,
+    w: &mut Param<T>,
+    saved_x: &Matrix<T>,
+    dx: Option<&mut Matrix<T>>,
+    lr: T,
+) {
+    if dout.rows() > crate::gemm::ONE_PASS_DEPTH {
+        matmul_backward(dout, w, saved_x, dx);
+        crate::optim::sgd_step(w, lr);
+        return;
+    }
+    if let Some(dx) = dx {
+        input_grad(dout, &w.value, dx);
+    }
+    w.value
+        .gemm(-lr, saved_x, Transpose::Yes, dout, Transpose::No, T::ONE);
 }
 
 /// `out = x·W`; backward `dx = dout·Wᵀ`, `dW = xᵀ·dout` (the seed notebook's
@@ -139,6 +160,20 @@ impl<T: Scalar> Layer<T> for MatMul<T> {
     fn backward_params(&mut self, dout: MatrixView<'_, T>) {
         check_same_shape("MatMul", "backward", self.out.shape(), dout.shape());
         matmul_backward(dout, &mut self.params[0], &self.x, None);
+    }
+    fn folds_sgd(&self) -> bool {
+        true
+    }
+    fn backward_sgd(
+        &mut self,
+        dout: MatrixView<'_, T>,
+        lr: T,
+        input_grad: bool,
+    ) -> Option<&Matrix<T>> {
+        check_same_shape("MatMul", "backward", self.out.shape(), dout.shape());
+        let dx = input_grad.then_some(&mut self.dx);
+        matmul_backward_sgd(dout, &mut self.params[0], &self.x, dx, lr);
+        input_grad.then_some(&self.dx)
     }
     fn params(&self) -> &[Param<T>] {
         &self.params
@@ -272,6 +307,23 @@ impl<T: Scalar> Layer<T> for Affine<T> {
         let [w, b] = &mut self.params;
         matmul_backward(dout, w, &self.x, None);
         crate::matrix::sum_rows_slice(dout.as_slice(), dout.cols(), b.grad.as_mut_slice());
+    }
+    fn folds_sgd(&self) -> bool {
+        true
+    }
+    fn backward_sgd(
+        &mut self,
+        dout: MatrixView<'_, T>,
+        lr: T,
+        input_grad: bool,
+    ) -> Option<&Matrix<T>> {
+        check_same_shape("Affine", "backward", self.out.shape(), dout.shape());
+        let [w, b] = &mut self.params;
+        let dx = input_grad.then_some(&mut self.dx);
+        matmul_backward_sgd(dout, w, &self.x, dx, lr);
+        crate::matrix::sum_rows_slice(dout.as_slice(), dout.cols(), b.grad.as_mut_slice());
+        crate::optim::sgd_step(b, lr);
+        input_grad.then_some(&self.dx)
     }
     fn params(&self) -> &[Param<T>] {
         &self.params

@@ -417,6 +417,71 @@ pub trait Layer<T: Scalar>: Send {
     fn backward_params(&mut self, dout: MatrixView<'_, T>) {
         self.backward(dout);
     }
+    /// Whether [`backward_sgd`](Layer::backward_sgd) applies the SGD step
+    /// to this layer's parameters itself. Default: `false`.
+    ///
+    /// ```
+    /// use groundup::layers::{Affine, Layer, ReLU};
+    /// use groundup::Matrix;
+    /// assert!(Affine::new(Matrix::<f32>::zeros(2, 2), Matrix::zeros(1, 2)).folds_sgd());
+    /// assert!(!ReLU::<f32>::new().folds_sgd());
+    /// ```
+    fn folds_sgd(&self) -> bool {
+        false
+    }
+    /// The backward pass with the SGD step `p ← p − lr·∂loss/∂p` folded in,
+    /// for layers whose [`folds_sgd`](Layer::folds_sgd) is true: returns
+    /// ∂loss/∂input as [`backward`](Layer::backward) does (or `None`, and
+    /// computes only what [`backward_params`](Layer::backward_params) does,
+    /// when `input_grad` is false), and moves every parameter by `lr` times
+    /// its gradient, bit for bit as `backward` followed by
+    /// [`Sgd`](crate::optim::Sgd) would. `Affine` and `MatMul` write the
+    /// step on `W` in the store of the product `xᵀ·dout` (`W ← 1·W +
+    /// (−lr)·xᵀ·dout`), which saves a pass over `W` and its gradient; so
+    /// their `W.grad` is not written and holds whatever it held. When the
+    /// batch is deeper than [`ONE_PASS_DEPTH`](crate::gemm::ONE_PASS_DEPTH)
+    /// they store the gradient and step as two passes, to keep the bits.
+    ///
+    /// Default (layers that do not fold the step): `backward` or
+    /// `backward_params`, with no step; the caller applies it
+    /// ([`Sequential::backward_sgd`](crate::model::Sequential::backward_sgd)
+    /// does).
+    ///
+    /// ```
+    /// use groundup::layers::{Affine, Layer};
+    /// use groundup::optim::{Optimizer, Sgd};
+    /// use groundup::matrix;
+    /// let mut a = Affine::new(matrix![[1.0f64, -1.0]], matrix![[0.5, 0.0]]);
+    /// let mut b = a.clone();
+    /// let x = matrix![[2.0], [3.0]];
+    /// let dout = matrix![[1.0, 0.0], [0.5, 1.0]];
+    /// // Two passes: the gradients, then SGD.
+    /// a.forward(x.view());
+    /// let dx = a.backward(dout.view()).clone();
+    /// let mut sgd = Sgd::new(0.1);
+    /// for (i, p) in a.params_mut().iter_mut().enumerate() {
+    ///     sgd.update_param(i, p);
+    /// }
+    /// // One pass.
+    /// b.forward(x.view());
+    /// assert_eq!(b.backward_sgd(dout.view(), 0.1, true), Some(&dx));
+    /// assert_eq!(a.params()[0].value, b.params()[0].value); // W, bit for bit
+    /// assert_eq!(a.params()[1].value, b.params()[1].value); // b
+    /// ```
+    fn backward_sgd(
+        &mut self,
+        dout: MatrixView<'_, T>,
+        lr: T,
+        input_grad: bool,
+    ) -> Option<&Matrix<T>> {
+        let _ = lr;
+        if input_grad {
+            Some(self.backward(dout))
+        } else {
+            self.backward_params(dout);
+            None
+        }
+    }
     /// The trainable parameters (empty for parameter-free layers).
     ///
     /// ```

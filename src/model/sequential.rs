@@ -4,6 +4,7 @@ use super::{Model, Params};
 use crate::error::{Error, Result};
 use crate::layers::{Layer, LossLayer, Param, ParamKind, Targets};
 use crate::matrix::{Matrix, MatrixView};
+use crate::optim::{sgd_step, Sgd};
 use crate::scalar::Scalar;
 
 /// Names one parameter of a [`Sequential`]: the layer's position and the
@@ -255,6 +256,70 @@ impl<T: Scalar> Sequential<T> {
             };
         }
         width
+    }
+
+    /// The backward pass and the SGD step in one: the parameters end
+    /// exactly as after [`backward_params`](Model::backward_params) followed
+    /// by `sgd.update(self)`, bit for bit. Layers that fold the step into
+    /// their backward pass ([`Layer::folds_sgd`]: `Affine`, `MatMul`) never
+    /// store their weight gradient: `W ← W − lr·xᵀ·dout` is written by the
+    /// product's store, which saves one pass over every weight and its
+    /// gradient per step. Their `W.grad` is not written (it holds whatever
+    /// it held); the other layers' gradients are, and their step follows.
+    /// With tied parameters (whose gradients must be summed first) it runs
+    /// the two passes.
+    ///
+    /// ```
+    /// use groundup::layers::{Affine, ReLU, SoftmaxWithLoss, Targets};
+    /// use groundup::model::{Model, Params, Sequential};
+    /// use groundup::optim::{Optimizer, Sgd};
+    /// use groundup::Matrix;
+    /// let net = || {
+    ///     Sequential::new(SoftmaxWithLoss::new())
+    ///         .with(Affine::new(Matrix::from_fn(3, 4, |i, j| (i as f32 - j as f32) * 0.3), Matrix::zeros(1, 4)))
+    ///         .with(ReLU::new())
+    ///         .with(Affine::new(Matrix::from_fn(4, 2, |i, j| (i + j) as f32 * 0.2 - 0.5), Matrix::zeros(1, 2)))
+    /// };
+    /// let x = Matrix::from_fn(5, 3, |i, j| ((i * 3 + j) % 7) as f32 - 3.0);
+    /// let t = [0, 1, 1, 0, 1];
+    /// let mut sgd = Sgd::new(0.1);
+    /// let (mut two_passes, mut folded) = (net(), net());
+    /// for _ in 0..3 {
+    ///     two_passes.forward(x.view(), Targets::Indices(&t));
+    ///     two_passes.backward_params();
+    ///     sgd.update(&mut two_passes);
+    ///     folded.forward(x.view(), Targets::Indices(&t));
+    ///     folded.backward_sgd(&sgd);
+    /// }
+    /// for (a, b) in two_passes.params().iter().zip(folded.params()) {
+    ///     assert_eq!(a.value, b.value);
+    /// }
+    /// ```
+    pub fn backward_sgd(&mut self, sgd: &Sgd) {
+        let lr = T::from_f64(sgd.lr);
+        if !self.ties.is_empty() {
+            self.backward_params();
+            self.for_each_param(&mut |_, p| sgd_step(p, lr));
+            return;
+        }
+        let d = self.loss.backward(T::ONE);
+        if let Some((first, rest)) = self.layers.split_first_mut() {
+            let mut d = d.view();
+            for layer in rest.iter_mut().rev() {
+                d = layer
+                    .backward_sgd(d, lr, true)
+                    .expect("asked for dx")
+                    .view();
+            }
+            first.backward_sgd(d, lr, false);
+        }
+        for layer in &mut self.layers {
+            if !layer.folds_sgd() {
+                for p in layer.params_mut() {
+                    sgd_step(p, lr);
+                }
+            }
+        }
     }
 
     fn param(&self, r: ParamRef) -> Option<&Param<T>> {

@@ -26,6 +26,7 @@ mod adaptive;
 mod momentum;
 
 pub use adaptive::{AdaGrad, Adam, AdamMoments, RmsProp};
+pub(crate) use momentum::sgd_step;
 pub use momentum::{Momentum, Nesterov, Sgd};
 
 use crate::layers::Param;

@@ -38,6 +38,15 @@ impl Sgd {
     }
 }
 
+/// `p ← p − lr·g` on one parameter: [`Sgd`]'s update, also used where a
+/// layer applies the step itself ([`crate::layers::Layer::backward_sgd`]).
+pub(crate) fn sgd_step<T: Scalar>(p: &mut Param<T>, lr: T) {
+    check_grad("SGD", p);
+    for (w, &g) in p.value.as_mut_slice().iter_mut().zip(p.grad.as_slice()) {
+        *w -= lr * g;
+    }
+}
+
 impl Default for Sgd {
     fn default() -> Self {
         Sgd::new(0.01)
@@ -49,11 +58,7 @@ impl<T: Scalar> Optimizer<T> for Sgd {
         "SGD"
     }
     fn update_param(&mut self, _index: usize, p: &mut Param<T>) {
-        check_grad("SGD", p);
-        let lr = T::from_f64(self.lr);
-        for (w, &g) in p.value.as_mut_slice().iter_mut().zip(p.grad.as_slice()) {
-            *w -= lr * g;
-        }
+        sgd_step(p, T::from_f64(self.lr));
     }
     fn learning_rate(&self) -> f64 {
         self.lr

@@ -83,6 +83,10 @@ impl<T> Copy for Avx512Kernel<T> {}
 const MR: usize = 6;
 /// Depth of one block: the AVX2 kernel's, so both give the same sums.
 const KC: usize = 384;
+const _: () = assert!(
+    KC >= crate::gemm::ONE_PASS_DEPTH,
+    "ONE_PASS_DEPTH promises one KC block"
+);
 
 /// 512-bit vector operations for one element type.
 ///
