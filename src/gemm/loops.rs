@@ -209,7 +209,6 @@ pub fn gemm_blocked<T: Scalar, K: MicroKernel<T>>(
         }
         return;
     }
-    let b_len = kc_max * nc_max.div_ceil(nr) * nr;
     let a_len = if direct_a {
         0
     } else {
@@ -221,12 +220,19 @@ pub fn gemm_blocked<T: Scalar, K: MicroKernel<T>>(
     // row-major, as in dout·Wᵀ): each B̃ micro-panel is used by one sweep
     // only, so transpose it just before that sweep into a buffer that stays
     // in L1, instead of the whole KC x NC block into L3 and reading it back
-    // (128×1024·(1024×1024)ᵀ f32, one thread: +3–5 %). A row-major B stays
+    // (128×1024·(1024×1024)ᵀ f32, one thread: +3–7 %). A row-major B stays
     // packed a block at a time: its rows stream in order then, and per
     // panel they did not run faster on one thread and ran 4–6 % slower on
     // two. Same tiles and KC blocks either way, so the same bits.
     let b_per_panel = !direct_a && m <= mc_max && p.b.rs == 1 && p.b.cs > 1;
-    let b_len = if b_per_panel { kc_max * nr } else { b_len };
+    // (`pack_lens` reserves the whole block either way: an upper bound, and
+    // the thread's other products need it.)
+    let b_len = kc_max
+        * if b_per_panel {
+            nr
+        } else {
+            nc_max.div_ceil(nr) * nr
+        };
     let PackBuffers { a: a_buf, b: b_buf } = bufs;
     let b_pack = aligned(b_buf, b_len);
     let a_pack = aligned(a_buf, a_len);
