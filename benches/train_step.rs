@@ -64,6 +64,19 @@ fn mlp(c: &mut Criterion) {
             black_box(loss)
         })
     });
+    // The same step as the mlp_bench example runs it: no input gradient for
+    // the first layer, and SGD folded into the weight gradients' products
+    // (`Sequential::backward_sgd`), from fresh weights.
+    let mut model = mlp_bench::model(&w);
+    group.bench_function("f32_batch128_backward_sgd", |b| {
+        b.iter(|| {
+            let rows = mlp_bench::batch_rows(s);
+            s += 1;
+            let loss = model.forward(x.rows_view(rows.clone()), Targets::Indices(&t[rows]));
+            model.backward_sgd(&sgd);
+            black_box(loss)
+        })
+    });
     group.finish();
 }
 
