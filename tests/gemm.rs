@@ -291,6 +291,41 @@ fn blocked_edges<T: Scalar>(seed: u32) {
     }
 }
 
+/// Small products with a row-major B whose row stride is a multiple of
+/// 1 KiB: rows that many bytes apart share a few L1 sets, so the AVX-512
+/// kernel copies B's blocks two vectors wide (zero-padded when C's last
+/// block is ragged) rather than reading them in place.
+fn colliding_b_rows<T: Scalar>(seed: u32) {
+    let mut rng = TestRng::new(seed);
+    let no = Transpose::No;
+    for cfg in configs() {
+        for (case, &(m, n, k, pad)) in [
+            (128, 128, 128, 0),
+            (65, 256, 100, 0),
+            (97, 100, 130, 28),
+            (16, 256, 200, 0),
+            (40, 250, 150, 6),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let alpha = [1.0, -0.5][case % 2];
+            let beta = SCALARS[case % 3];
+            check::<T>(cfg, &mut rng, m, n, k, no, no, alpha, beta, pad);
+        }
+    }
+}
+
+#[test]
+fn colliding_b_rows_f32() {
+    colliding_b_rows::<f32>(41);
+}
+
+#[test]
+fn colliding_b_rows_f64() {
+    colliding_b_rows::<f64>(42);
+}
+
 #[test]
 fn blocked_edges_f32() {
     blocked_edges::<f32>(9);
@@ -634,6 +669,11 @@ fn avx512_matches_avx2<T: Scalar>(seed: u32) {
         (150, 97, 1),
         (301, 4200, 3),
         (290, 130, 1100),
+        // Row-major B whose rows collide in L1 (1 and 2 KiB strides): the
+        // AVX-512 kernel copies B's blocks instead of reading them in place.
+        (128, 128, 128),
+        (65, 256, 100),
+        (16, 256, 200),
     ];
     for &(m, n, k) in &shapes {
         for (op_a, op_b) in [

@@ -467,13 +467,20 @@ fn takes_skinny<T: Scalar>(p: &Problem<'_, '_, T>) -> bool {
 /// copied into rows zero-padded to one or two vectors.
 fn skinny<T: Zmm>(proof: Avx512, p: &mut Problem<'_, '_, T>, bufs: &mut PackBuffers<T>) {
     assert!(takes_skinny(p));
-    if p.b.cs == 1 {
+    let kc_max = balanced_block(p.k, KC, 1);
+    if p.b.cs == 1 && !rows_collide_in_l1(p.b.rs * T::BYTES, kc_max) {
         return in_place(proof, p);
     }
     let src = p.b;
-    let scratch = bufs.b_scratch(balanced_block(p.k, KC, 1) * 2 * T::LANES);
+    let scratch = bufs.b_scratch(kc_max * 2 * T::LANES);
     let copy = |pc: usize, kc: usize, jc: usize, cols: usize, width: usize| {
         for (q, row) in scratch.chunks_exact_mut(width).take(kc).enumerate() {
+            if src.cs == 1 {
+                let start = (pc + q) * src.rs + jc;
+                row[..cols].copy_from_slice(&src.data[start..start + cols]);
+                row[cols..].fill(T::ZERO);
+                continue;
+            }
             for (j, x) in row.iter_mut().enumerate() {
                 *x = if j < cols {
                     src.at(pc + q, jc + j)
@@ -492,6 +499,34 @@ fn skinny<T: Zmm>(proof: Avx512, p: &mut Problem<'_, '_, T>, bufs: &mut PackBuff
     // into the scratch (room for KC rows of two vectors), which nothing
     // else borrows until the next block.
     unsafe { for_blocks(proof, p, copy) }
+}
+
+/// Whether `rows` rows of a block two vectors wide (two 64-byte lines),
+/// `stride` bytes apart, collide in a 48 KiB 12-way L1d (64 sets), the
+/// size of Zen 5's and of recent Intel cores'. Rows `stride` apart reach
+/// only `64 / gcd(stride / 64, 64)` sets: 4 at a 1 KiB stride (f64 128³),
+/// where 128 rows need 256 lines in 8 sets of 12 ways. Leaving a third of
+/// the ways to A and C, more than 8 lines per set collide, and reading B
+/// in place then runs from L2. Copying each block of B (kc rows two vectors
+/// wide, into the skinny path's scratch) costs little: on a 2-core Xeon VM
+/// with AVX-512, one thread, the two alternating in one process, f64 128³
+/// went from 55–57 to 73 GFLOP/s, 65×256·100 (2 KiB rows) 56 → 70,
+/// 100×512·40 (4 KiB) 50 → 68, and 128×128·40, just past the limit, 70 →
+/// 71.
+fn rows_collide_in_l1(stride: usize, rows: usize) -> bool {
+    const SETS: usize = 64;
+    const WAYS_FOR_B: usize = 8;
+    let lines = stride / 64;
+    if stride % 64 != 0 || lines == 0 {
+        return false;
+    }
+    let mut g = lines;
+    let mut b = SETS;
+    while b != 0 {
+        (g, b) = (b, g % b);
+    }
+    let sets = 2 * (SETS / g).min(SETS / 2);
+    2 * rows > sets * WAYS_FOR_B
 }
 
 /// Whether [`in_place`] can take this product: op(A) and op(B) row-major.
