@@ -444,10 +444,15 @@ unsafe fn skinny_rows<T: Zmm, const NV: usize>(
 
 /// f64 products up to this many multiply-adds with op(A) and op(B)
 /// row-major also take [`skinny`]'s in-place path, C in blocks two vectors
-/// wide; f32 products up to half as many (measured with peer-bench, one
-/// thread, against packing: f64 64³ 84 → 102 GFLOP/s, 128³ 98 → 108; f32
-/// 64³ 164 → 224, 96³ → 242, but 128³ 194 → 183, where the packed 6×32
-/// tiles win).
+/// wide; f32 products up to twice as many. Measured against packing, one
+/// thread: on Zen 5 (peer-bench) f64 64³ 84 → 102 GFLOP/s, 128³ 98 → 108,
+/// f32 64³ 164 → 224, 96³ → 242, but f32 128³ 194 → 183 — B's rows then
+/// collided in L1, which they no longer do ([`rows_collide_in_l1`]). On a
+/// Xeon with AVX-512, in one process alternating with packing, f32 gained
+/// 5–16 % at 112³–128³ and 3–24 % between 128³ and twice that (160³,
+/// 200×150·130, 1024×64·64, 64×64·1024, 128×784·40, …); beyond, it lost
+/// (200³ −16 %, 512×512·64 −3 %), and f64 gained nothing past 128³ but
+/// where its rows collide.
 const IN_PLACE_MNK_F64: usize = 128 * 128 * 128;
 
 /// Whether [`skinny`] takes this product: op(A) row-major, and C at most
@@ -457,7 +462,7 @@ fn takes_skinny<T: Scalar>(p: &Problem<'_, '_, T>) -> bool {
     let mnk = p.m.saturating_mul(p.n).saturating_mul(p.k);
     p.a.cs == 1
         && (p.n * T::BYTES <= 128
-            || (p.b.cs == 1 && mnk.saturating_mul(8) <= IN_PLACE_MNK_F64 * T::BYTES))
+            || (p.b.cs == 1 && mnk.saturating_mul(T::BYTES) <= IN_PLACE_MNK_F64 * 8))
 }
 
 /// A product [`takes_skinny`] takes, on one thread: per KC block (the AVX2
