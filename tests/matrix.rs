@@ -347,3 +347,36 @@ fn a_view_answers_like_the_matrix_of_its_rows() {
 fn gather_rows_checks_indices_without_columns_too() {
     Matrix::<f32>::zeros(2, 0).gather_rows(&[0, 2]);
 }
+
+/// `gather_rows_into` against element-by-element indexing at every width
+/// (the narrow ones are copied by fixed-width code), from a matrix and from
+/// a view that starts mid-matrix, into an output of another shape.
+#[test]
+fn gather_rows_every_width_matches_indexing() {
+    for cols in 0..=6 {
+        let x = Matrix::from_fn(7, cols, |i, j| (i * 10 + j) as f64 + 0.5);
+        let idx = [6usize, 0, 3, 3, 1];
+        let mut out = Matrix::zeros(2, 9);
+        x.gather_rows_into(&idx, &mut out);
+        assert_eq!(out.shape(), (idx.len(), cols));
+        for (r, &i) in idx.iter().enumerate() {
+            for j in 0..cols {
+                assert_eq!(out[(r, j)], x[(i, j)], "cols {cols}, row {r}");
+            }
+        }
+        let v = x.rows_view(2..7);
+        let got = v.gather_rows(&[4, 0, 2]);
+        for (r, i) in [6usize, 2, 4].into_iter().enumerate() {
+            for j in 0..cols {
+                assert_eq!(got[(r, j)], x[(i, j)], "view, cols {cols}, row {r}");
+            }
+        }
+        let bad = std::panic::catch_unwind(|| v.gather_rows(&[0, 5]));
+        let msg = bad.expect_err("index 5 of a 5-row view must panic");
+        let msg = msg.downcast_ref::<String>().expect("a formatted message");
+        assert!(
+            msg.contains("index 5 out of range for 5 rows"),
+            "cols {cols}: {msg}"
+        );
+    }
+}

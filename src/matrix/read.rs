@@ -330,12 +330,43 @@ macro_rules! read_only_methods {
                 }
                 return;
             }
-            for (dst, &i) in out.data.chunks_exact_mut(self.cols).zip(indices) {
-                assert!(i < self.rows, "gather_rows: index {i} out of range for {} rows", self.rows);
-                dst.copy_from_slice(&self.data[i * self.cols..(i + 1) * self.cols]);
+            // A copy at a run-time length is a `memcpy` call, which costs more
+            // than the copy itself for rows of a few elements (the spiral's
+            // points, one-hot targets); those widths are moved inline.
+            let (src, rows) = (&self.data[..], self.rows);
+            match self.cols {
+                1 => gather_rows_fixed::<T, 1>(src, rows, indices, &mut out.data),
+                2 => gather_rows_fixed::<T, 2>(src, rows, indices, &mut out.data),
+                3 => gather_rows_fixed::<T, 3>(src, rows, indices, &mut out.data),
+                4 => gather_rows_fixed::<T, 4>(src, rows, indices, &mut out.data),
+                cols => {
+                    for (dst, &i) in out.data.chunks_exact_mut(cols).zip(indices) {
+                        assert!(i < rows, "gather_rows: index {i} out of range for {rows} rows");
+                        dst.copy_from_slice(&src[i * cols..(i + 1) * cols]);
+                    }
+                }
             }
         }
     };
+}
+
+/// `gather_rows_into` for rows of a fixed width `C`.
+fn gather_rows_fixed<T: Copy, const C: usize>(
+    src: &[T],
+    rows: usize,
+    indices: &[usize],
+    out: &mut [T],
+) {
+    for (dst, &i) in out.chunks_exact_mut(C).zip(indices) {
+        assert!(
+            i < rows,
+            "gather_rows: index {i} out of range for {rows} rows"
+        );
+        let row: &[T; C] = src[i * C..(i + 1) * C]
+            .try_into()
+            .expect("a row of C elements");
+        dst.copy_from_slice(row);
+    }
 }
 
 impl<T: Scalar> Matrix<T> {
