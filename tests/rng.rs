@@ -375,3 +375,28 @@ fn mlp_bench_first_inputs() {
     let x: Vec<f32> = (0..8).map(|_| rs.randn() as f32).collect();
     assert_bits_eq_f32("mlp_x_first8", &x, &fx.f32s("mlp_x_first8"));
 }
+
+/// `shuffle` against the textbook Fisher–Yates on `random_interval`, for
+/// lengths around powers of two (where the mask changes) and long enough
+/// runs that the 624-word key is regenerated mid-shuffle; the stream must
+/// continue in the same place afterwards.
+#[test]
+fn shuffle_makes_the_draws_of_random_interval() {
+    let mut fast = RandomState::new(2024);
+    let mut slow = RandomState::new(2024);
+    for n in [
+        0usize, 1, 2, 3, 4, 5, 7, 8, 9, 31, 32, 33, 300, 511, 512, 513, 1000, 5000,
+    ] {
+        for _ in 0..3 {
+            let mut a: Vec<usize> = (0..n).collect();
+            fast.shuffle(&mut a);
+            let mut b: Vec<usize> = (0..n).collect();
+            for i in (1..n).rev() {
+                let j = slow.random_interval(i as u64) as usize;
+                b.swap(i, j);
+            }
+            assert_eq!(a, b, "n = {n}");
+            assert_eq!(fast.next_u32(), slow.next_u32(), "stream after n = {n}");
+        }
+    }
+}
