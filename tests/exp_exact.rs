@@ -99,6 +99,15 @@ fn vector_expected(kernel: Kernel) -> bool {
     )) && matches!(kernel, Kernel::Avx2Fma | Kernel::Avx512)
 }
 
+/// Lanes of the vector path `kernel` must take: eight with AVX-512 (a
+/// kernel that is available is compiled in), four with AVX2.
+fn lanes_expected(kernel: Kernel) -> usize {
+    match kernel {
+        Kernel::Avx512 => 8,
+        _ => 4,
+    }
+}
+
 fn each_kernel(f: impl Fn(Kernel)) {
     for kernel in common::kernels::available() {
         with_config(Config { kernel, threads: 1 }, || f(kernel));
@@ -124,6 +133,7 @@ fn exp_in_place_is_std_exp_bit_for_bit() {
                 xs.len(),
                 "{kernel:?}: not on the vector path"
             );
+            assert_eq!(seen.widest, lanes_expected(kernel), "{kernel:?}");
         }
     });
     println!("{} inputs, kernels {:?}", xs.len(), Kernel::available());
@@ -145,6 +155,7 @@ fn sigmoid_in_place_is_the_book_formula_bit_for_bit() {
                 xs.len(),
                 "{kernel:?}: not on the vector path"
             );
+            assert_eq!(seen.widest, lanes_expected(kernel), "{kernel:?}");
         }
         same_bits("sigmoid_in_place", kernel, &xs, &ys, |x| {
             1.0 / (1.0 + (-x).exp())
@@ -152,14 +163,15 @@ fn sigmoid_in_place_is_the_book_formula_bit_for_bit() {
     });
 }
 
-/// Every slice length 0..=13 at every offset 0..=4 of a buffer (the last
-/// partial vector is padded, and nothing outside the slice may change).
+/// Every slice length 0..=19 at every offset 0..=4 of a buffer (the last
+/// partial vector is padded or masked, and nothing outside the slice may
+/// change).
 #[test]
 fn every_length_and_offset_maps_exactly_its_slice() {
     let xs = inputs(64);
     each_kernel(|kernel| {
         for offset in 0..=4 {
-            for len in 0..=13 {
+            for len in 0..=19 {
                 let mut buf: Vec<f64> = xs[..24].to_vec();
                 let before = buf.clone();
                 f64::exp_in_place(&mut buf[offset..offset + len]);

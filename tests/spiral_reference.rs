@@ -205,7 +205,8 @@ fn f64_book_run_is_bit_identical_across_vector_kernels() {
 /// Every f64 `exp` the nine spiral runs compute (sigmoids and softmaxes,
 /// 3.1 million elements) is bit for bit `f64::exp`'s, whichever path
 /// computed it; on x86-64 Linux with glibc and AVX2 all of them take the
-/// vector path (so a failed probe cannot silently slow the runs down).
+/// vector path, eight lanes wide with the AVX-512 kernel (so a failed probe
+/// cannot silently slow the runs down).
 #[test]
 fn f64_runs_see_std_exp_bit_for_bit() {
     let (_, seen) = groundup::gemm::audit_vector_maps(|| {
@@ -227,5 +228,12 @@ fn f64_runs_see_std_exp_bit_for_bit() {
     );
     if common::kernels::expects_vector_exp() {
         assert_eq!(seen.vectorized, seen.elements, "not all on the vector path");
+        let kernel = common::kernels::selected();
+        let lanes = if kernel == groundup::gemm::Kernel::Avx512 {
+            8
+        } else {
+            4
+        };
+        assert_eq!(seen.widest, lanes, "{kernel:?}: not on its own vector path");
     }
 }

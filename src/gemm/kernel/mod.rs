@@ -578,29 +578,42 @@ impl Kernel {
     }
 
     /// `x = map(x)` for every element, bit for bit what [`VecMap::scalar`]
-    /// gives. With the AVX2 or AVX-512 kernel on x86-64 Linux with glibc,
-    /// four lanes at a time by a port of glibc's `exp` (see
+    /// gives. With the AVX2 (AVX-512) kernel on x86-64 Linux with glibc,
+    /// four (eight) lanes at a time by a port of glibc's `exp` (see
     /// `x86_avx2/exp.rs`), provided it agreed with `f64::exp` on the probe
     /// inputs when first used in this process; otherwise element by element.
     pub(crate) fn map_f64_in_place(self, map: VecMap, xs: &mut [f64]) {
         let audited = AUDIT.with(|a| a.borrow().is_some());
         let inputs = if audited { xs.to_vec() } else { Vec::new() };
-        let vectorized = self.map_f64_vector(map, xs);
-        if !vectorized {
+        let lanes = self.map_f64_vector(map, xs);
+        if lanes.is_none() {
             for x in xs.iter_mut() {
                 *x = map.scalar(*x);
             }
         }
         if audited {
-            audit(map, &inputs, xs, vectorized);
+            audit(map, &inputs, xs, lanes);
         }
     }
 
-    /// Maps `xs` on the vector path and returns `true`, or returns `false`
-    /// without touching `xs` where there is none (see
+    /// Maps `xs` on the vector path and returns its number of lanes, or
+    /// returns `None` without touching `xs` where there is none (see
     /// [`map_f64_in_place`](Kernel::map_f64_in_place)).
     #[allow(unused_variables)]
-    fn map_f64_vector(self, map: VecMap, xs: &mut [f64]) -> bool {
+    fn map_f64_vector(self, map: VecMap, xs: &mut [f64]) -> Option<usize> {
+        #[cfg(all(
+            target_arch = "x86_64",
+            feature = "simd",
+            groundup_avx512,
+            target_os = "linux",
+            target_env = "gnu"
+        ))]
+        if self == Kernel::Avx512 {
+            if let Some(token) = glibc_exp_avx512() {
+                x86_avx512::exp::map_in_place(token, map, xs);
+                return Some(8);
+            }
+        }
         #[cfg(all(
             target_arch = "x86_64",
             feature = "simd",
@@ -610,10 +623,10 @@ impl Kernel {
         if matches!(self, Kernel::Avx2Fma | Kernel::Avx512) {
             if let Some(token) = glibc_exp() {
                 x86_avx2::exp::map_in_place(token, map, xs);
-                return true;
+                return Some(4);
             }
         }
-        false
+        None
     }
 }
 
@@ -633,6 +646,23 @@ fn glibc_exp() -> Option<x86_avx2::Avx2> {
         .then_some(token)
 }
 
+/// The AVX-512 token when its vector `exp` (eight lanes) matches this
+/// process's `f64::exp` (checked once on the probe inputs).
+#[cfg(all(
+    target_arch = "x86_64",
+    feature = "simd",
+    groundup_avx512,
+    target_os = "linux",
+    target_env = "gnu"
+))]
+fn glibc_exp_avx512() -> Option<x86_avx512::Avx512> {
+    static MATCHES: OnceLock<bool> = OnceLock::new();
+    let token = x86_avx512::Avx512::detect()?;
+    MATCHES
+        .get_or_init(|| x86_avx512::exp::matches_std_exp(token))
+        .then_some(token)
+}
+
 /// What [`audit_vector_maps`] saw: every element mapped on this thread
 /// while it ran, and each one whose result differs in any bit from
 /// `f64::exp`'s formula.
@@ -643,6 +673,9 @@ pub struct VecMapAudit {
     pub elements: usize,
     /// Of them, mapped by the vector path.
     pub vectorized: usize,
+    /// The widest vector path they took, in lanes (0: none; 4: AVX2; 8:
+    /// AVX-512).
+    pub widest: usize,
     /// `(map, input, got, want)` for every element that differs.
     pub mismatches: Vec<(&'static str, f64, f64, f64)>,
 }
@@ -651,12 +684,13 @@ thread_local! {
     static AUDIT: std::cell::RefCell<Option<VecMapAudit>> = const { std::cell::RefCell::new(None) };
 }
 
-fn audit(map: VecMap, inputs: &[f64], outputs: &[f64], vectorized: bool) {
+fn audit(map: VecMap, inputs: &[f64], outputs: &[f64], lanes: Option<usize>) {
     AUDIT.with(|a| {
         if let Some(a) = a.borrow_mut().as_mut() {
             a.elements += inputs.len();
-            if vectorized {
+            if let Some(lanes) = lanes {
                 a.vectorized += inputs.len();
+                a.widest = a.widest.max(lanes);
             }
             for (&x, &got) in inputs.iter().zip(outputs) {
                 let want = map.scalar(x);

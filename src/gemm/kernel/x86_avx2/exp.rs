@@ -35,22 +35,22 @@ use std::arch::x86_64::*;
 
 // The constants as glibc's exp_data has them (hex floats in the comments).
 /// 128 / ln 2 (0x1.71547652b82fep7).
-const INV_LN2_N: f64 = f64::from_bits(0x4067_1547_652b_82fe);
+pub(crate) const INV_LN2_N: f64 = f64::from_bits(0x4067_1547_652b_82fe);
 /// −ln2/128, high part with 20 trailing zero bits (−0x1.62e42fefa0000p-8).
-const NEG_LN2_HI_N: f64 = f64::from_bits(0xbf76_2e42_fefa_0000);
+pub(crate) const NEG_LN2_HI_N: f64 = f64::from_bits(0xbf76_2e42_fefa_0000);
 /// −ln2/128 − NEG_LN2_HI_N (−0x1.cf79abc9e3b3ap-47).
-const NEG_LN2_LO_N: f64 = f64::from_bits(0xbd0c_f79a_bc9e_3b3a);
+pub(crate) const NEG_LN2_LO_N: f64 = f64::from_bits(0xbd0c_f79a_bc9e_3b3a);
 /// 1.5 · 2^52: adding it rounds to an integer kept in the low mantissa bits.
-const SHIFT: f64 = f64::from_bits(0x4338_0000_0000_0000);
+pub(crate) const SHIFT: f64 = f64::from_bits(0x4338_0000_0000_0000);
 /// The polynomial for e^r − 1 − r (0x1.ffffffffffdbdp-2, 0x1.555555555543cp-3,
 /// 0x1.55555cf172b91p-5, 0x1.1111167a4d017p-7).
-const C2: f64 = f64::from_bits(0x3fdf_ffff_ffff_fdbd);
-const C3: f64 = f64::from_bits(0x3fc5_5555_5555_543c);
-const C4: f64 = f64::from_bits(0x3fa5_5555_cf17_2b91);
-const C5: f64 = f64::from_bits(0x3f81_1111_67a4_d017);
+pub(crate) const C2: f64 = f64::from_bits(0x3fdf_ffff_ffff_fdbd);
+pub(crate) const C3: f64 = f64::from_bits(0x3fc5_5555_5555_543c);
+pub(crate) const C4: f64 = f64::from_bits(0x3fa5_5555_cf17_2b91);
+pub(crate) const C5: f64 = f64::from_bits(0x3f81_1111_67a4_d017);
 
 /// 2^-54: below it in magnitude, e^x rounds to 1 + x.
-const TINY: f64 = f64::from_bits(0x3c90_0000_0000_0000);
+pub(crate) const TINY: f64 = f64::from_bits(0x3c90_0000_0000_0000);
 
 /// `e^x` of four lanes; lanes of magnitude 512 or more (and NaN) are
 /// computed by `f64::exp`.
@@ -156,12 +156,18 @@ pub(crate) fn map_in_place(_token: Avx2, map: Map, xs: &mut [f64]) {
 /// Whether [`map_in_place`]'s `exp` gives what `f64::exp` gives on every
 /// probe input and its negative: false under a C library with another `exp`.
 pub(crate) fn matches_std_exp(token: Avx2) -> bool {
+    exp_matches_std_on_probes(|xs| map_in_place(token, Map::Exp, xs))
+}
+
+/// Whether `exp_in_place` gives what `f64::exp` gives on every probe input
+/// and its negative.
+pub(crate) fn exp_matches_std_on_probes(exp_in_place: impl Fn(&mut [f64])) -> bool {
     let xs: Vec<f64> = EXP_PROBES
         .iter()
         .flat_map(|&b| [f64::from_bits(b), -f64::from_bits(b)])
         .collect();
     let mut ys = xs.clone();
-    map_in_place(token, Map::Exp, &mut ys);
+    exp_in_place(&mut ys);
     xs.iter()
         .zip(&ys)
         .all(|(x, y)| x.exp().to_bits() == y.to_bits())

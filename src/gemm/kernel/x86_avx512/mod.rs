@@ -22,9 +22,15 @@
 //! transposed A, and tiny ones with a transposed operand, stay with the
 //! AVX2 kernel's direct paths (every AVX-512F CPU has AVX2 and FMA); the
 //! choice is made here, in [`blocked`] and [`small`].
+//!
+//! [`exp`] maps f64 slices through glibc's `exp` (and the sigmoid) eight
+//! lanes at a time, bit for bit as the AVX2 port does four at a time.
 
 // Stable since Rust 1.89; build.rs compiles this module only there.
 #![allow(clippy::incompatible_msrv)]
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub(crate) mod exp;
 
 use super::x86_avx2::{self as avx2, pack_b_avx, Avx2, Avx2Kernel, Simd};
 use super::{ASrc, MicroKernel};
