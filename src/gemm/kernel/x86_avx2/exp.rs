@@ -57,9 +57,9 @@ pub(crate) const TINY: f64 = f64::from_bits(0x3c90_0000_0000_0000);
 #[target_feature(enable = "avx2,fma")]
 #[inline]
 unsafe fn exp4(x: __m256d) -> __m256d {
-    // SAFETY: register intrinsics, 16-byte loads of EXP_TABLE at `2k` with
-    // `k = ki & 127 < 128` (inside its 256 entries), and stores into local
-    // arrays of four lanes; runs after `Avx2::detect`.
+    // SAFETY: register intrinsics and 16-byte loads of EXP_TABLE at `2k`
+    // with `k = ki & 127 < 128` (inside its 256 entries); runs after
+    // `Avx2::detect`.
     unsafe {
         let kd = _mm256_fmadd_pd(x, _mm256_set1_pd(INV_LN2_N), _mm256_set1_pd(SHIFT));
         let ki = _mm256_castpd_si256(kd);
@@ -95,8 +95,22 @@ unsafe fn exp4(x: __m256d) -> __m256d {
         // |x| >= 512 or NaN (the unordered compare is true for NaN).
         let lanes = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_NLT_UQ>(ax, _mm256_set1_pd(512.0)));
         if lanes == 0 {
-            return y;
+            y
+        } else {
+            std_exp_lanes(x, y, lanes)
         }
+    }
+}
+
+/// `y` with the `lanes` set in the mask replaced by `f64::exp` of `x`'s;
+/// out of line, so that the common case inlines into the loops.
+#[cold]
+#[inline(never)]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn std_exp_lanes(x: __m256d, y: __m256d, lanes: i32) -> __m256d {
+    // SAFETY: stores and loads of local arrays of four lanes; after
+    // detection.
+    unsafe {
         let (mut xs, mut ys) = ([0.0f64; 4], [0.0f64; 4]);
         _mm256_storeu_pd(xs.as_mut_ptr(), x);
         _mm256_storeu_pd(ys.as_mut_ptr(), y);

@@ -22,8 +22,8 @@ use std::arch::x86_64::*;
 #[inline]
 unsafe fn exp8(x: __m512d) -> __m512d {
     // SAFETY: register intrinsics; gathers of EXP_TABLE words `2k` and
-    // `2k + 1` with `k = ki & 127 < 128`, inside its 256 entries; stores
-    // into local arrays of eight lanes; runs after `Avx512::detect`.
+    // `2k + 1` with `k = ki & 127 < 128`, inside its 256 entries; runs
+    // after `Avx512::detect`.
     unsafe {
         let kd = _mm512_fmadd_pd(x, _mm512_set1_pd(INV_LN2_N), _mm512_set1_pd(SHIFT));
         let ki = _mm512_castpd_si512(kd);
@@ -48,8 +48,22 @@ unsafe fn exp8(x: __m512d) -> __m512d {
         // |x| >= 512 or NaN (the unordered compare is true for NaN).
         let lanes = _mm512_cmp_pd_mask::<_CMP_NLT_UQ>(ax, _mm512_set1_pd(512.0));
         if lanes == 0 {
-            return y;
+            y
+        } else {
+            std_exp_lanes(x, y, lanes)
         }
+    }
+}
+
+/// `y` with the `lanes` set in the mask replaced by `f64::exp` of `x`'s;
+/// out of line, so that the common case inlines into the loops.
+#[cold]
+#[inline(never)]
+#[target_feature(enable = "avx512f,avx2,fma")]
+unsafe fn std_exp_lanes(x: __m512d, y: __m512d, lanes: __mmask8) -> __m512d {
+    // SAFETY: stores and loads of local arrays of eight lanes; after
+    // detection.
+    unsafe {
         let (mut xs, mut ys) = ([0.0f64; 8], [0.0f64; 8]);
         _mm512_storeu_pd(xs.as_mut_ptr(), x);
         _mm512_storeu_pd(ys.as_mut_ptr(), y);
