@@ -34,13 +34,24 @@ pub(crate) fn pairwise_sum_indexed<T: Scalar>(
     n: usize,
     f: impl Fn(usize) -> T + Copy,
 ) -> T {
+    // Short sums (a softmax row of a few classes) inline; the call cost
+    // more than the adds.
     if n < 8 {
         let mut res = T::ZERO;
         for i in start..start + n {
             res += f(i);
         }
         res
-    } else if n <= 128 {
+    } else {
+        pairwise_sum_blocks(start, n, f)
+    }
+}
+
+/// [`pairwise_sum_indexed`] for `n >= 8`: eight running sums over blocks of
+/// up to 128 terms, halves beyond (numpy's `pairwise_sum`).
+fn pairwise_sum_blocks<T: Scalar>(start: usize, n: usize, f: impl Fn(usize) -> T + Copy) -> T {
+    debug_assert!(n >= 8);
+    if n <= 128 {
         let mut r = [T::ZERO; 8];
         for (k, r) in r.iter_mut().enumerate() {
             *r = f(start + k);
