@@ -380,3 +380,38 @@ fn gather_rows_every_width_matches_indexing() {
         );
     }
 }
+
+/// `add_row_vector` and `sum_rows` against element-by-element loops, for
+/// widths on both sides of the narrow-row paths (fixed widths 1-4, the
+/// repeated-bias tile up to 32 columns) and row counts that leave a partial
+/// tile: the same adds in the same order, so the same bits.
+#[test]
+fn row_vector_add_and_row_sums_match_naive_loops() {
+    for cols in 1..=40 {
+        for rows in [1usize, 2, 7, 21, 30, 65] {
+            let x = Matrix::from_fn(rows, cols, |i, j| {
+                ((i * 31 + j * 7) % 13) as f64 * 0.1 - 0.55
+            });
+            let b = Matrix::from_fn(1, cols, |_, j| (j as f64 + 1.0) / 3.0);
+            let mut got = x.clone();
+            got.add_row_vector(&b);
+            let sums = x.sum_rows();
+            for j in 0..cols {
+                let mut s = 0.0f64;
+                for i in 0..rows {
+                    assert_eq!(
+                        got[(i, j)].to_bits(),
+                        (x[(i, j)] + b[(0, j)]).to_bits(),
+                        "({rows}, {cols}) at ({i}, {j})"
+                    );
+                    s += x[(i, j)];
+                }
+                assert_eq!(
+                    sums[(0, j)].to_bits(),
+                    s.to_bits(),
+                    "sum_rows ({rows}, {cols}) column {j}"
+                );
+            }
+        }
+    }
+}

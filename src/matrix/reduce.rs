@@ -131,21 +131,69 @@ pub(crate) fn sum_rows_slice<T: Scalar>(data: &[T], cols: usize, out: &mut [T]) 
     if cols == 0 {
         return;
     }
-    for row in data.chunks_exact(cols) {
-        for (o, &v) in out.iter_mut().zip(row) {
-            *o += v;
+    match cols {
+        1 => sum_rows_fixed::<T, 1>(data, out),
+        2 => sum_rows_fixed::<T, 2>(data, out),
+        3 => sum_rows_fixed::<T, 3>(data, out),
+        4 => sum_rows_fixed::<T, 4>(data, out),
+        _ => {
+            for row in data.chunks_exact(cols) {
+                for (o, &v) in out.iter_mut().zip(row) {
+                    *o += v;
+                }
+            }
         }
     }
 }
+
+/// [`sum_rows_slice`] for rows of `C` elements: the sums stay in registers
+/// instead of going through `out` on every row (the same adds in the same
+/// order).
+fn sum_rows_fixed<T: Scalar, const C: usize>(data: &[T], out: &mut [T]) {
+    let mut acc = [T::ZERO; C];
+    for row in data.chunks_exact(C) {
+        for (a, &v) in acc.iter_mut().zip(row) {
+            *a += v;
+        }
+    }
+    out.copy_from_slice(&acc);
+}
+
+/// Elements in [`add_row_vector_slice`]'s tile of repeated bias rows.
+const TILE: usize = 64;
 
 /// Adds the row `b` (length = cols) to every row of `data`.
 pub(crate) fn add_row_vector_slice<T: Scalar>(data: &mut [T], b: &[T]) {
     if b.is_empty() {
         return;
     }
-    for row in data.chunks_exact_mut(b.len()) {
-        for (v, &bj) in row.iter_mut().zip(b) {
-            *v += bj;
+    let cols = b.len();
+    if cols > TILE / 2 {
+        for row in data.chunks_exact_mut(cols) {
+            for (v, &bj) in row.iter_mut().zip(b) {
+                *v += bj;
+            }
         }
+        return;
+    }
+    // Narrow rows (a layer of a few units) are added as one flat run
+    // against `b` repeated across a tile of whole rows: the loop is long
+    // enough to vectorize, and every element still gets one add of its
+    // own bias.
+    let mut tile = [T::ZERO; TILE];
+    let len = cols * (TILE / cols);
+    for (t, &bj) in tile[..len].iter_mut().zip(b.iter().cycle()) {
+        *t = bj;
+    }
+    let tile = &tile[..len];
+    let mut runs = data.chunks_exact_mut(len);
+    for run in &mut runs {
+        for (v, &t) in run.iter_mut().zip(tile) {
+            *v += t;
+        }
+    }
+    // What is left is whole rows too, since `len` is a multiple of `cols`.
+    for (v, &t) in runs.into_remainder().iter_mut().zip(tile) {
+        *v += t;
     }
 }
