@@ -15,6 +15,7 @@ use crate::scalar::Scalar;
 /// ```
 /// assert_eq!(groundup::matrix::pairwise_sum(&[0.1f64, 0.2, 0.3]), 0.1 + 0.2 + 0.3);
 /// ```
+#[inline]
 pub fn pairwise_sum<T: Scalar>(a: &[T]) -> T {
     pairwise_sum_by(a, |v| v)
 }
