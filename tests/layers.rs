@@ -430,3 +430,46 @@ fn backward_params_gives_backwards_gradients_bit_for_bit() {
     b.backward_params();
     assert_eq!(grad_bits(&mut a), grad_bits(&mut b), "TwoLayerNet");
 }
+
+/// `softmax_rows` against the book's formula written out element by element
+/// (max, subtract, `f64::exp`, numpy's sum, divide), at every width
+/// from 1 to 9 (2-4 run fixed-length loops), with a NaN row, which must stay
+/// NaN.
+#[test]
+fn softmax_rows_every_width_is_the_formula() {
+    for cols in 1..=9 {
+        let rows = 5;
+        let mut x = Matrix::from_fn(rows, cols, |i, j| ((i * 7 + j * 3) % 11) as f64 * 0.7 - 3.0);
+        x[(3, cols - 1)] = f64::NAN;
+        let mut got = x.clone();
+        groundup::layers::softmax_rows(&mut got);
+        for i in 0..rows {
+            let row: Vec<f64> = (0..cols).map(|j| x[(i, j)]).collect();
+            if row.iter().any(|v| v.is_nan()) {
+                assert!(
+                    (0..cols).all(|j| got[(i, j)].is_nan()),
+                    "cols {cols}: NaN row"
+                );
+                continue;
+            }
+            let max = row.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let e: Vec<f64> = row.iter().map(|v| (v - max).exp()).collect();
+            // numpy's pairwise sum: in order from 0 below 8 terms, eight
+            // running sums (one each here) combined in pairs from 8 on.
+            let sum = if cols < 8 {
+                e.iter().fold(0.0, |s, v| s + v)
+            } else {
+                let r = &e[..8];
+                let head = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+                e[8..].iter().fold(head, |s, v| s + v)
+            };
+            for j in 0..cols {
+                assert_eq!(
+                    got[(i, j)].to_bits(),
+                    (e[j] / sum).to_bits(),
+                    "cols {cols} ({i}, {j})"
+                );
+            }
+        }
+    }
+}
