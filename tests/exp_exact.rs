@@ -1,7 +1,8 @@
-//! `Scalar::exp_in_place` and `Scalar::sigmoid_in_place` for f64 give, bit
-//! for bit, what std's `f64::exp` gives, on every kernel this machine has
-//! (the AVX2/AVX-512 ones map four lanes at a time with a port of glibc's
-//! `exp`; the portable one calls `f64::exp`), for a few million inputs of
+//! `Scalar::exp_in_place`, `Scalar::sigmoid_in_place` and
+//! `Scalar::ln_in_place` for f64 give, bit for bit, what std's `f64::exp`
+//! and `f64::ln` give, on every kernel this machine has (the AVX2/AVX-512
+//! ones map four/eight lanes at a time with ports of glibc's `exp` and
+//! `log`; the portable one calls std), for a few million inputs of
 //! every kind, and for every slice length and offset (the partial last
 //! vector). The spiral runs' own inputs are checked in
 //! `spiral_reference.rs`.
@@ -80,7 +81,7 @@ fn same_bits(what: &str, kernel: Kernel, xs: &[f64], got: &[f64], want: impl Fn(
         let ok = y.to_bits() == w.to_bits() || (y.is_nan() && w.is_nan());
         assert!(
             ok,
-            "{what} with the {} kernel at x = {x:e} ({:#018x}): got {y:e} ({:#018x}), f64::exp gives {w:e} ({:#018x})",
+            "{what} with the {} kernel at x = {x:e} ({:#018x}): got {y:e} ({:#018x}), std gives {w:e} ({:#018x})",
             kernel.name(),
             x.to_bits(),
             y.to_bits(),
@@ -163,6 +164,9 @@ fn sigmoid_in_place_is_the_book_formula_bit_for_bit() {
     });
 }
 
+type InPlace = fn(&mut [f64]);
+type Std = fn(f64) -> f64;
+
 /// Every slice length 0..=19 at every offset 0..=4 of a buffer (the last
 /// partial vector is padded or masked, and nothing outside the slice may
 /// change).
@@ -172,23 +176,98 @@ fn every_length_and_offset_maps_exactly_its_slice() {
     each_kernel(|kernel| {
         for offset in 0..=4 {
             for len in 0..=19 {
-                let mut buf: Vec<f64> = xs[..24].to_vec();
-                let before = buf.clone();
-                f64::exp_in_place(&mut buf[offset..offset + len]);
-                for (i, (&b, &a)) in before.iter().zip(&buf).enumerate() {
-                    let want = if (offset..offset + len).contains(&i) {
-                        b.exp()
-                    } else {
-                        b
-                    };
-                    let ok = a.to_bits() == want.to_bits() || (a.is_nan() && want.is_nan());
-                    assert!(
-                        ok,
-                        "{} kernel, offset {offset}, len {len}, element {i}",
-                        kernel.name()
-                    );
+                let maps: [(&str, InPlace, Std); 2] = [
+                    ("exp", f64::exp_in_place, f64::exp),
+                    ("ln", f64::ln_in_place, f64::ln),
+                ];
+                for (name, in_place, std) in maps {
+                    let mut buf: Vec<f64> = xs[..24].to_vec();
+                    let before = buf.clone();
+                    in_place(&mut buf[offset..offset + len]);
+                    for (i, (&b, &a)) in before.iter().zip(&buf).enumerate() {
+                        let want = if (offset..offset + len).contains(&i) {
+                            std(b)
+                        } else {
+                            b
+                        };
+                        let ok = a.to_bits() == want.to_bits() || (a.is_nan() && want.is_nan());
+                        assert!(
+                            ok,
+                            "{name}: {} kernel, offset {offset}, len {len}, element {i}",
+                            kernel.name()
+                        );
+                    }
                 }
             }
+        }
+    });
+}
+
+/// Inputs for `ln`: the edges of each path (zero, subnormals, the band
+/// around 1 that takes the other polynomial, 1 itself and its neighbours,
+/// the largest doubles, infinities, NaN, negatives), then `n` drawn from
+/// probabilities, the band, every magnitude, the neighbourhood of 1, and
+/// raw bit patterns.
+fn ln_inputs(n: usize) -> Vec<f64> {
+    let b = f64::from_bits;
+    let mut xs = vec![
+        0.0,
+        -0.0,
+        5e-324,
+        b(0x000f_ffff_ffff_ffff), // largest subnormal
+        f64::MIN_POSITIVE,
+        b(0x0010_0000_0000_0001),
+        1e-7,
+        0.5,
+        b(0x3fed_ffff_ffff_ffff), // just below the band
+        b(0x3fee_0000_0000_0000), // the band's first input
+        b(0x3fef_ffff_ffff_ffff),
+        1.0,
+        b(0x3ff0_0000_0000_0001),
+        b(0x3ff1_08ff_ffff_ffff), // the band's last input
+        b(0x3ff1_0900_0000_0000), // just above it
+        2.0,
+        b(0x7fef_ffff_ffff_ffff),
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+        -f64::NAN,
+        -1.0,
+        -5e-324,
+        -f64::MIN_POSITIVE,
+    ];
+    let mut w = Words(0x5eed_2026_1204);
+    for i in 0..n {
+        xs.push(match i % 5 {
+            0 => w.uniform(1e-7, 1.0),
+            1 => w.uniform(0.93, 1.07),
+            2 => w.uniform(0.0, 1.0) * 10f64.powi((w.next() % 600) as i32 - 300),
+            3 => 1.0 + w.uniform(-1.0, 1.0) * 2f64.powi(-((w.next() % 52) as i32)),
+            _ => f64::from_bits(w.next()),
+        });
+    }
+    xs
+}
+
+#[test]
+fn ln_in_place_is_std_ln_bit_for_bit() {
+    let xs = ln_inputs(if cfg!(debug_assertions) {
+        400_000
+    } else {
+        4_000_000
+    });
+    each_kernel(|kernel| {
+        let mut ys = xs.clone();
+        let ((), seen) = audit_vector_maps(|| f64::ln_in_place(&mut ys));
+        same_bits("ln_in_place", kernel, &xs, &ys, f64::ln);
+        assert_eq!(seen.elements, xs.len());
+        if vector_expected(kernel) {
+            assert_eq!(
+                seen.vectorized,
+                xs.len(),
+                "{kernel:?}: not on the vector path"
+            );
+            assert_eq!(seen.widest, lanes_expected(kernel), "{kernel:?}");
         }
     });
 }

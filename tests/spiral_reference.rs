@@ -202,9 +202,9 @@ fn f64_book_run_is_bit_identical_across_vector_kernels() {
     }
 }
 
-/// Every f64 `exp` the nine spiral runs compute (sigmoids and softmaxes,
-/// 3.1 million elements) is bit for bit `f64::exp`'s, whichever path
-/// computed it; on x86-64 Linux with glibc and AVX2 all of them take the
+/// Every f64 `exp` and `ln` the nine spiral runs compute (sigmoids,
+/// softmaxes and the losses' logs, 3.1 million elements) is bit for bit
+/// std's, whichever path computed it; on x86-64 Linux with glibc and AVX2 all of them take the
 /// vector path, eight lanes wide with the AVX-512 kernel (so a failed probe
 /// cannot silently slow the runs down).
 #[test]
@@ -215,7 +215,7 @@ fn f64_runs_see_std_exp_bit_for_bit() {
         }
     });
     println!(
-        "spiral f64 runs: {} exp/sigmoid elements, {} vectorized, {} differ from f64::exp",
+        "spiral f64 runs: {} exp/sigmoid/ln elements, {} vectorized, {} differ from std",
         seen.elements,
         seen.vectorized,
         seen.mismatches.len()

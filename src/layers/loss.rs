@@ -79,9 +79,10 @@ pub fn cross_entropy_error<T: Scalar>(y: MatrixView<'_, T>, t: Targets<'_, T>) -
     if let Err(e) = check_targets("cross_entropy_error", y.shape(), &t) {
         panic!("{e}");
     }
-    let logs: Vec<T> = (0..y.rows())
-        .map(|i| (y[(i, t.class(i))] + T::from_f64(LOG_EPSILON)).ln())
+    let mut logs: Vec<T> = (0..y.rows())
+        .map(|i| y[(i, t.class(i))] + T::from_f64(LOG_EPSILON))
         .collect();
+    T::ln_in_place(&mut logs);
     -pairwise_sum(&logs) / T::from_usize(y.rows())
 }
 
@@ -310,8 +311,9 @@ impl<T: Scalar> LossLayer<T> for SoftmaxWithLoss<T> {
         self.logs.clear();
         let eps = T::from_f64(self.log_epsilon.unwrap_or(LOG_EPSILON));
         for (i, &c) in self.classes.iter().enumerate() {
-            self.logs.push((self.y[(i, c)] + eps).ln());
+            self.logs.push(self.y[(i, c)] + eps);
         }
+        T::ln_in_place(&mut self.logs);
         -pairwise_sum(&self.logs) / T::from_usize(n)
     }
     fn set_log_epsilon(&mut self, eps: f64) {

@@ -32,6 +32,13 @@ mod aarch64_neon;
     target_env = "gnu"
 ))]
 mod exp_table;
+#[cfg(all(
+    target_arch = "x86_64",
+    feature = "simd",
+    target_os = "linux",
+    target_env = "gnu"
+))]
+mod log_table;
 mod portable;
 #[cfg(all(target_arch = "x86_64", feature = "simd"))]
 mod x86_avx2;
@@ -540,15 +547,38 @@ pub(crate) enum VecMap {
     Exp,
     /// `1 / (1 + e^(−x))`, rounded after each operation as written.
     Sigmoid,
+    /// `ln x`.
+    Ln,
+}
+
+/// The maps the vector `exp` computes (its `x86_*/exp.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ExpMap {
+    /// `e^x`.
+    Exp,
+    /// `1 / (1 + e^(−x))`.
+    Sigmoid,
 }
 
 impl VecMap {
-    /// One element, by std's `exp`: the definition the vector path matches.
+    /// The map as one the vector `exp` computes, if it is one.
+    #[allow(dead_code)] // unused where no vector exp is compiled
+    fn exp_map(self) -> Option<ExpMap> {
+        match self {
+            VecMap::Exp => Some(ExpMap::Exp),
+            VecMap::Sigmoid => Some(ExpMap::Sigmoid),
+            VecMap::Ln => None,
+        }
+    }
+
+    /// One element, by std's `exp` and `ln`: the definition the vector
+    /// path matches.
     #[inline]
     fn scalar(self, x: f64) -> f64 {
         match self {
             VecMap::Exp => x.exp(),
             VecMap::Sigmoid => 1.0 / (1.0 + (-x).exp()),
+            VecMap::Ln => x.ln(),
         }
     }
 }
@@ -579,9 +609,10 @@ impl Kernel {
 
     /// `x = map(x)` for every element, bit for bit what [`VecMap::scalar`]
     /// gives. With the AVX2 (AVX-512) kernel on x86-64 Linux with glibc,
-    /// four (eight) lanes at a time by a port of glibc's `exp` (see
-    /// `x86_avx2/exp.rs`), provided it agreed with `f64::exp` on the probe
-    /// inputs when first used in this process; otherwise element by element.
+    /// four (eight) lanes at a time by a port of glibc's `exp` or `log` (see
+    /// `x86_avx2/exp.rs`, `x86_avx2/log.rs`), provided it agreed with std's
+    /// on the probe inputs when first used in this process; otherwise
+    /// element by element.
     pub(crate) fn map_f64_in_place(self, map: VecMap, xs: &mut [f64]) {
         let audited = AUDIT.with(|a| a.borrow().is_some());
         let inputs = if audited { xs.to_vec() } else { Vec::new() };
@@ -609,9 +640,19 @@ impl Kernel {
             target_env = "gnu"
         ))]
         if self == Kernel::Avx512 {
-            if let Some(token) = glibc_exp_avx512() {
-                x86_avx512::exp::map_in_place(token, map, xs);
-                return Some(8);
+            match map.exp_map() {
+                Some(exp_map) => {
+                    if let Some(token) = glibc_exp_avx512() {
+                        x86_avx512::exp::map_in_place(token, exp_map, xs);
+                        return Some(8);
+                    }
+                }
+                None => {
+                    if let Some(token) = glibc_log_avx512() {
+                        x86_avx512::log::ln_in_place(token, xs);
+                        return Some(8);
+                    }
+                }
             }
         }
         #[cfg(all(
@@ -621,9 +662,19 @@ impl Kernel {
             target_env = "gnu"
         ))]
         if matches!(self, Kernel::Avx2Fma | Kernel::Avx512) {
-            if let Some(token) = glibc_exp() {
-                x86_avx2::exp::map_in_place(token, map, xs);
-                return Some(4);
+            match map.exp_map() {
+                Some(exp_map) => {
+                    if let Some(token) = glibc_exp() {
+                        x86_avx2::exp::map_in_place(token, exp_map, xs);
+                        return Some(4);
+                    }
+                }
+                None => {
+                    if let Some(token) = glibc_log() {
+                        x86_avx2::log::ln_in_place(token, xs);
+                        return Some(4);
+                    }
+                }
             }
         }
         None
@@ -646,6 +697,22 @@ fn glibc_exp() -> Option<x86_avx2::Avx2> {
         .then_some(token)
 }
 
+/// The AVX2 token when the vector `ln` matches this process's `f64::ln`
+/// (checked once on the probe inputs).
+#[cfg(all(
+    target_arch = "x86_64",
+    feature = "simd",
+    target_os = "linux",
+    target_env = "gnu"
+))]
+fn glibc_log() -> Option<x86_avx2::Avx2> {
+    static MATCHES: OnceLock<bool> = OnceLock::new();
+    let token = x86_avx2::Avx2::detect()?;
+    MATCHES
+        .get_or_init(|| x86_avx2::log::matches_std_ln(token))
+        .then_some(token)
+}
+
 /// The AVX-512 token when its vector `exp` (eight lanes) matches this
 /// process's `f64::exp` (checked once on the probe inputs).
 #[cfg(all(
@@ -660,6 +727,23 @@ fn glibc_exp_avx512() -> Option<x86_avx512::Avx512> {
     let token = x86_avx512::Avx512::detect()?;
     MATCHES
         .get_or_init(|| x86_avx512::exp::matches_std_exp(token))
+        .then_some(token)
+}
+
+/// The AVX-512 token when its vector `ln` matches this process's `f64::ln`
+/// (checked once on the probe inputs).
+#[cfg(all(
+    target_arch = "x86_64",
+    feature = "simd",
+    groundup_avx512,
+    target_os = "linux",
+    target_env = "gnu"
+))]
+fn glibc_log_avx512() -> Option<x86_avx512::Avx512> {
+    static MATCHES: OnceLock<bool> = OnceLock::new();
+    let token = x86_avx512::Avx512::detect()?;
+    MATCHES
+        .get_or_init(|| x86_avx512::log::matches_std_ln(token))
         .then_some(token)
 }
 
@@ -699,6 +783,7 @@ fn audit(map: VecMap, inputs: &[f64], outputs: &[f64], lanes: Option<usize>) {
                         match map {
                             VecMap::Exp => "exp",
                             VecMap::Sigmoid => "sigmoid",
+                            VecMap::Ln => "ln",
                         },
                         x,
                         got,

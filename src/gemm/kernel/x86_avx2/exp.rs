@@ -30,7 +30,7 @@
 
 use super::Avx2;
 use crate::gemm::kernel::exp_table::{EXP_PROBES, EXP_TABLE};
-use crate::gemm::kernel::VecMap as Map;
+use crate::gemm::kernel::ExpMap as Map;
 use std::arch::x86_64::*;
 
 // The constants as glibc's exp_data has them (hex floats in the comments).

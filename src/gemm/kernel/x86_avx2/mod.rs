@@ -35,12 +35,15 @@
 //! - [`peak`]: the FMA loop that measures the core's peak;
 //! - [`exp`]: glibc's `exp` four lanes at a time, for the layers'
 //!   sigmoid and softmax (Linux with glibc only; see there why);
+//! - [`log`]: glibc's `log` four lanes at a time, for the losses;
 //! - [`direct`]: the paths without packing: small products, and skinny
 //!   KC blocks with op(A) read in place.
 
 mod direct;
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 pub(crate) mod exp;
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub(crate) mod log;
 mod pack;
 pub(crate) mod peak;
 mod simd;

@@ -24,13 +24,16 @@
 //! choice is made here, in [`blocked`] and [`small`].
 //!
 //! [`exp`] maps f64 slices through glibc's `exp` (and the sigmoid) eight
-//! lanes at a time, bit for bit as the AVX2 port does four at a time.
+//! lanes at a time, bit for bit as the AVX2 port does four at a time;
+//! [`log`] through glibc's `log`.
 
 // Stable since Rust 1.89; build.rs compiles this module only there.
 #![allow(clippy::incompatible_msrv)]
 
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 pub(crate) mod exp;
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub(crate) mod log;
 
 use super::x86_avx2::{self as avx2, pack_b_avx, Avx2, Avx2Kernel, Simd};
 use super::{ASrc, MicroKernel};
