@@ -17,11 +17,12 @@
 //!   runtime ([`Kernel`]); `portable.rs` is plain Rust that LLVM vectorizes and
 //!   builds on every target. The AVX2 kernel handles ragged edge tiles with
 //!   smaller register tiles and writes C directly. The AVX-512 kernel
-//!   (`x86_avx512.rs`, Rust ≥ 1.89) does the same at twice the width for
+//!   (`x86_avx512/`, Rust ≥ 1.89) does the same at twice the width for
 //!   packed products; small and skinny ones with row-major op(A) it runs
 //!   on the operands in place (no packing), tiny ones it leaves to the
-//!   AVX2 direct path. `x86_avx2/exp.rs` also holds the vector `exp` the
-//!   layers' f64 sigmoid and softmax use.
+//!   AVX2 direct path. `exp.rs` and `log.rs` in both hold the vector `exp`
+//!   and `ln` (ports of glibc's) that the layers' f64 sigmoid, softmax and
+//!   losses use.
 //! - `small.rs`: tiny products (the spiral net's 30×2·2×10; with the AVX2
 //!   kernel also f32 up to 64³ when B is at most 16 KiB) skip packing and
 //!   blocking: with AVX2 they run the register tiles straight on the
