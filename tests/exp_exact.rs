@@ -9,7 +9,7 @@
 
 mod common;
 
-use groundup::gemm::{audit_vector_maps, with_config, Config, Kernel};
+use groundup::gemm::{audit_vector_maps, with_config, Config, Kernel, VecMapAudit};
 use groundup::Scalar;
 
 /// SplitMix64: a fixed, dependency-free stream of 64-bit words.
@@ -109,6 +109,14 @@ fn lanes_expected(kernel: Kernel) -> usize {
     }
 }
 
+/// Where a vector path is expected, all `n` elements took `kernel`'s own.
+fn assert_vector_path(kernel: Kernel, seen: &VecMapAudit, n: usize) {
+    if vector_expected(kernel) {
+        assert_eq!(seen.vectorized, n, "{kernel:?}: not on the vector path");
+        assert_eq!(seen.widest, lanes_expected(kernel), "{kernel:?}");
+    }
+}
+
 fn each_kernel(f: impl Fn(Kernel)) {
     for kernel in common::kernels::available() {
         with_config(Config { kernel, threads: 1 }, || f(kernel));
@@ -128,14 +136,7 @@ fn exp_in_place_is_std_exp_bit_for_bit() {
         let ((), seen) = audit_vector_maps(|| f64::exp_in_place(&mut ys));
         same_bits("exp_in_place", kernel, &xs, &ys, f64::exp);
         assert_eq!(seen.elements, xs.len());
-        if vector_expected(kernel) {
-            assert_eq!(
-                seen.vectorized,
-                xs.len(),
-                "{kernel:?}: not on the vector path"
-            );
-            assert_eq!(seen.widest, lanes_expected(kernel), "{kernel:?}");
-        }
+        assert_vector_path(kernel, &seen, xs.len());
     });
     println!("{} inputs, kernels {:?}", xs.len(), Kernel::available());
 }
@@ -150,14 +151,7 @@ fn sigmoid_in_place_is_the_book_formula_bit_for_bit() {
     each_kernel(|kernel| {
         let mut ys = xs.clone();
         let ((), seen) = audit_vector_maps(|| f64::sigmoid_in_place(&mut ys));
-        if vector_expected(kernel) {
-            assert_eq!(
-                seen.vectorized,
-                xs.len(),
-                "{kernel:?}: not on the vector path"
-            );
-            assert_eq!(seen.widest, lanes_expected(kernel), "{kernel:?}");
-        }
+        assert_vector_path(kernel, &seen, xs.len());
         same_bits("sigmoid_in_place", kernel, &xs, &ys, |x| {
             1.0 / (1.0 + (-x).exp())
         });
@@ -261,14 +255,7 @@ fn ln_in_place_is_std_ln_bit_for_bit() {
         let ((), seen) = audit_vector_maps(|| f64::ln_in_place(&mut ys));
         same_bits("ln_in_place", kernel, &xs, &ys, f64::ln);
         assert_eq!(seen.elements, xs.len());
-        if vector_expected(kernel) {
-            assert_eq!(
-                seen.vectorized,
-                xs.len(),
-                "{kernel:?}: not on the vector path"
-            );
-            assert_eq!(seen.widest, lanes_expected(kernel), "{kernel:?}");
-        }
+        assert_vector_path(kernel, &seen, xs.len());
     });
 }
 

@@ -632,6 +632,8 @@ impl Kernel {
     /// [`map_f64_in_place`](Kernel::map_f64_in_place)).
     #[allow(unused_variables)]
     fn map_f64_vector(self, map: VecMap, xs: &mut [f64]) -> Option<usize> {
+        // Whether each vector function matches std's here: probed once per
+        // process (see `probed`).
         #[cfg(all(
             target_arch = "x86_64",
             feature = "simd",
@@ -640,16 +642,19 @@ impl Kernel {
             target_env = "gnu"
         ))]
         if self == Kernel::Avx512 {
+            use x86_avx512::{exp, log, Avx512};
+            static EXP: OnceLock<bool> = OnceLock::new();
+            static LN: OnceLock<bool> = OnceLock::new();
             match map.exp_map() {
                 Some(exp_map) => {
-                    if let Some(token) = glibc_exp_avx512() {
-                        x86_avx512::exp::map_in_place(token, exp_map, xs);
+                    if let Some(t) = probed(&EXP, Avx512::detect(), exp::matches_std_exp) {
+                        exp::map_in_place(t, exp_map, xs);
                         return Some(8);
                     }
                 }
                 None => {
-                    if let Some(token) = glibc_log_avx512() {
-                        x86_avx512::log::ln_in_place(token, xs);
+                    if let Some(t) = probed(&LN, Avx512::detect(), log::matches_std_ln) {
+                        log::ln_in_place(t, xs);
                         return Some(8);
                     }
                 }
@@ -662,16 +667,19 @@ impl Kernel {
             target_env = "gnu"
         ))]
         if matches!(self, Kernel::Avx2Fma | Kernel::Avx512) {
+            use x86_avx2::{exp, log, Avx2};
+            static EXP: OnceLock<bool> = OnceLock::new();
+            static LN: OnceLock<bool> = OnceLock::new();
             match map.exp_map() {
                 Some(exp_map) => {
-                    if let Some(token) = glibc_exp() {
-                        x86_avx2::exp::map_in_place(token, exp_map, xs);
+                    if let Some(t) = probed(&EXP, Avx2::detect(), exp::matches_std_exp) {
+                        exp::map_in_place(t, exp_map, xs);
                         return Some(4);
                     }
                 }
                 None => {
-                    if let Some(token) = glibc_log() {
-                        x86_avx2::log::ln_in_place(token, xs);
+                    if let Some(t) = probed(&LN, Avx2::detect(), log::matches_std_ln) {
+                        log::ln_in_place(t, xs);
                         return Some(4);
                     }
                 }
@@ -681,70 +689,22 @@ impl Kernel {
     }
 }
 
-/// The AVX2 token when the vector `exp` matches this process's `f64::exp`
-/// (checked once on the probe inputs).
+/// `token` (a detected instruction set) if its vector function agrees with
+/// std's on the probe inputs: `matches_std` runs once per `agrees`, so once
+/// per process, and its verdict is kept.
 #[cfg(all(
     target_arch = "x86_64",
     feature = "simd",
     target_os = "linux",
     target_env = "gnu"
 ))]
-fn glibc_exp() -> Option<x86_avx2::Avx2> {
-    static MATCHES: OnceLock<bool> = OnceLock::new();
-    let token = x86_avx2::Avx2::detect()?;
-    MATCHES
-        .get_or_init(|| x86_avx2::exp::matches_std_exp(token))
-        .then_some(token)
-}
-
-/// The AVX2 token when the vector `ln` matches this process's `f64::ln`
-/// (checked once on the probe inputs).
-#[cfg(all(
-    target_arch = "x86_64",
-    feature = "simd",
-    target_os = "linux",
-    target_env = "gnu"
-))]
-fn glibc_log() -> Option<x86_avx2::Avx2> {
-    static MATCHES: OnceLock<bool> = OnceLock::new();
-    let token = x86_avx2::Avx2::detect()?;
-    MATCHES
-        .get_or_init(|| x86_avx2::log::matches_std_ln(token))
-        .then_some(token)
-}
-
-/// The AVX-512 token when its vector `exp` (eight lanes) matches this
-/// process's `f64::exp` (checked once on the probe inputs).
-#[cfg(all(
-    target_arch = "x86_64",
-    feature = "simd",
-    groundup_avx512,
-    target_os = "linux",
-    target_env = "gnu"
-))]
-fn glibc_exp_avx512() -> Option<x86_avx512::Avx512> {
-    static MATCHES: OnceLock<bool> = OnceLock::new();
-    let token = x86_avx512::Avx512::detect()?;
-    MATCHES
-        .get_or_init(|| x86_avx512::exp::matches_std_exp(token))
-        .then_some(token)
-}
-
-/// The AVX-512 token when its vector `ln` matches this process's `f64::ln`
-/// (checked once on the probe inputs).
-#[cfg(all(
-    target_arch = "x86_64",
-    feature = "simd",
-    groundup_avx512,
-    target_os = "linux",
-    target_env = "gnu"
-))]
-fn glibc_log_avx512() -> Option<x86_avx512::Avx512> {
-    static MATCHES: OnceLock<bool> = OnceLock::new();
-    let token = x86_avx512::Avx512::detect()?;
-    MATCHES
-        .get_or_init(|| x86_avx512::log::matches_std_ln(token))
-        .then_some(token)
+fn probed<T: Copy>(
+    agrees: &OnceLock<bool>,
+    token: Option<T>,
+    matches_std: fn(T) -> bool,
+) -> Option<T> {
+    let token = token?;
+    agrees.get_or_init(|| matches_std(token)).then_some(token)
 }
 
 /// What [`audit_vector_maps`] saw: every element mapped on this thread

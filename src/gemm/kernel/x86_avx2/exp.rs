@@ -20,7 +20,7 @@
 //! `f64::exp` itself.
 //!
 //! Whether this equals the platform's `exp` is a property of the C library,
-//! not of the CPU, so it is checked, not assumed: `glibc_exp` in
+//! not of the CPU, so it is checked, not assumed: `map_f64_vector` in
 //! `kernel/mod.rs` runs it once per process against `f64::exp` on
 //! [`EXP_PROBES`] (inputs that tell this evaluation from the unfused one
 //! and from a correctly rounded exp) and uses it only when every probe
@@ -97,17 +97,18 @@ unsafe fn exp4(x: __m256d) -> __m256d {
         if lanes == 0 {
             y
         } else {
-            std_exp_lanes(x, y, lanes)
+            std_lanes(x, y, lanes, f64::exp)
         }
     }
 }
 
-/// `y` with the `lanes` set in the mask replaced by `f64::exp` of `x`'s;
-/// out of line, so that the common case inlines into the loops.
+/// `y` with the `lanes` set in the mask replaced by `f(x)` (std's `exp` or
+/// `ln`, for the inputs the vector code leaves to it); out of line, so
+/// that the common case inlines into the loops.
 #[cold]
 #[inline(never)]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn std_exp_lanes(x: __m256d, y: __m256d, lanes: i32) -> __m256d {
+pub(super) unsafe fn std_lanes(x: __m256d, y: __m256d, lanes: i32, f: fn(f64) -> f64) -> __m256d {
     // SAFETY: stores and loads of local arrays of four lanes; after
     // detection.
     unsafe {
@@ -116,7 +117,7 @@ unsafe fn std_exp_lanes(x: __m256d, y: __m256d, lanes: i32) -> __m256d {
         _mm256_storeu_pd(ys.as_mut_ptr(), y);
         for (i, (y, x)) in ys.iter_mut().zip(xs).enumerate() {
             if lanes & (1 << i) != 0 {
-                *y = x.exp();
+                *y = f(x);
             }
         }
         _mm256_loadu_pd(ys.as_ptr())

@@ -23,6 +23,7 @@
 //! inputs of every kind. The AVX-512 kernel's `log.rs` is the same at eight
 //! lanes.
 
+use super::exp::std_lanes;
 use super::Avx2;
 use crate::gemm::kernel::log_table::{LN2_HI, LN2_LO, LOG_POLY, LOG_POLY1, LOG_PROBES, LOG_TABLE};
 use std::arch::x86_64::*;
@@ -107,7 +108,7 @@ unsafe fn ln4(x: __m256d) -> __m256d {
         if special == 0 {
             y
         } else {
-            std_ln_lanes(x, y, special)
+            std_lanes(x, y, special, f64::ln)
         }
     }
 }
@@ -143,27 +144,6 @@ unsafe fn ln4_near_one(x: __m256d) -> __m256d {
         let y = _mm256_add_pd(hi, _mm256_fmadd_pd(q, r3, lo));
         let one = _mm256_cmp_pd::<_CMP_EQ_OQ>(x, set(1.0));
         _mm256_blendv_pd(y, _mm256_setzero_pd(), one)
-    }
-}
-
-/// `y` with the `lanes` set in the mask replaced by `f64::ln` of `x`'s;
-/// out of line, so that the common case inlines into the loop.
-#[cold]
-#[inline(never)]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn std_ln_lanes(x: __m256d, y: __m256d, lanes: i32) -> __m256d {
-    // SAFETY: stores and loads of local arrays of four lanes; after
-    // detection.
-    unsafe {
-        let (mut xs, mut ys) = ([0.0f64; 4], [0.0f64; 4]);
-        _mm256_storeu_pd(xs.as_mut_ptr(), x);
-        _mm256_storeu_pd(ys.as_mut_ptr(), y);
-        for (i, (y, x)) in ys.iter_mut().zip(xs).enumerate() {
-            if lanes & (1 << i) != 0 {
-                *y = x.ln();
-            }
-        }
-        _mm256_loadu_pd(ys.as_ptr())
     }
 }
 

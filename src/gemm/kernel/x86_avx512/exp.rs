@@ -50,17 +50,23 @@ unsafe fn exp8(x: __m512d) -> __m512d {
         if lanes == 0 {
             y
         } else {
-            std_exp_lanes(x, y, lanes)
+            std_lanes(x, y, lanes, f64::exp)
         }
     }
 }
 
-/// `y` with the `lanes` set in the mask replaced by `f64::exp` of `x`'s;
-/// out of line, so that the common case inlines into the loops.
+/// `y` with the `lanes` set in the mask replaced by `f(x)` (std's `exp` or
+/// `ln`, for the inputs the vector code leaves to it); out of line, so
+/// that the common case inlines into the loops.
 #[cold]
 #[inline(never)]
 #[target_feature(enable = "avx512f,avx2,fma")]
-unsafe fn std_exp_lanes(x: __m512d, y: __m512d, lanes: __mmask8) -> __m512d {
+pub(super) unsafe fn std_lanes(
+    x: __m512d,
+    y: __m512d,
+    lanes: __mmask8,
+    f: fn(f64) -> f64,
+) -> __m512d {
     // SAFETY: stores and loads of local arrays of eight lanes; after
     // detection.
     unsafe {
@@ -69,7 +75,7 @@ unsafe fn std_exp_lanes(x: __m512d, y: __m512d, lanes: __mmask8) -> __m512d {
         _mm512_storeu_pd(ys.as_mut_ptr(), y);
         for (i, (y, x)) in ys.iter_mut().zip(xs).enumerate() {
             if lanes & (1 << i) != 0 {
-                *y = x.exp();
+                *y = f(x);
             }
         }
         _mm512_loadu_pd(ys.as_ptr())

@@ -4,6 +4,7 @@
 //! the same order, so the bits are the same; the table's two words of a lane
 //! are fetched by two gathers, the partial last vector under a lane mask.
 
+use super::exp::std_lanes;
 use super::Avx512;
 use crate::gemm::kernel::log_table::{LN2_HI, LN2_LO, LOG_POLY, LOG_POLY1, LOG_TABLE};
 use crate::gemm::kernel::x86_avx2::log::{
@@ -65,7 +66,7 @@ unsafe fn ln8(x: __m512d) -> __m512d {
         if special == 0 {
             y
         } else {
-            std_ln_lanes(x, y, special)
+            std_lanes(x, y, special, f64::ln)
         }
     }
 }
@@ -97,27 +98,6 @@ unsafe fn ln8_near_one(x: __m512d) -> __m512d {
     let y = _mm512_add_pd(hi, _mm512_fmadd_pd(q, r3, lo));
     let one = _mm512_cmp_pd_mask::<_CMP_EQ_OQ>(x, set(1.0));
     _mm512_mask_blend_pd(one, y, _mm512_setzero_pd())
-}
-
-/// `y` with the `lanes` set in the mask replaced by `f64::ln` of `x`'s;
-/// out of line, so that the common case inlines into the loop.
-#[cold]
-#[inline(never)]
-#[target_feature(enable = "avx512f,avx2,fma")]
-unsafe fn std_ln_lanes(x: __m512d, y: __m512d, lanes: __mmask8) -> __m512d {
-    // SAFETY: stores and loads of local arrays of eight lanes; after
-    // detection.
-    unsafe {
-        let (mut xs, mut ys) = ([0.0f64; 8], [0.0f64; 8]);
-        _mm512_storeu_pd(xs.as_mut_ptr(), x);
-        _mm512_storeu_pd(ys.as_mut_ptr(), y);
-        for (i, (y, x)) in ys.iter_mut().zip(xs).enumerate() {
-            if lanes & (1 << i) != 0 {
-                *y = x.ln();
-            }
-        }
-        _mm512_loadu_pd(ys.as_ptr())
-    }
 }
 
 #[target_feature(enable = "avx512f,avx2,fma")]
