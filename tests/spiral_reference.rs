@@ -203,7 +203,7 @@ fn f64_book_run_is_bit_identical_across_vector_kernels() {
 }
 
 /// Every f64 `exp` and `ln` the nine spiral runs compute (sigmoids,
-/// softmaxes and the losses' logs, 3.1 million elements) is bit for bit
+/// softmaxes and the losses' logs, 4.3 million elements) is bit for bit
 /// std's, whichever path computed it; on x86-64 Linux with glibc and AVX2 all of them take the
 /// vector path, eight lanes wide with the AVX-512 kernel (so a failed probe
 /// cannot silently slow the runs down).
