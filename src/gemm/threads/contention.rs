@@ -19,14 +19,22 @@
 //! a strike. Two strikes within [`STRIKE_WINDOW_NS`] make [`alone`] true
 //! for [`ALONE_NS`]: products then run unsplit on the calling thread (the
 //! split never changes a bit; unsplit, the operand the parts share is
-//! packed once instead of once per part). Then the workers get parts again;
-//! within [`RECENT_NS`] after such a period one strike starts the next.
+//! packed once instead of once per part). Then the workers get parts
+//! again, and it takes two strikes again to start the next period.
 //!
-//! One strike alone does nothing: a virtual machine's host takes a vCPU
-//! away now and then on an otherwise idle machine too (on the development
-//! VM: two periods alone per minute of back-to-back two-thread products),
-//! and backing off for each of those would cost idle two-thread products
-//! more than it saves.
+//! One strike alone does nothing: a core is taken away now and then on an
+//! otherwise idle machine too. On the 2-core Xeon VM of 2026-12-04, idle,
+//! back-to-back two-thread products struck 130 times in 40 s, each
+//! part losing 0.25–1.5 ms (median 0.65); a busy core (`yes` pinned
+//! beside them) costs a scheduler slice, a median 4 ms. An earlier rule
+//! let one strike within a second after a period alone start the next;
+//! there the idle strikes chained into periods alone for 19–42 % of f32
+//! 256³ products. Without it (same process, 1-s rounds alternating, 5
+//! rounds), idle two-thread medians rose 2–17 % (f32 256³ 219 → 261
+//! GFLOP/s, f64 256³ 103 → 121, f64 128³ 112 → 124, f32 128×784·784×1024
+//! 274 → 280), and with `yes` pinned beside them they stayed at one
+//! thread's speed, 0.7–1.8 % below the old rule (both 0.97–0.99× of one
+//! thread).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
@@ -38,11 +46,9 @@ use std::time::Instant;
 const STALL_NS: f64 = 200_000.0;
 /// Two strikes this close together mean a contended core.
 const STRIKE_WINDOW_NS: u64 = 50_000_000;
-/// How long products run alone: a core that is still busy costs one or two
-/// stalls of a time slice (a few milliseconds) per this period.
+/// How long products run alone: a core that is still busy costs two stalls
+/// of a time slice (a few milliseconds) per this period.
 const ALONE_NS: u64 = 200_000_000;
-/// Within this long after a period alone, one strike starts the next.
-const RECENT_NS: u64 = 1_000_000_000;
 
 /// Nanoseconds since the first call in this process, at least 1 (0 where
 /// `std` has no clock: wasm32-unknown-unknown, where no thread starts
@@ -119,8 +125,7 @@ impl Rates {
         }
         let now = now_ns();
         let last = LAST_STRIKE.swap(now, Ordering::Relaxed);
-        let until = ALONE_UNTIL.load(Ordering::Relaxed);
-        if let Some(until) = strike(last, until, now) {
+        if let Some(until) = strike(last, now) {
             ALONE_UNTIL.store(until, Ordering::Relaxed);
             LAST_STRIKE.store(0, Ordering::Relaxed);
         }
@@ -133,13 +138,11 @@ fn preempted(fastest: f64, slowest: f64, flops: f64) -> bool {
     slowest > 2.0 * fastest && (slowest - fastest) * flops > STALL_NS
 }
 
-/// A strike at `now`, the previous one at `last` (0: none) and the last
-/// period alone ending at `until` (0: none): the end of a new period alone
-/// if one starts.
-fn strike(last: u64, until: u64, now: u64) -> Option<u64> {
+/// A strike at `now`, the previous one at `last` (0: none): the end of a
+/// new period alone if one starts.
+fn strike(last: u64, now: u64) -> Option<u64> {
     let second = last != 0 && now.saturating_sub(last) < STRIKE_WINDOW_NS;
-    let recent = until != 0 && now.saturating_sub(until) < RECENT_NS;
-    (second || recent).then(|| now.saturating_add(ALONE_NS))
+    second.then(|| now.saturating_add(ALONE_NS))
 }
 
 #[cfg(test)]
@@ -161,16 +164,15 @@ mod tests {
     #[test]
     fn two_strikes_close_together_start_a_period_alone() {
         let ms = 1_000_000;
-        // A first strike (none before, no period before): nothing.
-        assert_eq!(strike(0, 0, 5000 * ms), None);
+        // A first strike (none before): nothing.
+        assert_eq!(strike(0, 5000 * ms), None);
         // A second 10 ms later: alone until 200 ms after it.
-        assert_eq!(strike(5000 * ms, 0, 5010 * ms), Some(5010 * ms + ALONE_NS));
+        assert_eq!(strike(5000 * ms, 5010 * ms), Some(5010 * ms + ALONE_NS));
         // A second 60 ms later: too far apart.
-        assert_eq!(strike(5000 * ms, 0, 5060 * ms), None);
-        // One strike half a second after a period alone ended: the next.
-        assert_eq!(strike(0, 5200 * ms, 5700 * ms), Some(5700 * ms + ALONE_NS));
-        // Two seconds after it: a first strike again.
-        assert_eq!(strike(0, 5200 * ms, 7200 * ms), None);
+        assert_eq!(strike(5000 * ms, 5060 * ms), None);
+        // After a period alone (the last strike was cleared): one strike
+        // does nothing, however soon.
+        assert_eq!(strike(0, 5211 * ms), None);
     }
 
     #[test]
