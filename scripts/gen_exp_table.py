@@ -21,22 +21,14 @@ against this machine's libm exp, which must be glibc's FMA build.)
 """
 import math
 import random
-import struct
-from fractions import Fraction
 
 import mpmath
+
+from float_bits import bits, fma, from_bits, u64_array
 
 mpmath.mp.prec = 300
 N = 128
 OUT = "src/gemm/kernel/exp_table.rs"
-
-
-def bits(x):
-    return struct.unpack("<Q", struct.pack("<d", x))[0]
-
-
-def from_bits(u):
-    return struct.unpack("<d", struct.pack("<Q", u & (2**64 - 1)))[0]
 
 
 TABLE = []
@@ -54,10 +46,6 @@ C2, C3, C4, C5 = (
     float.fromhex(h)
     for h in ["0x1.ffffffffffdbdp-2", "0x1.555555555543cp-3", "0x1.55555cf172b91p-5", "0x1.1111167a4d017p-7"]
 )
-
-
-def fma(a, b, c):
-    return float(Fraction(a) * Fraction(b) + Fraction(c))
 
 
 def model(x, fused=True):
@@ -103,23 +91,11 @@ def main():
         "//! algorithm without FMA, then inputs where it is not correctly rounded.",
         "",
         "/// 128 entries of (tail bits, scale bits − k·2^45).",
-        "#[rustfmt::skip]",
-        "pub(crate) static EXP_TABLE: [u64; 256] = [",
     ]
-    for k in range(0, N, 2):
-        (a, b), (c, d) = TABLE[k], TABLE[k + 1]
-        lines.append(f"    0x{a:016x}, 0x{b:016x}, 0x{c:016x}, 0x{d:016x},")
-    lines.append("];")
-    lines.append("")
-    lines.append(
-        f"/// Probe inputs (bits), found among {checked} uniform draws on [-40, 40]."
-    )
-    lines.append("#[rustfmt::skip]")
-    lines.append("pub(crate) static EXP_PROBES: [u64; 32] = [")
+    lines += u64_array("pub(crate) static EXP_TABLE: [u64; 256]", [w for pair in TABLE for w in pair])
+    lines += ["", f"/// Probe inputs (bits), found among {checked} uniform draws on [-40, 40]."]
     probes = unfused_differs + not_correctly_rounded
-    for i in range(0, len(probes), 4):
-        lines.append("    " + " ".join(f"0x{bits(x):016x}," for x in probes[i : i + 4]))
-    lines.append("];")
+    lines += u64_array("pub(crate) static EXP_PROBES: [u64; 32]", [bits(x) for x in probes])
     with open(OUT, "w") as f:
         f.write("\n".join(lines) + "\n")
     print(f"wrote {OUT}: {checked} inputs checked against math.exp")

@@ -31,25 +31,14 @@ must be glibc's, on an x86-64 CPU with FMA, so that math.log is the FMA build.)
 import math
 import random
 import struct
-from fractions import Fraction
 
 import mpmath
+
+from float_bits import bits, fma, from_bits, u64_array
 
 OUT = "src/gemm/kernel/log_table.rs"
 LIBM = "/lib/x86_64-linux-gnu/libm.so.6"
 N = 128
-
-
-def bits(x):
-    return struct.unpack("<Q", struct.pack("<d", x))[0]
-
-
-def from_bits(u):
-    return struct.unpack("<d", struct.pack("<Q", u & (2**64 - 1)))[0]
-
-
-def fma(a, b, c):
-    return float(Fraction(a) * Fraction(b) + Fraction(c))
 
 
 def read_log_data():
@@ -154,38 +143,14 @@ def main():
         "",
         f"pub(crate) const LN2_HI: u64 = 0x{LN2HI_B:016x};",
         f"pub(crate) const LN2_LO: u64 = 0x{LN2LO_B:016x};",
-        "#[rustfmt::skip]",
-        "pub(crate) const LOG_POLY: [u64; 5] = [",
     ]
-    for i in range(0, 5, 4):
-        lines.append("    " + " ".join(f"0x{w:016x}," for w in A_B[i : i + 4]))
-    lines += [
-        "];",
-        "#[rustfmt::skip]",
-        "pub(crate) const LOG_POLY1: [u64; 11] = [",
-    ]
-    for i in range(0, 11, 4):
-        lines.append("    " + " ".join(f"0x{w:016x}," for w in B_B[i : i + 4]))
-    lines += [
-        "];",
-        "",
-        "/// 128 entries of (1/c bits, log c bits).",
-        "#[rustfmt::skip]",
-        "pub(crate) static LOG_TABLE: [u64; 256] = [",
-    ]
-    for i in range(0, 2 * N, 4):
-        lines.append("    " + " ".join(f"0x{w:016x}," for w in TAB_B[i : i + 4]))
-    lines += [
-        "];",
-        "",
-        f"/// Probe inputs (bits), found among {checked} draws checked against glibc's log.",
-        "#[rustfmt::skip]",
-        "pub(crate) static LOG_PROBES: [u64; 32] = [",
-    ]
+    lines += u64_array("pub(crate) const LOG_POLY: [u64; 5]", A_B)
+    lines += u64_array("pub(crate) const LOG_POLY1: [u64; 11]", B_B)
+    lines += ["", "/// 128 entries of (1/c bits, log c bits)."]
+    lines += u64_array("pub(crate) static LOG_TABLE: [u64; 256]", TAB_B)
+    lines += ["", f"/// Probe inputs (bits), found among {checked} draws checked against glibc's log."]
     probes = unfused_differs + not_correctly_rounded
-    for i in range(0, len(probes), 4):
-        lines.append("    " + " ".join(f"0x{bits(x):016x}," for x in probes[i : i + 4]))
-    lines.append("];")
+    lines += u64_array("pub(crate) static LOG_PROBES: [u64; 32]", [bits(x) for x in probes])
     with open(OUT, "w") as f:
         f.write("\n".join(lines) + "\n")
     print(f"wrote {OUT}: {checked} inputs checked against math.log")
