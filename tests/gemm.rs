@@ -669,6 +669,9 @@ fn avx512_matches_avx2<T: Scalar>(seed: u32) {
         (150, 97, 1),
         (301, 4200, 3),
         (290, 130, 1100),
+        // One block of rows (B̃ packed a micro-panel at a time, the next
+        // one prefetched), two depth blocks, columns past NC.
+        (90, 4200, 400),
         // Row-major B whose rows collide in L1 (1 and 2 KiB strides): the
         // AVX-512 kernel copies B's blocks instead of reading them in place.
         (128, 128, 128),

@@ -65,6 +65,7 @@
 //! portable kernel of the default build, so the results are bit-identical
 //! (`tests/gemm_safe_build.rs`).
 
+mod ahead;
 // Unsafe code lives only in the `simd` build's kernel modules, thread pool
 // (`threads/pool.rs`) and raw-pointer view of C; without `simd` the crate
 // forbids it, and the safe view of C (`view_safe.rs`) replaces `view.rs`.

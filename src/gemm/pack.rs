@@ -27,6 +27,7 @@ pub fn pack_a<T: Scalar>(mr: usize, mc: usize, kc: usize, a: Operand<'_, T>, dst
 
 /// B̃: `kc x nc` block of op(B) → panels of `nr` columns; inside a panel, row
 /// `p` occupies `dst[p*nr .. p*nr + nr]`.
+#[inline(always)]
 pub fn pack_b<T: Scalar>(nr: usize, kc: usize, nc: usize, b: Operand<'_, T>, dst: &mut [T]) {
     // B̃ is Ã's layout for op(B)ᵀ: swap the strides.
     let bt = Operand {

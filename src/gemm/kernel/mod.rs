@@ -45,6 +45,7 @@ mod x86_avx2;
 #[cfg(all(target_arch = "x86_64", feature = "simd", groundup_avx512))]
 mod x86_avx512;
 
+use super::ahead::Ahead;
 use super::loops::{self, Operand, Problem};
 use super::small;
 use super::view::CView;
@@ -336,15 +337,31 @@ pub(crate) trait MicroKernel<T>: Copy + Send + Sync {
     const NC: usize;
     /// Whether `run` also accepts [`ASrc::Strided`], and `run_skinny` works.
     const DIRECT: bool;
+    /// Whether `run_sweep` prefetches its `ahead` lines. The loop nest then
+    /// packs a row-major B a micro-panel at a time, each copy reading what
+    /// the sweep before it prefetched (see `gemm/ahead.rs`); without
+    /// prefetching, a whole block at a time, its rows streaming in order.
+    const PREFETCHES: bool = false;
 
     fn run(self, k: usize, alpha: T, a: ASrc<'_, T>, b: &[T], beta: T, c: &mut CView<'_, T>);
 
     /// [`run`](MicroKernel::run) for a column of whole tiles: `a` holds
     /// `c.rows() / MR` packed micro-panels back to back, `b` one packed
     /// micro-panel, and `c` is `c.rows() x cols` (`c.rows()` a multiple of
-    /// `MR`). Kernels may override it to keep the sweep inside one call.
-    fn run_sweep(self, k: usize, alpha: T, a: &[T], b: &[T], beta: T, c: &mut CView<'_, T>)
-    where
+    /// `MR`). Kernels may override it to keep the sweep inside one call,
+    /// and prefetch the cache lines of `ahead` (what the loop nest packs
+    /// next) while it runs.
+    #[allow(clippy::too_many_arguments)]
+    fn run_sweep(
+        self,
+        k: usize,
+        alpha: T,
+        a: &[T],
+        b: &[T],
+        beta: T,
+        c: &mut CView<'_, T>,
+        _ahead: Ahead<T>,
+    ) where
         T: Copy,
     {
         let cols = c.cols();

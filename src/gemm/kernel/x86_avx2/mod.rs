@@ -52,6 +52,7 @@ mod tile;
 pub(crate) use simd::Simd;
 
 use super::{ASrc, MicroKernel};
+use crate::gemm::ahead::Ahead;
 use crate::gemm::loops::{Operand, Problem};
 use crate::gemm::view::CView;
 use direct::{skinny, small_tiles};
@@ -151,7 +152,16 @@ impl<T: Simd + Blocking> MicroKernel<T> for Avx2Kernel<T> {
     }
 
     #[inline]
-    fn run_sweep(self, k: usize, alpha: T, a: &[T], b: &[T], beta: T, c: &mut CView<'_, T>) {
+    fn run_sweep(
+        self,
+        k: usize,
+        alpha: T,
+        a: &[T],
+        b: &[T],
+        beta: T,
+        c: &mut CView<'_, T>,
+        _ahead: Ahead<T>,
+    ) {
         sweep(self.0, k, alpha, a, b, beta, c)
     }
 

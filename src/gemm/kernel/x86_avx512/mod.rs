@@ -23,6 +23,10 @@
 //! AVX2 kernel's direct paths (every AVX-512F CPU has AVX2 and FMA); the
 //! choice is made here, in [`blocked`] and [`small`].
 //!
+//! While a column of tiles runs, its tiles prefetch into L2 the source of
+//! the B̃ micro-panel packed next (`MicroKernel::PREFETCHES`, see
+//! `gemm/ahead.rs`), a line every `k / lines` steps.
+//!
 //! [`exp`] maps f64 slices through glibc's `exp` (and the sigmoid) eight
 //! lanes at a time, bit for bit as the AVX2 port does four at a time;
 //! [`log`] through glibc's `log`.
@@ -37,6 +41,7 @@ pub(crate) mod log;
 
 use super::x86_avx2::{self as avx2, pack_b_avx, Avx2, Avx2Kernel, Simd};
 use super::{ASrc, MicroKernel};
+use crate::gemm::ahead::{Ahead, Lines};
 use crate::gemm::loops::{
     balanced_block, gemm_blocked, reads_a_in_place, Operand, PackBuffers, Problem,
 };
@@ -244,13 +249,21 @@ struct Tile<T> {
 /// `2·LANES·k`; `c + i*ldc + j` writable (readable unless `beta == 0`) for
 /// `i < R`, `j < cols`, not aliased by A or B;
 /// `(NV-1)·LANES < cols ≤ NV·LANES`.
+///
+/// It also prefetches `npf` lines of `ahead` into L2 (addresses only, see
+/// `gemm/ahead.rs`), one every `k / npf` steps so the FMAs hide them.
 #[inline(always)]
-unsafe fn tile_body<T: Zmm, const R: usize, const NV: usize>(t: &Tile<T>) {
+unsafe fn tile_body<T: Zmm, const R: usize, const NV: usize, const PF: bool>(
+    t: &Tile<T>,
+    ahead: &mut Lines,
+    npf: usize,
+) {
     let lanes = T::LANES;
     let nr = 2 * lanes;
     // SAFETY: AVX-512F (caller); every access is inside the caller's
     // contract: A at rows < R and p < k, B's padded rows at p < k, C at rows
-    // < R and columns < cols (the last vector masked when partial).
+    // < R and columns < cols (the last vector masked when partial). A
+    // prefetch reads nothing and cannot fault, whatever its address.
     unsafe {
         for r in 0..R {
             let row = t.c.wrapping_add(r * t.ldc);
@@ -259,19 +272,48 @@ unsafe fn tile_body<T: Zmm, const R: usize, const NV: usize>(t: &Tile<T>) {
         }
         let mut acc = [[T::zero(); NV]; R];
         let (mut a, mut b) = (t.a, t.b);
-        for _ in 0..t.k {
-            let mut bv = [T::zero(); NV];
-            for (v, bv) in bv.iter_mut().enumerate() {
-                *bv = T::load(b.add(v * lanes));
-            }
-            for (r, acc_r) in acc.iter_mut().enumerate() {
-                let ar = T::splat(*a.add(r));
-                for (x, &bv) in acc_r.iter_mut().zip(&bv) {
-                    *x = T::fmadd(ar, bv, *x);
+        // One step of `k` (a macro, not a closure: a closure would not
+        // inherit the target feature, and its intrinsics would be calls).
+        macro_rules! k_step {
+            () => {{
+                let mut bv = [T::zero(); NV];
+                for (v, bv) in bv.iter_mut().enumerate() {
+                    *bv = T::load(b.add(v * lanes));
+                }
+                for (r, acc_r) in acc.iter_mut().enumerate() {
+                    let ar = T::splat(*a.add(r));
+                    for (x, &bv) in acc_r.iter_mut().zip(&bv) {
+                        *x = T::fmadd(ar, bv, *x);
+                    }
+                }
+                a = a.add(MR);
+                b = b.add(nr);
+            }};
+        }
+        let mut npf = npf.min(ahead.left());
+        if PF && npf > 0 {
+            // Runs of `k / npf` steps, a prefetch before each.
+            let run = (t.k / npf).max(1);
+            let mut left = t.k;
+            while left > 0 {
+                if npf > 0 {
+                    _mm_prefetch::<_MM_HINT_T1>(ahead.next_addr().cast());
+                    npf -= 1;
+                }
+                let steps = run.min(left);
+                left -= steps;
+                for _ in 0..steps {
+                    k_step!();
                 }
             }
-            a = a.add(MR);
-            b = b.add(nr);
+            while npf > 0 {
+                _mm_prefetch::<_MM_HINT_T1>(ahead.next_addr().cast());
+                npf -= 1;
+            }
+        } else {
+            for _ in 0..t.k {
+                k_step!();
+            }
         }
         store::<T, R, NV>(&acc, t.c, t.ldc, t.cols, t.alpha, t.beta);
     }
@@ -648,46 +690,52 @@ unsafe fn rows_in_place<T: Zmm>(
 /// As for [`tile_body`], with `R = rows`, `NV = nv`.
 #[target_feature(enable = "avx512f")]
 unsafe fn tile<T: Zmm>(rows: usize, nv: usize, t: &Tile<T>) {
+    let mut none = Lines::EMPTY;
     // SAFETY: forwarded contract; `rows`, `nv` pick the instance.
     unsafe {
         match (rows, nv) {
-            (1, 1) => tile_body::<T, 1, 1>(t),
-            (2, 1) => tile_body::<T, 2, 1>(t),
-            (3, 1) => tile_body::<T, 3, 1>(t),
-            (4, 1) => tile_body::<T, 4, 1>(t),
-            (5, 1) => tile_body::<T, 5, 1>(t),
-            (6, 1) => tile_body::<T, 6, 1>(t),
-            (1, 2) => tile_body::<T, 1, 2>(t),
-            (2, 2) => tile_body::<T, 2, 2>(t),
-            (3, 2) => tile_body::<T, 3, 2>(t),
-            (4, 2) => tile_body::<T, 4, 2>(t),
-            (5, 2) => tile_body::<T, 5, 2>(t),
-            (6, 2) => tile_body::<T, 6, 2>(t),
+            (1, 1) => tile_body::<T, 1, 1, false>(t, &mut none, 0),
+            (2, 1) => tile_body::<T, 2, 1, false>(t, &mut none, 0),
+            (3, 1) => tile_body::<T, 3, 1, false>(t, &mut none, 0),
+            (4, 1) => tile_body::<T, 4, 1, false>(t, &mut none, 0),
+            (5, 1) => tile_body::<T, 5, 1, false>(t, &mut none, 0),
+            (6, 1) => tile_body::<T, 6, 1, false>(t, &mut none, 0),
+            (1, 2) => tile_body::<T, 1, 2, false>(t, &mut none, 0),
+            (2, 2) => tile_body::<T, 2, 2, false>(t, &mut none, 0),
+            (3, 2) => tile_body::<T, 3, 2, false>(t, &mut none, 0),
+            (4, 2) => tile_body::<T, 4, 2, false>(t, &mut none, 0),
+            (5, 2) => tile_body::<T, 5, 2, false>(t, &mut none, 0),
+            (6, 2) => tile_body::<T, 6, 2, false>(t, &mut none, 0),
             _ => unreachable!("tile {rows}x{nv} vectors"),
         }
     }
 }
 
-/// A column of whole `MR`-row tiles, the tile body inlined.
+/// A column of whole `MR`-row tiles, the tile body inlined; the tiles
+/// prefetch the `ahead` lines, an equal share each.
 ///
 /// # Safety
 /// As for [`tile_body`] for each of the `panels` tiles: panel `ir` reads
 /// `a + ir·MR·k` and writes rows `ir·MR ..` of C.
 #[target_feature(enable = "avx512f")]
-unsafe fn sweep<T: Zmm>(panels: usize, t: &Tile<T>) {
+unsafe fn sweep<T: Zmm>(panels: usize, t: &Tile<T>, mut ahead: Lines) {
     let two = t.cols > T::LANES;
+    let lines = ahead.left();
     for ir in 0..panels {
         let p = Tile {
             a: t.a.wrapping_add(ir * MR * t.k),
             c: t.c.wrapping_add(ir * MR * t.ldc),
             ..*t
         };
+        // This tile's equal share of the sweep's lines to prefetch.
+        let npf = lines * (ir + 1) / panels - lines * ir / panels;
         // SAFETY: panel `ir` of the column (caller's contract).
         unsafe {
-            if two {
-                tile_body::<T, MR, 2>(&p)
-            } else {
-                tile_body::<T, MR, 1>(&p)
+            match (two, npf > 0) {
+                (true, true) => tile_body::<T, MR, 2, true>(&p, &mut ahead, npf),
+                (true, false) => tile_body::<T, MR, 2, false>(&p, &mut ahead, 0),
+                (false, true) => tile_body::<T, MR, 1, true>(&p, &mut ahead, npf),
+                (false, false) => tile_body::<T, MR, 1, false>(&p, &mut ahead, 0),
             }
         }
     }
@@ -731,7 +779,8 @@ fn run_tile<T: Zmm>(
     unsafe { tile(rows, cols.div_ceil(T::LANES), &t) }
 }
 
-/// Checks a column of whole tiles and sweeps it.
+/// Checks a column of whole tiles and sweeps it, prefetching `ahead`.
+#[allow(clippy::too_many_arguments)]
 fn run_sweep<T: Zmm>(
     _proof: Avx512,
     k: usize,
@@ -740,6 +789,7 @@ fn run_sweep<T: Zmm>(
     b: &[T],
     beta: T,
     c: &mut CView<'_, T>,
+    ahead: Ahead<T>,
 ) {
     let (rows, cols) = (c.rows(), c.cols());
     if rows == 0 || cols == 0 {
@@ -762,7 +812,7 @@ fn run_sweep<T: Zmm>(
     // `a[ir·MR·k ..][.. MR·k]` (inside `a`: rows·k ≥ (ir+1)·MR·k) and the
     // whole NR·k panel `b`; it writes rows ir·MR.. +MR, columns < cols of
     // the region the view grants exclusively.
-    unsafe { sweep(rows / MR, &t) }
+    unsafe { sweep(rows / MR, &t, ahead.lines()) }
 }
 
 /// The block sizes of the packed AVX-512 kernel that differ between f32
@@ -799,6 +849,7 @@ impl<T: Zmm + Simd + Blocking> MicroKernel<T> for Avx512Kernel<T> {
     const KC: usize = KC;
     const NC: usize = T::NC;
     const DIRECT: bool = false;
+    const PREFETCHES: bool = true;
 
     #[inline]
     fn run(self, k: usize, alpha: T, a: ASrc<'_, T>, b: &[T], beta: T, c: &mut CView<'_, T>) {
@@ -806,16 +857,47 @@ impl<T: Zmm + Simd + Blocking> MicroKernel<T> for Avx512Kernel<T> {
     }
 
     #[inline]
-    fn run_sweep(self, k: usize, alpha: T, a: &[T], b: &[T], beta: T, c: &mut CView<'_, T>) {
-        run_sweep(self.0, k, alpha, a, b, beta, c)
+    fn run_sweep(
+        self,
+        k: usize,
+        alpha: T,
+        a: &[T],
+        b: &[T],
+        beta: T,
+        c: &mut CView<'_, T>,
+        ahead: Ahead<T>,
+    ) {
+        run_sweep(self.0, k, alpha, a, b, beta, c, ahead)
     }
 
     /// A transposed B through the AVX2 kernel's register transposes (the
     /// portable copy loop ran `dout·Wᵀ` at 60 % of the other products).
     #[inline]
     fn pack_b(self, kc: usize, nc: usize, b: Operand<'_, T>, dst: &mut [T]) {
-        pack_b_avx(self.0.avx2(), Self::NR, kc, nc, b, dst)
+        if b.cs == 1 {
+            // SAFETY: `self.0` shows AVX-512F was detected; the function
+            // only compiles the safe portable packer with it enabled.
+            unsafe { pack_b_wide(Self::NR, kc, nc, b, dst) }
+        } else {
+            pack_b_avx(self.0.avx2(), Self::NR, kc, nc, b, dst)
+        }
     }
+}
+
+/// The portable packer compiled with AVX-512F, so a panel row of 32 f32 or
+/// 16 f64 moves as two 64-byte loads and stores.
+///
+/// # Safety
+/// AVX-512F available.
+#[target_feature(enable = "avx512f")]
+unsafe fn pack_b_wide<T: Scalar>(
+    nr: usize,
+    kc: usize,
+    nc: usize,
+    b: Operand<'_, T>,
+    dst: &mut [T],
+) {
+    crate::gemm::pack::pack_b(nr, kc, nc, b, dst)
 }
 
 /// The blocked product on one thread, as this kernel runs it: row-major
