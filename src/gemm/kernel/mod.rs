@@ -342,6 +342,11 @@ pub(crate) trait MicroKernel<T>: Copy + Send + Sync {
     /// the sweep before it prefetched (see `gemm/ahead.rs`); without
     /// prefetching, a whole block at a time, its rows streaming in order.
     const PREFETCHES: bool = false;
+    /// Whether `run` also reads a split tail's Ã panels (see
+    /// `loops::split_tail`): packed [`TAIL_MR`](super::loops::TAIL_MR)
+    /// rows wide, passed as [`ASrc::Strided`] with `rs = 1`. DIRECT
+    /// kernels read them as any strided A.
+    const PACKED_TAILS: bool = false;
 
     fn run(self, k: usize, alpha: T, a: ASrc<'_, T>, b: &[T], beta: T, c: &mut CView<'_, T>);
 

@@ -43,7 +43,7 @@ use super::x86_avx2::{self as avx2, pack_b_avx, Avx2, Avx2Kernel, Simd};
 use super::{ASrc, MicroKernel};
 use crate::gemm::ahead::{Ahead, Lines};
 use crate::gemm::loops::{
-    balanced_block, gemm_blocked, reads_a_in_place, Operand, PackBuffers, Problem,
+    balanced_block, gemm_blocked, reads_a_in_place, Operand, PackBuffers, Problem, TAIL_MR,
 };
 use crate::gemm::view::CView;
 use crate::Scalar;
@@ -242,18 +242,21 @@ struct Tile<T> {
 /// `C[0..R, 0..cols] = alpha·(A·B) + beta·C` for one register tile, `A·B`
 /// summed over `p = 0..k` in order, one FMA per step (the AVX2 kernel's
 /// arithmetic). Stores: `C = acc`, `alpha·acc`, `C + acc` or
-/// `alpha·acc + beta·C` (C is not read when `beta == 0`).
+/// `alpha·acc + beta·C` (C is not read when `beta == 0`). Ã's panel is
+/// `AS ≥ R` rows wide (`(i, p)` at `a[p*AS + i]`): `MR`, or `TAIL_MR` for
+/// a split tail's panels.
+///
+/// It also prefetches `npf` lines of `ahead` into L2 (addresses only, see
+/// `gemm/ahead.rs`), one every `k / npf` steps so the FMAs hide them;
+/// `PF = false` compiles the plain loop.
 ///
 /// # Safety
-/// AVX-512F available. `a` readable for `MR·k` elements, `b` for
+/// AVX-512F available. `a` readable for `AS·k` elements, `b` for
 /// `2·LANES·k`; `c + i*ldc + j` writable (readable unless `beta == 0`) for
 /// `i < R`, `j < cols`, not aliased by A or B;
 /// `(NV-1)·LANES < cols ≤ NV·LANES`.
-///
-/// It also prefetches `npf` lines of `ahead` into L2 (addresses only, see
-/// `gemm/ahead.rs`), one every `k / npf` steps so the FMAs hide them.
 #[inline(always)]
-unsafe fn tile_body<T: Zmm, const R: usize, const NV: usize, const PF: bool>(
+unsafe fn tile_body<T: Zmm, const R: usize, const NV: usize, const PF: bool, const AS: usize>(
     t: &Tile<T>,
     ahead: &mut Lines,
     npf: usize,
@@ -286,7 +289,7 @@ unsafe fn tile_body<T: Zmm, const R: usize, const NV: usize, const PF: bool>(
                         *x = T::fmadd(ar, bv, *x);
                     }
                 }
-                a = a.add(MR);
+                a = a.add(AS);
                 b = b.add(nr);
             }};
         }
@@ -689,23 +692,23 @@ unsafe fn rows_in_place<T: Zmm>(
 /// # Safety
 /// As for [`tile_body`], with `R = rows`, `NV = nv`.
 #[target_feature(enable = "avx512f")]
-unsafe fn tile<T: Zmm>(rows: usize, nv: usize, t: &Tile<T>) {
+unsafe fn tile<T: Zmm, const AS: usize>(rows: usize, nv: usize, t: &Tile<T>) {
     let mut none = Lines::EMPTY;
     // SAFETY: forwarded contract; `rows`, `nv` pick the instance.
     unsafe {
         match (rows, nv) {
-            (1, 1) => tile_body::<T, 1, 1, false>(t, &mut none, 0),
-            (2, 1) => tile_body::<T, 2, 1, false>(t, &mut none, 0),
-            (3, 1) => tile_body::<T, 3, 1, false>(t, &mut none, 0),
-            (4, 1) => tile_body::<T, 4, 1, false>(t, &mut none, 0),
-            (5, 1) => tile_body::<T, 5, 1, false>(t, &mut none, 0),
-            (6, 1) => tile_body::<T, 6, 1, false>(t, &mut none, 0),
-            (1, 2) => tile_body::<T, 1, 2, false>(t, &mut none, 0),
-            (2, 2) => tile_body::<T, 2, 2, false>(t, &mut none, 0),
-            (3, 2) => tile_body::<T, 3, 2, false>(t, &mut none, 0),
-            (4, 2) => tile_body::<T, 4, 2, false>(t, &mut none, 0),
-            (5, 2) => tile_body::<T, 5, 2, false>(t, &mut none, 0),
-            (6, 2) => tile_body::<T, 6, 2, false>(t, &mut none, 0),
+            (1, 1) => tile_body::<T, 1, 1, false, AS>(t, &mut none, 0),
+            (2, 1) => tile_body::<T, 2, 1, false, AS>(t, &mut none, 0),
+            (3, 1) => tile_body::<T, 3, 1, false, AS>(t, &mut none, 0),
+            (4, 1) => tile_body::<T, 4, 1, false, AS>(t, &mut none, 0),
+            (5, 1) => tile_body::<T, 5, 1, false, AS>(t, &mut none, 0),
+            (6, 1) => tile_body::<T, 6, 1, false, AS>(t, &mut none, 0),
+            (1, 2) => tile_body::<T, 1, 2, false, AS>(t, &mut none, 0),
+            (2, 2) => tile_body::<T, 2, 2, false, AS>(t, &mut none, 0),
+            (3, 2) => tile_body::<T, 3, 2, false, AS>(t, &mut none, 0),
+            (4, 2) => tile_body::<T, 4, 2, false, AS>(t, &mut none, 0),
+            (5, 2) => tile_body::<T, 5, 2, false, AS>(t, &mut none, 0),
+            (6, 2) => tile_body::<T, 6, 2, false, AS>(t, &mut none, 0),
             _ => unreachable!("tile {rows}x{nv} vectors"),
         }
     }
@@ -732,10 +735,10 @@ unsafe fn sweep<T: Zmm>(panels: usize, t: &Tile<T>, mut ahead: Lines) {
         // SAFETY: panel `ir` of the column (caller's contract).
         unsafe {
             match (two, npf > 0) {
-                (true, true) => tile_body::<T, MR, 2, true>(&p, &mut ahead, npf),
-                (true, false) => tile_body::<T, MR, 2, false>(&p, &mut ahead, 0),
-                (false, true) => tile_body::<T, MR, 1, true>(&p, &mut ahead, npf),
-                (false, false) => tile_body::<T, MR, 1, false>(&p, &mut ahead, 0),
+                (true, true) => tile_body::<T, MR, 2, true, MR>(&p, &mut ahead, npf),
+                (true, false) => tile_body::<T, MR, 2, false, MR>(&p, &mut ahead, 0),
+                (false, true) => tile_body::<T, MR, 1, true, MR>(&p, &mut ahead, npf),
+                (false, false) => tile_body::<T, MR, 1, false, MR>(&p, &mut ahead, 0),
             }
         }
     }
@@ -756,11 +759,15 @@ fn run_tile<T: Zmm>(
         return;
     }
     let nr = 2 * T::LANES;
-    let ASrc::Packed(a) = a else {
-        unreachable!("the AVX-512 kernel is not DIRECT: A is always packed")
+    // Ã: a packed micro-panel of MR rows, or one of a split tail's panels
+    // of TAIL_MR rows (`PACKED_TAILS`), passed as `ASrc::Strided`, rs = 1.
+    let (a, step) = match a {
+        ASrc::Packed(a) => (a, MR),
+        ASrc::Strided(op) if op.rs == 1 && op.cs == TAIL_MR => (op.data, TAIL_MR),
+        ASrc::Strided(_) => unreachable!("the AVX-512 kernel reads A packed"),
     };
-    assert!(rows <= MR && cols <= nr, "tile {rows}x{cols}");
-    assert!(a.len() >= MR * k && b.len() >= nr * k);
+    assert!(rows <= step && cols <= nr, "tile {rows}x{cols}");
+    assert!(a.len() >= step * k && b.len() >= nr * k);
     let t = Tile {
         k,
         a: a.as_ptr(),
@@ -771,12 +778,19 @@ fn run_tile<T: Zmm>(
         alpha,
         beta,
     };
-    // SAFETY: `_proof` shows AVX-512F was detected. The
-    // asserts bound every read of Ã (MR·k) and B̃ (NR·k); the view grants
-    // exclusive access to `rows x cols` of C at `ptr + i*ldc + j`, not
-    // aliased by the shared `a`, `b`; `nv` makes `(nv-1)·LANES < cols ≤
-    // nv·LANES`.
-    unsafe { tile(rows, cols.div_ceil(T::LANES), &t) }
+    let nv = cols.div_ceil(T::LANES);
+    // SAFETY: `_proof` shows AVX-512F was detected. The asserts bound
+    // every read of Ã (`step`·k, read `step` elements per step of k, rows <
+    // step of them) and B̃ (NR·k); the view grants exclusive access to
+    // `rows x cols` of C at `ptr + i*ldc + j`, not aliased by the shared
+    // `a`, `b`; `nv` makes `(nv-1)·LANES < cols ≤ nv·LANES`.
+    unsafe {
+        if step == MR {
+            tile::<T, MR>(rows, nv, &t)
+        } else {
+            tile::<T, TAIL_MR>(rows, nv, &t)
+        }
+    }
 }
 
 /// Checks a column of whole tiles and sweeps it, prefetching `ahead`.
@@ -856,6 +870,7 @@ impl<T: Zmm + Simd + Blocking> MicroKernel<T> for Avx512Kernel<T> {
     const NC: usize = T::NC;
     const DIRECT: bool = false;
     const PREFETCHES: bool = true;
+    const PACKED_TAILS: bool = true;
 
     #[inline]
     fn run(self, k: usize, alpha: T, a: ASrc<'_, T>, b: &[T], beta: T, c: &mut CView<'_, T>) {
