@@ -10,6 +10,9 @@
 //!   Ã), then `NR`-wide and `MR`-tall micro-tiles. For skinny products
 //!   (C at most two micro-panels wide, e.g. the 1024→10 logits layer) A is
 //!   read in place instead of packed, in tiles as wide as C.
+//! - `ahead.rs`: names the source of the B̃ micro-panel the loop nest
+//!   packs next, so a kernel that prefetches (AVX-512) can bring it into
+//!   L2 while it sweeps the current one.
 //! - `pack.rs`: copies blocks of A and B into the contiguous, zero-padded
 //!   panels the microkernels read (kernels may override B's packing: the
 //!   AVX2 one transposes 8×8 blocks in registers for a transposed B).
