@@ -17,10 +17,13 @@
 //! wake-up does not count). A part that took twice the fastest rate and
 //! also [`STALL_NS`] longer than it would have at that rate was preempted:
 //! a strike. Two strikes within [`STRIKE_WINDOW_NS`] make [`alone`] true
-//! for [`ALONE_NS`]: products then run unsplit on the calling thread (the
+//! for a period: products then run unsplit on the calling thread (the
 //! split never changes a bit; unsplit, the operand the parts share is
 //! packed once instead of once per part). Then the workers get parts
-//! again, and it takes two strikes again to start the next period.
+//! again, and it takes two strikes again to start the next period. The
+//! first period lasts [`ALONE_MIN_NS`]; one that starts soon after the
+//! last ended (the core is still busy) lasts twice as long as that one, up
+//! to [`ALONE_MAX_NS`].
 //!
 //! One strike alone does nothing: a core is taken away now and then on an
 //! otherwise idle machine too. On the 2-core Xeon VM of 2026-12-04, idle,
@@ -46,9 +49,15 @@ use std::time::Instant;
 const STALL_NS: f64 = 200_000.0;
 /// Two strikes this close together mean a contended core.
 const STRIKE_WINDOW_NS: u64 = 50_000_000;
-/// How long products run alone: a core that is still busy costs two stalls
-/// of a time slice (a few milliseconds) per this period.
-const ALONE_NS: u64 = 200_000_000;
+/// How long the first period alone lasts. A core taken for a moment (a
+/// neighbour's threads spinning down after their own work) then costs a
+/// few products, not a fifth of a second of them.
+const ALONE_MIN_NS: u64 = 25_000_000;
+/// The longest period alone. Each period that starts within its own length
+/// of the last one's end (the core is still busy) lasts twice as long as
+/// that one, up to this; a core that stays busy then costs two stalls of a
+/// time slice (a few milliseconds) per this period.
+const ALONE_MAX_NS: u64 = 400_000_000;
 
 /// Nanoseconds since the first call in this process, at least 1 (0 where
 /// `std` has no clock: wasm32-unknown-unknown, where no thread starts
@@ -66,6 +75,8 @@ static LAST_STRIKE: AtomicU64 = AtomicU64::new(0);
 /// Products run alone while `now_ns()` is below this; `u64::MAX` while
 /// the test hook [`run_alone_for_testing`] holds it.
 static ALONE_UNTIL: AtomicU64 = AtomicU64::new(0);
+/// The length of the last period alone (0: none yet).
+static ALONE_LEN: AtomicU64 = AtomicU64::new(0);
 
 /// Whether products should run unsplit on the caller now.
 pub(super) fn alone() -> bool {
@@ -77,6 +88,7 @@ pub(super) fn alone() -> bool {
 /// thread, as after two strikes. Not part of the supported API.
 pub fn run_alone_for_testing(on: bool) {
     ALONE_UNTIL.store(if on { u64::MAX } else { 0 }, Ordering::Relaxed);
+    ALONE_LEN.store(0, Ordering::Relaxed);
     LAST_STRIKE.store(0, Ordering::Relaxed);
 }
 
@@ -125,7 +137,13 @@ impl Rates {
         }
         let now = now_ns();
         let last = LAST_STRIKE.swap(now, Ordering::Relaxed);
-        if let Some(until) = strike(last, now) {
+        if strike(last, now) {
+            let (until, len) = period(
+                ALONE_UNTIL.load(Ordering::Relaxed),
+                ALONE_LEN.load(Ordering::Relaxed),
+                now,
+            );
+            ALONE_LEN.store(len, Ordering::Relaxed);
             ALONE_UNTIL.store(until, Ordering::Relaxed);
             LAST_STRIKE.store(0, Ordering::Relaxed);
         }
@@ -138,11 +156,23 @@ fn preempted(fastest: f64, slowest: f64, flops: f64) -> bool {
     slowest > 2.0 * fastest && (slowest - fastest) * flops > STALL_NS
 }
 
-/// A strike at `now`, the previous one at `last` (0: none): the end of a
-/// new period alone if one starts.
-fn strike(last: u64, now: u64) -> Option<u64> {
-    let second = last != 0 && now.saturating_sub(last) < STRIKE_WINDOW_NS;
-    second.then(|| now.saturating_add(ALONE_NS))
+/// A strike at `now`, the previous one at `last` (0: none): whether a new
+/// period alone starts.
+fn strike(last: u64, now: u64) -> bool {
+    last != 0 && now.saturating_sub(last) < STRIKE_WINDOW_NS
+}
+
+/// The end and length of a period alone starting at `now`, after one that
+/// ended at `until` and lasted `len` (0: none yet): twice as long as that
+/// one if it ended less than its own length ago, else the shortest.
+fn period(until: u64, len: u64, now: u64) -> (u64, u64) {
+    let again = len != 0 && until != u64::MAX && now < until.saturating_add(len);
+    let len = if again {
+        (2 * len).min(ALONE_MAX_NS)
+    } else {
+        ALONE_MIN_NS
+    };
+    (now.saturating_add(len), len)
 }
 
 #[cfg(test)]
@@ -165,14 +195,36 @@ mod tests {
     fn two_strikes_close_together_start_a_period_alone() {
         let ms = 1_000_000;
         // A first strike (none before): nothing.
-        assert_eq!(strike(0, 5000 * ms), None);
-        // A second 10 ms later: alone until 200 ms after it.
-        assert_eq!(strike(5000 * ms, 5010 * ms), Some(5010 * ms + ALONE_NS));
+        assert!(!strike(0, 5000 * ms));
+        // A second 10 ms later: a period alone.
+        assert!(strike(5000 * ms, 5010 * ms));
         // A second 60 ms later: too far apart.
-        assert_eq!(strike(5000 * ms, 5060 * ms), None);
+        assert!(!strike(5000 * ms, 5060 * ms));
         // After a period alone (the last strike was cleared): one strike
         // does nothing, however soon.
-        assert_eq!(strike(0, 5211 * ms), None);
+        assert!(!strike(0, 5211 * ms));
+    }
+
+    #[test]
+    fn periods_alone_double_while_the_core_stays_busy() {
+        let ms = 1_000_000;
+        // The first period: the shortest.
+        let (until, len) = period(0, 0, 1000 * ms);
+        assert_eq!((until, len), (1025 * ms, 25 * ms));
+        // Strikes again 10 ms after it ended: twice as long.
+        let (until, len) = period(until, len, 1035 * ms);
+        assert_eq!((until, len), (1085 * ms, 50 * ms));
+        // ... doubling up to the longest.
+        let (mut until, mut len) = (until, len);
+        for _ in 0..10 {
+            (until, len) = period(until, len, until + ms);
+        }
+        assert_eq!(len, ALONE_MAX_NS);
+        // Quiet for longer than the last period: the shortest again.
+        let (_, len) = period(until, len, until + ALONE_MAX_NS + ms);
+        assert_eq!(len, ALONE_MIN_NS);
+        // After the test hook: the shortest.
+        assert_eq!(period(u64::MAX, 0, 5 * ms).1, ALONE_MIN_NS);
     }
 
     #[test]
