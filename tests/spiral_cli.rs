@@ -7,7 +7,7 @@
 mod common;
 
 use common::examples::command_for;
-use std::path::PathBuf;
+use common::files::TempDir;
 use std::process::{Command, Output};
 
 /// The spiral example's command (see [`common::examples::command_for`]).
@@ -26,10 +26,9 @@ fn text(o: &Output) -> (String, String) {
     )
 }
 
-fn tempdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("groundup-spiral-cli-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+/// A fresh directory, removed when the test ends (pass or fail).
+fn tempdir(name: &str) -> TempDir {
+    TempDir::new(&format!("spiral-cli-{name}"))
 }
 
 #[test]
@@ -62,7 +61,7 @@ fn training_prints_progress_summary_and_writes_files() {
         "--epochs",
         "20",
         "--out",
-        dir.to_str().unwrap(),
+        dir.path().to_str().unwrap(),
         "--loss-csv",
         csv.to_str().unwrap(),
     ]);
@@ -108,7 +107,7 @@ fn save_then_load_reproduces_the_evaluation() {
     let dir = tempdir("save");
     let weights = dir.join("net.safetensors");
     let w = weights.to_str().unwrap();
-    let out_dir = dir.to_str().unwrap();
+    let out_dir = dir.path().to_str().unwrap();
     for dtype in ["f64", "f32"] {
         let trained = run(&[
             "--quiet", "--dtype", dtype, "--epochs", "30", "--save", w, "--out", out_dir,
@@ -186,7 +185,7 @@ fn bad_files_and_paths_end_with_one_line_and_exit_1() {
         "--save",
         w.to_str().unwrap(),
         "--out",
-        dir.to_str().unwrap()
+        dir.path().to_str().unwrap()
     ])
     .status
     .success());
