@@ -21,13 +21,13 @@ fn main() {
         .ok()
         .and_then(|out| String::from_utf8(out.stdout).ok());
     // "rustc 1.95.0 (59807616e 2026-04-14)" or "rustc 1.90.0-nightly (...)".
-    let minor = version.as_deref().and_then(|v| {
+    let major_minor = version.as_deref().and_then(|v| {
         let mut parts = v.split_whitespace().nth(1)?.split(['.', '-']);
         let major: u32 = parts.next()?.parse().ok()?;
         let minor: u32 = parts.next()?.parse().ok()?;
         Some((major, minor))
     });
-    if matches!(minor, Some((major, minor)) if major > 1 || minor >= 89) {
+    if matches!(major_minor, Some((major, minor)) if major > 1 || minor >= 89) {
         println!("cargo:rustc-cfg=groundup_avx512");
     }
 }

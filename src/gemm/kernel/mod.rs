@@ -337,10 +337,12 @@ pub(crate) trait MicroKernel<T>: Copy + Send + Sync {
     const NC: usize;
     /// Whether `run` also accepts [`ASrc::Strided`], and `run_skinny` works.
     const DIRECT: bool;
-    /// Whether `run_sweep` prefetches its `ahead` lines. The loop nest then
-    /// packs a row-major B a micro-panel at a time, each copy reading what
-    /// the sweep before it prefetched (see `gemm/ahead.rs`); without
-    /// prefetching, a whole block at a time, its rows streaming in order.
+    /// Whether `run_sweep` prefetches its `ahead` lines. With one block of
+    /// rows the loop nest then packs a row-major B a micro-panel at a time,
+    /// each copy reading what the sweep before it prefetched (see
+    /// `gemm/ahead.rs`); without prefetching it packs a row-major B a whole
+    /// block at a time, its rows streaming in order. (A transposed B is
+    /// packed a micro-panel at a time either way.)
     const PREFETCHES: bool = false;
     /// Whether `run` also reads a split tail's Ã panels (see
     /// `loops::split_tail`): packed [`TAIL_MR`](super::loops::TAIL_MR)
