@@ -279,7 +279,8 @@ fn blocked_edges<T: Scalar>(seed: u32) {
     let mut rng = TestRng::new(seed);
     for cfg in configs() {
         let mut case = 0usize;
-        for m in 1..=14 {
+        // Up to two 12-row tiles and two more rows (the AVX-512 kernel's MR).
+        for m in 1..=26 {
             for n in (1..=34).step_by(3) {
                 case += 1;
                 let op_a = OPS[case % 2];
@@ -665,6 +666,10 @@ fn avx512_matches_avx2<T: Scalar>(seed: u32) {
         (50, 16, 800),
         (29, 9, 1200),
         (13, 32, 7),
+        // Whole 12-row tiles, then 11, 8 or 4 rows left (a batch of 128).
+        (23, 40, 800),
+        (128, 70, 500),
+        (100, 33, 390),
         (128, 1024, 200),
         (150, 97, 1),
         (301, 4200, 3),

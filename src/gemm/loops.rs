@@ -139,7 +139,7 @@ pub fn reads_a_in_place<K: MicroKernel<T>, T>(p: &Problem<'_, '_, T>) -> bool {
 }
 
 /// Rows per micro-panel of a re-split tail (see [`split_tail`]).
-pub const TAIL_MR: usize = 4;
+const TAIL_MR: usize = 4;
 
 /// Splits `mc` rows into `full` micro-panels of `mr` rows and a `tail`
 /// packed in panels of [`TAIL_MR`]. A last tile of only 1 or 2 rows keeps
@@ -282,7 +282,7 @@ pub fn gemm_blocked<T: Scalar, K: MicroKernel<T>>(
             // Loop 3: MC rows of A and C at a time; pack Ã.
             for ic in (0..m).step_by(mc_max) {
                 let mc = mc_max.min(m - ic);
-                let (full, tail) = split_tail(mc, mr, (K::DIRECT || K::PACKED_TAILS) && !direct_a);
+                let (full, tail) = split_tail(mc, mr, K::DIRECT && !direct_a);
                 let a_len = full * mr * kc + tail.div_ceil(TAIL_MR) * TAIL_MR * kc;
                 let a_tilde = &mut a_pack[..if direct_a { 0 } else { a_len }];
                 if !direct_a {

@@ -21,6 +21,7 @@ pub fn pack_a<T: Scalar>(mr: usize, mc: usize, kc: usize, a: Operand<'_, T>, dst
         4 => pack::<T, 4>(mc, kc, a, dst),
         6 => pack::<T, 6>(mc, kc, a, dst),
         8 => pack::<T, 8>(mc, kc, a, dst),
+        12 => pack::<T, 12>(mc, kc, a, dst),
         _ => unreachable!("no kernel has MR = {mr}"),
     }
 }

@@ -73,7 +73,7 @@ pub enum Kernel {
     /// Hand-written AVX2 + FMA kernels: 6×16 for f32, 6×8 for f64 (x86-64,
     /// detected at runtime; needs the `simd` feature, default).
     Avx2Fma,
-    /// Hand-written AVX-512F kernels: 6×32 for f32, 6×16 for f64 (x86-64,
+    /// Hand-written AVX-512F kernels: 12×32 for f32, 12×16 for f64 (x86-64,
     /// detected at runtime; needs the `simd` feature and Rust ≥ 1.89, where
     /// the 512-bit intrinsics are stable). Packed tiles for large products;
     /// small (f64 up to 128³ multiply-adds, f32 up to half) and skinny ones
@@ -344,11 +344,6 @@ pub(crate) trait MicroKernel<T>: Copy + Send + Sync {
     /// block at a time, its rows streaming in order. (A transposed B is
     /// packed a micro-panel at a time either way.)
     const PREFETCHES: bool = false;
-    /// Whether `run` also reads a split tail's Ã panels (see
-    /// `loops::split_tail`): packed [`TAIL_MR`](super::loops::TAIL_MR)
-    /// rows wide, passed as [`ASrc::Strided`] with `rs = 1`. DIRECT
-    /// kernels read them as any strided A.
-    const PACKED_TAILS: bool = false;
 
     fn run(self, k: usize, alpha: T, a: ASrc<'_, T>, b: &[T], beta: T, c: &mut CView<'_, T>);
 

@@ -2,11 +2,13 @@
 //! chosen at runtime; compiled only by Rust ≥ 1.89 (`build.rs` sets
 //! `groundup_avx512`), where the 512-bit intrinsics are stable.
 //!
-//! The AVX2 kernel's register plan at twice the width: a 6×32 f32 tile
-//! (6 rows × two 16-lane zmm vectors = 12 accumulators) and 6×16 f64; per
-//! step of `k`, two vector loads of B̃, six broadcasts of Ã, twelve FMAs.
-//! With two 512-bit FMA pipes (Zen 5) that is 6 cycles of FMAs against 4
-//! of loads, and the 12 chains cover a 4-cycle FMA latency.
+//! A 12×32 f32 tile (12 rows × two 16-lane zmm vectors = 24 accumulators)
+//! and 12×16 f64: per step of `k`, two vector loads of B̃, twelve
+//! broadcasts of Ã, 24 FMAs, in 27 of the 32 zmm registers. With two
+//! 512-bit FMA pipes that is 12 cycles of FMAs against 7 of loads, and the
+//! 24 chains cover the FMA latency three times over. (The AVX2 kernel's
+//! 6-row plan at twice the width, 12 accumulators, ran a third slower on a
+//! Xeon with AVX-512: one broadcast per two FMAs left too little slack.)
 //!
 //! Same arithmetic as the AVX2 kernel, so the same bits: every element of
 //! C is one in-order FMA chain over each KC block (KC = 384 in both), then
@@ -43,7 +45,7 @@ use super::x86_avx2::{self as avx2, pack_b_avx, Avx2, Avx2Kernel, Simd};
 use super::{ASrc, MicroKernel};
 use crate::gemm::ahead::{Ahead, Lines};
 use crate::gemm::loops::{
-    balanced_block, gemm_blocked, reads_a_in_place, Operand, PackBuffers, Problem, TAIL_MR,
+    balanced_block, gemm_blocked, reads_a_in_place, Operand, PackBuffers, Problem,
 };
 use crate::gemm::view::CView;
 use crate::Scalar;
@@ -73,8 +75,8 @@ impl Avx512 {
     }
 }
 
-/// The packed AVX-512 microkernel for element type `T`: 6×32 tiles for
-/// f32, 6×16 for f64 (six rows, two zmm vectors), blocked as [`Blocking`]
+/// The packed AVX-512 microkernel for element type `T`: 12×32 tiles for
+/// f32, 12×16 for f64 (twelve rows, two zmm vectors), blocked as [`Blocking`]
 /// says.
 pub(crate) struct Avx512Kernel<T>(pub Avx512, PhantomData<T>);
 
@@ -94,7 +96,7 @@ impl<T> Clone for Avx512Kernel<T> {
 impl<T> Copy for Avx512Kernel<T> {}
 
 /// Rows of every register tile.
-const MR: usize = 6;
+const MR: usize = 12;
 /// Depth of one block: the AVX2 kernel's, so both give the same sums.
 const KC: usize = 384;
 const _: () = assert!(
@@ -243,20 +245,19 @@ struct Tile<T> {
 /// summed over `p = 0..k` in order, one FMA per step (the AVX2 kernel's
 /// arithmetic). Stores: `C = acc`, `alpha·acc`, `C + acc` or
 /// `alpha·acc + beta·C` (C is not read when `beta == 0`). Ã's panel is
-/// `AS ≥ R` rows wide (`(i, p)` at `a[p*AS + i]`): `MR`, or `TAIL_MR` for
-/// a split tail's panels.
+/// `MR ≥ R` rows wide (`(i, p)` at `a[p*MR + i]`, zero-padded past `R`).
 ///
 /// It also prefetches `npf` lines of `ahead` into L2 (addresses only, see
 /// `gemm/ahead.rs`), one every `k / npf` steps so the FMAs hide them;
 /// `PF = false` compiles the plain loop.
 ///
 /// # Safety
-/// AVX-512F available. `a` readable for `AS·k` elements, `b` for
+/// AVX-512F available. `a` readable for `MR·k` elements, `b` for
 /// `2·LANES·k`; `c + i*ldc + j` writable (readable unless `beta == 0`) for
 /// `i < R`, `j < cols`, not aliased by A or B;
 /// `(NV-1)·LANES < cols ≤ NV·LANES`.
 #[inline(always)]
-unsafe fn tile_body<T: Zmm, const R: usize, const NV: usize, const PF: bool, const AS: usize>(
+unsafe fn tile_body<T: Zmm, const R: usize, const NV: usize, const PF: bool>(
     t: &Tile<T>,
     ahead: &mut Lines,
     npf: usize,
@@ -283,31 +284,30 @@ unsafe fn tile_body<T: Zmm, const R: usize, const NV: usize, const PF: bool, con
                 for (v, bv) in bv.iter_mut().enumerate() {
                     *bv = T::load(b.add(v * lanes));
                 }
-                for (r, acc_r) in acc.iter_mut().enumerate() {
+                #[allow(clippy::needless_range_loop)]
+                for r in 0..R {
                     let ar = T::splat(*a.add(r));
-                    for (x, &bv) in acc_r.iter_mut().zip(&bv) {
-                        *x = T::fmadd(ar, bv, *x);
+                    for v in 0..NV {
+                        acc[r][v] = T::fmadd(ar, bv[v], acc[r][v]);
                     }
                 }
-                a = a.add(AS);
+                a = a.add(MR);
                 b = b.add(nr);
             }};
         }
         let mut npf = npf.min(ahead.left());
-        if PF && npf > 0 {
-            // Runs of `k / npf` steps, a prefetch before each.
-            let run = (t.k / npf).max(1);
-            let mut left = t.k;
-            while left > 0 {
-                if npf > 0 {
+        if PF {
+            // A prefetch every `run = k / npf` steps (the step counter
+            // reaching `next`), the rest after the loop.
+            let run = t.k.checked_div(npf).unwrap_or(usize::MAX).max(1);
+            let mut next = if npf > 0 { 0 } else { usize::MAX };
+            for step in 0..t.k {
+                if step == next {
                     _mm_prefetch::<_MM_HINT_T1>(ahead.next_addr().cast());
                     npf -= 1;
+                    next = if npf > 0 { step + run } else { usize::MAX };
                 }
-                let steps = run.min(left);
-                left -= steps;
-                for _ in 0..steps {
-                    k_step!();
-                }
+                k_step!();
             }
             while npf > 0 {
                 _mm_prefetch::<_MM_HINT_T1>(ahead.next_addr().cast());
@@ -692,26 +692,49 @@ unsafe fn rows_in_place<T: Zmm>(
 /// # Safety
 /// As for [`tile_body`], with `R = rows`, `NV = nv`.
 #[target_feature(enable = "avx512f")]
-unsafe fn tile<T: Zmm, const AS: usize>(rows: usize, nv: usize, t: &Tile<T>) {
-    let mut none = Lines::EMPTY;
+unsafe fn tile<T: Zmm>(rows: usize, nv: usize, t: &Tile<T>) {
     // SAFETY: forwarded contract; `rows`, `nv` pick the instance.
     unsafe {
-        match (rows, nv) {
-            (1, 1) => tile_body::<T, 1, 1, false, AS>(t, &mut none, 0),
-            (2, 1) => tile_body::<T, 2, 1, false, AS>(t, &mut none, 0),
-            (3, 1) => tile_body::<T, 3, 1, false, AS>(t, &mut none, 0),
-            (4, 1) => tile_body::<T, 4, 1, false, AS>(t, &mut none, 0),
-            (5, 1) => tile_body::<T, 5, 1, false, AS>(t, &mut none, 0),
-            (6, 1) => tile_body::<T, 6, 1, false, AS>(t, &mut none, 0),
-            (1, 2) => tile_body::<T, 1, 2, false, AS>(t, &mut none, 0),
-            (2, 2) => tile_body::<T, 2, 2, false, AS>(t, &mut none, 0),
-            (3, 2) => tile_body::<T, 3, 2, false, AS>(t, &mut none, 0),
-            (4, 2) => tile_body::<T, 4, 2, false, AS>(t, &mut none, 0),
-            (5, 2) => tile_body::<T, 5, 2, false, AS>(t, &mut none, 0),
-            (6, 2) => tile_body::<T, 6, 2, false, AS>(t, &mut none, 0),
-            _ => unreachable!("tile {rows}x{nv} vectors"),
+        macro_rules! pick {
+            ($($r:literal)*) => {
+                match (rows, nv) {
+                    $(($r, 1) => one_tile::<T, $r, 1>(t),
+                      ($r, 2) => one_tile::<T, $r, 2>(t),)*
+                    _ => unreachable!("tile {rows}x{nv} vectors"),
+                }
+            };
         }
+        pick!(1 2 3 4 5 6 7 8 9 10 11 12)
     }
+}
+
+/// One `R`-row tile without prefetching, compiled on its own (inlined
+/// into one function, LLVM kept the accumulators of the larger instances
+/// in memory, at half speed).
+///
+/// # Safety
+/// As for [`tile_body`].
+#[target_feature(enable = "avx512f")]
+#[inline(never)]
+unsafe fn one_tile<T: Zmm, const R: usize, const NV: usize>(t: &Tile<T>) {
+    let mut none = Lines::EMPTY;
+    // SAFETY: forwarded contract.
+    unsafe { tile_body::<T, R, NV, false>(t, &mut none, 0) }
+}
+
+/// One whole `MR`-row tile, compiled on its own.
+///
+/// # Safety
+/// As for [`tile_body`] with `R = MR`.
+#[target_feature(enable = "avx512f")]
+#[inline(never)]
+unsafe fn whole_tile<T: Zmm, const NV: usize, const PF: bool>(
+    t: &Tile<T>,
+    ahead: &mut Lines,
+    npf: usize,
+) {
+    // SAFETY: forwarded contract.
+    unsafe { tile_body::<T, MR, NV, PF>(t, ahead, npf) }
 }
 
 /// A column of whole `MR`-row tiles, the tile body inlined; the tiles
@@ -735,10 +758,10 @@ unsafe fn sweep<T: Zmm>(panels: usize, t: &Tile<T>, mut ahead: Lines) {
         // SAFETY: panel `ir` of the column (caller's contract).
         unsafe {
             match (two, npf > 0) {
-                (true, true) => tile_body::<T, MR, 2, true, MR>(&p, &mut ahead, npf),
-                (true, false) => tile_body::<T, MR, 2, false, MR>(&p, &mut ahead, 0),
-                (false, true) => tile_body::<T, MR, 1, true, MR>(&p, &mut ahead, npf),
-                (false, false) => tile_body::<T, MR, 1, false, MR>(&p, &mut ahead, 0),
+                (true, true) => whole_tile::<T, 2, true>(&p, &mut ahead, npf),
+                (true, false) => whole_tile::<T, 2, false>(&p, &mut ahead, 0),
+                (false, true) => whole_tile::<T, 1, true>(&p, &mut ahead, npf),
+                (false, false) => whole_tile::<T, 1, false>(&p, &mut ahead, 0),
             }
         }
     }
@@ -759,15 +782,11 @@ fn run_tile<T: Zmm>(
         return;
     }
     let nr = 2 * T::LANES;
-    // Ã: a packed micro-panel of MR rows, or one of a split tail's panels
-    // of TAIL_MR rows (`PACKED_TAILS`), passed as `ASrc::Strided`, rs = 1.
-    let (a, step) = match a {
-        ASrc::Packed(a) => (a, MR),
-        ASrc::Strided(op) if op.rs == 1 && op.cs == TAIL_MR => (op.data, TAIL_MR),
-        ASrc::Strided(_) => unreachable!("the AVX-512 kernel reads A packed"),
+    let ASrc::Packed(a) = a else {
+        unreachable!("the AVX-512 kernel reads A packed")
     };
-    assert!(rows <= step && cols <= nr, "tile {rows}x{cols}");
-    assert!(a.len() >= step * k && b.len() >= nr * k);
+    assert!(rows <= MR && cols <= nr, "tile {rows}x{cols}");
+    assert!(a.len() >= MR * k && b.len() >= nr * k);
     let t = Tile {
         k,
         a: a.as_ptr(),
@@ -780,17 +799,11 @@ fn run_tile<T: Zmm>(
     };
     let nv = cols.div_ceil(T::LANES);
     // SAFETY: `_proof` shows AVX-512F was detected. The asserts bound
-    // every read of Ã (`step`·k, read `step` elements per step of k, rows <
-    // step of them) and B̃ (NR·k); the view grants exclusive access to
+    // every read of Ã (MR·k, read MR elements per step of k, rows < MR of
+    // them) and B̃ (NR·k); the view grants exclusive access to
     // `rows x cols` of C at `ptr + i*ldc + j`, not aliased by the shared
     // `a`, `b`; `nv` makes `(nv-1)·LANES < cols ≤ nv·LANES`.
-    unsafe {
-        if step == MR {
-            tile::<T, MR>(rows, nv, &t)
-        } else {
-            tile::<T, TAIL_MR>(rows, nv, &t)
-        }
-    }
+    unsafe { tile(rows, nv, &t) }
 }
 
 /// Checks a column of whole tiles and sweeps it, prefetching `ahead`.
@@ -870,7 +883,6 @@ impl<T: Zmm + Simd + Blocking> MicroKernel<T> for Avx512Kernel<T> {
     const NC: usize = T::NC;
     const DIRECT: bool = false;
     const PREFETCHES: bool = true;
-    const PACKED_TAILS: bool = true;
 
     #[inline]
     fn run(self, k: usize, alpha: T, a: ASrc<'_, T>, b: &[T], beta: T, c: &mut CView<'_, T>) {
