@@ -41,6 +41,7 @@ pub fn pack_b<T: Scalar>(nr: usize, kc: usize, nc: usize, b: Operand<'_, T>, dst
         8 => pack::<T, 8>(nc, kc, bt, dst),
         12 => pack::<T, 12>(nc, kc, bt, dst),
         16 => pack::<T, 16>(nc, kc, bt, dst),
+        24 => pack::<T, 24>(nc, kc, bt, dst),
         32 => pack::<T, 32>(nc, kc, bt, dst),
         _ => unreachable!("no kernel has NR = {nr}"),
     }

@@ -73,7 +73,7 @@ pub enum Kernel {
     /// Hand-written AVX2 + FMA kernels: 6×16 for f32, 6×8 for f64 (x86-64,
     /// detected at runtime; needs the `simd` feature, default).
     Avx2Fma,
-    /// Hand-written AVX-512F kernels: 12×32 for f32, 12×16 for f64 (x86-64,
+    /// Hand-written AVX-512F kernels: 12×32 for f32, 8×24 for f64 (x86-64,
     /// detected at runtime; needs the `simd` feature and Rust ≥ 1.89, where
     /// the 512-bit intrinsics are stable). Packed tiles for large products;
     /// small (f64 up to 128³ multiply-adds, f32 up to half) and skinny ones

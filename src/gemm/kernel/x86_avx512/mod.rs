@@ -2,13 +2,16 @@
 //! chosen at runtime; compiled only by Rust ≥ 1.89 (`build.rs` sets
 //! `groundup_avx512`), where the 512-bit intrinsics are stable.
 //!
-//! A 12×32 f32 tile (12 rows × two 16-lane zmm vectors = 24 accumulators)
-//! and 12×16 f64: per step of `k`, two vector loads of B̃, twelve
-//! broadcasts of Ã, 24 FMAs, in 27 of the 32 zmm registers. With two
-//! 512-bit FMA pipes that is 12 cycles of FMAs against 7 of loads, and the
-//! 24 chains cover the FMA latency three times over. (The AVX2 kernel's
-//! 6-row plan at twice the width, 12 accumulators, ran a third slower on a
-//! Xeon with AVX-512: one broadcast per two FMAs left too little slack.)
+//! Register tiles of 24 accumulators, in 27 of the 32 zmm registers
+//! ([`Blocking`]): f32 12×32 (12 rows × two 16-lane vectors; per step of
+//! `k` two vector loads of B̃, twelve broadcasts of Ã, 24 FMAs), f64 8×24
+//! (8 rows × three 8-lane vectors; three loads, eight broadcasts). With two
+//! 512-bit FMA pipes that is 12 cycles of FMAs against 7 (f32) or 5.5
+//! (f64) of loads, and the 24 chains cover the FMA latency three times
+//! over. The AVX2 kernel's 6-row plan at twice the width (6×32 and 6×16,
+//! 12 accumulators, one broadcast per two FMAs) ran 6–9 % slower on large
+//! products on a Xeon with AVX-512 (f32 and f64 1024³ and 2048³); f64 at
+//! 12×16 ran 3–9 % slower than at 8×24.
 //!
 //! Same arithmetic as the AVX2 kernel, so the same bits: every element of
 //! C is one in-order FMA chain over each KC block (KC = 384 in both), then
@@ -76,7 +79,7 @@ impl Avx512 {
 }
 
 /// The packed AVX-512 microkernel for element type `T`: 12×32 tiles for
-/// f32, 12×16 for f64 (twelve rows, two zmm vectors), blocked as [`Blocking`]
+/// f32, 8×24 for f64 (see the module docs), blocked as [`Blocking`]
 /// says.
 pub(crate) struct Avx512Kernel<T>(pub Avx512, PhantomData<T>);
 
@@ -95,8 +98,6 @@ impl<T> Clone for Avx512Kernel<T> {
 }
 impl<T> Copy for Avx512Kernel<T> {}
 
-/// Rows of every register tile.
-const MR: usize = 12;
 /// Depth of one block: the AVX2 kernel's, so both give the same sums.
 const KC: usize = 384;
 const _: () = assert!(
@@ -228,7 +229,7 @@ zmm_impl!(
 
 /// One tile's raw arguments: Ã a packed micro-panel (`(i, p)` at
 /// `a[p*MR + i]`), B̃ a packed, zero-padded micro-panel (`(p, j)` at
-/// `b[p*NR + j]`, `NR = 2·LANES`), C `rows x cols` at `c + i*ldc + j`.
+/// `b[p*NR + j]`, `NR = VECS·LANES`), C `rows x cols` at `c + i*ldc + j`.
 #[derive(Clone, Copy)]
 struct Tile<T> {
     k: usize,
@@ -253,17 +254,17 @@ struct Tile<T> {
 ///
 /// # Safety
 /// AVX-512F available. `a` readable for `MR·k` elements, `b` for
-/// `2·LANES·k`; `c + i*ldc + j` writable (readable unless `beta == 0`) for
+/// `VECS·LANES·k`; `c + i*ldc + j` writable (readable unless `beta == 0`) for
 /// `i < R`, `j < cols`, not aliased by A or B;
 /// `(NV-1)·LANES < cols ≤ NV·LANES`.
 #[inline(always)]
-unsafe fn tile_body<T: Zmm, const R: usize, const NV: usize, const PF: bool>(
+unsafe fn tile_body<T: Zmm + Blocking, const R: usize, const NV: usize, const PF: bool>(
     t: &Tile<T>,
     ahead: &mut Lines,
     npf: usize,
 ) {
     let lanes = T::LANES;
-    let nr = 2 * lanes;
+    let nr = T::VECS * lanes;
     // SAFETY: AVX-512F (caller); every access is inside the caller's
     // contract: A at rows < R and p < k, B's padded rows at p < k, C at rows
     // < R and columns < cols (the last vector masked when partial). A
@@ -291,7 +292,7 @@ unsafe fn tile_body<T: Zmm, const R: usize, const NV: usize, const PF: bool>(
                         acc[r][v] = T::fmadd(ar, bv[v], acc[r][v]);
                     }
                 }
-                a = a.add(MR);
+                a = a.add(T::MR);
                 b = b.add(nr);
             }};
         }
@@ -692,19 +693,24 @@ unsafe fn rows_in_place<T: Zmm>(
 /// # Safety
 /// As for [`tile_body`], with `R = rows`, `NV = nv`.
 #[target_feature(enable = "avx512f")]
-unsafe fn tile<T: Zmm>(rows: usize, nv: usize, t: &Tile<T>) {
+unsafe fn tile<T: Zmm + Blocking>(rows: usize, nv: usize, t: &Tile<T>) {
     // SAFETY: forwarded contract; `rows`, `nv` pick the instance.
     unsafe {
         macro_rules! pick {
             ($($r:literal)*) => {
                 match (rows, nv) {
                     $(($r, 1) => one_tile::<T, $r, 1>(t),
-                      ($r, 2) => one_tile::<T, $r, 2>(t),)*
+                      ($r, 2) => one_tile::<T, $r, 2>(t),
+                      ($r, 3) if T::VECS == 3 => one_tile::<T, $r, 3>(t),)*
                     _ => unreachable!("tile {rows}x{nv} vectors"),
                 }
             };
         }
-        pick!(1 2 3 4 5 6 7 8 9 10 11 12)
+        if T::MR == 12 {
+            pick!(1 2 3 4 5 6 7 8 9 10 11 12)
+        } else {
+            pick!(1 2 3 4 5 6 7 8)
+        }
     }
 }
 
@@ -716,7 +722,7 @@ unsafe fn tile<T: Zmm>(rows: usize, nv: usize, t: &Tile<T>) {
 /// As for [`tile_body`].
 #[target_feature(enable = "avx512f")]
 #[inline(never)]
-unsafe fn one_tile<T: Zmm, const R: usize, const NV: usize>(t: &Tile<T>) {
+unsafe fn one_tile<T: Zmm + Blocking, const R: usize, const NV: usize>(t: &Tile<T>) {
     let mut none = Lines::EMPTY;
     // SAFETY: forwarded contract.
     unsafe { tile_body::<T, R, NV, false>(t, &mut none, 0) }
@@ -728,13 +734,20 @@ unsafe fn one_tile<T: Zmm, const R: usize, const NV: usize>(t: &Tile<T>) {
 /// As for [`tile_body`] with `R = MR`.
 #[target_feature(enable = "avx512f")]
 #[inline(never)]
-unsafe fn whole_tile<T: Zmm, const NV: usize, const PF: bool>(
+unsafe fn whole_tile<T: Zmm + Blocking, const NV: usize, const PF: bool>(
     t: &Tile<T>,
     ahead: &mut Lines,
     npf: usize,
 ) {
+    const { assert!(T::MR == 12 || T::MR == 8, "tiles of 12 or 8 rows") };
     // SAFETY: forwarded contract.
-    unsafe { tile_body::<T, MR, NV, PF>(t, ahead, npf) }
+    unsafe {
+        if T::MR == 12 {
+            tile_body::<T, 12, NV, PF>(t, ahead, npf)
+        } else {
+            tile_body::<T, 8, NV, PF>(t, ahead, npf)
+        }
+    }
 }
 
 /// A column of whole `MR`-row tiles, the tile body inlined; the tiles
@@ -744,31 +757,34 @@ unsafe fn whole_tile<T: Zmm, const NV: usize, const PF: bool>(
 /// As for [`tile_body`] for each of the `panels` tiles: panel `ir` reads
 /// `a + ir·MR·k` and writes rows `ir·MR ..` of C.
 #[target_feature(enable = "avx512f")]
-unsafe fn sweep<T: Zmm>(panels: usize, t: &Tile<T>, mut ahead: Lines) {
-    let two = t.cols > T::LANES;
+unsafe fn sweep<T: Zmm + Blocking>(panels: usize, t: &Tile<T>, mut ahead: Lines) {
+    let nv = t.cols.div_ceil(T::LANES);
     let lines = ahead.left();
     for ir in 0..panels {
         let p = Tile {
-            a: t.a.wrapping_add(ir * MR * t.k),
-            c: t.c.wrapping_add(ir * MR * t.ldc),
+            a: t.a.wrapping_add(ir * T::MR * t.k),
+            c: t.c.wrapping_add(ir * T::MR * t.ldc),
             ..*t
         };
         // This tile's equal share of the sweep's lines to prefetch.
         let npf = lines * (ir + 1) / panels - lines * ir / panels;
         // SAFETY: panel `ir` of the column (caller's contract).
         unsafe {
-            match (two, npf > 0) {
-                (true, true) => whole_tile::<T, 2, true>(&p, &mut ahead, npf),
-                (true, false) => whole_tile::<T, 2, false>(&p, &mut ahead, 0),
-                (false, true) => whole_tile::<T, 1, true>(&p, &mut ahead, npf),
-                (false, false) => whole_tile::<T, 1, false>(&p, &mut ahead, 0),
+            match (nv, npf > 0) {
+                (3, true) if T::VECS == 3 => whole_tile::<T, 3, true>(&p, &mut ahead, npf),
+                (3, false) if T::VECS == 3 => whole_tile::<T, 3, false>(&p, &mut ahead, 0),
+                (2, true) => whole_tile::<T, 2, true>(&p, &mut ahead, npf),
+                (2, false) => whole_tile::<T, 2, false>(&p, &mut ahead, 0),
+                (1, true) => whole_tile::<T, 1, true>(&p, &mut ahead, npf),
+                (1, false) => whole_tile::<T, 1, false>(&p, &mut ahead, 0),
+                _ => unreachable!("sweep {nv} vectors wide"),
             }
         }
     }
 }
 
 /// Checks one tile's operands and runs it.
-fn run_tile<T: Zmm>(
+fn run_tile<T: Zmm + Blocking>(
     _proof: Avx512,
     k: usize,
     alpha: T,
@@ -781,12 +797,12 @@ fn run_tile<T: Zmm>(
     if rows == 0 || cols == 0 {
         return;
     }
-    let nr = 2 * T::LANES;
+    let (mr, nr) = (T::MR, T::VECS * T::LANES);
     let ASrc::Packed(a) = a else {
         unreachable!("the AVX-512 kernel reads A packed")
     };
-    assert!(rows <= MR && cols <= nr, "tile {rows}x{cols}");
-    assert!(a.len() >= MR * k && b.len() >= nr * k);
+    assert!(rows <= mr && cols <= nr, "tile {rows}x{cols}");
+    assert!(a.len() >= mr * k && b.len() >= nr * k);
     let t = Tile {
         k,
         a: a.as_ptr(),
@@ -808,7 +824,7 @@ fn run_tile<T: Zmm>(
 
 /// Checks a column of whole tiles and sweeps it, prefetching `ahead`.
 #[allow(clippy::too_many_arguments)]
-fn run_sweep<T: Zmm>(
+fn run_sweep<T: Zmm + Blocking>(
     _proof: Avx512,
     k: usize,
     alpha: T,
@@ -822,8 +838,8 @@ fn run_sweep<T: Zmm>(
     if rows == 0 || cols == 0 {
         return;
     }
-    let nr = 2 * T::LANES;
-    assert!(rows % MR == 0 && cols <= nr, "sweep {rows}x{cols}");
+    let (mr, nr) = (T::MR, T::VECS * T::LANES);
+    assert!(rows % mr == 0 && cols <= nr, "sweep {rows}x{cols}");
     assert!(a.len() >= rows * k && b.len() >= nr * k);
     let t = Tile {
         k,
@@ -839,12 +855,17 @@ fn run_sweep<T: Zmm>(
     // `a[ir·MR·k ..][.. MR·k]` (inside `a`: rows·k ≥ (ir+1)·MR·k) and the
     // whole NR·k panel `b`; it writes rows ir·MR.. +MR, columns < cols of
     // the region the view grants exclusively.
-    unsafe { sweep(rows / MR, &t, ahead.lines()) }
+    unsafe { sweep(rows / mr, &t, ahead.lines()) }
 }
 
 /// The block sizes of the packed AVX-512 kernel that differ between f32
 /// and f64 (see [`MicroKernel`] for what each bounds).
 pub(crate) trait Blocking {
+    /// Rows of a register tile (and of an Ã micro-panel).
+    const MR: usize;
+    /// Vectors per row of a register tile: a B̃ micro-panel is
+    /// `VECS·LANES` columns wide.
+    const VECS: usize;
     /// Rows of Ã packed at a time.
     const MC: usize;
     /// Columns of B̃ packed at a time.
@@ -852,6 +873,8 @@ pub(crate) trait Blocking {
 }
 
 impl Blocking for f32 {
+    const MR: usize = 12;
+    const VECS: usize = 2;
     /// Ã = 144 × 384 × 4 B = 216 KiB of the 1 MiB L2 (Zen 4/5).
     const MC: usize = 144;
     /// B̃ = 384 × 4096 × 4 B = 6 MiB in L3.
@@ -859,6 +882,8 @@ impl Blocking for f32 {
 }
 
 impl Blocking for f64 {
+    const MR: usize = 8;
+    const VECS: usize = 3;
     /// Ã = 144 × 384 × 8 B = 432 KiB, under half of Zen 4/5's 1 MiB L2
     /// (a fifth of the Xeon's 2 MiB). As large as f32's so that a batch of
     /// 128 rows is one block, its B̃ packed a micro-panel at a time with
@@ -873,12 +898,13 @@ impl Blocking for f64 {
 
 #[allow(private_bounds)]
 impl<T: Zmm + Simd + Blocking> MicroKernel<T> for Avx512Kernel<T> {
-    const MR: usize = MR;
-    const NR: usize = 2 * <T as Zmm>::LANES;
+    const MR: usize = <T as Blocking>::MR;
+    const NR: usize = T::VECS * <T as Zmm>::LANES;
     const MC: usize = T::MC;
     /// The AVX2 kernel's depth, so both give the same sums (and bits). One
-    /// B̃ micro-panel = 384 × 32 × 4 B (f32) or 384 × 16 × 8 B (f64) =
-    /// 48 KiB: Zen 5's L1d.
+    /// B̃ micro-panel = 384 × 32 × 4 B (f32) = 48 KiB, Zen 5's L1d, or
+    /// 384 × 24 × 8 B = 72 KiB (f64), read from L2 in part: three loads per
+    /// step of eight broadcasts leave the slack.
     const KC: usize = KC;
     const NC: usize = T::NC;
     const DIRECT: bool = false;
