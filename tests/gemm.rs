@@ -666,7 +666,8 @@ fn avx512_matches_avx2<T: Scalar>(seed: u32) {
         (50, 16, 800),
         (29, 9, 1200),
         (13, 32, 7),
-        // Whole 12-row tiles, then 11, 8 or 4 rows left (a batch of 128).
+        // Whole tiles, then 11, 8 or 4 rows left in f32's 12-row tiles (a
+        // batch of 128), 7, 0 or 4 in f64's 8-row ones.
         (23, 40, 800),
         (128, 70, 500),
         (100, 33, 390),

@@ -14,8 +14,9 @@
 //! chain per KC block), so the choice never changes a bit of the result:
 //! - loop 1 runs the whole `MR`-row panels of a column in one kernel call
 //!   (`run_sweep`), the ragged ones tile by tile;
-//! - a remainder of 1 or 2 rows is re-cut with the panel before it into
-//!   4 + 3 or 4 + 4 rows ([`split_tail`]);
+//! - with the AVX2 kernel's 6-row tiles, a remainder of 1 or 2 rows is
+//!   re-cut with the panel before it into 4 + 3 or 4 + 4 rows
+//!   ([`split_tail`]);
 //! - one block of rows (m ≤ MC) with a transposed B, or with any B when
 //!   the kernel prefetches: loop 4 packs no B̃ block; loop 2 packs each
 //!   micro-panel just before its sweep, and the sweep before it prefetched

@@ -76,7 +76,7 @@ pub enum Kernel {
     /// Hand-written AVX-512F kernels: 12×32 for f32, 8×24 for f64 (x86-64,
     /// detected at runtime; needs the `simd` feature and Rust ≥ 1.89, where
     /// the 512-bit intrinsics are stable). Packed tiles for large products;
-    /// small (f64 up to 128³ multiply-adds, f32 up to half) and skinny ones
+    /// small (f64 up to 128³ multiply-adds, f32 up to twice that) and skinny ones
     /// (C at most two vectors wide) with row-major op(A) read the operands
     /// in place; tiny ones run the AVX2 kernel's direct path. Same
     /// arithmetic as `Avx2Fma`, so the same bits.
@@ -609,7 +609,8 @@ impl Kernel {
     /// place and copy a transposed one to the stack, so that one must fit
     /// there. AVX2 and NEON also take the widened range
     /// ([`small::is_small_wide`]), where their tiles beat packing; the
-    /// AVX-512 kernel's packed tiles are twice as wide and win there.
+    /// AVX-512 kernel's packed tiles are wider (12×32 f32, 8×24 f64) and
+    /// win there.
     pub(crate) fn takes_direct(
         self,
         m: usize,

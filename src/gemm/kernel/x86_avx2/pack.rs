@@ -9,7 +9,7 @@ use crate::gemm::loops::Operand;
 /// panel is `nr` rows of X transposed in `LANES x LANES` register blocks.
 /// Ragged panels and other layouts go through the portable packer. `nr` is
 /// a multiple of `LANES` up to 32: `2·LANES` for this kernel's panels, 32
-/// (f32) or 16 (f64) for the AVX-512 kernel's, packed with these 256-bit
+/// (f32) or 24 (f64) for the AVX-512 kernel's, packed with these 256-bit
 /// transposes too.
 pub(crate) fn pack_b_avx<T: Simd>(
     _proof: Avx2,

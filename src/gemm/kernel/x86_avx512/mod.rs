@@ -2,8 +2,8 @@
 //! chosen at runtime; compiled only by Rust ≥ 1.89 (`build.rs` sets
 //! `groundup_avx512`), where the 512-bit intrinsics are stable.
 //!
-//! Register tiles of 24 accumulators, in 27 of the 32 zmm registers
-//! ([`Blocking`]): f32 12×32 (12 rows × two 16-lane vectors; per step of
+//! Register tiles of 24 accumulators, in 27 (f32) or 28 (f64) of the 32
+//! zmm registers ([`Blocking`]): f32 12×32 (12 rows × two 16-lane vectors; per step of
 //! `k` two vector loads of B̃, twelve broadcasts of Ã, 24 FMAs), f64 8×24
 //! (8 rows × three 8-lane vectors; three loads, eight broadcasts). With two
 //! 512-bit FMA pipes that is 12 cycles of FMAs against 7 (f32) or 5.5
@@ -11,17 +11,18 @@
 //! over. The AVX2 kernel's 6-row plan at twice the width (6×32 and 6×16,
 //! 12 accumulators, one broadcast per two FMAs) ran 6–9 % slower on large
 //! products on a Xeon with AVX-512 (f32 and f64 1024³ and 2048³); f64 at
-//! 12×16 ran 3–9 % slower than at 8×24.
+//! 12×16 ran 1–13 % slower than at 8×24.
 //!
 //! Same arithmetic as the AVX2 kernel, so the same bits: every element of
 //! C is one in-order FMA chain over each KC block (KC = 384 in both), then
 //! `alpha·acc + beta·C` with the same operations; a partial last vector is
 //! loaded and stored with a lane mask (AVX-512 masks are cheap).
 //!
-//! Besides the packed tiles (`DIRECT = false` for the loop nest), the same
-//! register tiles run on the operands in place, without packing
-//! ([`in_place`], [`skinny`]): for products with row-major op(A) that are
-//! tiny, small (f64 up to 128³ multiply-adds, f32 up to half), or skinny
+//! Besides the packed tiles (`DIRECT = false` for the loop nest), register
+//! tiles with the same arithmetic (12 rows × 1 vector, 6 or 8 rows × 2) run
+//! on the operands in place, without packing ([`in_place`], [`skinny`]):
+//! for products with row-major op(A) that are tiny, small (f64 up to 128³
+//! multiply-adds, f32 up to twice that), or skinny
 //! (C at most two vectors wide; a transposed B is then copied into narrow
 //! blocks), C in blocks two vectors wide. Skinny products with a
 //! transposed A, and tiny ones with a transposed operand, stay with the
@@ -503,7 +504,7 @@ unsafe fn skinny_rows<T: Zmm, const NV: usize>(
     beta: T,
 ) {
     let mut i = 0;
-    // SAFETY: tile rows i..i+R < m, inside the caller's contract.
+    // SAFETY: tile rows i..i+R ≤ m, inside the caller's contract.
     unsafe {
         // Two vectors wide and deep enough that a call per tile costs
         // nothing: 8-row tiles, each compiled on its own (16 accumulators;
@@ -789,8 +790,8 @@ unsafe fn whole_tile<T: Zmm + Blocking, const NV: usize, const PF: bool>(
     }
 }
 
-/// A column of whole `MR`-row tiles, the tile body inlined; the tiles
-/// prefetch the `ahead` lines, an equal share each.
+/// A column of whole `MR`-row tiles, each a [`whole_tile`] call; the
+/// tiles prefetch the `ahead` lines, an equal share each.
 ///
 /// # Safety
 /// As for [`tile_body`] for each of the `panels` tiles: panel `ir` reads
@@ -983,7 +984,7 @@ impl<T: Zmm + Simd + Blocking> MicroKernel<T> for Avx512Kernel<T> {
 }
 
 /// The portable packer compiled with AVX-512F, so a panel row of 32 f32 or
-/// 16 f64 moves as two 64-byte loads and stores.
+/// 24 f64 moves as two or three 64-byte loads and stores.
 ///
 /// # Safety
 /// AVX-512F available.
