@@ -508,8 +508,8 @@ unsafe fn skinny_rows<T: Zmm, const NV: usize>(
     unsafe {
         // Two vectors wide and deep enough that a call per tile costs
         // nothing: 8-row tiles, each compiled on its own (16 accumulators;
-        // inlined here, or with 12 rows, LLVM spilled them). Else tiles of
-        // 12 accumulators inlined, as tiny products (the spiral's) want.
+        // with 12 rows, 24, LLVM spilled them). Else tiles of 12
+        // accumulators inlined, as tiny products (the spiral's) want.
         let wide_deep = NV == 2 && k >= SEPARATE_TILE_DEPTH;
         let tile_rows = if wide_deep { 8 } else { 12 / NV };
         while i + tile_rows <= m {
