@@ -13,6 +13,10 @@
 //! output is reproducible but not scikit-learn's (whose draws are not
 //! seeded at all).
 
+#[macro_use]
+#[path = "common/out.rs"]
+mod out;
+
 use groundup::linalg::{randomized_svd, RandomizedSvdOptions};
 use groundup::text::{create_co_matrix, format_most_similar, most_similar, ppmi, read_ptb};
 use groundup::RandomState;
@@ -106,13 +110,13 @@ fn run(args: &Args) -> Result<(), String> {
         args.dim
     };
 
-    println!("counting  co-occurrence ...");
+    outln!("counting  co-occurrence ...");
     let c = create_co_matrix(&corpus, vocab.len(), args.window).map_err(|e| e.to_string())?;
-    println!("calculating PPMI ...");
-    let w = ppmi(&c, |percent| println!("{percent:.1}% done"));
+    outln!("calculating PPMI ...");
+    let w = ppmi(&c, |percent| outln!("{percent:.1}% done"));
     drop(c);
 
-    println!("calculating SVD ...");
+    outln!("calculating SVD ...");
     // U, S, V = randomized_svd(W, n_components=wordvec_size, n_iter=5)
     let mut rng = RandomState::new(args.seed);
     let svd = randomized_svd(&w, dim, RandomizedSvdOptions::default(), &mut rng)
@@ -122,11 +126,11 @@ fn run(args: &Args) -> Result<(), String> {
 
     for query in &args.queries {
         if vocab.id(query).is_none() {
-            println!("{query} is not found");
+            outln!("{query} is not found");
             continue;
         }
         let top = most_similar(query, &vocab, &word_vecs, 5).map_err(|e| e.to_string())?;
-        print!("{}", format_most_similar(query, &top));
+        out!("{}", format_most_similar(query, &top));
     }
     Ok(())
 }

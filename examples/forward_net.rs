@@ -6,6 +6,10 @@
 //! cargo run --release --example forward_net
 //! ```
 
+#[macro_use]
+#[path = "common/out.rs"]
+mod out;
+
 use groundup::layers::{Affine, Layer, Sigmoid};
 use groundup::RandomState;
 
@@ -30,6 +34,6 @@ fn main() {
     for layer in &mut layers {
         s = layer.forward(s.view()).clone();
     }
-    println!("x =\n{x}\n");
-    println!("s = predict(x) =\n{s}");
+    outln!("x =\n{x}\n");
+    outln!("s = predict(x) =\n{s}");
 }

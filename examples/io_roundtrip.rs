@@ -42,6 +42,10 @@
 //!   `rust_from_npz_stored.npz` (same names; labels as `NAME.labels`, a
 //!   column).
 
+#[macro_use]
+#[path = "common/out.rs"]
+mod out;
+
 use groundup::io::{
     load_model, load_model_with, load_safetensors, save_model_with, save_safetensors, write_npz,
     Npz, StoreAs, Tensor, TensorView, WeightLayout,
@@ -101,7 +105,7 @@ fn write(out: &Path) -> Result<()> {
         ],
         Some(&meta),
     )?;
-    println!(
+    outln!(
         "wrote rust_f32.npy, rust_f64.npy, rust.safetensors to {}",
         out.display()
     );
@@ -112,13 +116,13 @@ fn echo(input: &Path, out: &Path) -> Result<()> {
     Matrix::<f32>::read_npy(input.join("py_f32.npy"))?.write_npy(out.join("echo_f32.npy"))?;
     Matrix::<f64>::read_npy(input.join("py_f64.npy"))?.write_npy(out.join("echo_f64.npy"))?;
     let st = load_safetensors(input.join("py.safetensors"))?;
-    println!(
+    outln!(
         "read py.safetensors: {} tensors, {} metadata entries",
         st.tensors.len(),
         st.metadata.len()
     );
     st.save(out.join("echo.safetensors"))?;
-    println!("echoed into {}", out.display());
+    outln!("echoed into {}", out.display());
     Ok(())
 }
 
@@ -150,12 +154,12 @@ fn linear_dtype<T: Scalar>(dir: &Path, rng: &mut RandomState) -> Result<()> {
                 torch_file.display()
             )))
         }
-        Err(e) => println!("{dtype}: default layout refuses torch's file: {e}"),
+        Err(e) => outln!("{dtype}: default layout refuses torch's file: {e}"),
     }
     load_model_with(&torch_file, &mut net, WeightLayout::PyTorch)?;
     net.infer(x.view())
         .write_npy(dir.join(format!("y_torch_{dtype}.npy")))?;
-    println!(
+    outln!(
         "{dtype}: loaded {} with WeightLayout::PyTorch, wrote y_torch_{dtype}.npy",
         torch_file.display()
     );
@@ -168,7 +172,7 @@ fn linear_dtype<T: Scalar>(dir: &Path, rng: &mut RandomState) -> Result<()> {
     )?;
     ours.infer(x.view())
         .write_npy(dir.join(format!("y_groundup_{dtype}.npy")))?;
-    println!("{dtype}: saved groundup_{dtype}.safetensors with WeightLayout::PyTorch, wrote y_groundup_{dtype}.npy");
+    outln!("{dtype}: saved groundup_{dtype}.safetensors with WeightLayout::PyTorch, wrote y_groundup_{dtype}.npy");
     Ok(())
 }
 
@@ -221,7 +225,7 @@ fn dtypes(dir: &Path) -> Result<()> {
         let refs: Vec<(&str, &Matrix<f64>)> = out.iter().map(|(n, m)| (n.as_str(), m)).collect();
         write_npz(dir.join(to), &refs, compressed)?;
     }
-    println!(
+    outln!(
         "dtypes: {} safetensors tensors widened, F16/BF16 written, npz members echoed in {}",
         names.len(),
         dir.display()

@@ -32,6 +32,10 @@
 //! bit as the two passes). `--two-pass` runs the book's order instead:
 //! `backward_params`, then `Sgd::update` over all six parameters.
 
+#[macro_use]
+#[path = "common/out.rs"]
+mod out;
+
 use groundup::data::mlp_bench::{self, BATCH, WARMUP, WIDTHS};
 use groundup::gemm::{self, Kernel};
 use groundup::layers::Targets;
@@ -119,7 +123,7 @@ fn main() -> ExitCode {
                 continue;
             }
             "--help" | "-h" => {
-                println!("{USAGE}");
+                outln!("{USAGE}");
                 return ExitCode::SUCCESS;
             }
             other => {
@@ -190,7 +194,7 @@ fn main() -> ExitCode {
         }
     }
     let compared = losses.len().min(golden.len());
-    println!(
+    outln!(
         "loss check vs numpy over {compared} steps: max |diff| {max_dev:.2e} (tolerance {TOL_FIRST:e} first 5, {TOL_ALL:e} all): {}",
         if ok { "ok" } else { "FAILED" }
     );
@@ -200,7 +204,7 @@ fn main() -> ExitCode {
     let done = mlp_bench::FLOPS_PER_STEP - 2 * BATCH * WIDTHS[0] * WIDTHS[1];
     let rate = |flops: usize| flops as f64 * steps as f64 / median / 1e9;
     let (counted, performed) = (rate(mlp_bench::FLOPS_PER_STEP), rate(done));
-    println!(
+    outln!(
         "median of {repeat} x {steps} steps: {:.3} s; {counted:.1} GFLOP/s by the workload's count \
          ({:.2} GFLOP a step), {performed:.1} GFLOP/s of products done ({:.2} GFLOP: no input gradient); \
          load average {}",
@@ -216,7 +220,7 @@ fn main() -> ExitCode {
     match (peak_before, peak_after) {
         (Some(before), Some(after)) => {
             let peak = before.max(after);
-            println!(
+            outln!(
                 "FMA peak ({threads} thread{}, f32): {before:.1} GFLOP/s before, {after:.1} after; \
                  the step is at {:.1} % of the higher by the workload's count ({:.1} steps/s would be 100 %), \
                  its products at {:.1} %",
@@ -226,12 +230,12 @@ fn main() -> ExitCode {
                 100.0 * performed / peak,
             );
         }
-        _ => println!(
+        _ => outln!(
             "FMA peak: not measured (the {} kernel has no vector FMA loop)",
             Kernel::selected().name()
         ),
     }
-    println!(
+    outln!(
         "steps_per_s={:.2} samples_per_s={:.0} ms_per_step={:.2} peak_rss_mb={:.1} threads={} kernel={} final_loss={:.6} sgd={}",
         steps as f64 / median,
         (steps * BATCH) as f64 / median,
@@ -368,25 +372,25 @@ mod profile {
         let step = median(whole);
         // The products this step does: numpy's nine minus dout·W1ᵀ.
         let flops = (mlp_bench::FLOPS_PER_STEP - 2 * BATCH * WIDTHS[0] * WIDTHS[1]) as f64;
-        println!(
+        outln!(
             "one mlp-bench training step, call by call ({threads} thread{}; median of {steps} steps)",
             if threads == 1 { "" } else { "s" }
         );
-        println!();
-        println!("| call | ms | % of step |");
-        println!("|---|---:|---:|");
+        outln!();
+        outln!("| call | ms | % of step |");
+        outln!("|---|---:|---:|");
         let mut sum = 0.0;
         for (name, samples) in names.iter().zip(times) {
             let m = median(samples);
             sum += m;
-            println!("| {name} | {:.3} | {:.1} |", m * 1e3, 100.0 * m / step);
+            outln!("| {name} | {:.3} | {:.1} |", m * 1e3, 100.0 * m / step);
         }
-        println!(
+        outln!(
             "| **step** (median of the per-step sums; sum of the medians {:.3} ms) | {:.3} | 100 |",
             sum * 1e3,
             step * 1e3
         );
-        println!();
+        outln!();
 
         // The eight products alone, shapes and transposes as the layers pass them.
         let (b, w) = (BATCH, WIDTHS);
@@ -403,20 +407,20 @@ mod profile {
             ("h1ᵀ·dout (dW 2)", (b, w[1]), y, (b, w[2]), n),
             ("xᵀ·dout (dW 1)", (b, w[0]), y, (b, w[1]), n),
         ];
-        println!("the eight products alone (median of {steps} calls each)");
-        println!();
+        outln!("the eight products alone (median of {steps} calls each)");
+        outln!();
         let peak = super::fma_peak(threads);
         let of_peak =
             |gflops: f64| peak.map_or("—".to_string(), |p| format!("{:.1}", 100.0 * gflops / p));
         match peak {
             Some(p) => {
-                println!("FMA peak of {threads} thread(s), f32, measured now: {p:.1} GFLOP/s")
+                outln!("FMA peak of {threads} thread(s), f32, measured now: {p:.1} GFLOP/s")
             }
-            None => println!("FMA peak: not measured (portable kernel)"),
+            None => outln!("FMA peak: not measured (portable kernel)"),
         }
-        println!();
-        println!("| product | m × n × k | ms | GFLOP/s | % of peak | % of the step's GEMM time |");
-        println!("|---|---|---:|---:|---:|---:|");
+        outln!();
+        outln!("| product | m × n × k | ms | GFLOP/s | % of peak | % of the step's GEMM time |");
+        outln!("|---|---|---:|---:|---:|---:|");
         let mut gemm_total = 0.0;
         let mut rows_out = Vec::new();
         for (name, sa, op_a, sb, op_b) in products {
@@ -434,21 +438,21 @@ mod profile {
         }
         for (name, m, nn, k, t) in rows_out {
             let gflops = 2.0 * (m * nn * k) as f64 / t / 1e9;
-            println!(
+            outln!(
                 "| {name} | {m} × {nn} × {k} | {:.3} | {gflops:.1} | {} | {:.1} |",
                 t * 1e3,
                 of_peak(gflops),
                 100.0 * t / gemm_total
             );
         }
-        println!(
+        outln!(
             "| **all eight** | | {:.3} | {:.1} | {} | 100 |",
             gemm_total * 1e3,
             flops / gemm_total / 1e9,
             of_peak(flops / gemm_total / 1e9)
         );
-        println!();
-        println!(
+        outln!();
+        outln!(
             "products alone {:.3} ms = {:.1} % of the step; the rest, {:.3} ms ({:.1} %), is everything else \
              (bias adds, saved inputs, ReLU, softmax, SGD)",
             gemm_total * 1e3,

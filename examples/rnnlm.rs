@@ -16,6 +16,10 @@
 //! script: the weights, every dropout mask and every generated word come
 //! from that one stream, in the book's order.
 
+#[macro_use]
+#[path = "common/out.rs"]
+mod out;
+
 use groundup::io::{load_model, save_model};
 use groundup::model::{BetterRnnlm, LanguageModel, Params, Rnnlm, SimpleRnnlm};
 use groundup::optim::Sgd;
@@ -234,7 +238,7 @@ fn load_data(args: &Args) -> Result<Data, String> {
     };
     let n_train = (corpus.len() as f64 * (1.0 - args.holdout)) as usize;
     let held = corpus.split_off(n_train);
-    println!(
+    outln!(
         "corpus {}: {total} tokens, {} words; training on {} ids, {} held out, vocabulary {vocab_size}",
         args.corpus.display(),
         vocab.len(),
@@ -281,7 +285,7 @@ fn timed_fit<T: Scalar, M: LanguageModel<T>>(
     let iters = xs.len() / (args.batch * args.time_size);
     let tokens = epochs * iters * args.batch * args.time_size;
     if tokens > 0 {
-        println!(
+        outln!(
             "{epochs} epoch(s) x {iters} iterations in {secs:.2} s: tokens_per_s={:.0}",
             tokens as f64 / secs
         );
@@ -318,11 +322,11 @@ fn train_plain<T: Scalar, M: LanguageModel<T>>(
     if !data.held.is_empty() {
         model.reset_state();
         let ppl = perplexity(&mut model, &data.held, args.quiet)?;
-        println!("test perplexity:  {}", groundup::text::py_float(ppl));
+        outln!("test perplexity:  {}", groundup::text::py_float(ppl));
     }
     if let Some(path) = &args.save {
         save_model(path, &model).map_err(|e| e.to_string())?;
-        println!("saved {}", path.display());
+        outln!("saved {}", path.display());
     }
     Ok((model, ppl_list))
 }
@@ -349,30 +353,30 @@ fn train_better<T: Scalar>(
         let model = trainer.model_mut();
         model.reset_state();
         let ppl = perplexity(model, &data.held, args.quiet)?;
-        println!("valid perplexity:  {}", groundup::text::py_float(ppl));
+        outln!("valid perplexity:  {}", groundup::text::py_float(ppl));
         if best_ppl > ppl {
             best_ppl = ppl;
             best = Some(model.params().iter().map(|p| p.value.clone()).collect());
             if let Some(path) = &args.save {
                 save_model(path, &*model).map_err(|e| e.to_string())?;
-                println!("saved {}", path.display());
+                outln!("saved {}", path.display());
             }
         } else {
             lr /= 4.0;
             trainer.optimizer_mut().lr = lr;
         }
         trainer.model_mut().reset_state();
-        println!("{}", "-".repeat(50));
+        outln!("{}", "-".repeat(50));
     }
     if let (Some(path), true) = (&args.save, data.held.is_empty()) {
         save_model(path, trainer.model()).map_err(|e| e.to_string())?;
-        println!("saved {}", path.display());
+        outln!("saved {}", path.display());
     }
     let mut model = trainer.into_model();
     // Continue (generation) with the best epoch's weights.
     if let Some(values) = best {
         model.for_each_param(&mut |i, p| p.value.clone_from(&values[i]));
-        println!(
+        outln!(
             "best weights restored (valid perplexity {})",
             groundup::text::py_float(best_ppl)
         );
@@ -406,7 +410,7 @@ fn generate<T: Scalar, M: LanguageModel<T>>(
         .generate(start_id, &skip, args.generate)
         .map_err(|e| e.to_string())?;
     let words: Vec<&str> = ids.iter().map(|&i| vocab.word(i).unwrap_or("?")).collect();
-    println!("{}", words.join(" ").replace(" <eos>", ".\n"));
+    outln!("{}", words.join(" ").replace(" <eos>", ".\n"));
     Ok(())
 }
 
@@ -432,7 +436,7 @@ fn run<T: Scalar>(args: &Args) -> Result<(), String> {
     let load = |model: &mut dyn Params<T>| -> Result<(), String> {
         if let Some(path) = &args.load {
             load_model(path, model).map_err(|e| e.to_string())?;
-            println!("loaded {}", path.display());
+            outln!("loaded {}", path.display());
         }
         Ok(())
     };

@@ -16,6 +16,10 @@
 //! that shuffles the data, then draws the weights, then every epoch's
 //! permutation, in the book's order.
 
+#[macro_use]
+#[path = "common/out.rs"]
+mod out;
+
 use groundup::data::sequence;
 use groundup::io::{load_model, save_model};
 use groundup::matrix::Ids;
@@ -229,7 +233,7 @@ fn train<T: Scalar, D: Seq2seqDecoder<T>>(
 ) -> Result<(), String> {
     if let Some(path) = &args.load {
         load_model(path, &mut model).map_err(|e| e.to_string())?;
-        println!("loaded {}", path.display());
+        outln!("loaded {}", path.display());
     }
     let mut trainer = Trainer::new(model, Adam::default()).with_rng(rng);
     trainer.set_verbose(!args.quiet);
@@ -268,22 +272,22 @@ fn train<T: Scalar, D: Seq2seqDecoder<T>>(
                 let (q, t) = (xs.row(i), &ts.row(i)[1..]);
                 let line =
                     format_seq2seq(q, t, eval.guesses.row(i), &data.vocab, args.reverse, color);
-                print!("{line}");
+                out!("{line}");
             }
         }
         let acc = eval.accuracy();
         if args.epochs == 0 {
-            println!("val acc {:.3}%", acc * 100.0);
+            outln!("val acc {:.3}%", acc * 100.0);
             break;
         }
         acc_list.push(acc);
-        println!("val acc {:.3}%", acc * 100.0);
-        println!("epoch {epoch}: train {fit:.2} s, evaluate {rows} rows {secs:.2} s");
+        outln!("val acc {:.3}%", acc * 100.0);
+        outln!("epoch {epoch}: train {fit:.2} s, evaluate {rows} rows {secs:.2} s");
         train_secs += fit;
         eval_secs += secs;
     }
     if args.epochs > 0 {
-        println!(
+        outln!(
             "{} epoch(s): train {train_secs:.2} s ({:.2} s/epoch), evaluate {eval_secs:.2} s",
             args.epochs,
             train_secs / args.epochs as f64
@@ -294,7 +298,7 @@ fn train<T: Scalar, D: Seq2seqDecoder<T>>(
     if let Some(path) = &args.acc_csv {
         let text: String = acc_list.iter().map(|a| format!("{a}\n")).collect();
         groundup::io::write_atomic(path, text.as_bytes()).map_err(|e| e.to_string())?;
-        println!("wrote {}", path.display());
+        outln!("wrote {}", path.display());
     }
     if !acc_list.is_empty() {
         let opts = groundup::plot::Options::new()
@@ -305,12 +309,12 @@ fn train<T: Scalar, D: Seq2seqDecoder<T>>(
         std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
         let path = args.out.join("accuracy.svg");
         groundup::io::write_atomic(&path, svg.as_bytes()).map_err(|e| e.to_string())?;
-        println!("wrote {}", path.display());
+        outln!("wrote {}", path.display());
     }
     let mut model = trainer.model;
     if let Some(path) = &args.save {
         save_model(path, &model).map_err(|e| e.to_string())?;
-        println!("saved {}", path.display());
+        outln!("saved {}", path.display());
     }
     if let Some(path) = &args.attention_svg {
         heat_map(&mut model, data, args, probe, path)?;
@@ -358,7 +362,7 @@ fn heat_map<T: Scalar, D: Seq2seqDecoder<T>>(
         .y_label("answer");
     let svg = groundup::plot::attention_map(&map, &rows, &columns, &opts);
     groundup::io::write_atomic(path, svg.as_bytes()).map_err(|e| e.to_string())?;
-    println!("wrote {}", path.display());
+    outln!("wrote {}", path.display());
     Ok(())
 }
 
@@ -376,7 +380,7 @@ fn run<T: Scalar>(args: &Args) -> Result<(), String> {
         reverse_rows(&mut x_train);
         reverse_rows(&mut x_test);
     }
-    println!(
+    outln!(
         "{}: {} training and {} test questions of {} characters, answers of {}, vocabulary {}",
         args.data.display(),
         x_train.rows(),

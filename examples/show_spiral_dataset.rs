@@ -5,20 +5,24 @@
 //! cargo run --release --example show_spiral_dataset
 //! ```
 
+#[macro_use]
+#[path = "common/out.rs"]
+mod out;
+
 use groundup::data::spiral;
 use groundup::{io, plot};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (x, t) = spiral::load_data(1984);
-    println!("x {:?}", x.shape());
-    println!("t {:?}", t.shape());
-    println!("x[:3] =\n{}", x.rows_view(0..3).to_matrix());
+    outln!("x {:?}", x.shape());
+    outln!("t {:?}", t.shape());
+    outln!("x[:3] =\n{}", x.rows_view(0..3).to_matrix());
 
     let svg = plot::scatter(&x, &t.argmax_rows(), spiral::CLS_NUM);
     let dir = std::path::Path::new("target/spiral");
     std::fs::create_dir_all(dir)?;
     let path = dir.join("dataset.svg");
     io::write_atomic(&path, svg.as_bytes())?;
-    println!("wrote {}", path.display());
+    outln!("wrote {}", path.display());
     Ok(())
 }

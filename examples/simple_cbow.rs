@@ -12,6 +12,10 @@
 //! book, so the loss curve follows numpy's (float32, within 1e-6 relative
 //! in the fixture tests).
 
+#[macro_use]
+#[path = "common/out.rs"]
+mod out;
+
 use groundup::model::{SimpleCbow, SimpleSkipGram};
 use groundup::optim::Adam;
 use groundup::text::{create_contexts_target, numpy_str, preprocess};
@@ -148,7 +152,7 @@ fn run<T: Scalar>(args: &Args) -> Result<(), String> {
     };
     // for word_id, word in id_to_word.items(): print(word, word_vecs[word_id])
     for (id, word) in vocab.words().iter().enumerate() {
-        println!("{word} {}", numpy_str(word_vecs.row(id)));
+        outln!("{word} {}", numpy_str(word_vecs.row(id)));
     }
     cli::write_loss_outputs(
         &loss_list,

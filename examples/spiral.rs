@@ -9,6 +9,10 @@
 //! same data (numpy's legacy RNG, seed 1984), the same initial weights and
 //! shuffles (the same stream), the same progress lines.
 
+#[macro_use]
+#[path = "common/out.rs"]
+mod out;
+
 use groundup::data::spiral;
 use groundup::layers::Targets;
 use groundup::model::{Model, TwoLayerNet};
@@ -144,7 +148,7 @@ fn run<T: Scalar>(args: &Args) -> Result<(), String> {
     let mut model = TwoLayerNet::<T>::new(2, args.hidden, 3, &mut || rng.randn());
     if let Some(path) = &args.load {
         model.load(path).map_err(|e| e.to_string())?;
-        println!("loaded weights from {}", path.display());
+        outln!("loaded weights from {}", path.display());
     }
     let optimizer =
         optim::by_name::<T>(&args.optimizer, Some(args.lr)).map_err(|e| e.to_string())?;
@@ -182,7 +186,7 @@ fn run<T: Scalar>(args: &Args) -> Result<(), String> {
     let full_loss = model.forward(x.view(), targets).to_f64();
     let iters = spiral::N * spiral::CLS_NUM / args.batch;
     if args.epochs > 0 {
-        println!(
+        outln!(
             "dtype {} | {} epochs x {iters} iterations | fit {:.2} ms ({:.2} us per iteration)",
             args.dtype,
             args.epochs,
@@ -190,26 +194,26 @@ fn run<T: Scalar>(args: &Args) -> Result<(), String> {
             fit_time.as_secs_f64() * 1e6 / (args.epochs * iters) as f64,
         );
     } else {
-        println!("dtype {} | evaluation only (--epochs 0)", args.dtype);
+        outln!("dtype {} | evaluation only (--epochs 0)", args.dtype);
     }
     match trainer.loss_list.last() {
-        Some(last) => println!(
-            "final loss {last:.4} (last reported average), {full_loss:.4} on all 300 points"
-        ),
-        None => println!("loss {full_loss:.4} on all 300 points (no training)"),
+        Some(last) => {
+            outln!("final loss {last:.4} (last reported average), {full_loss:.4} on all 300 points")
+        }
+        None => outln!("loss {full_loss:.4} on all 300 points (no training)"),
     }
-    println!(
+    outln!(
         "accuracy {accuracy:.2} ({} of 300 points classified correctly)",
         (accuracy * 300.0).round() as usize
     );
 
     if let Some(path) = &args.save {
         trainer.model.save(path).map_err(|e| e.to_string())?;
-        println!("saved weights to {}", path.display());
+        outln!("saved weights to {}", path.display());
     }
     if let Some(path) = &args.loss_csv {
         io::write_atomic(path, csv.borrow().as_bytes()).map_err(|e| e.to_string())?;
-        println!("wrote {}", path.display());
+        outln!("wrote {}", path.display());
     }
 
     std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
@@ -229,7 +233,7 @@ fn run<T: Scalar>(args: &Args) -> Result<(), String> {
     io::write_atomic(&path, svg.as_bytes()).map_err(|e| e.to_string())?;
     written.push(path);
     for p in written {
-        println!("wrote {}", p.display());
+        outln!("wrote {}", p.display());
     }
     Ok(())
 }

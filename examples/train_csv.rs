@@ -14,6 +14,10 @@
 //! in order of first appearance, the numbering printed and saved next to the
 //! weights). Every other column is a numeric feature.
 
+#[macro_use]
+#[path = "common/out.rs"]
+mod out;
+
 use groundup::data::csv::{read_csv, CsvOptions, Dataset, LabelColumn, LabelKind};
 use groundup::layers::{Affine, ReLU, Sigmoid, SoftmaxWithLoss, Targets};
 use groundup::model::{Model, Sequential};
@@ -301,7 +305,7 @@ fn accuracy_line(name: &str, model: &mut Sequential<f64>, x: &Matrix<f64>, label
         return;
     }
     let acc = model.accuracy(x.view(), Targets::Indices(labels));
-    println!(
+    outln!(
         "{name} accuracy {acc:.2} ({} of {} rows)",
         (acc * x.rows() as f64).round() as usize,
         x.rows()
@@ -348,7 +352,7 @@ fn run(args: &Args) -> Result<(), String> {
     } = data;
     let labels = labels.ok_or("the file has no label column")?;
     if !dropped_rows.is_empty() {
-        println!(
+        outln!(
             "dropped {} row{} with an empty field ({})",
             dropped_rows.len(),
             if dropped_rows.len() == 1 { "" } else { "s" },
@@ -383,7 +387,7 @@ fn run(args: &Args) -> Result<(), String> {
         Some(names) => names.clone(),
         None => {
             if let (Some(weights), None) = (&args.load, &saved) {
-                println!(
+                outln!(
                     "note: {} does not exist; the labels are taken as class indices",
                     labels_path(weights).display()
                 );
@@ -417,7 +421,7 @@ fn run(args: &Args) -> Result<(), String> {
     let x_train = features.rows_view(0..train_rows).to_matrix();
     let x_test = features.rows_view(train_rows..rows).to_matrix();
     let (t_train, t_test) = labels.split_at(train_rows);
-    println!(
+    outln!(
         "data: {rows} rows x {cols} features, {classes} classes (label column {:?}); {train_rows} for training, {} held out",
         label_name.as_deref().unwrap_or("last"),
         args.test_rows
@@ -434,11 +438,11 @@ fn run(args: &Args) -> Result<(), String> {
         if names.len() > LISTED {
             listing.push(format!("… ({} more)", names.len() - LISTED));
         }
-        println!("classes: {}", listing.join(", "));
+        outln!("classes: {}", listing.join(", "));
         // Word labels never fail as indices do: say when they look unlike
         // classes (say, a column of measurements).
         if saved.is_none() && names.len() > 2 && 2 * names.len() > rows {
-            println!(
+            outln!(
                 "note: {} distinct labels in {rows} rows; if the label column is not a class, choose another with --label",
                 names.len()
             );
@@ -468,11 +472,11 @@ fn run(args: &Args) -> Result<(), String> {
         model
             .load(path)
             .map_err(|e| format!("{e} (give --hidden and --activation as when it was saved)"))?;
-        println!("loaded weights from {}", path.display());
+        outln!("loaded weights from {}", path.display());
     }
     let describe: Vec<String> = widths.iter().map(usize::to_string).collect();
     let optimizer = optim::by_name::<f64>(&args.optimizer, args.lr).map_err(|e| e.to_string())?;
-    println!(
+    outln!(
         "model: {} ({}), {} lr {}, batch {}, {} epochs",
         describe.join(" -> "),
         if args.relu { "relu" } else { "sigmoid" },
@@ -505,7 +509,7 @@ fn run(args: &Args) -> Result<(), String> {
         model.save(path).map_err(|e| e.to_string())?;
         let labels_file = labels_path(path);
         write_labels(&labels_file, &names)?;
-        println!(
+        outln!(
             "saved weights to {} and the {} class labels to {}",
             path.display(),
             names.len(),
@@ -559,14 +563,14 @@ fn predict(
     }
     x.scale(1.0 / args.scale);
     let predicted = model.predict(x.view()).argmax_rows();
-    println!(
+    outln!(
         "predictions for {} ({} rows):",
         path.display(),
         predicted.len()
     );
     for (row, id) in predicted.into_iter().enumerate() {
         let label = names.get(id).map_or_else(|| id.to_string(), |l| shown(l));
-        println!("row {}: {label}", row + 1);
+        outln!("row {}: {label}", row + 1);
     }
     Ok(())
 }

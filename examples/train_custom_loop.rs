@@ -8,6 +8,10 @@
 //! Same numbers as the book (f64, seed 1984); figures go to
 //! `target/train_custom_loop/`.
 
+#[macro_use]
+#[path = "common/out.rs"]
+mod out;
+
 use groundup::data::spiral;
 use groundup::layers::Targets;
 use groundup::model::{Model, TwoLayerNet};
@@ -53,7 +57,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             // Report the average loss every 10 iterations.
             if (iters + 1) % 10 == 0 {
                 let avg_loss = total_loss / loss_count as f64;
-                println!(
+                outln!(
                     "| epoch {} |  iter {} / {} | loss {:.2}",
                     epoch + 1,
                     iters + 1,
@@ -77,7 +81,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     });
     let boundary_svg = out.join("decision_boundary.svg");
     io::write_atomic(&boundary_svg, boundary.as_bytes())?;
-    println!(
+    outln!(
         "wrote {} and {}",
         loss_svg.display(),
         boundary_svg.display()

@@ -13,6 +13,10 @@
 //! weights, every epoch's shuffle and every negative sample come from that
 //! one stream, in the book's order.
 
+#[macro_use]
+#[path = "common/out.rs"]
+mod out;
+
 use groundup::model::{Cbow, SkipGram};
 use groundup::optim::Adam;
 use groundup::text::{
@@ -188,7 +192,7 @@ fn train<T: Scalar, M: Trainable<T, Input = groundup::matrix::Ids>>(
     let steps = args.epochs * (contexts.rows() / args.batch);
     let tokens = steps * args.batch;
     if steps > 0 {
-        println!(
+        outln!(
             "{} epochs x {} iterations in {secs:.1} s: {:.0} samples/s",
             args.epochs,
             contexts.rows() / args.batch,
@@ -207,7 +211,7 @@ fn train<T: Scalar, M: Trainable<T, Input = groundup::matrix::Ids>>(
 fn run<T: Scalar>(args: &Args) -> Result<(), String> {
     let (vecs, vocab): (Matrix<T>, Vocab) = if let Some(path) = &args.load {
         let loaded = load_word_vectors::<T>(path).map_err(|e| e.to_string())?;
-        println!(
+        outln!(
             "loaded {} word vectors of size {} from {}",
             loaded.0.rows(),
             loaded.0.cols(),
@@ -217,7 +221,7 @@ fn run<T: Scalar>(args: &Args) -> Result<(), String> {
     } else {
         let path = args.corpus.as_ref().expect("checked by parse_args");
         let (corpus, vocab) = read_ptb(path).map_err(|e| e.to_string())?;
-        println!(
+        outln!(
             "corpus {}: {} tokens, {} words",
             path.display(),
             corpus.len(),
@@ -238,26 +242,26 @@ fn run<T: Scalar>(args: &Args) -> Result<(), String> {
     };
     if let Some(path) = &args.save {
         save_word_vectors(path, &vecs, &vocab).map_err(|e| e.to_string())?;
-        println!("saved {}", path.display());
+        outln!("saved {}", path.display());
     }
     for q in &args.queries {
         match most_similar(q, &vocab, &vecs, 5) {
-            Ok(top) => print!("{}", format_most_similar(q, &top)),
+            Ok(top) => out!("{}", format_most_similar(q, &top)),
             // the book prints this and goes on
-            Err(_) if vocab.id(q).is_none() => println!("{q} is not found"),
+            Err(_) if vocab.id(q).is_none() => outln!("{q} is not found"),
             Err(e) => return Err(e.to_string()),
         }
     }
     if !args.analogies.is_empty() {
-        println!("{}", "-".repeat(50));
+        outln!("{}", "-".repeat(50));
     }
     for [a, b, c] in &args.analogies {
         match analogy(a, b, c, &vocab, &vecs, 5) {
-            Ok(top) => print!("{}", format_analogy(a, b, c, &top)),
+            Ok(top) => out!("{}", format_analogy(a, b, c, &top)),
             Err(_) => {
                 let missing = [a, b, c].into_iter().find(|w| vocab.id(w).is_none());
                 match missing {
-                    Some(w) => println!("{w} is not found"),
+                    Some(w) => outln!("{w} is not found"),
                     None => return Err(format!("analogy {a}:{b}:{c} failed")),
                 }
             }

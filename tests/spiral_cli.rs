@@ -248,3 +248,34 @@ fn train_csv_rejects_a_label_beyond_the_row_count() {
         assert_eq!(err.lines().count(), 1, "{err}");
     }
 }
+
+/// `spiral | head` closes the pipe while the run still prints: the examples
+/// end quietly with status 0 (their `outln!`) instead of panicking on the
+/// broken pipe. The pipe is closed before the child has started, so every
+/// line it prints meets a closed pipe.
+#[test]
+fn a_closed_stdout_ends_the_run_quietly() {
+    use std::process::Stdio;
+    for (name, args) in [
+        ("spiral", &["--epochs", "3"][..]),
+        ("show_spiral_dataset", &[][..]),
+        ("forward_net", &[][..]),
+    ] {
+        let dir = tempdir(&format!("pipe-{name}"));
+        let mut child = common::examples::command_for(name)
+            .args(args)
+            .current_dir(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            o.status.success() && !err.contains("panicked"),
+            "{name}: {:?}\n{err}",
+            o.status
+        );
+    }
+}

@@ -49,7 +49,7 @@ pub fn main_with<A>(
     let args = match utf8_args().and_then(|argv| parse(argv.into_iter())) {
         Ok(Some(a)) => a,
         Ok(None) => {
-            println!("{usage}");
+            outln!("{usage}");
             return ExitCode::SUCCESS;
         }
         Err(reason) => {
@@ -117,7 +117,7 @@ pub fn write_curve_outputs(
     if let Some(path) = csv {
         let text: String = values.iter().map(|l| format!("{l}\n")).collect();
         groundup::io::write_atomic(path, text.as_bytes()).map_err(|e| e.to_string())?;
-        println!("wrote {}", path.display());
+        outln!("wrote {}", path.display());
     }
     if !values.is_empty() {
         std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
@@ -129,7 +129,7 @@ pub fn write_curve_outputs(
             groundup::plot::loss_curve_with(values, eval_interval, &opts)
         };
         groundup::io::write_atomic(&path, svg.as_bytes()).map_err(|e| e.to_string())?;
-        println!("wrote {}", path.display());
+        outln!("wrote {}", path.display());
     }
     Ok(())
 }
