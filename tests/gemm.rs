@@ -683,6 +683,16 @@ fn avx512_matches_avx2<T: Scalar>(seed: u32) {
         (128, 128, 128),
         (65, 256, 100),
         (16, 256, 200),
+        // C at most four columns wide (the narrow tiles, 4-lane vectors):
+        // 12-row tiles and 6, 1 or 5 rows left, one or three depth blocks.
+        (30, 3, 10),
+        (13, 1, 7),
+        (25, 2, 385),
+        (29, 4, 800),
+        // Deeper than KC yet direct for the AVX2 kernel (f32: small and
+        // wide), so one pass over k on both.
+        (40, 8, 500),
+        (9, 30, 400),
     ];
     for &(m, n, k) in &shapes {
         for (op_a, op_b) in [

@@ -73,13 +73,15 @@ pub enum Kernel {
     /// Hand-written AVX2 + FMA kernels: 6×16 for f32, 6×8 for f64 (x86-64,
     /// detected at runtime; needs the `simd` feature, default).
     Avx2Fma,
-    /// Hand-written AVX-512F kernels: 12×32 for f32, 8×24 for f64 (x86-64,
-    /// detected at runtime; needs the `simd` feature and Rust ≥ 1.89, where
-    /// the 512-bit intrinsics are stable). Packed tiles for large products;
-    /// small (f64 up to 128³ multiply-adds, f32 up to twice that) and skinny ones
-    /// (C at most two vectors wide) with row-major op(A) read the operands
-    /// in place; tiny ones run the AVX2 kernel's direct path. Same
-    /// arithmetic as `Avx2Fma`, so the same bits.
+    /// Hand-written AVX-512F kernels: 12×32 for f32, 8×24 for f64 (x86-64
+    /// with AVX-512F and VL, detected at runtime; needs the `simd` feature
+    /// and Rust ≥ 1.89, where the 512-bit intrinsics are stable). Packed
+    /// tiles for large products; small (f64 up to 128³ multiply-adds, f32
+    /// up to twice that) and skinny ones (C at most two vectors wide) with
+    /// row-major op(A) read the operands in place, C at most four columns
+    /// wide in 4-lane vectors; tiny ones with a transposed operand run the
+    /// AVX2 kernel's direct path. Same arithmetic as `Avx2Fma`, so the same
+    /// bits.
     Avx512,
     /// Hand-written NEON kernels: 8×12 for f32, 6×8 for f64 (aarch64, where
     /// NEON is baseline; needs the `simd` feature, default).

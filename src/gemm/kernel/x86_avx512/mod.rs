@@ -16,11 +16,16 @@
 //! Same arithmetic as the AVX2 kernel, so the same bits: every element of
 //! C is one in-order FMA chain over each KC block (KC = 384 in both), then
 //! `alpha·acc + beta·C` with the same operations; a partial last vector is
-//! loaded and stored with a lane mask (AVX-512 masks are cheap).
+//! loaded and stored with a lane mask. A masked 512-bit store costs by the
+//! 64 bytes it spans, so C at most four columns wide gets tiles of its own
+//! in 4-lane vectors ([`narrow`]). Products the AVX2 kernel takes directly
+//! run in one pass over `k`, as there ([`small`], [`blocked`]); the rest
+//! in KC blocks.
 //!
 //! Besides the packed tiles (`DIRECT = false` for the loop nest), register
-//! tiles with the same arithmetic (12 rows × 1 vector, 6 or 8 rows × 2) run
-//! on the operands in place, without packing ([`in_place`], [`skinny`]):
+//! tiles with the same arithmetic (12 rows × 1 vector, 6 or 8 rows × 2, and
+//! for C at most four columns wide 12 rows of 4-lane vectors, [`narrow`])
+//! run on the operands in place, without packing ([`in_place`], [`skinny`]):
 //! for products with row-major op(A) that are tiny, small (f64 up to 128³
 //! multiply-adds, f32 up to twice that), or skinny
 //! (C at most two vectors wide; a transposed B is then copied into narrow
@@ -44,6 +49,7 @@
 pub(crate) mod exp;
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 pub(crate) mod log;
+mod narrow;
 
 use super::x86_avx2::{self as avx2, pack_b_avx, Avx2, Avx2Kernel, Simd};
 use super::{ASrc, MicroKernel};
@@ -51,12 +57,14 @@ use crate::gemm::ahead::{Ahead, Lines};
 use crate::gemm::loops::{
     balanced_block, gemm_blocked, reads_a_in_place, Operand, PackBuffers, Problem,
 };
+use crate::gemm::small::is_small_wide;
 use crate::gemm::view::CView;
 use crate::Scalar;
+use narrow::{NarrowB, Quad};
 use std::arch::x86_64::*;
 use std::marker::PhantomData;
 
-/// Proof that this CPU has AVX-512F, AVX2 and FMA: only
+/// Proof that this CPU has AVX-512F and VL, AVX2 and FMA: only
 /// [`Avx512::detect`] makes one.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Avx512 {
@@ -64,12 +72,14 @@ pub(crate) struct Avx512 {
 }
 
 impl Avx512 {
-    /// `Some` when the CPU supports AVX-512F (and AVX2 + FMA, which the
-    /// small and skinny paths use).
+    /// `Some` when the CPU supports AVX-512F and VL (every AVX-512 CPU but
+    /// Xeon Phi; VL for the narrow tiles' 128- and 256-bit masks), and AVX2
+    /// + FMA, which the small and skinny paths use.
     #[inline]
     pub fn detect() -> Option<Avx512> {
         let avx2 = Avx2::detect()?;
-        is_x86_feature_detected!("avx512f").then_some(Avx512 { avx2 })
+        (is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("avx512vl"))
+            .then_some(Avx512 { avx2 })
     }
 
     /// The AVX2 token this proof includes.
@@ -565,11 +575,11 @@ fn takes_skinny<T: Scalar>(p: &Problem<'_, '_, T>) -> bool {
 /// vectors wide, all rows of C in register tiles with op(A) read in place.
 /// op(B) is read in place when row-major ([`in_place`]), else its block is
 /// copied into rows zero-padded to one or two vectors.
-fn skinny<T: Zmm>(proof: Avx512, p: &mut Problem<'_, '_, T>, bufs: &mut PackBuffers<T>) {
+fn skinny<T: Zmm + Quad>(proof: Avx512, p: &mut Problem<'_, '_, T>, bufs: &mut PackBuffers<T>) {
     assert!(takes_skinny(p));
-    let kc_max = balanced_block(p.k, KC, 1);
+    let kc_max = depth_block(p.k, false);
     if p.b.cs == 1 && !rows_collide_in_l1(p.b.rs * T::BYTES, kc_max) {
-        return in_place(proof, p);
+        return in_place(proof, p, false);
     }
     let src = p.b;
     let scratch = bufs.b_scratch(kc_max * 2 * T::LANES);
@@ -598,7 +608,20 @@ fn skinny<T: Zmm>(proof: Avx512, p: &mut Problem<'_, '_, T>, bufs: &mut PackBuff
     // SAFETY: `copy` returns the kc rows of `width ≥ cols` it just wrote
     // into the scratch (room for KC rows of two vectors), which nothing
     // else borrows until the next block.
-    unsafe { for_blocks(proof, p, copy) }
+    unsafe { for_blocks(proof, p, kc_max, copy) }
+}
+
+/// The depth of [`for_blocks`]'s blocks: the AVX2 kernel's, so both give
+/// the same sums. That kernel runs the products it takes directly in one
+/// pass over `k` (`one_pass`: one FMA chain per element, whatever the
+/// depth; see [`small`] and [`blocked`]), the rest in balanced blocks of
+/// at most KC.
+fn depth_block(k: usize, one_pass: bool) -> usize {
+    if one_pass {
+        k
+    } else {
+        balanced_block(k, KC, 1)
+    }
 }
 
 /// Whether `rows` rows of a block two vectors wide (two 64-byte lines),
@@ -638,7 +661,7 @@ fn takes_in_place<T: Scalar>(p: &Problem<'_, '_, T>) -> bool {
 /// [`takes_in_place`]), on one thread, in the KC blocks and C blocks of
 /// [`skinny`]: no packing, no buffers. Also the path for tiny products:
 /// same sums, same bits as the AVX2 direct path.
-fn in_place<T: Zmm>(proof: Avx512, p: &mut Problem<'_, '_, T>) {
+fn in_place<T: Zmm + Quad>(proof: Avx512, p: &mut Problem<'_, '_, T>, one_pass: bool) {
     assert!(takes_in_place(p));
     let src = p.b;
     let rows = |pc: usize, kc: usize, jc: usize, cols: usize, width: usize| {
@@ -654,11 +677,11 @@ fn in_place<T: Zmm>(proof: Avx512, p: &mut Problem<'_, '_, T>) {
     // whose lanes j < cols (full vectors below `width − LANES`, the mask
     // after) lie inside `b.data` (asserted); B is a shared borrow, so it
     // does not alias C.
-    unsafe { for_blocks(proof, p, rows) }
+    unsafe { for_blocks(proof, p, depth_block(p.k, one_pass), rows) }
 }
 
-/// The loops of [`skinny`] and [`in_place`]: per KC block `pc..pc + kc`
-/// (the AVX2 kernel's blocks) and per block `jc..jc + cols` of C two
+/// The loops of [`skinny`] and [`in_place`]: per depth block `pc..pc + kc`
+/// (`kc ≤ kc_max`, the AVX2 kernel's blocks) and per block `jc..jc + cols` of C two
 /// vectors wide (`width` = `cols` rounded up to whole vectors), the block
 /// of op(B) where `b_block(pc, kc, jc, cols, width)` says it is, then all
 /// rows of C ([`rows_in_place`]).
@@ -667,9 +690,10 @@ fn in_place<T: Zmm>(proof: Avx512, p: &mut Problem<'_, '_, T>) {
 /// Each [`BRows`] that `b_block` returns must be readable as
 /// [`skinny_body`] requires for `kc` rows and `cols` columns, hold op(B)'s
 /// block, and not alias C.
-unsafe fn for_blocks<T: Zmm>(
+unsafe fn for_blocks<T: Zmm + Quad>(
     proof: Avx512,
     p: &mut Problem<'_, '_, T>,
+    kc_max: usize,
     mut b_block: impl FnMut(usize, usize, usize, usize, usize) -> BRows<T>,
 ) {
     let (m, n, k) = (p.m, p.n, p.k);
@@ -677,17 +701,22 @@ unsafe fn for_blocks<T: Zmm>(
         return;
     }
     let block = 2 * T::LANES;
-    let kc_max = balanced_block(k, KC, 1);
-    for pc in (0..k).step_by(kc_max.max(1)) {
+    // `while`, not `step_by`: a runtime step costs a division per loop, a
+    // tenth of a tiny product's time.
+    let mut pc = 0;
+    while pc < k {
         let kc = kc_max.min(k - pc);
         let beta = if pc == 0 { p.beta } else { T::ONE };
-        for jc in (0..n).step_by(block) {
+        let mut jc = 0;
+        while jc < n {
             let cols = block.min(n - jc);
             let width = cols.div_ceil(T::LANES) * T::LANES;
             let b = b_block(pc, kc, jc, cols, width);
             // SAFETY: `proof` shows AVX-512F; `b` as the caller promises.
             unsafe { rows_in_place(proof, p, pc, kc, jc, cols, b, beta) }
+            jc += cols;
         }
+        pc += kc;
     }
 }
 
@@ -698,7 +727,7 @@ unsafe fn for_blocks<T: Zmm>(
 /// `b` readable as [`skinny_body`] requires for `kc` rows and `cols`
 /// columns, and not aliasing C.
 #[allow(clippy::too_many_arguments)]
-unsafe fn rows_in_place<T: Zmm>(
+unsafe fn rows_in_place<T: Zmm + Quad>(
     _proof: Avx512,
     p: &mut Problem<'_, '_, T>,
     pc: usize,
@@ -720,7 +749,14 @@ unsafe fn rows_in_place<T: Zmm>(
     // grants exclusive access to m x n at `ptr + i*ldc + j`; this block is
     // columns jc..jc + cols ≤ n (asserted), not aliased by A or B.
     unsafe {
-        if cols <= T::LANES {
+        if cols <= 4 {
+            let b = NarrowB {
+                b: b.b,
+                ldb: b.ldb,
+                cols,
+            };
+            narrow::rows::<T>(m, kc, a, p.a.rs, b, c, ldc, alpha, beta)
+        } else if cols <= T::LANES {
             skinny_rows::<T, 1>(m, kc, a, p.a.rs, b, cols, c, ldc, alpha, beta)
         } else {
             skinny_rows::<T, 2>(m, kc, a, p.a.rs, b, cols, c, ldc, alpha, beta)
@@ -1005,13 +1041,23 @@ unsafe fn pack_b_wide<T: Scalar>(
 /// place (a transposed A) → that kernel's direct path; everything else →
 /// the loop nest around the packed tiles. Same sums, same bits, either way.
 #[allow(private_bounds)]
-pub(crate) fn blocked<T: Zmm + Simd + Blocking + avx2::Blocking>(
+pub(crate) fn blocked<T: Zmm + Quad + Simd + Blocking + avx2::Blocking>(
     proof: Avx512,
     p: &mut Problem<'_, '_, T>,
     bufs: &mut PackBuffers<T>,
     also: &[(usize, usize)],
 ) {
-    if takes_skinny(p) {
+    // A whole product small and wide enough that the AVX2 kernel takes it
+    // directly (`Kernel::takes_direct`; this kernel packs or reads it in
+    // place here): deeper than one KC block, it must run in one pass over
+    // k, as there, for the same sums.
+    if also.is_empty() && p.k > KC && is_small_wide(p.m, p.n, p.k, T::BYTES) {
+        if takes_in_place(p) {
+            in_place(proof, p, true)
+        } else {
+            proof.avx2().small(p)
+        }
+    } else if takes_skinny(p) {
         skinny(proof, p, bufs)
     } else if reads_a_in_place::<Avx2Kernel<T>, T>(p) {
         gemm_blocked(Avx2Kernel::new(proof.avx2()), p, bufs, also)
@@ -1023,9 +1069,10 @@ pub(crate) fn blocked<T: Zmm + Simd + Blocking + avx2::Blocking>(
 /// A tiny product (the direct range): with both operands row-major,
 /// [`in_place`]; otherwise the AVX2 kernel's direct path. Same bits.
 #[allow(private_bounds)]
-pub(crate) fn small<T: Zmm + Simd>(proof: Avx512, p: &mut Problem<'_, '_, T>) {
+pub(crate) fn small<T: Zmm + Quad + Simd>(proof: Avx512, p: &mut Problem<'_, '_, T>) {
     if takes_in_place(p) {
-        in_place(proof, p)
+        // Every product here the AVX2 kernel takes directly too.
+        in_place(proof, p, true)
     } else {
         proof.avx2().small(p)
     }
