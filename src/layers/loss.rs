@@ -461,8 +461,10 @@ impl<T: Scalar> LossLayer<T> for SigmoidWithLoss<T> {
         self.logs.clear();
         for (&y, &l) in self.y.as_slice().iter().zip(&self.labels) {
             let p = if l == T::ONE { y } else { T::ONE - y };
-            self.logs.push((p + eps).ln());
+            self.logs.push(p + eps);
         }
+        // One call over the batch, bit for bit `ln` element by element.
+        T::ln_in_place(&mut self.logs);
         -pairwise_sum(&self.logs) / T::from_usize(n)
     }
     fn set_log_epsilon(&mut self, eps: f64) {
