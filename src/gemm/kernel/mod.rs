@@ -447,7 +447,8 @@ pub(crate) fn store_tile<T: crate::Scalar, const MR: usize, const NR: usize>(
 /// Part of the sealed [`Scalar`](crate::Scalar) trait; not nameable outside.
 pub trait KernelElem: Sized + Copy {
     /// The blocked loop nest on one thread; `also`: the shapes `(m, n)` of
-    /// the other parts of the same product (buffers are sized for them).
+    /// the other parts of the same product (buffers are sized for them;
+    /// empty when `p` is a whole product).
     #[doc(hidden)]
     fn blocked(kernel: Kernel, p: &mut Problem<'_, '_, Self>, also: &[(usize, usize)]);
     /// The direct path for tiny products.

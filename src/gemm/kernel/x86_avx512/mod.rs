@@ -1035,11 +1035,14 @@ unsafe fn pack_b_wide<T: Scalar>(
     crate::gemm::pack::pack_b(nr, kc, nc, b, dst)
 }
 
-/// The blocked product on one thread, as this kernel runs it: row-major
-/// op(A) with skinny C or a small product → [`skinny`] (tiles on the
-/// operands in place); other skinny C, whose op(A) the AVX2 kernel reads in
-/// place (a transposed A) → that kernel's direct path; everything else →
-/// the loop nest around the packed tiles. Same sums, same bits, either way.
+/// The blocked product on one thread, as this kernel runs it: a whole
+/// product (`also` empty) deeper than KC that the AVX2 kernel would take
+/// directly → one pass over k, in place or through that kernel's direct
+/// path; row-major op(A) with skinny C or a small product → [`skinny`]
+/// (tiles on the operands in place); other skinny C, whose op(A) the AVX2
+/// kernel reads in place (a transposed A) → that kernel's loop nest;
+/// everything else → the loop nest around the packed tiles. Same sums,
+/// same bits, either way.
 #[allow(private_bounds)]
 pub(crate) fn blocked<T: Zmm + Quad + Simd + Blocking + avx2::Blocking>(
     proof: Avx512,
