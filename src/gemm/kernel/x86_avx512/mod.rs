@@ -744,7 +744,8 @@ unsafe fn rows_in_place<T: Zmm + Quad>(
     let c = p.c.as_mut_ptr().wrapping_add(jc);
     let (ldc, alpha) = (p.c.ldc(), p.alpha);
     let a = a.data.as_ptr();
-    // SAFETY: `_proof` shows AVX-512F. A: rows i < m at `i*rs + p`, p < kc,
+    // SAFETY: `_proof` shows AVX-512F and VL, AVX2 and FMA (the narrow
+    // tiles use all four). A: rows i < m at `i*rs + p`, p < kc,
     // inside `a.data` (asserted); B: the caller's contract. C: the view
     // grants exclusive access to m x n at `ptr + i*ldc + j`; this block is
     // columns jc..jc + cols ≤ n (asserted), not aliased by A or B.
