@@ -79,9 +79,10 @@ pub enum Kernel {
     /// tiles for large products; small (f64 up to 128³ multiply-adds, f32
     /// up to twice that) and skinny ones (C at most two vectors wide) with
     /// row-major op(A) read the operands in place, C at most four columns
-    /// wide in 4-lane vectors; tiny ones with a transposed operand run the
-    /// AVX2 kernel's direct path. Same arithmetic as `Avx2Fma`, so the same
-    /// bits.
+    /// wide in 4-lane vectors; tiny ones with a transposed operand, and f32
+    /// ones in the AVX2 kernel's direct range deeper than one block, run
+    /// that kernel's direct path. Same arithmetic as `Avx2Fma`, so the
+    /// same bits.
     Avx512,
     /// Hand-written NEON kernels: 8×12 for f32, 6×8 for f64 (aarch64, where
     /// NEON is baseline; needs the `simd` feature, default).
@@ -612,8 +613,9 @@ impl Kernel {
     /// place and copy a transposed one to the stack, so that one must fit
     /// there. AVX2 and NEON also take the widened range
     /// ([`small::is_small_wide`]), where their tiles beat packing; the
-    /// AVX-512 kernel's packed tiles are wider (12×32 f32, 8×24 f64) and
-    /// win there.
+    /// AVX-512 kernel's packed and in-place tiles are wider (12×32 f32,
+    /// 8×24 f64) and win there, except past one KC block deep, where it
+    /// runs them in one pass like the AVX2 kernel (same bits).
     pub(crate) fn takes_direct(
         self,
         m: usize,

@@ -30,9 +30,11 @@
 //! multiply-adds, f32 up to twice that), or skinny
 //! (C at most two vectors wide; a transposed B is then copied into narrow
 //! blocks), C in blocks two vectors wide. Skinny products with a
-//! transposed A, and tiny ones with a transposed operand, stay with the
-//! AVX2 kernel's direct paths (every AVX-512F CPU has AVX2 and FMA); the
-//! choice is made here, in [`blocked`] and [`small`].
+//! transposed A go to the AVX2 kernel's loop nest (which reads A in
+//! place); tiny ones with a transposed operand, and f32 ones small and
+//! wide enough for the AVX2 kernel's direct path but deeper than KC, to
+//! that direct path (every AVX-512F CPU has AVX2 and FMA); the choice is
+//! made here, in [`blocked`] and [`small`].
 //!
 //! While a column of tiles runs, its tiles prefetch into L2 the source of
 //! the B̃ micro-panel packed next (`MicroKernel::PREFETCHES`, see
@@ -658,9 +660,10 @@ fn takes_in_place<T: Scalar>(p: &Problem<'_, '_, T>) -> bool {
 }
 
 /// `C = alpha·op(A)·op(B) + beta·C` with both operands read in place (see
-/// [`takes_in_place`]), on one thread, in the KC blocks and C blocks of
-/// [`skinny`]: no packing, no buffers. Also the path for tiny products:
-/// same sums, same bits as the AVX2 direct path.
+/// [`takes_in_place`]), on one thread, in the depth blocks (KC, or all of
+/// `k` when `one_pass`, see [`depth_block`]) and C blocks of [`skinny`]:
+/// no packing, no buffers. Also the path for tiny products: same sums,
+/// same bits as the AVX2 direct path.
 fn in_place<T: Zmm + Quad>(proof: Avx512, p: &mut Problem<'_, '_, T>, one_pass: bool) {
     assert!(takes_in_place(p));
     let src = p.b;
@@ -720,8 +723,8 @@ unsafe fn for_blocks<T: Zmm + Quad>(
     }
 }
 
-/// Columns `jc..jc + cols` (`cols ≤ 2·LANES`) of C, all rows, over the KC
-/// block `pc..pc + kc`: register tiles with op(A) read in place.
+/// Columns `jc..jc + cols` (`cols ≤ 2·LANES`) of C, all rows, over the
+/// depth block `pc..pc + kc`: register tiles with op(A) read in place.
 ///
 /// # Safety
 /// `b` readable as [`skinny_body`] requires for `kc` rows and `cols`
@@ -1055,6 +1058,8 @@ pub(crate) fn blocked<T: Zmm + Quad + Simd + Blocking + avx2::Blocking>(
     // directly (`Kernel::takes_direct`; this kernel packs or reads it in
     // place here): deeper than one KC block, it must run in one pass over
     // k, as there, for the same sums.
+    // (Such products need no check of `takes_direct`'s B-fits rule, and
+    // are never split across threads: see the asserts below.)
     if also.is_empty() && p.k > KC && is_small_wide(p.m, p.n, p.k, T::BYTES) {
         if takes_in_place(p) {
             in_place(proof, p, true)
@@ -1069,6 +1074,13 @@ pub(crate) fn blocked<T: Zmm + Quad + Simd + Blocking + avx2::Blocking>(
         gemm_blocked(Avx512Kernel::new(proof), p, bufs, also)
     }
 }
+
+// What `blocked`'s one-pass branch takes for granted: a small-and-wide
+// product's op(B) always fits the AVX2 direct path's stack copy, and it
+// is too small to earn a second thread (so it never arrives in parts).
+const _: () = assert!(crate::gemm::small::SMALL_WIDE_B <= crate::gemm::small::B_STACK);
+const _: () =
+    assert!(2 * crate::gemm::small::SMALL_WIDE_MNK < 2 * crate::gemm::MIN_FLOPS_PER_THREAD);
 
 /// A tiny product (the direct range): with both operands row-major,
 /// [`in_place`]; otherwise the AVX2 kernel's direct path. Same bits.
