@@ -1,8 +1,9 @@
 //! Build probe: which compiler is this? Nothing is downloaded, generated or
 //! read besides `rustc --version`.
 //!
-//! The AVX-512 GEMM kernel uses `#[target_feature(enable = "avx512f")]` and
-//! the `_mm512_*` intrinsics, stable since Rust 1.89. The crate's
+//! The AVX-512 GEMM kernel uses `#[target_feature(enable = "avx512f")]`
+//! (and `avx512vl`), the `_mm512_*` intrinsics and the 128- and 256-bit
+//! masked ones, all stable since Rust 1.89. The crate's
 //! `rust-version` is 1.85 (Debian's `rustc-web`), so the kernel is compiled
 //! only when the compiler has them: this script sets `--cfg
 //! groundup_avx512` for Rust ≥ 1.89. Older compilers build everything else
