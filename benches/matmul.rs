@@ -4,7 +4,7 @@
 //! the product, so the "elem/s" criterion prints reads as **FLOP/s**
 //! (e.g. "95 Gelem/s" = 95 GFLOP/s). Shapes are `m×k×n` (A is m×k, B is
 //! k×n), row-major, `C = A·B` overwritten: squares 64…1024, the MNIST-style
-//! training shapes, and the spiral net's tiny products (where the time per
+//! training shapes, and the book's tiny products (where the time per
 //! call is the number to read). Each runs with the selected kernel and with
 //! the portable one; threads as configured (`GROUNDUP_THREADS`, default all
 //! cores). Filter as usual: `cargo bench --bench matmul -- f64/avx2`.
@@ -27,8 +27,9 @@ const TRAINING: [(usize, usize, usize); 4] = [
     (128, 1024, 10),
     (1024, 128, 1024),
 ];
-/// The spiral net of *Deep Learning from Scratch 2*, ch. 1.
-const SPIRAL: [(usize, usize, usize); 2] = [(30, 2, 10), (30, 10, 3)];
+/// The book's tiny products: the spiral net of ch. 1 (f64 in the book)
+/// and the ch. 3 word2vec toy's forward pass at its batch of 3 (f32).
+const TINY: [(usize, usize, usize); 4] = [(30, 2, 10), (30, 10, 3), (3, 7, 5), (3, 5, 7)];
 
 /// `len` values uniform in [-1, 1) from the crate's own generator.
 fn data<T: Scalar>(len: usize, seed: u32) -> Vec<T> {
@@ -47,7 +48,7 @@ fn bench_dtype<T: Scalar>(c: &mut Criterion) {
         .iter()
         .map(|&s| (s, s, s))
         .chain(TRAINING)
-        .chain(SPIRAL);
+        .chain(TINY);
     let mut group = c.benchmark_group(format!("matmul/{}", T::DTYPE));
     group
         .sample_size(10)
@@ -97,7 +98,7 @@ fn bench_dtype<T: Scalar>(c: &mut Criterion) {
     group.finish();
 }
 
-/// The spiral shapes through `Matrix::matmul_into`, the call the training
+/// The tiny shapes through `Matrix::matmul_into`, the call the training
 /// loop makes (argument checks and dispatch included).
 fn bench_matrix_path<T: Scalar>(c: &mut Criterion) {
     let mut group = c.benchmark_group(format!("matmul_into/{}", T::DTYPE));
@@ -105,7 +106,7 @@ fn bench_matrix_path<T: Scalar>(c: &mut Criterion) {
         .sample_size(10)
         .warm_up_time(Duration::from_millis(150))
         .measurement_time(Duration::from_millis(400));
-    for (m, k, n) in SPIRAL {
+    for (m, k, n) in TINY {
         let a = Matrix::from_vec(m, k, data::<T>(m * k, 3)).unwrap();
         let b = Matrix::from_vec(k, n, data::<T>(k * n, 4)).unwrap();
         let mut out = Matrix::zeros(m, n);

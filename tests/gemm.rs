@@ -696,6 +696,16 @@ fn avx512_matches_avx2<T: Scalar>(seed: u32) {
         // Four columns, too deep for the direct path: KC blocks, B read
         // in place or (transposed) copied into zero-padded rows.
         (40, 4, 1200),
+        // f32 C five to eight columns wide (256-bit narrow tiles): the
+        // word2vec toy's two products, 12-row tiles and 6, 1 or 5 rows
+        // left, one pass or KC blocks; f64 takes 512-bit tiles here.
+        (6, 5, 7),
+        (6, 7, 5),
+        (1, 6, 1),
+        (30, 6, 10),
+        (25, 8, 385),
+        (29, 5, 800),
+        (41, 7, 1200),
     ];
     for &(m, n, k) in &shapes {
         for (op_a, op_b) in [

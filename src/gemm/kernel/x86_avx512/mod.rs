@@ -18,13 +18,13 @@
 //! `alpha·acc + beta·C` with the same operations; a partial last vector is
 //! loaded and stored with a lane mask. A masked 512-bit store costs by the
 //! 64 bytes it spans, so C at most four columns wide gets tiles of its own
-//! in 4-lane vectors ([`narrow`]). Products the AVX2 kernel takes directly
-//! run in one pass over `k`, as there ([`small`], [`blocked`]); the rest
-//! in KC blocks.
+//! in 4-lane vectors, and f32 C of five to eight columns in 256-bit ones
+//! ([`narrow`]). Products the AVX2 kernel takes directly run in one pass
+//! over `k`, as there ([`small`], [`blocked`]); the rest in KC blocks.
 //!
 //! Besides the packed tiles (`DIRECT = false` for the loop nest), register
 //! tiles with the same arithmetic (12 rows × 1 vector, 6 or 8 rows × 2, and
-//! for C at most four columns wide 12 rows of 4-lane vectors, [`narrow`])
+//! for narrower C 12 rows of 4-lane or, f32, 8-lane vectors: [`narrow`])
 //! run on the operands in place, without packing ([`in_place`], [`skinny`]):
 //! for products with row-major op(A) that are tiny, small (f64 up to 128³
 //! multiply-adds, f32 up to twice that), or skinny
@@ -62,7 +62,7 @@ use crate::gemm::loops::{
 use crate::gemm::small::is_small_wide;
 use crate::gemm::view::CView;
 use crate::Scalar;
-use narrow::{NarrowB, Quad};
+use narrow::{Narrow, NarrowB, NarrowVec};
 use std::arch::x86_64::*;
 use std::marker::PhantomData;
 
@@ -577,7 +577,7 @@ fn takes_skinny<T: Scalar>(p: &Problem<'_, '_, T>) -> bool {
 /// vectors wide, all rows of C in register tiles with op(A) read in place.
 /// op(B) is read in place when row-major ([`in_place`]), else its block is
 /// copied into rows zero-padded to one or two vectors.
-fn skinny<T: Zmm + Quad>(proof: Avx512, p: &mut Problem<'_, '_, T>, bufs: &mut PackBuffers<T>) {
+fn skinny<T: Zmm + Narrow>(proof: Avx512, p: &mut Problem<'_, '_, T>, bufs: &mut PackBuffers<T>) {
     assert!(takes_skinny(p));
     let kc_max = depth_block(p.k, false);
     if p.b.cs == 1 && !rows_collide_in_l1(p.b.rs * T::BYTES, kc_max) {
@@ -664,7 +664,7 @@ fn takes_in_place<T: Scalar>(p: &Problem<'_, '_, T>) -> bool {
 /// `k` when `one_pass`, see [`depth_block`]) and C blocks of [`skinny`]:
 /// no packing, no buffers. Also the path for tiny products: same sums,
 /// same bits as the AVX2 direct path.
-fn in_place<T: Zmm + Quad>(proof: Avx512, p: &mut Problem<'_, '_, T>, one_pass: bool) {
+fn in_place<T: Zmm + Narrow>(proof: Avx512, p: &mut Problem<'_, '_, T>, one_pass: bool) {
     assert!(takes_in_place(p));
     let src = p.b;
     let rows = |pc: usize, kc: usize, jc: usize, cols: usize, width: usize| {
@@ -693,7 +693,7 @@ fn in_place<T: Zmm + Quad>(proof: Avx512, p: &mut Problem<'_, '_, T>, one_pass: 
 /// Each [`BRows`] that `b_block` returns must be readable as
 /// [`skinny_body`] requires for `kc` rows and `cols` columns, hold op(B)'s
 /// block, and not alias C.
-unsafe fn for_blocks<T: Zmm + Quad>(
+unsafe fn for_blocks<T: Zmm + Narrow>(
     proof: Avx512,
     p: &mut Problem<'_, '_, T>,
     kc_max: usize,
@@ -730,7 +730,7 @@ unsafe fn for_blocks<T: Zmm + Quad>(
 /// `b` readable as [`skinny_body`] requires for `kc` rows and `cols`
 /// columns, and not aliasing C.
 #[allow(clippy::too_many_arguments)]
-unsafe fn rows_in_place<T: Zmm + Quad>(
+unsafe fn rows_in_place<T: Zmm + Narrow>(
     _proof: Avx512,
     p: &mut Problem<'_, '_, T>,
     pc: usize,
@@ -753,13 +753,15 @@ unsafe fn rows_in_place<T: Zmm + Quad>(
     // grants exclusive access to m x n at `ptr + i*ldc + j`; this block is
     // columns jc..jc + cols ≤ n (asserted), not aliased by A or B.
     unsafe {
+        let narrow = NarrowB {
+            b: b.b,
+            ldb: b.ldb,
+            cols,
+        };
         if cols <= 4 {
-            let b = NarrowB {
-                b: b.b,
-                ldb: b.ldb,
-                cols,
-            };
-            narrow::rows::<T>(m, kc, a, p.a.rs, b, c, ldc, alpha, beta)
+            narrow::rows::<T::Four>(m, kc, a, p.a.rs, narrow, c, ldc, alpha, beta)
+        } else if cols <= <T::Half as NarrowVec>::LANES {
+            narrow::rows::<T::Half>(m, kc, a, p.a.rs, narrow, c, ldc, alpha, beta)
         } else if cols <= T::LANES {
             skinny_rows::<T, 1>(m, kc, a, p.a.rs, b, cols, c, ldc, alpha, beta)
         } else {
@@ -1048,7 +1050,7 @@ unsafe fn pack_b_wide<T: Scalar>(
 /// everything else → the loop nest around the packed tiles. Same sums,
 /// same bits, either way.
 #[allow(private_bounds)]
-pub(crate) fn blocked<T: Zmm + Quad + Simd + Blocking + avx2::Blocking>(
+pub(crate) fn blocked<T: Zmm + Narrow + Simd + Blocking + avx2::Blocking>(
     proof: Avx512,
     p: &mut Problem<'_, '_, T>,
     bufs: &mut PackBuffers<T>,
@@ -1085,7 +1087,7 @@ const _: () =
 /// A tiny product (the direct range): with both operands row-major,
 /// [`in_place`]; otherwise the AVX2 kernel's direct path. Same bits.
 #[allow(private_bounds)]
-pub(crate) fn small<T: Zmm + Quad + Simd>(proof: Avx512, p: &mut Problem<'_, '_, T>) {
+pub(crate) fn small<T: Zmm + Narrow + Simd>(proof: Avx512, p: &mut Problem<'_, '_, T>) {
     if takes_in_place(p) {
         // Every product here the AVX2 kernel takes directly too.
         in_place(proof, p, true)

@@ -1,6 +1,9 @@
-//! In-place tiles for C at most four columns wide (the spiral's output
-//! layer, 30×10·10×3), in 4-lane vectors: f32 in 128-bit registers, f64 in
-//! 256-bit ones, the ragged lanes under AVX-512VL masks.
+//! In-place tiles for C narrower than a 512-bit vector where a narrower
+//! vector spans fewer bytes: at most four columns (the spiral's output
+//! layer, 30×10·10×3) in 4-lane vectors, f32 in 128-bit registers and f64
+//! in 256-bit ones; f32 with five to eight columns (the book's word2vec
+//! toy, 6×7·7×5 and 6×5·5×7) in 256-bit ones. The ragged lanes go under
+//! AVX-512VL masks.
 //!
 //! The 512-bit tiles of [`super::skinny_rows`] ran these with 3 of 16
 //! lanes on, and a masked 512-bit store costs by the 64 bytes it spans, not
@@ -17,68 +20,100 @@
 use crate::Scalar;
 use std::arch::x86_64::*;
 
-/// 4-lane vector operations for one element type.
+/// A vector narrower than 512 bits and the operations the tiles use.
 ///
 /// # Safety
 /// Every method is an AVX, FMA or AVX-512VL intrinsic: call them only from
 /// code that runs after `Avx512::detect` succeeded (which checks all three)
 /// and is compiled with those features, with pointers valid for the lanes
 /// they touch (the enabled lanes for masked ones).
-pub(super) trait Quad: Scalar {
-    type Q: Copy;
-    unsafe fn zero() -> Self::Q;
-    unsafe fn splat(x: Self) -> Self::Q;
+pub(super) trait NarrowVec {
+    type T: Scalar;
+    type V: Copy;
+    /// Lanes of `V`.
+    const LANES: usize;
+    unsafe fn zero() -> Self::V;
+    unsafe fn splat(x: Self::T) -> Self::V;
     /// The lanes `m` enables from `p`, zeros elsewhere; disabled lanes are
     /// not accessed.
-    unsafe fn maskload(p: *const Self, m: __mmask8) -> Self::Q;
+    unsafe fn maskload(p: *const Self::T, m: __mmask8) -> Self::V;
     /// The lanes of `v` that `m` enables to `p`; disabled lanes are not
     /// accessed.
-    unsafe fn maskstore(p: *mut Self, m: __mmask8, v: Self::Q);
+    unsafe fn maskstore(p: *mut Self::T, m: __mmask8, v: Self::V);
     /// `a·b + c` with one rounding.
-    unsafe fn fmadd(a: Self::Q, b: Self::Q, c: Self::Q) -> Self::Q;
-    unsafe fn vmul(a: Self::Q, b: Self::Q) -> Self::Q;
-    unsafe fn vadd(a: Self::Q, b: Self::Q) -> Self::Q;
+    unsafe fn fmadd(a: Self::V, b: Self::V, c: Self::V) -> Self::V;
+    unsafe fn vmul(a: Self::V, b: Self::V) -> Self::V;
+    unsafe fn vadd(a: Self::V, b: Self::V) -> Self::V;
 }
 
-macro_rules! quad_impl {
-    ($t:ty, $q:ty, $zero:ident, $splat:ident, $maskload:ident, $maskstore:ident,
-     $fmadd:ident, $mul:ident, $add:ident) => {
-        impl Quad for $t {
-            type Q = $q;
+/// f32 in 128-bit vectors.
+pub(super) enum F32x4 {}
+/// f32 in 256-bit vectors.
+pub(super) enum F32x8 {}
+/// f64 in 256-bit vectors.
+pub(super) enum F64x4 {}
+
+/// The narrow vectors of an element type.
+pub(super) trait Narrow: Scalar {
+    /// Four lanes, for C at most four columns wide.
+    type Four: NarrowVec<T = Self>;
+    /// 256 bits: for f32 eight lanes, for C five to eight columns wide;
+    /// for f64 the same four lanes as [`Narrow::Four`] (five to eight
+    /// columns fill a 512-bit vector's 64 bytes well enough).
+    type Half: NarrowVec<T = Self>;
+}
+
+impl Narrow for f32 {
+    type Four = F32x4;
+    type Half = F32x8;
+}
+
+impl Narrow for f64 {
+    type Four = F64x4;
+    type Half = F64x4;
+}
+
+macro_rules! narrow_impl {
+    ($n:ty, $t:ty, $v:ty, $lanes:expr, $zero:ident, $splat:ident, $maskload:ident,
+     $maskstore:ident, $fmadd:ident, $mul:ident, $add:ident) => {
+        impl NarrowVec for $n {
+            type T = $t;
+            type V = $v;
+            const LANES: usize = $lanes;
             #[inline(always)]
-            unsafe fn zero() -> $q {
+            unsafe fn zero() -> $v {
                 // SAFETY: AVX is available (trait contract).
                 unsafe { $zero() }
             }
             #[inline(always)]
-            unsafe fn splat(x: $t) -> $q {
+            unsafe fn splat(x: $t) -> $v {
                 // SAFETY: AVX is available (trait contract).
                 unsafe { $splat(x) }
             }
             #[inline(always)]
-            unsafe fn maskload(p: *const $t, m: __mmask8) -> $q {
+            unsafe fn maskload(p: *const $t, m: __mmask8) -> $v {
                 // SAFETY: AVX-512VL; the enabled lanes of `p` are readable
                 // (contract), disabled lanes are not accessed.
                 unsafe { $maskload(m, p) }
             }
             #[inline(always)]
-            unsafe fn maskstore(p: *mut $t, m: __mmask8, v: $q) {
+            unsafe fn maskstore(p: *mut $t, m: __mmask8, v: $v) {
                 // SAFETY: AVX-512VL; the enabled lanes of `p` are writable
                 // (contract), disabled lanes are not accessed.
                 unsafe { $maskstore(p, m, v) }
             }
             #[inline(always)]
-            unsafe fn fmadd(a: $q, b: $q, c: $q) -> $q {
+            unsafe fn fmadd(a: $v, b: $v, c: $v) -> $v {
                 // SAFETY: FMA is available (trait contract).
                 unsafe { $fmadd(a, b, c) }
             }
             #[inline(always)]
-            unsafe fn vmul(a: $q, b: $q) -> $q {
+            unsafe fn vmul(a: $v, b: $v) -> $v {
                 // SAFETY: AVX is available (trait contract).
                 unsafe { $mul(a, b) }
             }
             #[inline(always)]
-            unsafe fn vadd(a: $q, b: $q) -> $q {
+            unsafe fn vadd(a: $v, b: $v) -> $v {
                 // SAFETY: AVX is available (trait contract).
                 unsafe { $add(a, b) }
             }
@@ -86,9 +121,11 @@ macro_rules! quad_impl {
     };
 }
 
-quad_impl!(
+narrow_impl!(
+    F32x4,
     f32,
     __m128,
+    4,
     _mm_setzero_ps,
     _mm_set1_ps,
     _mm_maskz_loadu_ps,
@@ -97,9 +134,24 @@ quad_impl!(
     _mm_mul_ps,
     _mm_add_ps
 );
-quad_impl!(
+narrow_impl!(
+    F32x8,
+    f32,
+    __m256,
+    8,
+    _mm256_setzero_ps,
+    _mm256_set1_ps,
+    _mm256_maskz_loadu_ps,
+    _mm256_mask_storeu_ps,
+    _mm256_fmadd_ps,
+    _mm256_mul_ps,
+    _mm256_add_ps
+);
+narrow_impl!(
+    F64x4,
     f64,
     __m256d,
+    4,
     _mm256_setzero_pd,
     _mm256_set1_pd,
     _mm256_maskz_loadu_pd,
@@ -110,7 +162,7 @@ quad_impl!(
 );
 
 /// C's columns, the rows of B and where they are: `(p, j)` of op(B) at
-/// `b + p*ldb + j` for `j < cols ≤ 4`.
+/// `b + p*ldb + j` for `j < cols` (at most one narrow vector).
 #[derive(Clone, Copy)]
 pub(super) struct NarrowB<T> {
     pub b: *const T,
@@ -128,76 +180,76 @@ pub(super) struct NarrowB<T> {
 /// aliased by A or B.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-unsafe fn tile<T: Quad, const R: usize>(
+unsafe fn tile<N: NarrowVec, const R: usize>(
     k: usize,
-    a: *const T,
+    a: *const N::T,
     lda: usize,
-    b: NarrowB<T>,
+    b: NarrowB<N::T>,
     mask: __mmask8,
-    c: *mut T,
+    c: *mut N::T,
     ldc: usize,
-    alpha: T,
-    beta: T,
+    alpha: N::T,
+    beta: N::T,
 ) {
     // SAFETY: every access is inside the caller's contract.
     unsafe {
-        let mut acc = [T::zero(); R];
+        let mut acc = [N::zero(); R];
         let mut rows = [a; R];
         for (i, r) in rows.iter_mut().enumerate() {
             *r = a.add(i * lda);
         }
         let mut brow = b.b;
         for p in 0..k {
-            let bv = T::maskload(brow, mask);
+            let bv = N::maskload(brow, mask);
             brow = brow.wrapping_add(b.ldb);
             for (x, row) in acc.iter_mut().zip(&rows) {
-                *x = T::fmadd(T::splat(*row.add(p)), bv, *x);
+                *x = N::fmadd(N::splat(*row.add(p)), bv, *x);
             }
         }
-        let (va, vb) = (T::splat(alpha), T::splat(beta));
+        let (va, vb) = (N::splat(alpha), N::splat(beta));
         for (r, &x) in acc.iter().enumerate() {
             let dst = c.add(r * ldc);
-            let out = if beta == T::ZERO {
-                if alpha == T::ONE {
+            let out = if beta == <N::T as Scalar>::ZERO {
+                if alpha == <N::T as Scalar>::ONE {
                     x
                 } else {
-                    T::vmul(va, x)
+                    N::vmul(va, x)
                 }
-            } else if beta == T::ONE && alpha == T::ONE {
-                T::vadd(T::maskload(dst, mask), x)
+            } else if beta == <N::T as Scalar>::ONE && alpha == <N::T as Scalar>::ONE {
+                N::vadd(N::maskload(dst, mask), x)
             } else {
-                T::vadd(T::vmul(va, x), T::vmul(vb, T::maskload(dst, mask)))
+                N::vadd(N::vmul(va, x), N::vmul(vb, N::maskload(dst, mask)))
             };
-            T::maskstore(dst, mask, out);
+            N::maskstore(dst, mask, out);
         }
     }
 }
 
-/// Rows `0..m` of C (at most four columns) in tiles of 12 rows (12
-/// accumulators cover the FMA latency), the last tile smaller.
+/// Rows `0..m` of C (at most one `N` vector wide) in tiles of 12 rows
+/// (12 accumulators cover the FMA latency), the last tile smaller.
 ///
 /// # Safety
-/// As for [`tile`], for all `m` rows; `b.cols ≤ 4`.
+/// As for [`tile`], for all `m` rows; `b.cols ≤ N::LANES`.
 #[target_feature(enable = "avx2,fma,avx512f,avx512vl")]
 #[allow(clippy::too_many_arguments)]
-pub(super) unsafe fn rows<T: Quad>(
+pub(super) unsafe fn rows<N: NarrowVec>(
     m: usize,
     k: usize,
-    a: *const T,
+    a: *const N::T,
     lda: usize,
-    b: NarrowB<T>,
-    c: *mut T,
+    b: NarrowB<N::T>,
+    c: *mut N::T,
     ldc: usize,
-    alpha: T,
-    beta: T,
+    alpha: N::T,
+    beta: N::T,
 ) {
-    assert!(b.cols <= 4);
+    assert!(b.cols <= N::LANES && N::LANES <= 8);
     let mask = ((1u32 << b.cols) - 1) as __mmask8;
     let mut i = 0;
     // SAFETY: tile rows i..i+R ≤ m, inside the caller's contract.
     unsafe {
         while i + 12 <= m {
-            tile::<T, 12>(
+            tile::<N, 12>(
                 k,
                 a.add(i * lda),
                 lda,
@@ -215,7 +267,7 @@ pub(super) unsafe fn rows<T: Quad>(
             ($($r:literal)*) => {
                 match m - i {
                     0 => {}
-                    $($r => tile::<T, $r>(k, a, lda, b, mask, c, ldc, alpha, beta),)*
+                    $($r => tile::<N, $r>(k, a, lda, b, mask, c, ldc, alpha, beta),)*
                     r => unreachable!("{r} rows left"),
                 }
             };
