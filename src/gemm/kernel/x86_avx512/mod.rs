@@ -27,14 +27,14 @@
 //! for narrower C 12 rows of 4-lane or, f32, 8-lane vectors: [`narrow`])
 //! run on the operands in place, without packing ([`in_place`], [`skinny`]):
 //! for products with row-major op(A) that are tiny, small (f64 up to 128³
-//! multiply-adds, f32 up to twice that), or skinny
-//! (C at most two vectors wide; a transposed B is then copied into narrow
-//! blocks), C in blocks two vectors wide. Skinny products with a
-//! transposed A go to the AVX2 kernel's loop nest (which reads A in
-//! place); tiny ones with a transposed operand, and f32 ones small and
-//! wide enough for the AVX2 kernel's direct path but deeper than KC, to
-//! that direct path (every AVX-512F CPU has AVX2 and FMA); the choice is
-//! made here, in [`blocked`] and [`small`].
+//! multiply-adds, f32 up to twice that), or skinny (C at most two vectors
+//! wide; a transposed B is then copied into narrow blocks), and skinny
+//! ones with a transposed A (the output layer's weight gradient `xᵀ·dout`:
+//! each step reads a tile's rows of op(A) side by side), C in blocks two
+//! vectors wide. Tiny products with a transposed operand, and f32 ones
+//! small and wide enough for the AVX2 kernel's direct path but deeper than
+//! KC, go to that direct path (every AVX-512F CPU has AVX2 and FMA); the
+//! choice is made here, in [`blocked`] and [`small`].
 //!
 //! While a column of tiles runs, its tiles prefetch into L2 the source of
 //! the B̃ micro-panel packed next (`MicroKernel::PREFETCHES`, see
@@ -53,12 +53,10 @@ pub(crate) mod exp;
 pub(crate) mod log;
 mod narrow;
 
-use super::x86_avx2::{self as avx2, pack_b_avx, Avx2, Avx2Kernel, Simd};
+use super::x86_avx2::{self as avx2, pack_b_avx, Avx2, Simd};
 use super::{ASrc, MicroKernel};
 use crate::gemm::ahead::{Ahead, Lines};
-use crate::gemm::loops::{
-    balanced_block, gemm_blocked, reads_a_in_place, Operand, PackBuffers, Problem,
-};
+use crate::gemm::loops::{balanced_block, gemm_blocked, Operand, PackBuffers, Problem};
 use crate::gemm::small::is_small_wide;
 use crate::gemm::view::CView;
 use crate::Scalar;
@@ -411,19 +409,54 @@ struct BRows<T: Zmm> {
     last: T::Mask,
 }
 
+/// Where row `i` of op(A) starts: `a + i*lda` row-major, `a + i` with
+/// `AT` (op(A) stored by columns, `(i, p)` at `a + p*lda + i`: a
+/// transposed row-major A, as in a weight gradient `xᵀ·dout`). An
+/// address only (`wrapping_add`: past the last row it is never read).
+#[inline(always)]
+fn a_row<T, const AT: bool>(a: *const T, lda: usize, i: usize) -> *const T {
+    if AT {
+        a.wrapping_add(i)
+    } else {
+        a.wrapping_add(i * lda)
+    }
+}
+
+/// Steps of `k` ahead that a tile reading op(A) by columns prefetches.
+/// Those columns are `lda` apart, usually a multiple of 4 KiB, so every
+/// line a tile reads falls in the same L1 set, and no hardware prefetcher
+/// follows a stride that long: without the prefetch, f32
+/// 1024×128·128×10 with a transposed A ran at 59 GFLOP/s, with it 80–83;
+/// 16 steps ahead (more lines in flight than the set has ways) ran at 59.
+const COLUMN_PREFETCH_STEPS: usize = 8;
+
+/// Prefetches into L1 the `R` elements of op(A)'s column
+/// [`COLUMN_PREFETCH_STEPS`] steps after the one at `col` (columns `lda`
+/// apart). An address only: a prefetch reads nothing and cannot fault.
+#[inline(always)]
+fn prefetch_column<T, const R: usize>(col: *const T, lda: usize) {
+    let ahead = col.wrapping_add((COLUMN_PREFETCH_STEPS - 1) * lda);
+    // SAFETY: SSE (x86-64 baseline); a prefetch is a hint that reads
+    // nothing, whatever its address.
+    unsafe {
+        _mm_prefetch::<_MM_HINT_T0>(ahead.cast());
+        _mm_prefetch::<_MM_HINT_T0>(ahead.wrapping_add(R - 1).cast());
+    }
+}
+
 /// `C[0..R, 0..cols] = alpha·(A·B) + beta·C` for `cols ≤ NV·LANES`, op(A)
-/// row-major in place (`(i, p)` at `a + i*lda + p`), B's rows as
-/// [`BRows`] says (`(p, j)` at `b + p*ldb + j`). The arithmetic and stores
-/// of [`tile_body`].
+/// in place (`(i, p)` at `a + i*lda + p`, or with `AT` at `a + p*lda + i`,
+/// see [`a_row`]), B's rows as [`BRows`] says (`(p, j)` at
+/// `b + p*ldb + j`). The arithmetic and stores of [`tile_body`].
 ///
 /// # Safety
-/// AVX-512F available; `a + i*lda + p` readable for `i < R`, `p < k`;
+/// AVX-512F available; op(A)'s `(i, p)` readable for `i < R`, `p < k`;
 /// `b + p*ldb + j` readable for `p < k` and the lanes `j` the full vectors
 /// and the `last` mask enable; `c + i*ldc + j` writable (readable unless
 /// `beta == 0`) for `i < R`, `j < cols`, not aliased by A or B.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-unsafe fn skinny_body<T: Zmm, const R: usize, const NV: usize>(
+unsafe fn skinny_body<T: Zmm, const R: usize, const NV: usize, const AT: bool>(
     k: usize,
     a: *const T,
     lda: usize,
@@ -437,10 +470,15 @@ unsafe fn skinny_body<T: Zmm, const R: usize, const NV: usize>(
     // SAFETY: every access is inside the caller's contract.
     unsafe {
         let mut acc = [[T::zero(); NV]; R];
+        // Row-major: a pointer per row, read at `p`. By columns: column `p`
+        // at `col`, its R rows side by side.
         let mut rows = [a; R];
-        for (i, r) in rows.iter_mut().enumerate() {
-            *r = a.add(i * lda);
+        if !AT {
+            for (i, r) in rows.iter_mut().enumerate() {
+                *r = a.add(i * lda);
+            }
         }
+        let mut col = a;
         let mut brow = b.b;
         for p in 0..k {
             let mut bv = [T::zero(); NV];
@@ -452,11 +490,15 @@ unsafe fn skinny_body<T: Zmm, const R: usize, const NV: usize>(
                 };
             }
             brow = brow.wrapping_add(b.ldb);
-            for (acc_r, row) in acc.iter_mut().zip(&rows) {
-                let ar = T::splat(*row.add(p));
+            for (r, (acc_r, row)) in acc.iter_mut().zip(&rows).enumerate() {
+                let ar = T::splat(if AT { *col.add(r) } else { *row.add(p) });
                 for (x, &bv) in acc_r.iter_mut().zip(&bv) {
                     *x = T::fmadd(ar, bv, *x);
                 }
+            }
+            if AT {
+                col = col.wrapping_add(lda);
+                prefetch_column::<T, R>(col, lda);
             }
         }
         store::<T, R, NV>(&acc, c, ldc, cols, alpha, beta);
@@ -479,7 +521,7 @@ const SEPARATE_TILE_DEPTH: usize = 32;
 #[target_feature(enable = "avx512f")]
 #[inline(never)]
 #[allow(clippy::too_many_arguments)]
-unsafe fn skinny_one<T: Zmm, const R: usize, const NV: usize>(
+unsafe fn skinny_one<T: Zmm, const R: usize, const NV: usize, const AT: bool>(
     k: usize,
     a: *const T,
     lda: usize,
@@ -491,7 +533,7 @@ unsafe fn skinny_one<T: Zmm, const R: usize, const NV: usize>(
     beta: T,
 ) {
     // SAFETY: forwarded contract.
-    unsafe { skinny_body::<T, R, NV>(k, a, lda, b, cols, c, ldc, alpha, beta) }
+    unsafe { skinny_body::<T, R, NV, AT>(k, a, lda, b, cols, c, ldc, alpha, beta) }
 }
 
 /// Rows `0..m` of a skinny product in tiles of `12 / NV` rows (12
@@ -503,7 +545,7 @@ unsafe fn skinny_one<T: Zmm, const R: usize, const NV: usize>(
 /// As for [`skinny_body`], for all `m` rows.
 #[target_feature(enable = "avx512f")]
 #[allow(clippy::too_many_arguments)]
-unsafe fn skinny_rows<T: Zmm, const NV: usize>(
+unsafe fn skinny_rows<T: Zmm, const NV: usize, const AT: bool>(
     m: usize,
     k: usize,
     a: *const T,
@@ -525,22 +567,22 @@ unsafe fn skinny_rows<T: Zmm, const NV: usize>(
         let wide_deep = NV == 2 && k >= SEPARATE_TILE_DEPTH;
         let tile_rows = if wide_deep { 8 } else { 12 / NV };
         while i + tile_rows <= m {
-            let (a, c) = (a.add(i * lda), c.add(i * ldc));
+            let (a, c) = (a_row::<T, AT>(a, lda, i), c.add(i * ldc));
             if wide_deep {
-                skinny_one::<T, 8, NV>(k, a, lda, b, cols, c, ldc, alpha, beta);
+                skinny_one::<T, 8, NV, AT>(k, a, lda, b, cols, c, ldc, alpha, beta);
             } else if NV == 1 {
-                skinny_body::<T, 12, NV>(k, a, lda, b, cols, c, ldc, alpha, beta);
+                skinny_body::<T, 12, NV, AT>(k, a, lda, b, cols, c, ldc, alpha, beta);
             } else {
-                skinny_body::<T, 6, NV>(k, a, lda, b, cols, c, ldc, alpha, beta);
+                skinny_body::<T, 6, NV, AT>(k, a, lda, b, cols, c, ldc, alpha, beta);
             }
             i += tile_rows;
         }
-        let (a, c) = (a.wrapping_add(i * lda), c.wrapping_add(i * ldc));
+        let (a, c) = (a_row::<T, AT>(a, lda, i), c.wrapping_add(i * ldc));
         macro_rules! rest {
             ($($r:literal)*) => {
                 match m - i {
                     0 => {}
-                    $($r => skinny_body::<T, $r, NV>(k, a, lda, b, cols, c, ldc, alpha, beta),)*
+                    $($r => skinny_body::<T, $r, NV, AT>(k, a, lda, b, cols, c, ldc, alpha, beta),)*
                     r => unreachable!("{r} rows left"),
                 }
             };
@@ -564,12 +606,16 @@ const IN_PLACE_MNK_F64: usize = 128 * 128 * 128;
 
 /// Whether [`skinny`] takes this product: op(A) row-major, and C at most
 /// two vectors wide, or op(B) row-major too and the product small (see
-/// [`IN_PLACE_MNK_F64`]).
+/// [`IN_PLACE_MNK_F64`]); or op(A) stored by columns (the weight gradient
+/// `xᵀ·dout` of an output layer) and C at most two vectors wide.
 fn takes_skinny<T: Scalar>(p: &Problem<'_, '_, T>) -> bool {
     let mnk = p.m.saturating_mul(p.n).saturating_mul(p.k);
-    p.a.cs == 1
-        && (p.n * T::BYTES <= 128
-            || (p.b.cs == 1 && mnk.saturating_mul(T::BYTES) <= IN_PLACE_MNK_F64 * 8))
+    let skinny = p.n * T::BYTES <= 128;
+    if p.a.cs == 1 {
+        skinny || (p.b.cs == 1 && mnk.saturating_mul(T::BYTES) <= IN_PLACE_MNK_F64 * 8)
+    } else {
+        p.a.rs == 1 && skinny
+    }
 }
 
 /// A product [`takes_skinny`] takes, on one thread: per KC block (the AVX2
@@ -655,17 +701,26 @@ fn rows_collide_in_l1(stride: usize, rows: usize) -> bool {
 }
 
 /// Whether [`in_place`] can take this product: op(A) and op(B) row-major.
+/// (It also takes op(A) stored by columns, see [`takes_a_in_place`], but
+/// only [`skinny`] sends those.)
 fn takes_in_place<T: Scalar>(p: &Problem<'_, '_, T>) -> bool {
     p.a.cs == 1 && p.b.cs == 1
 }
 
-/// `C = alpha·op(A)·op(B) + beta·C` with both operands read in place (see
-/// [`takes_in_place`]), on one thread, in the depth blocks (KC, or all of
+/// Whether the in-place tiles read this op(A): row-major, or stored by
+/// columns (a transposed row-major A: `(i, p)` at `i + p*cs`).
+fn takes_a_in_place<T: Scalar>(p: &Problem<'_, '_, T>) -> bool {
+    p.a.cs == 1 || p.a.rs == 1
+}
+
+/// `C = alpha·op(A)·op(B) + beta·C` with both operands read in place
+/// (op(B) row-major, op(A) row-major or by columns: [`takes_in_place`],
+/// [`takes_a_in_place`]), on one thread, in the depth blocks (KC, or all of
 /// `k` when `one_pass`, see [`depth_block`]) and C blocks of [`skinny`]:
 /// no packing, no buffers. Also the path for tiny products: same sums,
 /// same bits as the AVX2 direct path.
 fn in_place<T: Zmm + Narrow>(proof: Avx512, p: &mut Problem<'_, '_, T>, one_pass: bool) {
-    assert!(takes_in_place(p));
+    assert!(p.b.cs == 1 && takes_a_in_place(p));
     let src = p.b;
     let rows = |pc: usize, kc: usize, jc: usize, cols: usize, width: usize| {
         let b = src.offset(pc, jc);
@@ -741,31 +796,70 @@ unsafe fn rows_in_place<T: Zmm + Narrow>(
     beta: T,
 ) {
     let m = p.m;
-    assert!(p.a.cs == 1 && kc > 0 && jc + cols <= p.n);
+    assert!(takes_a_in_place(p) && kc > 0 && jc + cols <= p.n);
     let a = p.a.offset(0, pc);
-    assert!((m - 1) * a.rs + kc <= a.data.len());
+    // Row-major op(A) (`(i, p)` at `i*rs + p`), or stored by columns (at
+    // `i + p*cs`, see [`a_row`]): the last element either way.
+    let by_columns = a.cs != 1;
+    let (lda, last) = if by_columns {
+        (a.cs, (m - 1) + (kc - 1) * a.cs)
+    } else {
+        (a.rs, (m - 1) * a.rs + kc - 1)
+    };
+    assert!(last < a.data.len());
     let c = p.c.as_mut_ptr().wrapping_add(jc);
     let (ldc, alpha) = (p.c.ldc(), p.alpha);
     let a = a.data.as_ptr();
     // SAFETY: `_proof` shows AVX-512F and VL, AVX2 and FMA (the narrow
-    // tiles use all four). A: rows i < m at `i*rs + p`, p < kc,
-    // inside `a.data` (asserted); B: the caller's contract. C: the view
-    // grants exclusive access to m x n at `ptr + i*ldc + j`; this block is
-    // columns jc..jc + cols ≤ n (asserted), not aliased by A or B.
+    // tiles use all four). A: (i, p) for i < m, p < kc at `i*lda + p`, or
+    // by columns at `p*lda + i`, inside `a.data` (the last one asserted);
+    // B: the caller's contract. C: the view grants exclusive access to
+    // m x n at `ptr + i*ldc + j`; this block is columns jc..jc + cols ≤ n
+    // (asserted), not aliased by A or B.
     unsafe {
-        let narrow = NarrowB {
-            b: b.b,
-            ldb: b.ldb,
-            cols,
-        };
-        if cols <= 4 {
-            narrow::rows::<T::Four>(m, kc, a, p.a.rs, narrow, c, ldc, alpha, beta)
-        } else if cols <= <T::Half as NarrowVec>::LANES {
-            narrow::rows::<T::Half>(m, kc, a, p.a.rs, narrow, c, ldc, alpha, beta)
-        } else if cols <= T::LANES {
-            skinny_rows::<T, 1>(m, kc, a, p.a.rs, b, cols, c, ldc, alpha, beta)
+        if by_columns {
+            tiles::<T, true>(m, kc, a, lda, b, cols, c, ldc, alpha, beta)
         } else {
-            skinny_rows::<T, 2>(m, kc, a, p.a.rs, b, cols, c, ldc, alpha, beta)
+            tiles::<T, false>(m, kc, a, lda, b, cols, c, ldc, alpha, beta)
+        }
+    }
+}
+
+/// [`rows_in_place`]'s tiles for op(A) row-major or (`AT`) stored by
+/// columns: narrow ones for C at most one narrow vector wide, else one or
+/// two 512-bit vectors.
+///
+/// # Safety
+/// As for [`skinny_body`] for all `m` rows; AVX-512F and VL, AVX2 and FMA
+/// available.
+#[allow(clippy::too_many_arguments)]
+unsafe fn tiles<T: Zmm + Narrow, const AT: bool>(
+    m: usize,
+    kc: usize,
+    a: *const T,
+    lda: usize,
+    b: BRows<T>,
+    cols: usize,
+    c: *mut T,
+    ldc: usize,
+    alpha: T,
+    beta: T,
+) {
+    let narrow = NarrowB {
+        b: b.b,
+        ldb: b.ldb,
+        cols,
+    };
+    // SAFETY: forwarded contract; each branch's width fits `cols`.
+    unsafe {
+        if cols <= 4 {
+            narrow::rows::<T::Four, AT>(m, kc, a, lda, narrow, c, ldc, alpha, beta)
+        } else if cols <= <T::Half as NarrowVec>::LANES {
+            narrow::rows::<T::Half, AT>(m, kc, a, lda, narrow, c, ldc, alpha, beta)
+        } else if cols <= T::LANES {
+            skinny_rows::<T, 1, AT>(m, kc, a, lda, b, cols, c, ldc, alpha, beta)
+        } else {
+            skinny_rows::<T, 2, AT>(m, kc, a, lda, b, cols, c, ldc, alpha, beta)
         }
     }
 }
@@ -1044,9 +1138,8 @@ unsafe fn pack_b_wide<T: Scalar>(
 /// The blocked product on one thread, as this kernel runs it: a whole
 /// product (`also` empty) deeper than KC that the AVX2 kernel would take
 /// directly → one pass over k, in place or through that kernel's direct
-/// path; row-major op(A) with skinny C or a small product → [`skinny`]
-/// (tiles on the operands in place); other skinny C, whose op(A) the AVX2
-/// kernel reads in place (a transposed A) → that kernel's loop nest;
+/// path; skinny C (op(A) row-major or transposed) or a small product with
+/// row-major op(A) → [`skinny`] (tiles on the operands in place);
 /// everything else → the loop nest around the packed tiles. Same sums,
 /// same bits, either way.
 #[allow(private_bounds)]
@@ -1070,8 +1163,6 @@ pub(crate) fn blocked<T: Zmm + Narrow + Simd + Blocking + avx2::Blocking>(
         }
     } else if takes_skinny(p) {
         skinny(proof, p, bufs)
-    } else if reads_a_in_place::<Avx2Kernel<T>, T>(p) {
-        gemm_blocked(Avx2Kernel::new(proof.avx2()), p, bufs, also)
     } else {
         gemm_blocked(Avx512Kernel::new(proof), p, bufs, also)
     }

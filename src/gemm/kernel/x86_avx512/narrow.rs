@@ -170,17 +170,18 @@ pub(super) struct NarrowB<T> {
     pub cols: usize,
 }
 
-/// `C[0..R, 0..cols] = alpha·(A·B) + beta·C`, op(A) row-major in place
-/// (`(i, p)` at `a + i*lda + p`), the sums and stores of the 512-bit tiles.
+/// `C[0..R, 0..cols] = alpha·(A·B) + beta·C`, op(A) in place (`(i, p)`
+/// at `a + i*lda + p`, or with `AT` at `a + p*lda + i`: see
+/// [`super::a_row`]), the sums and stores of the 512-bit tiles.
 ///
 /// # Safety
-/// AVX, FMA and AVX-512VL available; `a + i*lda + p` readable for `i < R`,
+/// AVX, FMA and AVX-512VL available; op(A)'s `(i, p)` readable for `i < R`,
 /// `p < k`; B readable as [`NarrowB`] says for `p < k`; `c + i*ldc + j`
 /// writable (readable unless `beta == 0`) for `i < R`, `j < cols`, not
 /// aliased by A or B.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-unsafe fn tile<N: NarrowVec, const R: usize>(
+unsafe fn tile<N: NarrowVec, const R: usize, const AT: bool>(
     k: usize,
     a: *const N::T,
     lda: usize,
@@ -194,16 +195,26 @@ unsafe fn tile<N: NarrowVec, const R: usize>(
     // SAFETY: every access is inside the caller's contract.
     unsafe {
         let mut acc = [N::zero(); R];
+        // Row-major: a pointer per row, read at `p`. By columns: column `p`
+        // at `col`, its R rows side by side.
         let mut rows = [a; R];
-        for (i, r) in rows.iter_mut().enumerate() {
-            *r = a.add(i * lda);
+        if !AT {
+            for (i, r) in rows.iter_mut().enumerate() {
+                *r = a.add(i * lda);
+            }
         }
+        let mut col = a;
         let mut brow = b.b;
         for p in 0..k {
             let bv = N::maskload(brow, mask);
             brow = brow.wrapping_add(b.ldb);
-            for (x, row) in acc.iter_mut().zip(&rows) {
-                *x = N::fmadd(N::splat(*row.add(p)), bv, *x);
+            for (r, (x, row)) in acc.iter_mut().zip(&rows).enumerate() {
+                let ar = if AT { *col.add(r) } else { *row.add(p) };
+                *x = N::fmadd(N::splat(ar), bv, *x);
+            }
+            if AT {
+                col = col.wrapping_add(lda);
+                super::prefetch_column::<N::T, R>(col, lda);
             }
         }
         let (va, vb) = (N::splat(alpha), N::splat(beta));
@@ -232,7 +243,7 @@ unsafe fn tile<N: NarrowVec, const R: usize>(
 /// As for [`tile`], for all `m` rows; `b.cols ≤ N::LANES`.
 #[target_feature(enable = "avx2,fma,avx512f,avx512vl")]
 #[allow(clippy::too_many_arguments)]
-pub(super) unsafe fn rows<N: NarrowVec>(
+pub(super) unsafe fn rows<N: NarrowVec, const AT: bool>(
     m: usize,
     k: usize,
     a: *const N::T,
@@ -249,9 +260,9 @@ pub(super) unsafe fn rows<N: NarrowVec>(
     // SAFETY: tile rows i..i+R ≤ m, inside the caller's contract.
     unsafe {
         while i + 12 <= m {
-            tile::<N, 12>(
+            tile::<N, 12, AT>(
                 k,
-                a.add(i * lda),
+                super::a_row::<N::T, AT>(a, lda, i),
                 lda,
                 b,
                 mask,
@@ -262,12 +273,12 @@ pub(super) unsafe fn rows<N: NarrowVec>(
             );
             i += 12;
         }
-        let (a, c) = (a.wrapping_add(i * lda), c.wrapping_add(i * ldc));
+        let (a, c) = (super::a_row::<N::T, AT>(a, lda, i), c.wrapping_add(i * ldc));
         macro_rules! rest {
             ($($r:literal)*) => {
                 match m - i {
                     0 => {}
-                    $($r => tile::<N, $r>(k, a, lda, b, mask, c, ldc, alpha, beta),)*
+                    $($r => tile::<N, $r, AT>(k, a, lda, b, mask, c, ldc, alpha, beta),)*
                     r => unreachable!("{r} rows left"),
                 }
             };
