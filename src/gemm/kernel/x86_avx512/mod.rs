@@ -26,12 +26,12 @@
 //! tiles with the same arithmetic (12 rows × 1 vector, 6 or 8 rows × 2, and
 //! for narrower C 12 rows of 4-lane or, f32, 8-lane vectors: [`narrow`])
 //! run on the operands in place, without packing ([`in_place`], [`skinny`]):
-//! for products with row-major op(A) that are tiny, small (f64 up to 128³
-//! multiply-adds, f32 up to twice that), or skinny (C at most two vectors
-//! wide; a transposed B is then copied into narrow blocks), and skinny
-//! ones with a transposed A (the output layer's weight gradient `xᵀ·dout`:
-//! each step reads a tile's rows of op(A) side by side), C in blocks two
-//! vectors wide. Tiny products with a transposed operand, and f32 ones
+//! for products with row-major op(A) that are tiny, and for those with
+//! op(A) row-major or transposed (the weight gradient `xᵀ·dout`: each step
+//! reads a tile's rows of op(A) side by side) that are small (f64 up to
+//! 128³ multiply-adds, f32 up to twice that) or skinny (C at most two
+//! vectors wide; a transposed B is then copied into narrow blocks), C in
+//! blocks two vectors wide. Tiny products with a transposed operand, and f32 ones
 //! small and wide enough for the AVX2 kernel's direct path but deeper than
 //! KC, go to that direct path (every AVX-512F CPU has AVX2 and FMA); the
 //! choice is made here, in [`blocked`] and [`small`].
@@ -604,18 +604,19 @@ unsafe fn skinny_rows<T: Zmm, const NV: usize, const AT: bool>(
 /// where its rows collide.
 const IN_PLACE_MNK_F64: usize = 128 * 128 * 128;
 
-/// Whether [`skinny`] takes this product: op(A) row-major, and C at most
-/// two vectors wide, or op(B) row-major too and the product small (see
-/// [`IN_PLACE_MNK_F64`]); or op(A) stored by columns (the weight gradient
-/// `xᵀ·dout` of an output layer) and C at most two vectors wide.
+/// Whether [`skinny`] takes this product: op(A) row-major or stored by
+/// columns (a transposed A, as in the weight gradient `xᵀ·dout`), and C at
+/// most two vectors wide, or op(B) row-major and the product small (see
+/// [`IN_PLACE_MNK_F64`]). With a transposed A, against the loop nests
+/// (one thread, three alternating runs, `gemm_time --ta`): f32
+/// 1024×128ᵀ·128×10 0.68× the time, f64 0.58×; f32 64³ 0.72×, 100³
+/// 0.77×, 128³ 0.89×, 200×150ᵀ·150×130 0.95×; f64 64³ 0.79×, 96³ 0.86×,
+/// 128³ 0.92×.
 fn takes_skinny<T: Scalar>(p: &Problem<'_, '_, T>) -> bool {
     let mnk = p.m.saturating_mul(p.n).saturating_mul(p.k);
     let skinny = p.n * T::BYTES <= 128;
-    if p.a.cs == 1 {
-        skinny || (p.b.cs == 1 && mnk.saturating_mul(T::BYTES) <= IN_PLACE_MNK_F64 * 8)
-    } else {
-        p.a.rs == 1 && skinny
-    }
+    (p.a.cs == 1 || p.a.rs == 1)
+        && (skinny || (p.b.cs == 1 && mnk.saturating_mul(T::BYTES) <= IN_PLACE_MNK_F64 * 8))
 }
 
 /// A product [`takes_skinny`] takes, on one thread: per KC block (the AVX2
@@ -1138,8 +1139,8 @@ unsafe fn pack_b_wide<T: Scalar>(
 /// The blocked product on one thread, as this kernel runs it: a whole
 /// product (`also` empty) deeper than KC that the AVX2 kernel would take
 /// directly → one pass over k, in place or through that kernel's direct
-/// path; skinny C (op(A) row-major or transposed) or a small product with
-/// row-major op(A) → [`skinny`] (tiles on the operands in place);
+/// path; op(A) row-major or transposed and C skinny, or the product small
+/// with row-major op(B) → [`skinny`] (tiles on the operands in place);
 /// everything else → the loop nest around the packed tiles. Same sums,
 /// same bits, either way.
 #[allow(private_bounds)]
