@@ -706,6 +706,13 @@ fn avx512_matches_avx2<T: Scalar>(seed: u32) {
         (25, 8, 385),
         (29, 5, 800),
         (41, 7, 1200),
+        // At most four rows and a large row-major B (f32 ≥ 512 KiB):
+        // streamed row by row (`stream.rs`): two column blocks and a
+        // ragged last vector, one to four depth blocks.
+        (1, 1100, 130),
+        (3, 300, 900),
+        (4, 257, 520),
+        (2, 97, 1400),
     ];
     for &(m, n, k) in &shapes {
         for (op_a, op_b) in [

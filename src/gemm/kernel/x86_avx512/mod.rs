@@ -31,7 +31,8 @@
 //! reads a tile's rows of op(A) side by side) that are small (f64 up to
 //! 128³ multiply-adds, f32 up to twice that) or skinny (C at most two
 //! vectors wide; a transposed B is then copied into narrow blocks), C in
-//! blocks two vectors wide. Tiny products with a transposed operand, and f32 ones
+//! blocks two vectors wide. At most four rows of C times a large row-major
+//! B (batch-1 inference) stream B row after row ([`stream`]). Tiny products with a transposed operand, and f32 ones
 //! small and wide enough for the AVX2 kernel's direct path but deeper than
 //! KC, go to that direct path (every AVX-512F CPU has AVX2 and FMA); the
 //! choice is made here, in [`blocked`] and [`small`].
@@ -52,6 +53,7 @@ pub(crate) mod exp;
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 pub(crate) mod log;
 mod narrow;
+mod stream;
 
 use super::x86_avx2::{self as avx2, pack_b_avx, Avx2, Simd};
 use super::{ASrc, MicroKernel};
@@ -1139,8 +1141,10 @@ unsafe fn pack_b_wide<T: Scalar>(
 /// The blocked product on one thread, as this kernel runs it: a whole
 /// product (`also` empty) deeper than KC that the AVX2 kernel would take
 /// directly → one pass over k, in place or through that kernel's direct
-/// path; op(A) row-major or transposed and C skinny, or the product small
-/// with row-major op(B) → [`skinny`] (tiles on the operands in place);
+/// path; at most four rows of C and a large row-major op(B) →
+/// [`stream::stream`] (B read row after row); op(A) row-major or
+/// transposed and C skinny, or the product small with row-major op(B) →
+/// [`skinny`] (tiles on the operands in place);
 /// everything else → the loop nest around the packed tiles. Same sums,
 /// same bits, either way.
 #[allow(private_bounds)]
@@ -1162,6 +1166,8 @@ pub(crate) fn blocked<T: Zmm + Narrow + Simd + Blocking + avx2::Blocking>(
         } else {
             proof.avx2().small(p)
         }
+    } else if stream::takes_stream(p) {
+        stream::stream(proof, p, depth_block(p.k, false))
     } else if takes_skinny(p) {
         skinny(proof, p, bufs)
     } else {
