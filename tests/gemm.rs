@@ -707,9 +707,12 @@ fn avx512_matches_avx2<T: Scalar>(seed: u32) {
         (29, 5, 800),
         (41, 7, 1200),
         // At most four rows and a large row-major B (f32 ≥ 512 KiB):
-        // streamed row by row (`stream.rs`): two column blocks and a
-        // ragged last vector, one to four depth blocks.
+        // streamed row by row (`stream.rs`): one to three column blocks
+        // (16 KiB of sums shared by the rows), a ragged last vector, one
+        // to four depth blocks.
         (1, 1100, 130),
+        (1, 4200, 40),
+        (2, 2100, 70),
         (3, 300, 900),
         (4, 257, 520),
         (2, 97, 1400),
