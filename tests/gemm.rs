@@ -726,10 +726,14 @@ fn avx512_matches_avx2<T: Scalar>(seed: u32) {
         ] {
             for (alpha, beta) in [(1.0, 0.0), (-0.5, 0.0), (1.0, 1.0), (0.75, -0.5)] {
                 let (alpha, beta) = (T::from_f64(alpha), T::from_f64(beta));
-                let a: Vec<T> = rng.fill(m * k);
+                // A transposed A is stored with 3 elements of padding per
+                // row (lda > m), so the tiles that read its columns side by
+                // side must step by lda, not m.
+                let lda = if op_a == Transpose::No { k } else { m + 3 };
+                let a_rows = if op_a == Transpose::No { m } else { k };
+                let a: Vec<T> = rng.fill(a_rows * lda);
                 let b: Vec<T> = rng.fill(k * n);
                 let c0: Vec<T> = rng.fill(m * n);
-                let lda = if op_a == Transpose::No { k } else { m };
                 let ldb = if op_b == Transpose::No { n } else { k };
                 let run = |kernel, threads| {
                     let mut c = c0.clone();

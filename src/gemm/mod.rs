@@ -21,9 +21,11 @@
 //!   builds on every target. The AVX2 kernel handles ragged edge tiles with
 //!   smaller register tiles and writes C directly. The AVX-512 kernel
 //!   (`x86_avx512/`, Rust ≥ 1.89) packs products into wider tiles (12×32
-//!   f32, 8×24 f64, against AVX2's 6×16 and 6×8); small and skinny ones with row-major op(A) it runs
-//!   on the operands in place (no packing), tiny ones it leaves to the
-//!   AVX2 direct path. `exp.rs` and `log.rs` in both hold the vector `exp`
+//!   f32, 8×24 f64, against AVX2's 6×16 and 6×8); small and skinny ones
+//!   with op(A) row-major or transposed, and tiny ones with both operands
+//!   row-major, it runs on the operands in place (no packing); other tiny
+//!   ones it leaves to the AVX2 direct path; a few rows of C times a large
+//!   B stream B row by row. `exp.rs` and `log.rs` in both hold the vector `exp`
 //!   and `ln` (ports of glibc's) that the layers' f64 sigmoid, softmax and
 //!   losses use.
 //! - `small.rs`: tiny products (the spiral net's 30×2·2×10; with the AVX2

@@ -78,13 +78,16 @@ pub enum Kernel {
     /// and Rust ≥ 1.89, where the 512-bit intrinsics are stable). Packed
     /// tiles for large products; small (f64 up to 128³ multiply-adds, f32
     /// up to twice that) and skinny ones (C at most two vectors wide) with
-    /// op(A) row-major or transposed read the operands in place, C at most
-    /// four columns wide in 4-lane vectors and f32 C of five to eight in
-    /// 8-lane ones; at most four rows of C times a large row-major B stream
-    /// B row by row; tiny ones with a transposed operand, and f32 ones in
-    /// the AVX2 kernel's direct range deeper than one block, run that
-    /// kernel's direct path. Same arithmetic as `Avx2Fma`, so the same
-    /// bits.
+    /// op(A) row-major or transposed, and tiny ones with both operands
+    /// row-major, read the operands in place (a skinny product's
+    /// transposed B is copied in narrow blocks), C at most four columns
+    /// wide in 4-lane vectors and f32 C of five to eight in 8-lane ones; at
+    /// most four rows of C wider than two vectors times a large row-major
+    /// B stream B row by row; tiny ones with a transposed operand, and f32
+    /// ones in the AVX2 kernel's direct range deeper than one block with a
+    /// transposed operand, run that kernel's direct path (with both
+    /// row-major, the in-place tiles in one pass). Same arithmetic as
+    /// `Avx2Fma`, so the same bits.
     Avx512,
     /// Hand-written NEON kernels: 8×12 for f32, 6×8 for f64 (aarch64, where
     /// NEON is baseline; needs the `simd` feature, default).

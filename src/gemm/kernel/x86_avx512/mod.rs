@@ -26,16 +26,19 @@
 //! tiles with the same arithmetic (12 rows × 1 vector, 6 or 8 rows × 2, and
 //! for narrower C 12 rows of 4-lane or, f32, 8-lane vectors: [`narrow`])
 //! run on the operands in place, without packing ([`in_place`], [`skinny`]):
-//! for products with row-major op(A) that are tiny, and for those with
-//! op(A) row-major or transposed (the weight gradient `xᵀ·dout`: each step
-//! reads a tile's rows of op(A) side by side) that are small (f64 up to
-//! 128³ multiply-adds, f32 up to twice that) or skinny (C at most two
-//! vectors wide; a transposed B is then copied into narrow blocks), C in
-//! blocks two vectors wide. At most four rows of C times a large row-major
-//! B (batch-1 inference) stream B row after row ([`stream`]). Tiny products with a transposed operand, and f32 ones
-//! small and wide enough for the AVX2 kernel's direct path but deeper than
-//! KC, go to that direct path (every AVX-512F CPU has AVX2 and FMA); the
-//! choice is made here, in [`blocked`] and [`small`].
+//! tiny products with both operands row-major; small ones (f64 up to 128³
+//! multiply-adds, f32 up to twice that) with op(B) row-major and op(A)
+//! row-major or transposed (the weight gradient `xᵀ·dout`: each step reads
+//! a tile's rows of op(A) side by side); skinny ones (C at most two vectors
+//! wide) with op(A) row-major or transposed, a transposed B copied into
+//! narrow blocks; C in blocks two vectors wide. At most four rows of C
+//! wider than two vectors times a large row-major B (batch-1 inference)
+//! stream B row after row ([`stream`]). Tiny products with a transposed
+//! operand, and f32 ones small and wide enough for the AVX2 kernel's
+//! direct path but deeper than KC with a transposed operand, go to that
+//! direct path (every AVX-512F CPU has AVX2 and FMA; with both operands
+//! row-major the in-place tiles run those in one pass); the choice is made
+//! here, in [`blocked`] and [`small`].
 //!
 //! While a column of tiles runs, its tiles prefetch into L2 the source of
 //! the B̃ micro-panel packed next (`MicroKernel::PREFETCHES`, see
@@ -432,9 +435,12 @@ fn a_row<T, const AT: bool>(a: *const T, lda: usize, i: usize) -> *const T {
 /// 16 steps ahead (more lines in flight than the set has ways) ran at 59.
 const COLUMN_PREFETCH_STEPS: usize = 8;
 
-/// Prefetches into L1 the `R` elements of op(A)'s column
-/// [`COLUMN_PREFETCH_STEPS`] steps after the one at `col` (columns `lda`
-/// apart). An address only: a prefetch reads nothing and cannot fault.
+/// Prefetches into L1 the first and last of the `R` elements of op(A)'s
+/// column `COLUMN_PREFETCH_STEPS − 1` after the one at `col` (columns
+/// `lda` apart; callers pass the column of the next step, so the one
+/// prefetched is [`COLUMN_PREFETCH_STEPS`] steps ahead). A tile of f64
+/// rows spanning three lines leaves the middle one to the hardware. An
+/// address only: a prefetch reads nothing and cannot fault.
 #[inline(always)]
 fn prefetch_column<T, const R: usize>(col: *const T, lda: usize) {
     let ahead = col.wrapping_add((COLUMN_PREFETCH_STEPS - 1) * lda);
@@ -1141,8 +1147,8 @@ unsafe fn pack_b_wide<T: Scalar>(
 /// The blocked product on one thread, as this kernel runs it: a whole
 /// product (`also` empty) deeper than KC that the AVX2 kernel would take
 /// directly → one pass over k, in place or through that kernel's direct
-/// path; at most four rows of C and a large row-major op(B) →
-/// [`stream::stream`] (B read row after row); op(A) row-major or
+/// path; at most four rows of C wider than two vectors and a large
+/// row-major op(B) → [`stream::stream`] (B read row after row); op(A) row-major or
 /// transposed and C skinny, or the product small with row-major op(B) →
 /// [`skinny`] (tiles on the operands in place);
 /// everything else → the loop nest around the packed tiles. Same sums,

@@ -2,7 +2,7 @@
 //! vector spans fewer bytes: at most four columns (the spiral's output
 //! layer, 30×10·10×3) in 4-lane vectors, f32 in 128-bit registers and f64
 //! in 256-bit ones; f32 with five to eight columns (the book's word2vec
-//! toy, 6×7·7×5 and 6×5·5×7) in 256-bit ones. The ragged lanes go under
+//! toy at its batch of 3: 3×7·7×5 and 3×5·5×7) in 256-bit ones. The ragged lanes go under
 //! AVX-512VL masks.
 //!
 //! The 512-bit tiles of [`super::skinny_rows`] ran these with 3 of 16

@@ -6,8 +6,8 @@
 //! multiply-adds, so it runs at the speed B arrives from memory. The
 //! in-place tiles walk B in blocks two vectors wide, a line or two from
 //! each of `kc` rows (4 KiB or more apart), which no hardware prefetcher
-//! follows: f32 1×1024·1024×1024 ran at 9.4 GFLOP/s (B at 19 GB/s) where
-//! numpy's GEMV reached 14.7. Here the sums of a block of C's columns wait
+//! follows: f32 1×1024·1024×1024 took 227 µs (B at 18 GB/s) where
+//! numpy's GEMV took 143. Here the sums of a block of C's columns wait
 //! in a buffer that stays in L1 while each row of B's block is read from
 //! start to end.
 //!
@@ -18,6 +18,7 @@
 
 use super::{store, Zmm};
 use crate::gemm::loops::Problem;
+use std::mem::MaybeUninit;
 
 /// Rows of C at most that stream B.
 const ROWS: usize = 4;
@@ -40,8 +41,10 @@ const MIN_B_BYTES: usize = 512 * 1024;
 /// The buffer of sums, on cache-line boundaries (a vector of sums split
 /// across two lines costs two loads and two stores a step: f32
 /// 3×1024·1024×1024 0.79× the time aligned, 4× 0.81×, f64 4× 0.82×).
+/// Left uninitialized: [`block_rows`] zeroes the sums it reads. (For f64
+/// only the first half is used: its size cannot depend on `T`.)
 #[repr(C, align(64))]
-struct Sums<T>([T; BUFFER]);
+struct Sums<T>([MaybeUninit<T>; BUFFER]);
 
 /// Whether [`stream`] takes this product: at most [`ROWS`] rows, C wider
 /// than the tiles' blocks, op(B) row-major and large, op(A) row-major or
@@ -59,10 +62,12 @@ pub(super) fn takes_stream<T: Zmm>(p: &Problem<'_, '_, T>) -> bool {
 pub(super) fn stream<T: Zmm>(_proof: super::Avx512, p: &mut Problem<'_, '_, T>, kc_max: usize) {
     assert!(takes_stream(p));
     let (m, n, k) = (p.m, p.n, p.k);
-    let mut sums = Sums([T::ZERO; BUFFER]);
+    let mut sums = Sums([MaybeUninit::<T>::uninit(); BUFFER]);
     // The buffer's 16 KiB shared by the rows: B's rows are read in longer
-    // runs the fewer rows C has.
+    // runs the fewer rows C has. Whole vectors (the sums are read and
+    // written unmasked, the last vector of a block too).
     let width = (ROWS * ROW_BYTES / (m * T::BYTES)) / T::LANES * T::LANES;
+    assert!(width >= T::LANES && width % T::LANES == 0 && m * width <= BUFFER);
     let (a, b) = (p.a, p.b);
     let (ldc, alpha) = (p.c.ldc(), p.alpha);
     let c = p.c.as_mut_ptr();
@@ -81,8 +86,8 @@ pub(super) fn stream<T: Zmm>(_proof: super::Avx512, p: &mut Problem<'_, '_, T>, 
             // SAFETY: `_proof` shows AVX-512F. A: (i, q) for i < m ≤ ROWS,
             // q < kc inside `a_blk.data` (the last one asserted); B: rows
             // q < kc, columns < cols, inside `b_blk.data` (asserted); the
-            // buffer holds m rows of `width ≥ cols` (m·width·BYTES ≤
-            // ROWS·ROW_BYTES = 4·BUFFER bytes, its size); C: the view
+            // buffer holds m rows of `width` sums, a multiple of LANES ≥
+            // cols, m·width ≤ BUFFER elements (asserted); C: the view
             // grants exclusive access to m x n at `c + i*ldc + j`, and this
             // block is columns jc..jc + cols ≤ n; A and B are shared
             // borrows, so they do not alias C or the buffer.
@@ -96,7 +101,7 @@ pub(super) fn stream<T: Zmm>(_proof: super::Avx512, p: &mut Problem<'_, '_, T>, 
                     b: bp,
                     ldb: b_blk.rs,
                     cols,
-                    sums: sums.0.as_mut_ptr(),
+                    sums: sums.0.as_mut_ptr().cast::<T>(),
                     width,
                     c: c.add(jc),
                     ldc,
@@ -128,7 +133,7 @@ struct Block<T> {
     b: *const T,
     ldb: usize,
     cols: usize,
-    /// Rows of `width ≥ cols` sums.
+    /// Rows of `width` sums (a multiple of LANES, ≥ `cols`).
     sums: *mut T,
     width: usize,
     /// C's `(i, j)` at `c + i*ldc + j`.
@@ -144,8 +149,8 @@ struct Block<T> {
 /// # Safety
 /// AVX-512F available; every address the block names readable (C and the
 /// buffer writable, C readable unless `beta == 0`) for `i < R`, `q < kc`,
-/// `j < cols`, the buffer for `R` rows of `width ≥ cols`; C not aliased
-/// by A, B or the buffer.
+/// `j < cols`, the buffer writable for `R` rows of `width` elements, a
+/// multiple of LANES ≥ `cols`; C not aliased by A, B or the buffer.
 #[target_feature(enable = "avx512f")]
 unsafe fn block_rows<T: Zmm, const R: usize>(t: &Block<T>) {
     let lanes = T::LANES;
