@@ -623,7 +623,7 @@ const IN_PLACE_MNK_F64: usize = 128 * 128 * 128;
 fn takes_skinny<T: Scalar>(p: &Problem<'_, '_, T>) -> bool {
     let mnk = p.m.saturating_mul(p.n).saturating_mul(p.k);
     let skinny = p.n * T::BYTES <= 128;
-    (p.a.cs == 1 || p.a.rs == 1)
+    takes_a_in_place(p)
         && (skinny || (p.b.cs == 1 && mnk.saturating_mul(T::BYTES) <= IN_PLACE_MNK_F64 * 8))
 }
 
