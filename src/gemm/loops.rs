@@ -197,6 +197,12 @@ pub fn gemm_blocked<T: Scalar, K: MicroKernel<T>>(
     reserve_aligned(&mut bufs.a, a_need);
     reserve_aligned(&mut bufs.b, b_need);
     let kc_max = balanced_block(k, K::KC, 1);
+    if super::stream::takes_stream(p, 2 * nr) {
+        // A few rows of C times a large row-major B: B read row after row
+        // instead of in micro-panels. Same KC blocks, so the same sums.
+        kernel.stream(p, kc_max);
+        return;
+    }
     let mc_max = balanced_block(m, K::MC, mr);
     let nc_max = balanced_block(n, K::NC, nr);
     let direct_a = reads_a_in_place::<K, T>(p);

@@ -79,6 +79,7 @@ mod kernel;
 mod loops;
 mod pack;
 mod small;
+mod stream;
 mod threads;
 #[cfg(feature = "simd")]
 #[allow(unsafe_code)]

@@ -414,6 +414,20 @@ pub(crate) trait MicroKernel<T>: Copy + Send + Sync {
     {
         super::pack::pack_b(Self::NR, kc, nc, b, dst)
     }
+
+    /// `C = alpha·op(A)·op(B) + beta·C` for a product the loop nest streams
+    /// (a few rows of C, a large row-major B: see `gemm/stream.rs`), in
+    /// depth blocks of `kc_max`, each multiply-add rounded as this kernel's
+    /// tiles round it. The default suits kernels whose tiles add the
+    /// rounded product (the portable kernel) and need no target features;
+    /// the SIMD kernels call the shared code compiled with theirs.
+    #[inline]
+    fn stream(self, p: &mut Problem<'_, '_, T>, kc_max: usize)
+    where
+        T: crate::Scalar,
+    {
+        super::stream::stream::<T, super::stream::Unfused>(p, kc_max)
+    }
 }
 
 /// Writes `alpha·acc + beta·C` into the part of the tile that `c` covers,
@@ -427,24 +441,30 @@ pub(crate) fn store_tile<T: crate::Scalar, const MR: usize, const NR: usize>(
 ) {
     let cols = c.cols();
     for (i, acc_row) in acc.iter().enumerate().take(c.rows()) {
-        let row = c.row_mut(i);
-        let acc_row = &acc_row[..cols];
-        if beta == T::ZERO {
-            if alpha == T::ONE {
-                row.copy_from_slice(acc_row);
-            } else {
-                for (c, &v) in row.iter_mut().zip(acc_row) {
-                    *c = alpha * v;
-                }
-            }
-        } else if beta == T::ONE && alpha == T::ONE {
-            for (c, &v) in row.iter_mut().zip(acc_row) {
-                *c += v;
-            }
+        store_row(c.row_mut(i), &acc_row[..cols], alpha, beta);
+    }
+}
+
+/// `row = alpha·acc + beta·row` (`alpha·acc` and `beta·row` rounded
+/// separately, then added; `row + acc` when both are 1), without reading
+/// `row` when `beta == 0`: the store of every kernel's tiles.
+#[inline(always)]
+pub(crate) fn store_row<T: crate::Scalar>(row: &mut [T], acc: &[T], alpha: T, beta: T) {
+    if beta == T::ZERO {
+        if alpha == T::ONE {
+            row.copy_from_slice(acc);
         } else {
-            for (c, &v) in row.iter_mut().zip(acc_row) {
-                *c = alpha * v + beta * *c;
+            for (c, &v) in row.iter_mut().zip(acc) {
+                *c = alpha * v;
             }
+        }
+    } else if beta == T::ONE && alpha == T::ONE {
+        for (c, &v) in row.iter_mut().zip(acc) {
+            *c += v;
+        }
+    } else {
+        for (c, &v) in row.iter_mut().zip(acc) {
+            *c = alpha * v + beta * *c;
         }
     }
 }

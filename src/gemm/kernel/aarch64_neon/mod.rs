@@ -322,6 +322,13 @@ macro_rules! neon_kernel {
             ) {
                 skinny(k, alpha, a, b, beta, c, scratch)
             }
+
+            #[inline]
+            fn stream(self, p: &mut Problem<'_, '_, $t>, kc_max: usize) {
+                // Fused like the tiles (`vfmaq`); FMA is baseline on
+                // AArch64, so the loops vectorize to `fmla` as compiled.
+                crate::gemm::stream::stream::<$t, crate::gemm::stream::Fused>(p, kc_max)
+            }
         }
     };
 }

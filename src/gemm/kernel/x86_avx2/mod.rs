@@ -183,4 +183,21 @@ impl<T: Simd + Blocking> MicroKernel<T> for Avx2Kernel<T> {
     ) {
         skinny(self.0, k, alpha, a, b, beta, c, scratch)
     }
+
+    #[inline]
+    fn stream(self, p: &mut Problem<'_, '_, T>, kc_max: usize) {
+        // SAFETY: `self.0` proves AVX2 and FMA (only `Avx2::detect` makes
+        // one), the features `stream_fma` is compiled with.
+        unsafe { stream_fma(self.0, p, kc_max) }
+    }
+}
+
+/// The shared streamed product (`gemm/stream.rs`) compiled for AVX2 and
+/// FMA, fused like the tiles: its loops vectorize to 256-bit FMAs.
+///
+/// # Safety
+/// The CPU has AVX2 and FMA (the token is the proof).
+#[target_feature(enable = "avx2,fma")]
+unsafe fn stream_fma<T: crate::Scalar>(_proof: Avx2, p: &mut Problem<'_, '_, T>, kc_max: usize) {
+    crate::gemm::stream::stream::<T, crate::gemm::stream::Fused>(p, kc_max)
 }
