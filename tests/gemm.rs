@@ -707,7 +707,7 @@ fn avx512_matches_avx2<T: Scalar>(seed: u32) {
         (29, 5, 800),
         (41, 7, 1200),
         // At most four rows and a large row-major B (f32 ≥ 512 KiB):
-        // streamed row by row (`stream.rs`): one to three column blocks
+        // streamed row by row (`gemm/stream.rs`): one to three column blocks
         // (16 KiB of sums shared by the rows), a ragged last vector, one
         // to four depth blocks.
         (1, 1100, 130),

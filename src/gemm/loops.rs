@@ -23,7 +23,10 @@
 //!   its source (`ahead.rs`);
 //! - skinny C (at most two micro-panels wide): A is read in place; with
 //!   row-major A, loops 2 and 1 become one kernel call per KC block on
-//!   tiles up to 4 vectors wide (`run_skinny`).
+//!   tiles up to 4 vectors wide (`run_skinny`);
+//! - at most four rows of C, wider than two micro-panels, times a large
+//!   row-major B: no tiles; B is read row after row into sums kept in L1
+//!   (`stream.rs`, through the kernel's `stream`), in the same KC blocks.
 
 use super::ahead::Ahead;
 use super::kernel::{ASrc, MicroKernel};
