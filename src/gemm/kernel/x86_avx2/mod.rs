@@ -86,15 +86,6 @@ impl Avx2 {
     pub fn small<T: Simd>(self, p: &mut Problem<'_, '_, T>) {
         small_tiles(self, p)
     }
-
-    /// The shared streamed product (`gemm/stream.rs`) in 256-bit FMA
-    /// loops: what [`Avx2Kernel`]'s `stream` runs.
-    #[inline]
-    pub fn stream<T: crate::Scalar>(self, p: &mut Problem<'_, '_, T>, kc_max: usize) {
-        // SAFETY: `self` proves AVX2 and FMA (only `Avx2::detect` makes
-        // one), the features `stream_fma` is compiled with.
-        unsafe { stream_fma(self, p, kc_max) }
-    }
 }
 
 /// The AVX2 microkernel for element type `T`: 6×16 tiles for f32, 6×8 for
@@ -195,7 +186,9 @@ impl<T: Simd + Blocking> MicroKernel<T> for Avx2Kernel<T> {
 
     #[inline]
     fn stream(self, p: &mut Problem<'_, '_, T>, kc_max: usize) {
-        self.0.stream(p, kc_max)
+        // SAFETY: `self.0` proves AVX2 and FMA (only `Avx2::detect` makes
+        // one), the features `stream_fma` is compiled with.
+        unsafe { stream_fma(self.0, p, kc_max) }
     }
 }
 

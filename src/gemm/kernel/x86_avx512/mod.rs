@@ -33,8 +33,7 @@
 //! wide) with op(A) row-major or transposed, a transposed B copied into
 //! narrow blocks; C in blocks two vectors wide. At most four rows of C
 //! wider than two vectors times a large row-major B (batch-1 inference)
-//! stream B row after row (the shared `gemm/stream.rs`, one or two rows in
-//! 256-bit loops, more in 512-bit ones: see [`Avx512Kernel`]'s `stream`).
+//! stream B row after row (the shared `gemm/stream.rs`, in 512-bit loops).
 //! Tiny products with a transposed
 //! operand, and f32 ones small and wide enough for the AVX2 kernel's
 //! direct path but deeper than KC with a transposed operand, go to that
@@ -1129,23 +1128,20 @@ impl<T: Zmm + Simd + Blocking> MicroKernel<T> for Avx512Kernel<T> {
         }
     }
 
-    /// The shared streamed product (`gemm/stream.rs`), fused like the
-    /// tiles: one or two rows compiled for AVX2 (256-bit loops), more for
-    /// AVX-512F. Against this kernel's own streamed product before it
-    /// (alternating runs, one thread): f32 one to three rows of
-    /// ×1024·1024×1024 0.99–1.00× the time, four 0.91×; f64 one, two and
-    /// four rows 1.01×, 1.00×, 0.96×, three 1.02×. One or two rows in
-    /// 512-bit loops ran 1.02–1.08× (f64 1×1024·1024×1024, f32
-    /// 1×4096·4096×4096).
+    /// The shared streamed product (`gemm/stream.rs`) in 512-bit loops,
+    /// fused like the tiles. Against this kernel's own streamed product
+    /// before it (alternating runs, one thread pinned): f32
+    /// ×1024·1024×1024 one and two rows 1.00–1.01× the time, three and
+    /// four 0.92–0.93×; f64 one to three rows 1.01–1.04×, four 0.96×; B
+    /// from memory (f32 1×4096·4096×4096, f64 1×2048·2048×2048) 1.07×.
+    /// The same code in
+    /// 256-bit loops matched the old one there, but on two threads (the
+    /// default) ran one and two rows 1.00–1.10× the time of 512-bit ones.
     #[inline]
     fn stream(self, p: &mut Problem<'_, '_, T>, kc_max: usize) {
-        if p.m <= 2 {
-            self.0.avx2().stream(p, kc_max)
-        } else {
-            // SAFETY: `self.0` shows AVX-512F was detected, the feature
-            // `stream_wide` is compiled with.
-            unsafe { stream_wide(self.0, p, kc_max) }
-        }
+        // SAFETY: `self.0` shows AVX-512F was detected, the feature
+        // `stream_wide` is compiled with.
+        unsafe { stream_wide(self.0, p, kc_max) }
     }
 }
 
