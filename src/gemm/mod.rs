@@ -12,8 +12,10 @@
 //!   read in place instead of packed, in tiles as wide as C.
 //! - `stream.rs`: at most four rows of C times a large row-major B
 //!   (batch-1 inference): B read row after row into sums kept in L1, for
-//!   every kernel (each compiles it with its target features and its tiles'
-//!   rounding).
+//!   every kernel but AVX-512 (each compiles it with its target features
+//!   and its tiles' rounding; the AVX-512 kernel keeps its own,
+//!   `x86_avx512/stream.rs`: on two threads the shared code took
+//!   1.07–1.17× its time for one row).
 //! - `ahead.rs`: names the source of the B̃ micro-panel the loop nest
 //!   packs next, so a kernel that prefetches (AVX-512) can bring it into
 //!   L2 while it sweeps the current one.
@@ -29,9 +31,9 @@
 //!   with op(A) row-major or transposed, and tiny ones with both operands
 //!   row-major, it runs on the operands in place (no packing); other tiny
 //!   ones it leaves to the AVX2 direct path; a few rows of C times a large
-//!   B stream B row by row (`stream.rs`). `exp.rs` and `log.rs` in both
-//!   hold the vector `exp` and `ln` (ports of glibc's) that the layers' f64
-//!   sigmoid, softmax and losses use.
+//!   B stream B row by row (its own `stream.rs`). `exp.rs` and `log.rs`
+//!   in both hold the vector `exp` and `ln` (ports of glibc's) that the
+//!   layers' f64 sigmoid, softmax and losses use.
 //! - `small.rs`: tiny products (the spiral net's 30×2·2×10; with the AVX2
 //!   kernel also f32 up to 64³ when B is at most 16 KiB) skip packing and
 //!   blocking: with AVX2 they run the register tiles straight on the

@@ -33,8 +33,7 @@
 //! wide) with op(A) row-major or transposed, a transposed B copied into
 //! narrow blocks; C in blocks two vectors wide. At most four rows of C
 //! wider than two vectors times a large row-major B (batch-1 inference)
-//! stream B row after row (the shared `gemm/stream.rs`, in 512-bit loops).
-//! Tiny products with a transposed
+//! stream B row after row ([`stream`]). Tiny products with a transposed
 //! operand, and f32 ones small and wide enough for the AVX2 kernel's
 //! direct path but deeper than KC with a transposed operand, go to that
 //! direct path (every AVX-512F CPU has AVX2 and FMA; with both operands
@@ -57,13 +56,13 @@ pub(crate) mod exp;
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 pub(crate) mod log;
 mod narrow;
+mod stream;
 
 use super::x86_avx2::{self as avx2, pack_b_avx, Avx2, Simd};
 use super::{ASrc, MicroKernel};
 use crate::gemm::ahead::{Ahead, Lines};
 use crate::gemm::loops::{balanced_block, gemm_blocked, Operand, PackBuffers, Problem};
 use crate::gemm::small::is_small_wide;
-use crate::gemm::stream::takes_stream;
 use crate::gemm::view::CView;
 use crate::Scalar;
 use narrow::{Narrow, NarrowB, NarrowVec};
@@ -1128,31 +1127,20 @@ impl<T: Zmm + Simd + Blocking> MicroKernel<T> for Avx512Kernel<T> {
         }
     }
 
-    /// The shared streamed product (`gemm/stream.rs`) in 512-bit loops,
-    /// fused like the tiles. Against this kernel's own streamed product
-    /// before it (alternating runs, one thread pinned): f32
-    /// ×1024·1024×1024 one and two rows 1.00–1.01× the time, three and
-    /// four 0.92–0.93×; f64 one to three rows 1.01–1.04×, four 0.96×; B
-    /// from memory (f32 1×4096·4096×4096, f64 1×2048·2048×2048) 1.07×.
-    /// The same code in
-    /// 256-bit loops matched the old one there, but on two threads (the
-    /// default) ran one and two rows 1.00–1.10× the time of 512-bit ones.
+    /// This kernel's own streamed product ([`stream`]), which [`blocked`]
+    /// routes to before the loop nest sees it. The shared one
+    /// (`gemm/stream.rs`) compiled with AVX-512F, against this one in
+    /// alternating runs: one thread, f32 ×1024·1024×1024 one and two rows
+    /// 1.00–1.01× the time, three and four 0.92–0.93×, f64 one to three
+    /// rows 1.02–1.04×, four 0.96×, B from memory (f32 1×4096·4096×4096)
+    /// 1.14×; two threads (the default), one row f32 and f64
+    /// ×1024·1024×1024 1.10× and 1.07×, f32 1×4096·4096×4096 1.17×. In
+    /// 256-bit loops it matched this one on one thread, and ran up to 1.1×
+    /// the 512-bit ones' time on two.
     #[inline]
     fn stream(self, p: &mut Problem<'_, '_, T>, kc_max: usize) {
-        // SAFETY: `self.0` shows AVX-512F was detected, the feature
-        // `stream_wide` is compiled with.
-        unsafe { stream_wide(self.0, p, kc_max) }
+        stream::stream(self.0, p, kc_max)
     }
-}
-
-/// The shared streamed product (`gemm/stream.rs`) compiled with AVX-512F,
-/// fused like the tiles: its loops vectorize to 512-bit FMAs.
-///
-/// # Safety
-/// The CPU has AVX-512F (the token is the proof).
-#[target_feature(enable = "avx512f")]
-unsafe fn stream_wide<T: Scalar>(_proof: Avx512, p: &mut Problem<'_, '_, T>, kc_max: usize) {
-    crate::gemm::stream::stream::<T, crate::gemm::stream::Fused>(p, kc_max)
 }
 
 /// The portable packer compiled with AVX-512F, so a panel row of 32 f32 or
@@ -1175,10 +1163,10 @@ unsafe fn pack_b_wide<T: Scalar>(
 /// product (`also` empty) deeper than KC that the AVX2 kernel would take
 /// directly → one pass over k, in place or through that kernel's direct
 /// path; at most four rows of C wider than two vectors and a large
-/// row-major op(B) → the shared streamed product (B read row after row,
-/// `gemm/stream.rs`); op(A) row-major or transposed and C skinny, or the
-/// product small with row-major op(B) → [`skinny`] (tiles on the operands
-/// in place); everything else → the loop nest around the packed tiles. Same sums,
+/// row-major op(B) → [`stream::stream`] (B read row after row); op(A) row-major or
+/// transposed and C skinny, or the product small with row-major op(B) →
+/// [`skinny`] (tiles on the operands in place);
+/// everything else → the loop nest around the packed tiles. Same sums,
 /// same bits, either way.
 #[allow(private_bounds)]
 pub(crate) fn blocked<T: Zmm + Narrow + Simd + Blocking + avx2::Blocking>(
@@ -1199,8 +1187,8 @@ pub(crate) fn blocked<T: Zmm + Narrow + Simd + Blocking + avx2::Blocking>(
         } else {
             proof.avx2().small(p)
         }
-    } else if takes_stream(p, 2 * <T as Zmm>::LANES) {
-        Avx512Kernel::new(proof).stream(p, depth_block(p.k, false))
+    } else if stream::takes_stream(p) {
+        stream::stream(proof, p, depth_block(p.k, false))
     } else if takes_skinny(p) {
         skinny(proof, p, bufs)
     } else {
