@@ -96,6 +96,22 @@ std_ok() {
     return $rc
 }
 
+# apt-get update, again after a pause when it fails: a Debian mirror in the
+# middle of a sync serves index files of the wrong size for a minute or two
+# (seen in CI: "File has unexpected size ... Mirror sync in progress?").
+# After the last try it goes on with the lists it has; a package missing
+# from them then fails the install or download below, by name.
+apt_update() {
+    local try
+    for try in 1 2 3 4 5; do
+        apt-get update && return 0
+        [ "$try" -eq 5 ] && break
+        echo "cross-test: apt-get update failed (try $try of 5), again in $((20 * try)) s" >&2
+        sleep $((20 * try))
+    done
+    echo "cross-test: apt-get update kept failing; going on with the package lists it has" >&2
+}
+
 install() {
     local host=(rustc-web libstd-rust-web-dev) tools=(qemu-user) missing=() fetch=() t deb qemu gnu
     for t in "${TARGETS[@]}"; do
@@ -105,7 +121,7 @@ install() {
     for p in "${host[@]}"; do pinned_ok "$p" || missing+=("$p=$V"); done
     for p in "${tools[@]}"; do installed "$p" || missing+=("$p"); done
     if [ ${#missing[@]} -gt 0 ]; then
-        apt-get update
+        apt_update
         apt-get install -y --no-install-recommends "${missing[@]}"
     fi
     for t in "${TARGETS[@]}"; do std_ok "$t" || fetch+=("$t"); done
@@ -120,7 +136,7 @@ install() {
         dpkg --add-architecture "$deb"
         debs+=("libstd-rust-web-dev:$deb=$V")
     done
-    apt-get update
+    apt_update
     local tmp
     tmp=$(mktemp -d)
     chmod 777 "$tmp" # apt-get download fetches as the _apt user when it can
