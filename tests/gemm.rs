@@ -716,6 +716,11 @@ fn avx512_matches_avx2<T: Scalar>(seed: u32) {
         (3, 300, 900),
         (4, 257, 520),
         (2, 97, 1400),
+        // One vector wide with row-major A's rows 4 KiB apart (f32 k =
+        // 1024, f64 k = 512): 8-row tiles (12 would collide in L1), 5 rows
+        // left; f64 12 columns and f32 6 take other tiles.
+        (29, 12, 1024),
+        (21, 6, 512),
     ];
     for &(m, n, k) in &shapes {
         for (op_a, op_b) in [

@@ -546,8 +546,9 @@ unsafe fn skinny_one<T: Zmm, const R: usize, const NV: usize, const AT: bool>(
 
 /// Rows `0..m` of a skinny product in tiles of `12 / NV` rows (12
 /// accumulators, enough chains to cover the FMA latency), or of 8 rows
-/// two vectors wide when `k ≥` [`SEPARATE_TILE_DEPTH`]; the last tile
-/// smaller. AVX-512F enabled.
+/// when `k ≥` [`SEPARATE_TILE_DEPTH`] and the tiles are two vectors wide,
+/// or one vector wide over rows of A that collide in L1
+/// ([`a_rows_collide_in_l1`]); the last tile smaller. AVX-512F enabled.
 ///
 /// # Safety
 /// As for [`skinny_body`], for all `m` rows.
@@ -573,10 +574,17 @@ unsafe fn skinny_rows<T: Zmm, const NV: usize, const AT: bool>(
         // with 12 rows, 24, LLVM spilled them). Else tiles of 12
         // accumulators inlined, as tiny products (the spiral's) want.
         let wide_deep = NV == 2 && k >= SEPARATE_TILE_DEPTH;
-        let tile_rows = if wide_deep { 8 } else { 12 / NV };
+        // One vector wide, deep, and A's rows colliding in L1: 8-row tiles.
+        let narrow_colliding =
+            NV == 1 && !AT && k >= SEPARATE_TILE_DEPTH && a_rows_collide_in_l1(lda * T::BYTES);
+        let tile_rows = if wide_deep || narrow_colliding {
+            8
+        } else {
+            12 / NV
+        };
         while i + tile_rows <= m {
             let (a, c) = (a_row::<T, AT>(a, lda, i), c.add(i * ldc));
-            if wide_deep {
+            if wide_deep || narrow_colliding {
                 skinny_one::<T, 8, NV, AT>(k, a, lda, b, cols, c, ldc, alpha, beta);
             } else if NV == 1 {
                 skinny_body::<T, 12, NV, AT>(k, a, lda, b, cols, c, ldc, alpha, beta);
@@ -694,19 +702,47 @@ fn depth_block(k: usize, one_pass: bool) -> usize {
 /// 100×512·40 (4 KiB) 50 → 68, and 128×128·40, just past the limit, 70 →
 /// 71.
 fn rows_collide_in_l1(stride: usize, rows: usize) -> bool {
-    const SETS: usize = 64;
     const WAYS_FOR_B: usize = 8;
+    match sets_reached(stride) {
+        Some(sets) => 2 * rows > 2 * sets.min(L1_SETS / 2) * WAYS_FOR_B,
+        None => false,
+    }
+}
+
+/// The sets of a 64-set L1d (Zen 4's 32 KiB of 8 ways, Zen 5's and recent
+/// Intel cores' 48 KiB of 12) that lines `stride` bytes apart fall in:
+/// `64 / gcd(stride / 64, 64)`. `None` when the stride is not a whole
+/// number of lines (the rows then spread over the sets).
+fn sets_reached(stride: usize) -> Option<usize> {
     let lines = stride / 64;
     if stride % 64 != 0 || lines == 0 {
-        return false;
+        return None;
     }
-    let mut g = lines;
-    let mut b = SETS;
+    let (mut g, mut b) = (lines, L1_SETS);
     while b != 0 {
         (g, b) = (b, g % b);
     }
-    let sets = 2 * (SETS / g).min(SETS / 2);
-    2 * rows > sets * WAYS_FOR_B
+    Some(L1_SETS / g)
+}
+
+/// Sets in the L1d of every AVX-512 core this kernel was measured on.
+const L1_SETS: usize = 64;
+
+/// Whether the 12 rows of a one-vector-wide [`skinny_rows`] tile, rows of
+/// a row-major op(A) `stride` bytes apart, would put more than six of the
+/// lines they are reading into one L1 set. At a stride that is a multiple
+/// of 4 KiB (f32 A with 1024 or 2048 columns: an output layer's input)
+/// all twelve fall in one set of 8 ways on Zen 4 and evict each other
+/// before their 64 bytes are used: f32 128×1024·1024×10 ran at 52
+/// GFLOP/s in 12-row tiles and 68.6–68.9 in 8-row ones, 128×1024·1024×16
+/// 82.7 → 106, 128×2048·2048×10 47–50 → 68, f64 128×1024·1024×8 43 → 52–53
+/// (one thread on a 2-core Zen 4 EPYC, pinned, two to three alternating
+/// runs of the same binary). At a 2 KiB stride (six rows a set) and
+/// others, the two heights ran within ±2 % of each other, so the wider
+/// tiles, whose 12 FMA chains keep a core with two 512-bit FMA pipes busy,
+/// stay there.
+fn a_rows_collide_in_l1(stride: usize) -> bool {
+    sets_reached(stride).is_some_and(|sets| 12usize.div_ceil(sets) > 6)
 }
 
 /// Whether [`in_place`] can take this product: op(A) and op(B) row-major.
