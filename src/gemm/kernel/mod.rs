@@ -86,8 +86,10 @@ pub enum Kernel {
     /// B stream B row by row; tiny ones with a transposed operand, and f32
     /// ones in the AVX2 kernel's direct range deeper than one block with a
     /// transposed operand, run that kernel's direct path (with both
-    /// row-major, the in-place tiles in one pass). Same arithmetic as
-    /// `Avx2Fma`, so the same bits.
+    /// row-major, the in-place tiles in one pass). On AMD Zen 4, which
+    /// executes a 512-bit FMA as two 256-bit halves, the packed loop nest
+    /// runs `Avx2Fma`'s tiles, which measured faster there. Same arithmetic
+    /// as `Avx2Fma`, so the same bits.
     Avx512,
     /// Hand-written NEON kernels: 8×12 for f32, 6×8 for f64 (aarch64, where
     /// NEON is baseline; needs the `simd` feature, default).
@@ -825,4 +827,40 @@ pub fn audit_vector_maps<R>(f: impl FnOnce() -> R) -> (R, VecMapAudit) {
     let seen = AUDIT.with(|a| a.borrow_mut().take()).unwrap_or_default();
     drop(reset);
     (r, seen)
+}
+
+thread_local! {
+    /// Set by [`with_avx512_tiles`] (and, for the parts of a split
+    /// product, by the pool on the thread that runs them).
+    static AVX512_TILES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Test hook: products that the AVX-512 kernel runs through its packed
+/// loop nest inside `f` (on this thread and on the threads that run their
+/// parts) use its own 512-bit tiles, even on a CPU where that kernel gives
+/// the loop nest to the AVX2 tiles (Zen 4, see [`Kernel::Avx512`]). The
+/// bits are the same either way; this keeps the 512-bit loop nest tested
+/// and measurable on such a CPU. Not part of the supported API.
+#[doc(hidden)]
+pub fn with_avx512_tiles<R>(f: impl FnOnce() -> R) -> R {
+    forcing_avx512_tiles(true, f)
+}
+
+/// Whether [`with_avx512_tiles`] is in effect on this thread.
+#[cfg(feature = "simd")]
+pub(crate) fn avx512_tiles_forced() -> bool {
+    AVX512_TILES.with(|t| t.get())
+}
+
+/// Runs `f` with [`avx512_tiles_forced`] = `on` on this thread, then puts
+/// the previous value back (also when `f` panics).
+pub(crate) fn forcing_avx512_tiles<R>(on: bool, f: impl FnOnce() -> R) -> R {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            AVX512_TILES.with(|t| t.set(self.0));
+        }
+    }
+    let _restore = Restore(AVX512_TILES.with(|t| t.replace(on)));
+    f()
 }

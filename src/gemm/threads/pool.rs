@@ -20,7 +20,7 @@
 //! the caller for a while (`contention.rs`).
 
 use super::{contention, lock, spawn_checked, Split};
-use crate::gemm::kernel::Kernel;
+use crate::gemm::kernel::{avx512_tiles_forced, forcing_avx512_tiles, Kernel};
 use crate::gemm::loops::Problem;
 use crate::Scalar;
 use std::any::Any;
@@ -42,6 +42,8 @@ pub(super) fn run_parts<T: Scalar>(
     // on a busy core the caller runs it unsplit (see `threads.rs`), and
     // should not allocate then either.
     let also = [split.shapes[0], split.shapes[1], (m, n)];
+    // The caller's choice of AVX-512 tiles holds for every part.
+    let own_tiles = avx512_tiles_forced();
     let job = |i: usize| {
         let start = contention::now_ns();
         let part = split.part(a, b, (m, n), i);
@@ -60,7 +62,7 @@ pub(super) fn run_parts<T: Scalar>(
             beta,
             c,
         };
-        T::blocked(kernel, &mut problem, &also);
+        forcing_avx512_tiles(own_tiles, || T::blocked(kernel, &mut problem, &also));
         let flops = 2.0 * part.m as f64 * part.n as f64 * k as f64;
         rates.add(contention::now_ns() - start, flops);
     };
