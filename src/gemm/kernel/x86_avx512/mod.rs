@@ -1249,8 +1249,9 @@ unsafe fn pack_b_wide<T: Scalar>(
 /// transposed and C skinny, or the product small with row-major op(B) →
 /// [`skinny`] (tiles on the operands in place);
 /// everything else → the loop nest around the packed tiles: this kernel's,
-/// or on Zen 4 ([`Avx512::nest_on_avx2_tiles`]) the AVX2 kernel's. Same
-/// sums, same bits, either way.
+/// or on Zen 4 ([`Avx512::nest_on_avx2_tiles`]) the AVX2 kernel's (f64:
+/// above [`F64_AVX512_NEST_MAX_ROWS`] rows). Same sums, same bits, either
+/// way.
 ///
 /// Why the AVX2 tiles on Zen 4: it runs a 512-bit FMA as two 256-bit
 /// halves, so the FMA peak is the AVX2 one, and there the AVX2 loop nest
@@ -1258,11 +1259,12 @@ unsafe fn pack_b_wide<T: Scalar>(
 /// pinned, default against `--avx512-tiles`, GFLOP/s): f32 1024×128·128×1024
 /// 105–107 against 96–99, 512³ 108–109 against 104–106, 1024³ 107–109
 /// against 102–104, 128×1024·(1024×1024)ᵀ 98–102 against 89; f64 1024³
-/// 53.7 against 52.0–52.1; but f64 128×1024·1024×1024 48–49 against
-/// 51–52. The mlp-bench step (f32) went from a median 86.7 % of the FMA
-/// peak to 92.8 % (five alternating runs). The in-place, skinny, narrow
-/// and streamed paths above stay 512-bit there (f32 128³ in place 106
-/// GFLOP/s against the AVX2 kernel's 92).
+/// 53.7 against 52.0–52.1; but f64 products of few rows ran faster on
+/// the 512-bit tiles (see [`F64_AVX512_NEST_MAX_ROWS`]). The mlp-bench
+/// step (f32) went from a median 86.7 % of the FMA peak to 92.8 % (five
+/// alternating runs). The in-place, skinny, narrow and streamed paths
+/// above stay 512-bit there (f32 128³ in place 106 GFLOP/s against the
+/// AVX2 kernel's 92).
 #[allow(private_bounds)]
 pub(crate) fn blocked<T: Zmm + Narrow + Simd + Blocking + avx2::Blocking>(
     proof: Avx512,
@@ -1286,12 +1288,28 @@ pub(crate) fn blocked<T: Zmm + Narrow + Simd + Blocking + avx2::Blocking>(
         stream::stream(proof, p, depth_block(p.k, false))
     } else if takes_skinny(p) {
         skinny(proof, p, bufs)
-    } else if proof.nest_on_avx2_tiles() && !crate::gemm::kernel::avx512_tiles_forced() {
+    } else if proof.nest_on_avx2_tiles()
+        && (T::BYTES == 4 || p.m > F64_AVX512_NEST_MAX_ROWS)
+        && !crate::gemm::kernel::avx512_tiles_forced()
+    {
         gemm_blocked(avx2::Avx2Kernel::new(proof.avx2()), p, bufs, also)
     } else {
         gemm_blocked(Avx512Kernel::new(proof), p, bufs, also)
     }
 }
+
+/// On Zen 4, f64 products of at most this many rows keep the 512-bit loop
+/// nest: with its taller blocks of rows (MC = 144 against the AVX2 f64
+/// tiles' 96) they need fewer passes over B̃, and one block of rows has B̃
+/// packed a panel at a time, prefetched. Measured (`gemm_time`, one thread
+/// pinned, three alternating runs, GFLOP/s, AVX2 tiles against 512-bit):
+/// 256³ 50.0–50.2 against 53.1–53.8, 128×1024·1024×1024 46.4–49.3 against
+/// 49.1–50.3, 128×784·784×1024 49.1–49.4 against 51.1–51.8, 200×250·250×300
+/// 52.3–52.8 against 52.9–53.4; but 384³ 50.6–52.5 against 48.3–51.6,
+/// 512³ 51.0–52.2 against 49.5–49.9, 1024×128·128×1024 51.7–52.1 against
+/// 48.8–49.2. (f32 ran 4–6 % faster on the AVX2 tiles at every size tried,
+/// from 128×784·784×1024 and 200×250·250×300 to 1024³.)
+const F64_AVX512_NEST_MAX_ROWS: usize = 256;
 
 // What `blocked`'s one-pass branch takes for granted: a small-and-wide
 // product's op(B) always fits the AVX2 direct path's stack copy, and it
