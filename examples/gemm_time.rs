@@ -23,7 +23,7 @@ mod out;
 mod cli;
 
 use cli::{main_with, number, value};
-use groundup::gemm::{gemm_with, with_avx512_tiles, Config, Kernel};
+use groundup::gemm::{gemm_with, with_full_width_avx512, Config, Kernel};
 use groundup::{DType, Scalar, Transpose};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -41,8 +41,10 @@ options:
                    avx512 or neon
   --threads N      threads, at least 1 (default 1)
   --ta, --tb       A stored K x M / B stored N x K, used transposed
-  --avx512-tiles   the AVX-512 kernel's loop nest on its own 512-bit
-                   tiles also on Zen 4, where it runs the AVX2 tiles
+  --full-width-avx512
+                   the AVX-512 kernel's paths for CPUs that run 512-bit
+                   FMAs whole, also on Zen 4 (which runs them as halves:
+                   its loop nest on the AVX2 tiles, more products in place)
   --blocks N       timed blocks, at least 1 (default 7)
   -h, --help       this text";
 
@@ -55,7 +57,7 @@ struct Args {
     threads: usize,
     ta: bool,
     tb: bool,
-    avx512_tiles: bool,
+    full_width_avx512: bool,
     blocks: usize,
 }
 
@@ -82,7 +84,7 @@ fn kernel_named(name: &str) -> Result<Kernel, String> {
 fn parse(mut argv: std::vec::IntoIter<String>) -> Result<Option<Args>, String> {
     let mut kernel = Kernel::selected();
     let (mut threads, mut blocks, mut ta, mut tb) = (1, 7, false, false);
-    let mut avx512_tiles = false;
+    let mut full_width_avx512 = false;
     let mut positional = Vec::new();
     while let Some(arg) = argv.next() {
         match arg.as_str() {
@@ -92,7 +94,7 @@ fn parse(mut argv: std::vec::IntoIter<String>) -> Result<Option<Args>, String> {
             "--blocks" => blocks = number(&arg, argv.next(), "a whole number ≥ 1")?,
             "--ta" => ta = true,
             "--tb" => tb = true,
-            "--avx512-tiles" => avx512_tiles = true,
+            "--full-width-avx512" => full_width_avx512 = true,
             flag if flag.starts_with('-') => return Err(format!("unknown option {flag}")),
             _ => positional.push(arg),
         }
@@ -129,7 +131,7 @@ fn parse(mut argv: std::vec::IntoIter<String>) -> Result<Option<Args>, String> {
         threads,
         ta,
         tb,
-        avx512_tiles,
+        full_width_avx512,
         blocks,
     }))
 }
@@ -217,7 +219,7 @@ fn time<T: Scalar>(a: &Args) -> Result<(), String> {
         T::DTYPE,
         t(a.ta, "--ta"),
         t(a.tb, "--tb"),
-        t(a.avx512_tiles, "--avx512-tiles"),
+        t(a.full_width_avx512, "--full-width-avx512"),
         a.kernel.name(),
         a.threads,
         median,
@@ -235,8 +237,8 @@ fn main() -> ExitCode {
             DType::F32 => time::<f32>(a),
             DType::F64 => time::<f64>(a),
         };
-        if a.avx512_tiles {
-            with_avx512_tiles(run)
+        if a.full_width_avx512 {
+            with_full_width_avx512(run)
         } else {
             run()
         }

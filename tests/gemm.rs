@@ -14,7 +14,7 @@ mod common;
 use common::rng::TestRng;
 use common::{kernels, scale};
 use groundup::gemm::{
-    gemm_with, take_split_record, with_avx512_tiles, with_config, Config, Kernel, SplitRecord,
+    gemm_with, take_split_record, with_config, with_full_width_avx512, Config, Kernel, SplitRecord,
     MIN_FLOPS_PER_THREAD,
 };
 use groundup::{Matrix, Scalar, Transpose};
@@ -93,13 +93,15 @@ fn check<T: Scalar>(
     };
     run(&mut c);
     if cfg.kernel == Kernel::Avx512 {
-        // On a CPU where the AVX-512 kernel's loop nest runs the AVX2 tiles
-        // (Zen 4), its own 512-bit loop nest too: the same bits.
-        let mut own = c0.clone();
-        with_avx512_tiles(|| run(&mut own));
+        // On a CPU that runs 512-bit FMAs as two halves (Zen 4), where the
+        // AVX-512 kernel's loop nest runs the AVX2 tiles and more products
+        // go in place, also the paths of a CPU with whole 512-bit FMAs:
+        // the same bits.
+        let mut full = c0.clone();
+        with_full_width_avx512(|| run(&mut full));
         let same = |x: &T, y: &T| x.to_f64().to_bits() == y.to_f64().to_bits();
-        if let Some(idx) = c.iter().zip(&own).position(|(x, y)| !same(x, y)) {
-            panic!("{cfg:?} {} m={m} n={n} k={k} op_a={op_a:?} op_b={op_b:?} alpha={alpha} beta={beta} pad={pad}: element {idx} of C differs between the AVX-512 kernel's loop nest on its own tiles and the default one", T::DTYPE);
+        if let Some(idx) = c.iter().zip(&full).position(|(x, y)| !same(x, y)) {
+            panic!("{cfg:?} {} m={m} n={n} k={k} op_a={op_a:?} op_b={op_b:?} alpha={alpha} beta={beta} pad={pad}: element {idx} of C differs between the AVX-512 kernel's paths for whole 512-bit FMAs and the default ones", T::DTYPE);
         }
     }
     let eps = T::EPSILON.to_f64();
@@ -763,17 +765,18 @@ fn avx512_matches_avx2<T: Scalar>(seed: u32) {
                     c.iter().map(|v| v.to_f64().to_bits()).collect::<Vec<_>>()
                 };
                 let want = run(Kernel::Avx2Fma, 1);
-                // Also the 512-bit loop nest where the default gives it
-                // the AVX2 tiles (Zen 4).
-                for (threads, own_tiles) in [(1, false), (2, false), (1, true), (2, true)] {
-                    let got = if own_tiles {
-                        with_avx512_tiles(|| run(Kernel::Avx512, threads))
+                // Also the paths of a CPU with whole 512-bit FMAs where
+                // the default differs (Zen 4: the loop nest on the AVX2
+                // tiles, more products in place).
+                for (threads, full) in [(1, false), (2, false), (1, true), (2, true)] {
+                    let got = if full {
+                        with_full_width_avx512(|| run(Kernel::Avx512, threads))
                     } else {
                         run(Kernel::Avx512, threads)
                     };
                     if let Some(idx) = got.iter().zip(&want).position(|(x, y)| x != y) {
                         panic!(
-                            "{} {m}x{n}x{k} {op_a:?}/{op_b:?} alpha {alpha:?} beta {beta:?} threads {threads} own 512-bit tiles {own_tiles}: element ({}, {}) differs from the AVX2 kernel's",
+                            "{} {m}x{n}x{k} {op_a:?}/{op_b:?} alpha {alpha:?} beta {beta:?} threads {threads} full-width paths {full}: element ({}, {}) differs from the AVX2 kernel's",
                             T::DTYPE,
                             idx / n,
                             idx % n

@@ -96,7 +96,7 @@ mod view;
 
 pub use kernel::Kernel;
 #[doc(hidden)]
-pub use kernel::{audit_vector_maps, with_avx512_tiles, VecMapAudit};
+pub use kernel::{audit_vector_maps, with_full_width_avx512, VecMapAudit};
 pub(crate) use kernel::{KernelElem, VecMap};
 use loops::{Operand, Problem};
 pub(crate) use threads::for_each_part;

@@ -830,37 +830,38 @@ pub fn audit_vector_maps<R>(f: impl FnOnce() -> R) -> (R, VecMapAudit) {
 }
 
 thread_local! {
-    /// Set by [`with_avx512_tiles`] (and, for the parts of a split
+    /// Set by [`with_full_width_avx512`] (and, for the parts of a split
     /// product, by the pool on the thread that runs them).
-    static AVX512_TILES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static FULL_WIDTH_AVX512: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Test hook: products that the AVX-512 kernel runs through its packed
-/// loop nest inside `f` (on this thread and on the threads that run their
-/// parts) use its own 512-bit tiles, even on a CPU where that kernel gives
-/// the loop nest to the AVX2 tiles (Zen 4, see [`Kernel::Avx512`]). The
-/// bits are the same either way; this keeps the 512-bit loop nest tested
-/// and measurable on such a CPU. Not part of the supported API.
+/// Test hook: products that the AVX-512 kernel runs inside `f` (on this
+/// thread and on the threads that run their parts) take the paths they
+/// take on a CPU that executes 512-bit FMAs whole, also on one that runs
+/// them as two halves (Zen 4, see [`Kernel::Avx512`]), where the packed
+/// loop nest runs the AVX2 tiles and the in-place tiles take larger
+/// products. The bits are the same either way; this keeps the 512-bit loop
+/// nest tested and measurable on such a CPU. Not part of the supported API.
 #[doc(hidden)]
-pub fn with_avx512_tiles<R>(f: impl FnOnce() -> R) -> R {
-    forcing_avx512_tiles(true, f)
+pub fn with_full_width_avx512<R>(f: impl FnOnce() -> R) -> R {
+    forcing_full_width_avx512(true, f)
 }
 
-/// Whether [`with_avx512_tiles`] is in effect on this thread.
+/// Whether [`with_full_width_avx512`] is in effect on this thread.
 #[cfg(feature = "simd")]
-pub(crate) fn avx512_tiles_forced() -> bool {
-    AVX512_TILES.with(|t| t.get())
+pub(crate) fn full_width_avx512_forced() -> bool {
+    FULL_WIDTH_AVX512.with(|t| t.get())
 }
 
-/// Runs `f` with [`avx512_tiles_forced`] = `on` on this thread, then puts
+/// Runs `f` with [`full_width_avx512_forced`] = `on` on this thread, then puts
 /// the previous value back (also when `f` panics).
-pub(crate) fn forcing_avx512_tiles<R>(on: bool, f: impl FnOnce() -> R) -> R {
+pub(crate) fn forcing_full_width_avx512<R>(on: bool, f: impl FnOnce() -> R) -> R {
     struct Restore(bool);
     impl Drop for Restore {
         fn drop(&mut self) {
-            AVX512_TILES.with(|t| t.set(self.0));
+            FULL_WIDTH_AVX512.with(|t| t.set(self.0));
         }
     }
-    let _restore = Restore(AVX512_TILES.with(|t| t.replace(on)));
+    let _restore = Restore(FULL_WIDTH_AVX512.with(|t| t.replace(on)));
     f()
 }

@@ -20,7 +20,7 @@
 //! the caller for a while (`contention.rs`).
 
 use super::{contention, lock, spawn_checked, Split};
-use crate::gemm::kernel::{avx512_tiles_forced, forcing_avx512_tiles, Kernel};
+use crate::gemm::kernel::{forcing_full_width_avx512, full_width_avx512_forced, Kernel};
 use crate::gemm::loops::Problem;
 use crate::Scalar;
 use std::any::Any;
@@ -43,7 +43,7 @@ pub(super) fn run_parts<T: Scalar>(
     // should not allocate then either.
     let also = [split.shapes[0], split.shapes[1], (m, n)];
     // The caller's choice of AVX-512 tiles holds for every part.
-    let own_tiles = avx512_tiles_forced();
+    let own_tiles = full_width_avx512_forced();
     let job = |i: usize| {
         let start = contention::now_ns();
         let part = split.part(a, b, (m, n), i);
@@ -62,7 +62,7 @@ pub(super) fn run_parts<T: Scalar>(
             beta,
             c,
         };
-        forcing_avx512_tiles(own_tiles, || T::blocked(kernel, &mut problem, &also));
+        forcing_full_width_avx512(own_tiles, || T::blocked(kernel, &mut problem, &also));
         let flops = 2.0 * part.m as f64 * part.n as f64 * k as f64;
         rates.add(contention::now_ns() - start, flops);
     };

@@ -99,13 +99,17 @@ impl Avx512 {
         self.avx2
     }
 
-    /// Whether the packed loop nest should run the AVX2 kernel's tiles
-    /// (6×16 f32, 6×8 f64) rather than this kernel's: on AMD's Zen 4
-    /// (family 19h; the Zen 3 CPUs of that family have no AVX-512), which
-    /// executes each 512-bit FMA as two 256-bit halves, so wider tiles
-    /// bring no more FMAs a cycle, and the AVX2 tiles ran the loop nest
-    /// faster (see [`blocked`]). Asked of the CPU once a process.
-    pub fn nest_on_avx2_tiles(self) -> bool {
+    /// Whether this CPU executes each 512-bit FMA as two 256-bit halves:
+    /// AMD's Zen 4 (family 19h; the Zen 3 CPUs of that family have no
+    /// AVX-512). Wider tiles bring no more FMAs a cycle there, and on it
+    /// the packed loop nest runs the AVX2 kernel's tiles ([`blocked`]) and
+    /// the in-place tiles take larger products ([`IN_PLACE_MNK_F64_HALVES`]),
+    /// both measured faster. Asked of the CPU once a process.
+    /// (`false` inside [`crate::gemm::with_full_width_avx512`].)
+    pub fn halves_512_bit_fmas(self) -> bool {
+        if crate::gemm::kernel::full_width_avx512_forced() {
+            return false;
+        }
         // 0: not asked yet; 1: no; 2: yes.
         static ANSWER: AtomicU8 = AtomicU8::new(0);
         match ANSWER.load(Ordering::Relaxed) {
@@ -666,19 +670,37 @@ unsafe fn skinny_rows<T: Zmm, const NV: usize, const AT: bool>(
 /// where its rows collide.
 const IN_PLACE_MNK_F64: usize = 128 * 128 * 128;
 
+/// What [`IN_PLACE_MNK_F64`] is (f64 multiply-adds; f32 twice as many)
+/// on a CPU that runs 512-bit FMAs as two halves (Zen 4,
+/// [`Avx512::halves_512_bit_fmas`]), where the in-place tiles beat the
+/// loop nest (on the AVX2 tiles there) further: one thread pinned,
+/// two alternating runs, GFLOP/s, packed against in place: f32 200³
+/// 105.7–105.8 against 109.9–111.0, 256³ 107.1–107.5 against 109.1–109.2,
+/// 300³ 108.2 against 110.6, 256×256ᵀ·256×256 101.3–101.6 against
+/// 108.8–109.0, 1024×64·64×256 80.2 against 95.7–108.7, 100×200·200×1000
+/// 91–105 against 108–110; f64 200³ 54.0 against 55.9, 256³ 51.9–53.2
+/// against 53.5–53.9, 1024×64·64×256 51.5–51.7 against 52.1–52.8. Beyond,
+/// it loses: f32 128×784·784×1024 103 against 95.
+const IN_PLACE_MNK_F64_HALVES: usize = 8 * IN_PLACE_MNK_F64;
+
 /// Whether [`skinny`] takes this product: op(A) row-major or stored by
 /// columns (a transposed A, as in the weight gradient `xᵀ·dout`), and C at
 /// most two vectors wide, or op(B) row-major and the product small (see
-/// [`IN_PLACE_MNK_F64`]). With a transposed A, against the loop nests
-/// (one thread, three alternating runs, `gemm_time --ta`): f32
+/// [`IN_PLACE_MNK_F64`], [`IN_PLACE_MNK_F64_HALVES`]). With a transposed
+/// A, against the loop nests (one thread, three alternating runs,
+/// `gemm_time --ta`): f32
 /// 1024×128ᵀ·128×10 0.68× the time, f64 0.58×; f32 64³ 0.72×, 100³
 /// 0.77×, 128³ 0.89×, 200×150ᵀ·150×130 0.95×; f64 64³ 0.79×, 96³ 0.86×,
 /// 128³ 0.92×.
-fn takes_skinny<T: Scalar>(p: &Problem<'_, '_, T>) -> bool {
+fn takes_skinny<T: Scalar>(proof: Avx512, p: &Problem<'_, '_, T>) -> bool {
     let mnk = p.m.saturating_mul(p.n).saturating_mul(p.k);
     let skinny = p.n * T::BYTES <= 128;
-    takes_a_in_place(p)
-        && (skinny || (p.b.cs == 1 && mnk.saturating_mul(T::BYTES) <= IN_PLACE_MNK_F64 * 8))
+    let small = if proof.halves_512_bit_fmas() {
+        IN_PLACE_MNK_F64_HALVES
+    } else {
+        IN_PLACE_MNK_F64
+    };
+    takes_a_in_place(p) && (skinny || (p.b.cs == 1 && mnk.saturating_mul(T::BYTES) <= small * 8))
 }
 
 /// A product [`takes_skinny`] takes, on one thread: per KC block (the AVX2
@@ -687,7 +709,7 @@ fn takes_skinny<T: Scalar>(p: &Problem<'_, '_, T>) -> bool {
 /// op(B) is read in place when row-major ([`in_place`]), else its block is
 /// copied into rows zero-padded to one or two vectors.
 fn skinny<T: Zmm + Narrow>(proof: Avx512, p: &mut Problem<'_, '_, T>, bufs: &mut PackBuffers<T>) {
-    assert!(takes_skinny(p));
+    assert!(takes_skinny(proof, p));
     let kc_max = depth_block(p.k, false);
     if p.b.cs == 1 && !rows_collide_in_l1(p.b.rs * T::BYTES, kc_max) {
         return in_place(proof, p, false);
@@ -1249,15 +1271,15 @@ unsafe fn pack_b_wide<T: Scalar>(
 /// transposed and C skinny, or the product small with row-major op(B) →
 /// [`skinny`] (tiles on the operands in place);
 /// everything else → the loop nest around the packed tiles: this kernel's,
-/// or on Zen 4 ([`Avx512::nest_on_avx2_tiles`]) the AVX2 kernel's (f64:
+/// or on Zen 4 ([`Avx512::halves_512_bit_fmas`]) the AVX2 kernel's (f64:
 /// above [`F64_AVX512_NEST_MAX_ROWS`] rows). Same sums, same bits, either
 /// way.
 ///
 /// Why the AVX2 tiles on Zen 4: it runs a 512-bit FMA as two 256-bit
 /// halves, so the FMA peak is the AVX2 one, and there the AVX2 loop nest
 /// measured faster on most packed products (`gemm_time`, one thread
-/// pinned, default against `--avx512-tiles`, GFLOP/s): f32 1024×128·128×1024
-/// 105–107 against 96–99, 512³ 108–109 against 104–106, 1024³ 107–109
+/// pinned, default against `--full-width-avx512`, GFLOP/s): f32
+/// 1024×128·128×1024 105–107 against 96–99, 512³ 108–109 against 104–106, 1024³ 107–109
 /// against 102–104, 128×1024·(1024×1024)ᵀ 98–102 against 89; f64 1024³
 /// 53.7 against 52.0–52.1; but f64 products of few rows ran faster on
 /// the 512-bit tiles (see [`F64_AVX512_NEST_MAX_ROWS`]). The mlp-bench
@@ -1286,12 +1308,9 @@ pub(crate) fn blocked<T: Zmm + Narrow + Simd + Blocking + avx2::Blocking>(
         }
     } else if stream::takes_stream(p) {
         stream::stream(proof, p, depth_block(p.k, false))
-    } else if takes_skinny(p) {
+    } else if takes_skinny(proof, p) {
         skinny(proof, p, bufs)
-    } else if proof.nest_on_avx2_tiles()
-        && (T::BYTES == 4 || p.m > F64_AVX512_NEST_MAX_ROWS)
-        && !crate::gemm::kernel::avx512_tiles_forced()
-    {
+    } else if proof.halves_512_bit_fmas() && (T::BYTES == 4 || p.m > F64_AVX512_NEST_MAX_ROWS) {
         gemm_blocked(avx2::Avx2Kernel::new(proof.avx2()), p, bufs, also)
     } else {
         gemm_blocked(Avx512Kernel::new(proof), p, bufs, also)
