@@ -1271,22 +1271,31 @@ unsafe fn pack_b_wide<T: Scalar>(
 /// transposed and C skinny, or the product small with row-major op(B) →
 /// [`skinny`] (tiles on the operands in place);
 /// everything else → the loop nest around the packed tiles: this kernel's,
-/// or on Zen 4 ([`Avx512::halves_512_bit_fmas`]) the AVX2 kernel's (f64:
-/// above [`F64_AVX512_NEST_MAX_ROWS`] rows). Same sums, same bits, either
-/// way.
+/// or on Zen 4 ([`Avx512::halves_512_bit_fmas`]) for a product on one
+/// thread (`also` empty) the AVX2 kernel's (f64: above
+/// [`F64_AVX512_NEST_MAX_ROWS`] rows). Same sums, same bits, either way.
 ///
 /// Why the AVX2 tiles on Zen 4: it runs a 512-bit FMA as two 256-bit
 /// halves, so the FMA peak is the AVX2 one, and there the AVX2 loop nest
-/// measured faster on most packed products (`gemm_time`, one thread
+/// measured faster on most packed products on one thread (`gemm_time`,
 /// pinned, default against `--full-width-avx512`, GFLOP/s): f32
-/// 1024×128·128×1024 105–107 against 96–99, 512³ 108–109 against 104–106, 1024³ 107–109
-/// against 102–104, 128×1024·(1024×1024)ᵀ 98–102 against 89; f64 1024³
-/// 53.7 against 52.0–52.1; but f64 products of few rows ran faster on
-/// the 512-bit tiles (see [`F64_AVX512_NEST_MAX_ROWS`]). The mlp-bench
-/// step (f32) went from a median 86.7 % of the FMA peak to 92.8 % (five
-/// alternating runs). The in-place, skinny, narrow and streamed paths
-/// above stay 512-bit there (f32 128³ in place 106 GFLOP/s against the
-/// AVX2 kernel's 92).
+/// 1024×128·128×1024 105–107 against 96–99, 512³ 108–109 against 104–106,
+/// 1024³ 107–109 against 102–104, 128×1024·(1024×1024)ᵀ 98–102 against
+/// 89; f64 1024³ 53.7 against 52.0–52.1; but f64 products of few rows ran
+/// faster on the 512-bit tiles (see [`F64_AVX512_NEST_MAX_ROWS`]). The
+/// mlp-bench step (f32, one thread) went from a median 86.7 % of the FMA
+/// peak to 92.8 % (five alternating runs).
+///
+/// The parts of a product split across threads keep the 512-bit tiles:
+/// with both cores loading B, its micro-panels packed one at a time and
+/// prefetched (one block of rows) ran faster: f32 128×784·784×1024 on two
+/// threads 174.6–175.5 GFLOP/s against 138–139 on the AVX2 tiles (three
+/// alternating runs); 128×1024·1024×1024 and the mlp-bench step on two
+/// threads were noisier, their medians ahead too (170 against 153, 121
+/// against 110 steps/s).
+///
+/// The in-place, skinny, narrow and streamed paths above stay 512-bit on
+/// Zen 4 (f32 128³ in place 106 GFLOP/s against the AVX2 kernel's 92).
 #[allow(private_bounds)]
 pub(crate) fn blocked<T: Zmm + Narrow + Simd + Blocking + avx2::Blocking>(
     proof: Avx512,
@@ -1310,7 +1319,10 @@ pub(crate) fn blocked<T: Zmm + Narrow + Simd + Blocking + avx2::Blocking>(
         stream::stream(proof, p, depth_block(p.k, false))
     } else if takes_skinny(proof, p) {
         skinny(proof, p, bufs)
-    } else if proof.halves_512_bit_fmas() && (T::BYTES == 4 || p.m > F64_AVX512_NEST_MAX_ROWS) {
+    } else if proof.halves_512_bit_fmas()
+        && also.is_empty()
+        && (T::BYTES == 4 || p.m > F64_AVX512_NEST_MAX_ROWS)
+    {
         gemm_blocked(avx2::Avx2Kernel::new(proof.avx2()), p, bufs, also)
     } else {
         gemm_blocked(Avx512Kernel::new(proof), p, bufs, also)
