@@ -87,8 +87,10 @@ pub enum Kernel {
     /// ones in the AVX2 kernel's direct range deeper than one block with a
     /// transposed operand, run that kernel's direct path (with both
     /// row-major, the in-place tiles in one pass). On AMD Zen 4, which
-    /// executes a 512-bit FMA as two 256-bit halves, the packed loop nest
-    /// runs `Avx2Fma`'s tiles, which measured faster there. Same arithmetic
+    /// executes a 512-bit FMA as two 256-bit halves, a product on one
+    /// thread that reaches the packed loop nest runs `Avx2Fma`'s tiles
+    /// (f64: above 256 rows of C), and the in-place tiles take products up
+    /// to eight times larger; both measured faster there. Same arithmetic
     /// as `Avx2Fma`, so the same bits.
     Avx512,
     /// Hand-written NEON kernels: 8×12 for f32, 6×8 for f64 (aarch64, where

@@ -42,8 +42,8 @@ pub(super) fn run_parts<T: Scalar>(
     // on a busy core the caller runs it unsplit (see `threads.rs`), and
     // should not allocate then either.
     let also = [split.shapes[0], split.shapes[1], (m, n)];
-    // The caller's choice of AVX-512 tiles holds for every part.
-    let own_tiles = full_width_avx512_forced();
+    // The caller's `with_full_width_avx512` holds for every part.
+    let full_width = full_width_avx512_forced();
     let job = |i: usize| {
         let start = contention::now_ns();
         let part = split.part(a, b, (m, n), i);
@@ -62,7 +62,7 @@ pub(super) fn run_parts<T: Scalar>(
             beta,
             c,
         };
-        forcing_full_width_avx512(own_tiles, || T::blocked(kernel, &mut problem, &also));
+        forcing_full_width_avx512(full_width, || T::blocked(kernel, &mut problem, &also));
         let flops = 2.0 * part.m as f64 * part.n as f64 * k as f64;
         rates.add(contention::now_ns() - start, flops);
     };

@@ -41,9 +41,11 @@
 //! here, in [`blocked`] and [`small`].
 //!
 //! On AMD Zen 4 (family 19h), which executes a 512-bit FMA as two 256-bit
-//! halves, the packed loop nest runs the AVX2 kernel's tiles instead,
-//! which measured faster there (see [`blocked`]); the paths on the operands
-//! in place stay 512-bit. Same bits.
+//! halves, a product on one thread that reaches the packed loop nest runs
+//! the AVX2 kernel's tiles instead (f64: above 256 rows), and the in-place
+//! tiles take products up to eight times larger; both measured faster
+//! there (see [`blocked`], [`IN_PLACE_MNK_F64_HALVES`]). The parts of a
+//! product split across threads keep the 512-bit loop nest. Same bits.
 //!
 //! While a column of tiles runs, its tiles prefetch into L2 the source of
 //! the B̃ micro-panel packed next (`MicroKernel::PREFETCHES`, see
@@ -1330,7 +1332,7 @@ pub(crate) fn blocked<T: Zmm + Narrow + Simd + Blocking + avx2::Blocking>(
 }
 
 /// On Zen 4, f64 products of at most this many rows keep the 512-bit loop
-/// nest: with its taller blocks of rows (MC = 144 against the AVX2 f64
+/// nest on one thread too: with its taller blocks of rows (MC = 144 against the AVX2 f64
 /// tiles' 96) they need fewer passes over B̃, and one block of rows has B̃
 /// packed a panel at a time, prefetched. Measured (`gemm_time`, one thread
 /// pinned, three alternating runs, GFLOP/s, AVX2 tiles against 512-bit):
