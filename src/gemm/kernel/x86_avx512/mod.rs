@@ -682,7 +682,11 @@ const IN_PLACE_MNK_F64: usize = 128 * 128 * 128;
 /// 108.8–109.0, 1024×64·64×256 80.2 against 95.7–108.7, 100×200·200×1000
 /// 91–105 against 108–110; f64 200³ 54.0 against 55.9, 256³ 51.9–53.2
 /// against 53.5–53.9, 1024×64·64×256 51.5–51.7 against 52.1–52.8. Beyond,
-/// it loses: f32 128×784·784×1024 103 against 95.
+/// it loses: f32 128×784·784×1024 103 against 95. (These used a temporary
+/// switch of the limit, not committed; `gemm_time --full-width-avx512`
+/// compares with the 512-bit loop nest instead: f32 256³ 97.5–101.9
+/// against 104.7–107.9 in place, 1024×64·64×256 91.1–93.8 against
+/// 106.7–107.4, f64 200³ 53.2–53.4 against 55.4.)
 const IN_PLACE_MNK_F64_HALVES: usize = 8 * IN_PLACE_MNK_F64;
 
 /// Whether [`skinny`] takes this product: op(A) row-major or stored by
