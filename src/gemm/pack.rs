@@ -43,6 +43,7 @@ pub fn pack_b<T: Scalar>(nr: usize, kc: usize, nc: usize, b: Operand<'_, T>, dst
         16 => pack::<T, 16>(nc, kc, bt, dst),
         24 => pack::<T, 24>(nc, kc, bt, dst),
         32 => pack::<T, 32>(nc, kc, bt, dst),
+        48 => pack::<T, 48>(nc, kc, bt, dst),
         _ => unreachable!("no kernel has NR = {nr}"),
     }
 }

@@ -1,8 +1,10 @@
 //! Threads for large products.
 //!
 //! # The split
-//! C is cut into parts of whole micro-tiles (along `n` when C is wider than
-//! tall, along `m` otherwise; the safe build always along `m`) and each part
+//! C is cut into parts of whole micro-tiles (on Zen 4's AVX-512 kernel
+//! columns of whole vectors, see `x86_avx512::packed_tile`), along `n` when
+//! C is wider than tall, along `m` otherwise (the safe build always along
+//! `m`), and each part
 //! runs the single-threaded loop nest. No element's arithmetic depends on
 //! the cut, so results are bit-identical for any thread count and either
 //! split.

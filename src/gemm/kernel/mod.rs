@@ -569,10 +569,7 @@ macro_rules! impl_kernel_elem {
                     #[cfg(not(all(target_arch = "x86_64", feature = "simd")))]
                     Kernel::Avx2Fma => (1, 1),
                     #[cfg(all(target_arch = "x86_64", feature = "simd", groundup_avx512))]
-                    Kernel::Avx512 => (
-                        <x86_avx512::Avx512Kernel<$t> as MicroKernel<$t>>::MR,
-                        <x86_avx512::Avx512Kernel<$t> as MicroKernel<$t>>::NR,
-                    ),
+                    Kernel::Avx512 => x86_avx512::packed_tile::<$t>(),
                     #[cfg(not(all(target_arch = "x86_64", feature = "simd", groundup_avx512)))]
                     Kernel::Avx512 => (1, 1),
                     #[cfg(all(target_arch = "aarch64", feature = "simd"))]

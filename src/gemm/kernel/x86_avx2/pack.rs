@@ -8,9 +8,9 @@ use crate::gemm::loops::Operand;
 /// column `j` of op(B) is the contiguous row `j` of X): each full `nr`-wide
 /// panel is `nr` rows of X transposed in `LANES x LANES` register blocks.
 /// Ragged panels and other layouts go through the portable packer. `nr` is
-/// a multiple of `LANES` up to 32: `2·LANES` for this kernel's panels, 32
-/// (f32) or 24 (f64) for the AVX-512 kernel's, packed with these 256-bit
-/// transposes too.
+/// a multiple of `LANES` up to 48: `2·LANES` for this kernel's panels, 32
+/// or on Zen 4 48 (f32), or 24 (f64) for the AVX-512 kernel's, packed with
+/// these 256-bit transposes too.
 pub(crate) fn pack_b_avx<T: Simd>(
     _proof: Avx2,
     nr: usize,
@@ -42,7 +42,7 @@ pub(crate) fn pack_b_avx<T: Simd>(
 }
 
 /// The widest panel [`pack_b_avx`] packs.
-const MAX_NR: usize = 32;
+const MAX_NR: usize = 48;
 
 /// # Safety
 /// AVX available; `rows[0..nr]` each readable for `kc` elements; `out`

@@ -45,7 +45,10 @@
 //! the AVX2 kernel's tiles instead (f64: above 256 rows), and the in-place
 //! tiles take products up to eight times larger; both measured faster
 //! there (see [`blocked`], [`IN_PLACE_MNK_F64_HALVES`]). The parts of a
-//! product split across threads keep the 512-bit loop nest. Same bits.
+//! product split across threads keep the 512-bit loop nest, f32 on 8×48
+//! tiles ([`Halves`]), cut into parts of whole vectors rather than whole
+//! tiles ([`packed_tile`]). The in-place tiles read op(B) in place unless
+//! its rows are whole pages apart ([`copies_b`]). Same bits.
 //!
 //! While a column of tiles runs, its tiles prefetch into L2 the source of
 //! the B̃ micro-panel packed next (`MicroKernel::PREFETCHES`, see
@@ -146,12 +149,12 @@ fn is_zen4() -> bool {
     amd && family == 0x19
 }
 
-/// The packed AVX-512 microkernel for element type `T`: 12×32 tiles for
-/// f32, 8×24 for f64 (see the module docs), blocked as [`Blocking`]
-/// says.
-pub(crate) struct Avx512Kernel<T>(pub Avx512, PhantomData<T>);
+/// The packed AVX-512 microkernel for element type `T`, blocked as `S`
+/// says ([`Blocking`]): 12×32 tiles for f32, 8×24 for f64 (see the module
+/// docs), or on Zen 4 ([`Halves`]) f32 8×48.
+pub(crate) struct Avx512Kernel<T, S = FullWidth>(pub Avx512, PhantomData<(T, fn() -> S)>);
 
-impl<T> Avx512Kernel<T> {
+impl<T, S> Avx512Kernel<T, S> {
     /// The kernel for `T` on a CPU with AVX-512F.
     #[inline]
     pub fn new(proof: Avx512) -> Self {
@@ -159,12 +162,12 @@ impl<T> Avx512Kernel<T> {
     }
 }
 
-impl<T> Clone for Avx512Kernel<T> {
+impl<T, S> Clone for Avx512Kernel<T, S> {
     fn clone(&self) -> Self {
         *self
     }
 }
-impl<T> Copy for Avx512Kernel<T> {}
+impl<T, S> Copy for Avx512Kernel<T, S> {}
 
 /// Depth of one block: the AVX2 kernel's, so both give the same sums.
 const KC: usize = 384;
@@ -326,13 +329,13 @@ struct Tile<T> {
 /// `i < R`, `j < cols`, not aliased by A or B;
 /// `(NV-1)·LANES < cols ≤ NV·LANES`.
 #[inline(always)]
-unsafe fn tile_body<T: Zmm + Blocking, const R: usize, const NV: usize, const PF: bool>(
+unsafe fn tile_body<T: Zmm, S: Blocking<T>, const R: usize, const NV: usize, const PF: bool>(
     t: &Tile<T>,
     ahead: &mut Lines,
     npf: usize,
 ) {
     let lanes = T::LANES;
-    let nr = T::VECS * lanes;
+    let nr = S::VECS * lanes;
     // SAFETY: AVX-512F (caller); every access is inside the caller's
     // contract: A at rows < R and p < k, B's padded rows at p < k, C at rows
     // < R and columns < cols (the last vector masked when partial). A
@@ -360,7 +363,7 @@ unsafe fn tile_body<T: Zmm + Blocking, const R: usize, const NV: usize, const PF
                         acc[r][v] = T::fmadd(ar, bv[v], acc[r][v]);
                     }
                 }
-                a = a.add(T::MR);
+                a = a.add(S::MR);
                 b = b.add(nr);
             }};
         }
@@ -458,12 +461,19 @@ unsafe fn store<T: Zmm, const R: usize, const NV: usize>(
 /// Where the in-place tiles read B: row-major rows `ldb` apart, the last
 /// of the `NV` vectors of a row loaded through `last` (the lanes that
 /// exist when C's block is narrower than `NV·LANES`; all lanes for a
-/// zero-padded copy).
+/// zero-padded copy). `whole`: every lane of that vector may be read (a
+/// block of whole vectors, or a zero-padded copy), so the tiles load it
+/// without the mask. On Zen 4, in a profile (`perf`, cpu-clock) of f32
+/// 128×392·392×1024 in place, the FMAs that read the masked vector took
+/// most of the samples, those reading the other one almost none; f64 128³
+/// in place (B not copied), one thread pinned, three alternating runs:
+/// 50.4–54.5 GFLOP/s with the mask, 55.4–56.5 without.
 #[derive(Clone, Copy)]
 struct BRows<T: Zmm> {
     b: *const T,
     ldb: usize,
     last: T::Mask,
+    whole: bool,
 }
 
 /// Where row `i` of op(A) starts: `a + i*lda` row-major, `a + i` with
@@ -512,7 +522,8 @@ fn prefetch_column<T, const R: usize>(col: *const T, lda: usize) {
 /// # Safety
 /// AVX-512F available; op(A)'s `(i, p)` readable for `i < R`, `p < k`;
 /// `b + p*ldb + j` readable for `p < k` and the lanes `j` the full vectors
-/// and the `last` mask enable; `c + i*ldc + j` writable (readable unless
+/// and the `last` mask enable (all lanes of the last vector too when
+/// `b.whole`); `c + i*ldc + j` writable (readable unless
 /// `beta == 0`) for `i < R`, `j < cols`, not aliased by A or B.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
@@ -540,26 +551,38 @@ unsafe fn skinny_body<T: Zmm, const R: usize, const NV: usize, const AT: bool>(
         }
         let mut col = a;
         let mut brow = b.b;
-        for p in 0..k {
-            let mut bv = [T::zero(); NV];
-            for (v, bv) in bv.iter_mut().enumerate() {
-                *bv = if v + 1 < NV {
-                    T::load(brow.add(v * T::LANES))
-                } else {
-                    T::maskload(brow.add(v * T::LANES), b.last)
-                };
-            }
-            brow = brow.wrapping_add(b.ldb);
-            for (r, (acc_r, row)) in acc.iter_mut().zip(&rows).enumerate() {
-                let ar = T::splat(if AT { *col.add(r) } else { *row.add(p) });
-                for (x, &bv) in acc_r.iter_mut().zip(&bv) {
-                    *x = T::fmadd(ar, bv, *x);
+        // The steps of `k`, twice: the last vector of B's rows loaded
+        // whole or through the mask (a macro, not a closure: a closure
+        // would not inherit the target feature).
+        macro_rules! steps {
+            ($masked:expr) => {
+                for p in 0..k {
+                    let mut bv = [T::zero(); NV];
+                    for (v, bv) in bv.iter_mut().enumerate() {
+                        *bv = if v + 1 < NV || !$masked {
+                            T::load(brow.add(v * T::LANES))
+                        } else {
+                            T::maskload(brow.add(v * T::LANES), b.last)
+                        };
+                    }
+                    brow = brow.wrapping_add(b.ldb);
+                    for (r, (acc_r, row)) in acc.iter_mut().zip(&rows).enumerate() {
+                        let ar = T::splat(if AT { *col.add(r) } else { *row.add(p) });
+                        for (x, &bv) in acc_r.iter_mut().zip(&bv) {
+                            *x = T::fmadd(ar, bv, *x);
+                        }
+                    }
+                    if AT {
+                        col = col.wrapping_add(lda);
+                        prefetch_column::<T, R>(col, lda);
+                    }
                 }
-            }
-            if AT {
-                col = col.wrapping_add(lda);
-                prefetch_column::<T, R>(col, lda);
-            }
+            };
+        }
+        if b.whole {
+            steps!(false)
+        } else {
+            steps!(true)
         }
         store::<T, R, NV>(&acc, c, ldc, cols, alpha, beta);
     }
@@ -717,7 +740,7 @@ fn takes_skinny<T: Scalar>(proof: Avx512, p: &Problem<'_, '_, T>) -> bool {
 fn skinny<T: Zmm + Narrow>(proof: Avx512, p: &mut Problem<'_, '_, T>, bufs: &mut PackBuffers<T>) {
     assert!(takes_skinny(proof, p));
     let kc_max = depth_block(p.k, false);
-    if p.b.cs == 1 && !rows_collide_in_l1(p.b.rs * T::BYTES, kc_max) {
+    if p.b.cs == 1 && !copies_b(proof, p.b.rs * T::BYTES, kc_max) {
         return in_place(proof, p, false);
     }
     let src = p.b;
@@ -742,6 +765,7 @@ fn skinny<T: Zmm + Narrow>(proof: Avx512, p: &mut Problem<'_, '_, T>, bufs: &mut
             b: scratch.as_ptr(),
             ldb: width,
             last: T::mask(T::LANES),
+            whole: true,
         }
     };
     // SAFETY: `copy` returns the kc rows of `width ≥ cols` it just wrote
@@ -780,6 +804,30 @@ fn rows_collide_in_l1(stride: usize, rows: usize) -> bool {
     match sets_reached(stride) {
         Some(sets) => 2 * rows > 2 * sets.min(L1_SETS / 2) * WAYS_FOR_B,
         None => false,
+    }
+}
+
+/// Whether [`skinny`] copies op(B)'s row-major blocks (rows `stride`
+/// bytes apart, `rows` of them) instead of reading them in place: where
+/// its rows collide in L1 ([`rows_collide_in_l1`]), but on Zen 4
+/// ([`Avx512::halves_512_bit_fmas`]) only where every row falls in the
+/// same L1 set (the stride a multiple of 4 KiB: each row on a page of its
+/// own). There, reading the colliding rows from L2 ran faster than the
+/// copy at 2 KiB and less (one thread, pinned, three alternating runs,
+/// GFLOP/s, copy against in place): f64 128³ 54.5–54.9 against
+/// 56.4–56.6, 256³ 55.2–55.3 against 56.1–56.3, 100×100·100×256
+/// 51.8–53.3 against 54.6–55.0; f32 128³ 110.3–111.1 against
+/// 113.7–114.4, 128×1024·1024×32 108.0–111.0 against 113.2–115.0,
+/// 200×300·300×512 108.5–110.8 against 111.0–113.8, 100×200·200×512
+/// 103.3–106.1 against 109.6–111.5. At 4 KiB the copy won: f64
+/// 100×40·40×512 48.1–50.7 against 38.5–39.5, 128×128·128×512
+/// 51.7–52.9 against 49.4–49.8; f32 128×128·128×1024 104.9–105.7
+/// against 99.8–102.7.
+fn copies_b(proof: Avx512, stride: usize, rows: usize) -> bool {
+    if proof.halves_512_bit_fmas() {
+        sets_reached(stride) == Some(1)
+    } else {
+        rows_collide_in_l1(stride, rows)
     }
 }
 
@@ -848,12 +896,13 @@ fn in_place<T: Zmm + Narrow>(proof: Avx512, p: &mut Problem<'_, '_, T>, one_pass
             b: b.data.as_ptr(),
             ldb: b.rs,
             last: T::mask(cols - (width - T::LANES)),
+            whole: cols == width,
         }
     };
     // SAFETY: `rows` returns op(B)'s rows p < kc at `p*rs` from (pc, jc),
     // whose lanes j < cols (full vectors below `width − LANES`, the mask
-    // after) lie inside `b.data` (asserted); B is a shared borrow, so it
-    // does not alias C.
+    // after, or with `whole` a full vector: `cols == width`) lie inside
+    // `b.data` (asserted); B is a shared borrow, so it does not alias C.
     unsafe { for_blocks(proof, p, depth_block(p.k, one_pass), rows) }
 }
 
@@ -988,20 +1037,20 @@ unsafe fn tiles<T: Zmm + Narrow, const AT: bool>(
 /// # Safety
 /// As for [`tile_body`], with `R = rows`, `NV = nv`.
 #[target_feature(enable = "avx512f")]
-unsafe fn tile<T: Zmm + Blocking>(rows: usize, nv: usize, t: &Tile<T>) {
+unsafe fn tile<T: Zmm, S: Blocking<T>>(rows: usize, nv: usize, t: &Tile<T>) {
     // SAFETY: forwarded contract; `rows`, `nv` pick the instance.
     unsafe {
         macro_rules! pick {
             ($($r:literal)*) => {
                 match (rows, nv) {
-                    $(($r, 1) => one_tile::<T, $r, 1>(t),
-                      ($r, 2) => one_tile::<T, $r, 2>(t),
-                      ($r, 3) if T::VECS == 3 => one_tile::<T, $r, 3>(t),)*
+                    $(($r, 1) => one_tile::<T, S, $r, 1>(t),
+                      ($r, 2) => one_tile::<T, S, $r, 2>(t),
+                      ($r, 3) if S::VECS == 3 => one_tile::<T, S, $r, 3>(t),)*
                     _ => unreachable!("tile {rows}x{nv} vectors"),
                 }
             };
         }
-        if T::MR == 12 {
+        if S::MR == 12 {
             pick!(1 2 3 4 5 6 7 8 9 10 11 12)
         } else {
             pick!(1 2 3 4 5 6 7 8)
@@ -1017,10 +1066,10 @@ unsafe fn tile<T: Zmm + Blocking>(rows: usize, nv: usize, t: &Tile<T>) {
 /// As for [`tile_body`].
 #[target_feature(enable = "avx512f")]
 #[inline(never)]
-unsafe fn one_tile<T: Zmm + Blocking, const R: usize, const NV: usize>(t: &Tile<T>) {
+unsafe fn one_tile<T: Zmm, S: Blocking<T>, const R: usize, const NV: usize>(t: &Tile<T>) {
     let mut none = Lines::EMPTY;
     // SAFETY: forwarded contract.
-    unsafe { tile_body::<T, R, NV, false>(t, &mut none, 0) }
+    unsafe { tile_body::<T, S, R, NV, false>(t, &mut none, 0) }
 }
 
 /// One whole `MR`-row tile, compiled on its own.
@@ -1029,18 +1078,18 @@ unsafe fn one_tile<T: Zmm + Blocking, const R: usize, const NV: usize>(t: &Tile<
 /// As for [`tile_body`] with `R = MR`.
 #[target_feature(enable = "avx512f")]
 #[inline(never)]
-unsafe fn whole_tile<T: Zmm + Blocking, const NV: usize, const PF: bool>(
+unsafe fn whole_tile<T: Zmm, S: Blocking<T>, const NV: usize, const PF: bool>(
     t: &Tile<T>,
     ahead: &mut Lines,
     npf: usize,
 ) {
-    const { assert!(T::MR == 12 || T::MR == 8, "tiles of 12 or 8 rows") };
+    const { assert!(S::MR == 12 || S::MR == 8, "tiles of 12 or 8 rows") };
     // SAFETY: forwarded contract.
     unsafe {
-        if T::MR == 12 {
-            tile_body::<T, 12, NV, PF>(t, ahead, npf)
+        if S::MR == 12 {
+            tile_body::<T, S, 12, NV, PF>(t, ahead, npf)
         } else {
-            tile_body::<T, 8, NV, PF>(t, ahead, npf)
+            tile_body::<T, S, 8, NV, PF>(t, ahead, npf)
         }
     }
 }
@@ -1052,13 +1101,13 @@ unsafe fn whole_tile<T: Zmm + Blocking, const NV: usize, const PF: bool>(
 /// As for [`tile_body`] for each of the `panels` tiles: panel `ir` reads
 /// `a + ir·MR·k` and writes rows `ir·MR ..` of C.
 #[target_feature(enable = "avx512f")]
-unsafe fn sweep<T: Zmm + Blocking>(panels: usize, t: &Tile<T>, mut ahead: Lines) {
+unsafe fn sweep<T: Zmm, S: Blocking<T>>(panels: usize, t: &Tile<T>, mut ahead: Lines) {
     let nv = t.cols.div_ceil(T::LANES);
     let lines = ahead.left();
     for ir in 0..panels {
         let p = Tile {
-            a: t.a.wrapping_add(ir * T::MR * t.k),
-            c: t.c.wrapping_add(ir * T::MR * t.ldc),
+            a: t.a.wrapping_add(ir * S::MR * t.k),
+            c: t.c.wrapping_add(ir * S::MR * t.ldc),
             ..*t
         };
         // This tile's equal share of the sweep's lines to prefetch.
@@ -1066,12 +1115,12 @@ unsafe fn sweep<T: Zmm + Blocking>(panels: usize, t: &Tile<T>, mut ahead: Lines)
         // SAFETY: panel `ir` of the column (caller's contract).
         unsafe {
             match (nv, npf > 0) {
-                (3, true) if T::VECS == 3 => whole_tile::<T, 3, true>(&p, &mut ahead, npf),
-                (3, false) if T::VECS == 3 => whole_tile::<T, 3, false>(&p, &mut ahead, 0),
-                (2, true) => whole_tile::<T, 2, true>(&p, &mut ahead, npf),
-                (2, false) => whole_tile::<T, 2, false>(&p, &mut ahead, 0),
-                (1, true) => whole_tile::<T, 1, true>(&p, &mut ahead, npf),
-                (1, false) => whole_tile::<T, 1, false>(&p, &mut ahead, 0),
+                (3, true) if S::VECS == 3 => whole_tile::<T, S, 3, true>(&p, &mut ahead, npf),
+                (3, false) if S::VECS == 3 => whole_tile::<T, S, 3, false>(&p, &mut ahead, 0),
+                (2, true) => whole_tile::<T, S, 2, true>(&p, &mut ahead, npf),
+                (2, false) => whole_tile::<T, S, 2, false>(&p, &mut ahead, 0),
+                (1, true) => whole_tile::<T, S, 1, true>(&p, &mut ahead, npf),
+                (1, false) => whole_tile::<T, S, 1, false>(&p, &mut ahead, 0),
                 _ => unreachable!("sweep {nv} vectors wide"),
             }
         }
@@ -1079,7 +1128,7 @@ unsafe fn sweep<T: Zmm + Blocking>(panels: usize, t: &Tile<T>, mut ahead: Lines)
 }
 
 /// Checks one tile's operands and runs it.
-fn run_tile<T: Zmm + Blocking>(
+fn run_tile<T: Zmm, S: Blocking<T>>(
     _proof: Avx512,
     k: usize,
     alpha: T,
@@ -1092,7 +1141,7 @@ fn run_tile<T: Zmm + Blocking>(
     if rows == 0 || cols == 0 {
         return;
     }
-    let (mr, nr) = (T::MR, T::VECS * T::LANES);
+    let (mr, nr) = (S::MR, S::VECS * T::LANES);
     let ASrc::Packed(a) = a else {
         unreachable!("the AVX-512 kernel reads A packed")
     };
@@ -1114,12 +1163,12 @@ fn run_tile<T: Zmm + Blocking>(
     // them) and B̃ (NR·k); the view grants exclusive access to
     // `rows x cols` of C at `ptr + i*ldc + j`, not aliased by the shared
     // `a`, `b`; `nv` makes `(nv-1)·LANES < cols ≤ nv·LANES`.
-    unsafe { tile(rows, nv, &t) }
+    unsafe { tile::<T, S>(rows, nv, &t) }
 }
 
 /// Checks a column of whole tiles and sweeps it, prefetching `ahead`.
 #[allow(clippy::too_many_arguments)]
-fn run_sweep<T: Zmm + Blocking>(
+fn run_sweep<T: Zmm, S: Blocking<T>>(
     _proof: Avx512,
     k: usize,
     alpha: T,
@@ -1133,7 +1182,7 @@ fn run_sweep<T: Zmm + Blocking>(
     if rows == 0 || cols == 0 {
         return;
     }
-    let (mr, nr) = (T::MR, T::VECS * T::LANES);
+    let (mr, nr) = (S::MR, S::VECS * T::LANES);
     assert!(rows % mr == 0 && cols <= nr, "sweep {rows}x{cols}");
     assert!(a.len() >= rows * k && b.len() >= nr * k);
     let t = Tile {
@@ -1150,12 +1199,13 @@ fn run_sweep<T: Zmm + Blocking>(
     // `a[ir·MR·k ..][.. MR·k]` (inside `a`: rows·k ≥ (ir+1)·MR·k) and the
     // whole NR·k panel `b`; it writes rows ir·MR.. +MR, columns < cols of
     // the region the view grants exclusively.
-    unsafe { sweep(rows / mr, &t, ahead.lines()) }
+    unsafe { sweep::<T, S>(rows / mr, &t, ahead.lines()) }
 }
 
-/// The block sizes of the packed AVX-512 kernel that differ between f32
-/// and f64 (see [`MicroKernel`] for what each bounds).
-pub(crate) trait Blocking {
+/// The block sizes of the packed AVX-512 kernel for element type `T` (see
+/// [`MicroKernel`] for what each bounds), one set per kind of CPU:
+/// [`FullWidth`], [`Halves`].
+pub(crate) trait Blocking<T> {
     /// Rows of a register tile (and of an Ã micro-panel).
     const MR: usize;
     /// Vectors per row of a register tile: a B̃ micro-panel is
@@ -1167,7 +1217,24 @@ pub(crate) trait Blocking {
     const NC: usize;
 }
 
-impl Blocking for f32 {
+/// The blocking for CPUs that run a 512-bit FMA whole (Xeon, Zen 5): f32
+/// 12×32, f64 8×24 (see the module docs).
+pub(crate) struct FullWidth;
+
+/// The blocking for Zen 4, which runs a 512-bit FMA as two 256-bit halves
+/// ([`Avx512::halves_512_bit_fmas`]): f32 8×48 (eight broadcasts and three
+/// loads per 24 FMAs, against twelve and two), f64 as [`FullWidth`].
+/// Measured on the loop nest of the parts of products split across two
+/// threads (`gemm_time --threads 2`, three alternating runs of the two
+/// builds, GFLOP/s, 12×32 against 8×48): f32 128×784·784×1024
+/// 196.7–197.6 against 207.7–208.0, 128×1024·1024×1024 178.7–191.9
+/// against 198.7–207.1, 1024³ 183.8–190.3 against 195.3–200.7, 512³
+/// 186.3–205.1 against 191.1–195.3. Each tile alone in a loop over packed
+/// panels in L2 (no packing, one thread): 113.2 GFLOP/s for 12×32, 115.8
+/// for 8×48, of a 116.5 peak.
+pub(crate) struct Halves;
+
+impl Blocking<f32> for FullWidth {
     const MR: usize = 12;
     const VECS: usize = 2;
     /// Ã = 144 × 384 × 4 B = 216 KiB of the 1 MiB L2 (Zen 4/5).
@@ -1176,7 +1243,7 @@ impl Blocking for f32 {
     const NC: usize = 4096;
 }
 
-impl Blocking for f64 {
+impl Blocking<f64> for FullWidth {
     const MR: usize = 8;
     const VECS: usize = 3;
     /// Ã = 144 × 384 × 8 B = 432 KiB, under half of Zen 4/5's 1 MiB L2
@@ -1191,23 +1258,64 @@ impl Blocking for f64 {
     const NC: usize = 2048;
 }
 
+impl Blocking<f32> for Halves {
+    const MR: usize = 8;
+    const VECS: usize = 3;
+    /// Ã = 144 × 384 × 4 B = 216 KiB of Zen 4's 1 MiB L2.
+    const MC: usize = 144;
+    /// B̃ = 384 × 4080 × 4 B ≈ 6 MiB in L3 (85 micro-panels of 48).
+    const NC: usize = 4080;
+}
+
+impl Blocking<f64> for Halves {
+    const MR: usize = <FullWidth as Blocking<f64>>::MR;
+    const VECS: usize = <FullWidth as Blocking<f64>>::VECS;
+    const MC: usize = <FullWidth as Blocking<f64>>::MC;
+    const NC: usize = <FullWidth as Blocking<f64>>::NC;
+}
+
+/// The unit `(rows, columns)` a threaded product's parts are cut in for
+/// the AVX-512 kernel on this CPU: its register tile `(MR, NR)`, or on
+/// Zen 4 ([`Halves`]) `MR` rows by one vector. Cut in whole tiles, f32
+/// 512³ on two threads fell into parts of six and five 48-column panels;
+/// in whole vectors each part is five panels and a 16-column one:
+/// `gemm_time --threads 2`, three alternating runs, 194.1–194.5 GFLOP/s
+/// against 206.5–215.5; f64 (8×24) 512³ 103.1–103.6 against 103.9–105.0,
+/// 1024³ 100.3–101.2 against 101.2–104.0.
 #[allow(private_bounds)]
-impl<T: Zmm + Simd + Blocking> MicroKernel<T> for Avx512Kernel<T> {
-    const MR: usize = <T as Blocking>::MR;
-    const NR: usize = T::VECS * <T as Zmm>::LANES;
-    const MC: usize = T::MC;
+pub(crate) fn packed_tile<T: Zmm>() -> (usize, usize)
+where
+    FullWidth: Blocking<T>,
+    Halves: Blocking<T>,
+{
+    let halves = Avx512::detect().is_some_and(|proof| proof.halves_512_bit_fmas());
+    if halves {
+        (<Halves as Blocking<T>>::MR, T::LANES)
+    } else {
+        (
+            <FullWidth as Blocking<T>>::MR,
+            <FullWidth as Blocking<T>>::VECS * T::LANES,
+        )
+    }
+}
+
+#[allow(private_bounds)]
+impl<T: Zmm + Simd, S: Blocking<T>> MicroKernel<T> for Avx512Kernel<T, S> {
+    const MR: usize = S::MR;
+    const NR: usize = S::VECS * <T as Zmm>::LANES;
+    const MC: usize = S::MC;
     /// The AVX2 kernel's depth, so both give the same sums (and bits). One
     /// B̃ micro-panel = 384 × 32 × 4 B (f32) = 48 KiB, Zen 5's L1d, or
     /// 384 × 24 × 8 B = 72 KiB (f64), read from L2 in part: three loads per
     /// step of eight broadcasts leave the slack.
     const KC: usize = KC;
-    const NC: usize = T::NC;
+    const NC: usize = S::NC;
     const DIRECT: bool = false;
     const PREFETCHES: bool = true;
 
     #[inline]
     fn run(self, k: usize, alpha: T, a: ASrc<'_, T>, b: &[T], beta: T, c: &mut CView<'_, T>) {
-        run_tile(self.0, k, alpha, a, b, beta, c)
+        run_tile::<T, S>(self.0, k, alpha, a, b, beta, c)
     }
 
     #[inline]
@@ -1221,7 +1329,7 @@ impl<T: Zmm + Simd + Blocking> MicroKernel<T> for Avx512Kernel<T> {
         c: &mut CView<'_, T>,
         ahead: Ahead<T>,
     ) {
-        run_sweep(self.0, k, alpha, a, b, beta, c, ahead)
+        run_sweep::<T, S>(self.0, k, alpha, a, b, beta, c, ahead)
     }
 
     /// A transposed B through the AVX2 kernel's register transposes (the
@@ -1276,10 +1384,11 @@ unsafe fn pack_b_wide<T: Scalar>(
 /// row-major op(B) → [`stream::stream`] (B read row after row); op(A) row-major or
 /// transposed and C skinny, or the product small with row-major op(B) →
 /// [`skinny`] (tiles on the operands in place);
-/// everything else → the loop nest around the packed tiles: this kernel's,
-/// or on Zen 4 ([`Avx512::halves_512_bit_fmas`]) for a product on one
-/// thread (`also` empty) the AVX2 kernel's (f64: above
-/// [`F64_AVX512_NEST_MAX_ROWS`] rows). Same sums, same bits, either way.
+/// everything else → the loop nest around the packed tiles: this kernel's
+/// ([`FullWidth`] blocking), or on Zen 4 ([`Avx512::halves_512_bit_fmas`])
+/// for a product on one thread (`also` empty) the AVX2 kernel's (f64:
+/// above [`F64_AVX512_NEST_MAX_ROWS`] rows), else this kernel's in the
+/// [`Halves`] blocking. Same sums, same bits, either way.
 ///
 /// Why the AVX2 tiles on Zen 4: it runs a 512-bit FMA as two 256-bit
 /// halves, so the FMA peak is the AVX2 one, and there the AVX2 loop nest
@@ -1292,23 +1401,27 @@ unsafe fn pack_b_wide<T: Scalar>(
 /// mlp-bench step (f32, one thread) went from a median 86.7 % of the FMA
 /// peak to 92.8 % (five alternating runs).
 ///
-/// The parts of a product split across threads keep the 512-bit tiles:
-/// with both cores loading B, its micro-panels packed one at a time and
-/// prefetched (one block of rows) ran faster: f32 128×784·784×1024 on two
-/// threads 174.6–175.5 GFLOP/s against 138–139 on the AVX2 tiles (three
+/// The parts of a product split across threads keep the 512-bit tiles, on
+/// Zen 4 in the [`Halves`] blocking (f32 8×48): with both cores loading
+/// B, its micro-panels packed one at a time and prefetched (one block of
+/// rows) ran faster: f32 128×784·784×1024 on two threads 174.6–175.5
+/// GFLOP/s on 12×32 tiles against 138–139 on the AVX2 tiles (three
 /// alternating runs); 128×1024·1024×1024 and the mlp-bench step on two
 /// threads were noisier, their medians ahead too (170 against 153, 121
-/// against 110 steps/s).
+/// against 110 steps/s). (For 8×48 against 12×32 see [`Halves`].)
 ///
 /// The in-place, skinny, narrow and streamed paths above stay 512-bit on
 /// Zen 4 (f32 128³ in place 106 GFLOP/s against the AVX2 kernel's 92).
 #[allow(private_bounds)]
-pub(crate) fn blocked<T: Zmm + Narrow + Simd + Blocking + avx2::Blocking>(
+pub(crate) fn blocked<T: Zmm + Narrow + Simd + avx2::Blocking>(
     proof: Avx512,
     p: &mut Problem<'_, '_, T>,
     bufs: &mut PackBuffers<T>,
     also: &[(usize, usize)],
-) {
+) where
+    FullWidth: Blocking<T>,
+    Halves: Blocking<T>,
+{
     // A whole product small and wide enough that the AVX2 kernel takes it
     // directly (`Kernel::takes_direct`; this kernel packs or reads it in
     // place here): deeper than one KC block, it must run in one pass over
@@ -1325,13 +1438,12 @@ pub(crate) fn blocked<T: Zmm + Narrow + Simd + Blocking + avx2::Blocking>(
         stream::stream(proof, p, depth_block(p.k, false))
     } else if takes_skinny(proof, p) {
         skinny(proof, p, bufs)
-    } else if proof.halves_512_bit_fmas()
-        && also.is_empty()
-        && (T::BYTES == 4 || p.m > F64_AVX512_NEST_MAX_ROWS)
-    {
+    } else if !proof.halves_512_bit_fmas() {
+        gemm_blocked(Avx512Kernel::<T, FullWidth>::new(proof), p, bufs, also)
+    } else if also.is_empty() && (T::BYTES == 4 || p.m > F64_AVX512_NEST_MAX_ROWS) {
         gemm_blocked(avx2::Avx2Kernel::new(proof.avx2()), p, bufs, also)
     } else {
-        gemm_blocked(Avx512Kernel::new(proof), p, bufs, also)
+        gemm_blocked(Avx512Kernel::<T, Halves>::new(proof), p, bufs, also)
     }
 }
 
