@@ -297,7 +297,7 @@ pub fn gemm_blocked<T: Scalar, K: MicroKernel<T>>(
                 let a_tilde = &mut a_pack[..if direct_a { 0 } else { a_len }];
                 if !direct_a {
                     let (head, rest) = a_tilde.split_at_mut(full * mr * kc);
-                    pack_a(mr, mc - tail, kc, p.a.offset(ic, pc), head);
+                    kernel.pack_a(mc - tail, kc, p.a.offset(ic, pc), head);
                     if tail > 0 {
                         pack_a(TAIL_MR, tail, kc, p.a.offset(ic + full * mr, pc), rest);
                     }

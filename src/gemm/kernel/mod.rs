@@ -408,6 +408,17 @@ pub(crate) trait MicroKernel<T>: Copy + Send + Sync {
         unreachable!("run_skinny on a kernel without DIRECT")
     }
 
+    /// Packs the `mc x kc` block `a` of op(A) into `MR`-tall panels (see
+    /// [`pack_a`](super::pack::pack_a)); kernels may override it with a
+    /// faster copy for some layouts.
+    #[inline]
+    fn pack_a(self, mc: usize, kc: usize, a: Operand<'_, T>, dst: &mut [T])
+    where
+        T: crate::Scalar,
+    {
+        super::pack::pack_a(Self::MR, mc, kc, a, dst)
+    }
+
     /// Packs the `kc x nc` block `b` of op(B) into `NR`-wide panels
     /// (see [`pack_b`](super::pack::pack_b)); kernels may override it with
     /// a faster copy for some layouts.
