@@ -464,10 +464,12 @@ unsafe fn store<T: Zmm, const R: usize, const NV: usize>(
 /// zero-padded copy). `whole`: every lane of that vector may be read (a
 /// block of whole vectors, or a zero-padded copy), so the tiles load it
 /// without the mask. On Zen 4, in a profile (`perf`, cpu-clock) of f32
-/// 128×392·392×1024 in place, the FMAs that read the masked vector took
-/// most of the samples, those reading the other one almost none; f64 128³
-/// in place (B not copied), one thread pinned, three alternating runs:
-/// 50.4–54.5 GFLOP/s with the mask, 55.4–56.5 without.
+/// 128×392·392×1024 forced in place, the FMAs that read the masked vector
+/// took most of the samples, those reading the other one almost none; f64
+/// 128³ in place (B not copied), one thread pinned, three alternating
+/// runs: 50.4–54.5 GFLOP/s with the mask, 55.4–56.5 without. (Both with
+/// temporary switches of the in-place limit, the copy and the mask, not
+/// committed.)
 #[derive(Clone, Copy)]
 struct BRows<T: Zmm> {
     b: *const T,
@@ -822,7 +824,9 @@ fn rows_collide_in_l1(stride: usize, rows: usize) -> bool {
 /// 103.3–106.1 against 109.6–111.5. At 4 KiB the copy won: f64
 /// 100×40·40×512 48.1–50.7 against 38.5–39.5, 128×128·128×512
 /// 51.7–52.9 against 49.4–49.8; f32 128×128·128×1024 104.9–105.7
-/// against 99.8–102.7.
+/// against 99.8–102.7. (Measured with a temporary switch between the two,
+/// not committed; `gemm_time` on these shapes at `95bd58a` and after
+/// shows the old rule against this one.)
 fn copies_b(proof: Avx512, stride: usize, rows: usize) -> bool {
     if proof.halves_512_bit_fmas() {
         sets_reached(stride) == Some(1)
@@ -1229,9 +1233,9 @@ pub(crate) struct FullWidth;
 /// builds, GFLOP/s, 12×32 against 8×48): f32 128×784·784×1024
 /// 196.7–197.6 against 207.7–208.0, 128×1024·1024×1024 178.7–191.9
 /// against 198.7–207.1, 1024³ 183.8–190.3 against 195.3–200.7, 512³
-/// 186.3–205.1 against 191.1–195.3. Each tile alone in a loop over packed
-/// panels in L2 (no packing, one thread): 113.2 GFLOP/s for 12×32, 115.8
-/// for 8×48, of a 116.5 peak.
+/// 186.3–205.1 against 191.1–195.3. (Builds of the working tree with
+/// the f32 `FullWidth` tiles set to 12×32 and to 8×48, not commits; parts
+/// then cut in whole tiles.)
 pub(crate) struct Halves;
 
 impl Blocking<f32> for FullWidth {
@@ -1336,7 +1340,9 @@ impl<T: Zmm + Simd, S: Blocking<T>> MicroKernel<T> for Avx512Kernel<T, S> {
     /// `MR` is a whole number of its vectors (8 rows: f64, and f32 on Zen
     /// 4): Ã's panels are B̃'s for op(A)ᵀ. The portable loop copies an
     /// element at a time; on Zen 4 it took 4.5 % of f32 512³'s samples on
-    /// two threads (each part packs all of A), 2.8 % of f64's (`perf`).
+    /// two threads (each part packs all of A), the transposes 2.8 %
+    /// (`perf record -e cpu-clock gemm_time f32 512 512 512 --threads 2`
+    /// built at `6331ce7` and at `e1c48be`).
     #[inline]
     fn pack_a(self, mc: usize, kc: usize, a: Operand<'_, T>, dst: &mut [T]) {
         let avx2 = self.0.avx2();
