@@ -20,8 +20,8 @@
 //! (skinny products, where packing A would cost as much as using it once),
 //! and B either packed or row-major in place with a masked load for the
 //! last vector (the direct small-product path, [`direct::direct`]). The
-//! kernel also packs a transposed B with 8×8 (f32) / 4×4 (f64) register
-//! transposes.
+//! kernel also packs a transposed B and a row-major A with 8×8 (f32) / 4×4
+//! (f64) register transposes.
 //!
 //! # Files
 //! - this one: the detection token [`Avx2`], the generic kernel
@@ -31,7 +31,8 @@
 //!   partial stores and register transposes;
 //! - [`tile`]: the register tile (one generic body for every shape and
 //!   source), its store modes, and the sweep over a column of packed tiles;
-//! - [`pack`]: packing a transposed B with register transposes;
+//! - [`pack`]: packing a transposed B and a row-major A with register
+//!   transposes;
 //! - [`peak`]: the FMA loop that measures the core's peak;
 //! - [`exp`]: glibc's `exp` four lanes at a time, for the layers'
 //!   sigmoid and softmax (Linux with glibc only; see there why);
@@ -56,7 +57,7 @@ use crate::gemm::ahead::Ahead;
 use crate::gemm::loops::{Operand, Problem};
 use crate::gemm::view::CView;
 use direct::{skinny, small_tiles};
-pub(crate) use pack::pack_b_avx;
+pub(crate) use pack::{pack_a_avx, pack_b_avx};
 use std::marker::PhantomData;
 use tile::{run_tile, sweep, MR};
 
@@ -163,6 +164,11 @@ impl<T: Simd + Blocking> MicroKernel<T> for Avx2Kernel<T> {
         _ahead: Ahead<T>,
     ) {
         sweep(self.0, k, alpha, a, b, beta, c)
+    }
+
+    #[inline]
+    fn pack_a(self, mc: usize, kc: usize, a: Operand<'_, T>, dst: &mut [T]) {
+        pack_a_avx(self.0, Self::MR, mc, kc, a, dst)
     }
 
     #[inline]

@@ -68,7 +68,7 @@ pub(crate) mod log;
 mod narrow;
 mod stream;
 
-use super::x86_avx2::{self as avx2, pack_b_avx, Avx2, Simd};
+use super::x86_avx2::{self as avx2, pack_a_avx, pack_b_avx, Avx2, Simd};
 use super::{ASrc, MicroKernel};
 use crate::gemm::ahead::{Ahead, Lines};
 use crate::gemm::loops::{balanced_block, gemm_blocked, Operand, PackBuffers, Problem};
@@ -1342,7 +1342,8 @@ impl<T: Zmm + Simd, S: Blocking<T>> MicroKernel<T> for Avx512Kernel<T, S> {
     /// element at a time; on Zen 4 it took 4.5 % of f32 512³'s samples on
     /// two threads (each part packs all of A), the transposes 2.8 %
     /// (`perf record -e cpu-clock gemm_time f32 512 512 512 --threads 2`
-    /// built at `6331ce7` and at `e1c48be`).
+    /// built at `6331ce7` and at `e1c48be`). Other heights (12 f32 rows)
+    /// go through the padded transposes of [`pack_a_avx`].
     #[inline]
     fn pack_a(self, mc: usize, kc: usize, a: Operand<'_, T>, dst: &mut [T]) {
         let avx2 = self.0.avx2();
@@ -1354,7 +1355,7 @@ impl<T: Zmm + Simd, S: Blocking<T>> MicroKernel<T> for Avx512Kernel<T, S> {
             };
             pack_b_avx(avx2, S::MR, kc, mc, at, dst)
         } else {
-            crate::gemm::pack::pack_a(S::MR, mc, kc, a, dst)
+            pack_a_avx(avx2, S::MR, mc, kc, a, dst)
         }
     }
 
