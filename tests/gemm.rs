@@ -333,6 +333,45 @@ fn colliding_b_rows<T: Scalar>(seed: u32) {
     }
 }
 
+/// Products on either side of the in-place limits of the AVX-512 kernel
+/// on Zen 4 (f64 multiply-adds: 8·128³, or 16·128³ when op(B) is read
+/// where it lies; f32 twice as many): inside the wider limit with B's rows
+/// 1360 and 2160 bytes apart (read in place), just past it, and inside it
+/// with rows 4 KiB apart (copied, so the narrower limit: the loop nest).
+fn in_place_limits<T: Scalar>(seed: u32) {
+    let mut rng = TestRng::new(seed);
+    let no = Transpose::No;
+    let cases: &[(usize, usize, usize)] = if T::BYTES == 4 {
+        scale::pick(
+            &[(330, 340, 320), (420, 410, 400), (70, 1024, 500)][..],
+            &[(33, 34, 32)],
+        )
+    } else {
+        scale::pick(
+            &[(260, 270, 250), (330, 340, 310), (70, 512, 500)][..],
+            &[(26, 27, 25)],
+        )
+    };
+    for cfg in configs() {
+        for (case, &(m, n, k)) in cases.iter().enumerate() {
+            for op_a in OPS {
+                let beta = SCALARS[case % 3];
+                check::<T>(cfg, &mut rng, m, n, k, op_a, no, 1.0, beta, case % 2);
+            }
+        }
+    }
+}
+
+#[test]
+fn in_place_limits_f32() {
+    in_place_limits::<f32>(43);
+}
+
+#[test]
+fn in_place_limits_f64() {
+    in_place_limits::<f64>(44);
+}
+
 #[test]
 fn colliding_b_rows_f32() {
     colliding_b_rows::<f32>(41);

@@ -43,8 +43,9 @@
 //! On AMD Zen 4 (family 19h), which executes a 512-bit FMA as two 256-bit
 //! halves, a product on one thread that reaches the packed loop nest runs
 //! the AVX2 kernel's tiles instead (f64: above 256 rows), and the in-place
-//! tiles take products up to eight times larger; both measured faster
-//! there (see [`blocked`], [`IN_PLACE_MNK_F64_HALVES`]). The parts of a
+//! tiles take products up to eight times larger, sixteen when they read
+//! op(B) where it lies; both measured faster there (see [`blocked`],
+//! [`IN_PLACE_MNK_F64_HALVES`], [`IN_PLACE_MNK_F64_HALVES_UNCOPIED`]). The parts of a
 //! product split across threads keep the 512-bit loop nest, f32 on 8×48
 //! tiles ([`Halves`]), cut into parts of whole vectors rather than whole
 //! tiles ([`packed_tile`]). The in-place tiles read op(B) in place unless
@@ -714,6 +715,23 @@ const IN_PLACE_MNK_F64: usize = 128 * 128 * 128;
 /// 106.7–107.4, f64 200³ 53.2–53.4 against 55.4.)
 const IN_PLACE_MNK_F64_HALVES: usize = 8 * IN_PLACE_MNK_F64;
 
+/// [`IN_PLACE_MNK_F64_HALVES`] for an op(B) the in-place tiles read where
+/// it lies (row-major, rows not a whole number of 4 KiB pages apart:
+/// [`copies_b`]). Zen 4, one thread pinned, three alternating runs,
+/// GFLOP/s, loop nest against in place (working-tree builds with the limit
+/// at 16·128³ for every B, then with this rule, against `76dcd09`): f32
+/// 384³ 107.7–109.6 against 113.0–113.7, 256×512·512×512 106.0–106.7
+/// against 109.4–111.3, 1024×256·256×256 109.5–110.3 against 110.6–112.7,
+/// 128×768·768×512 103.2 against 109.4–112.8; f64 300³ 53.8–54.1 against
+/// 55.6–55.9, 320³ 52.0–53.7 against 56.1–56.3, 512×256·256×256 53.8–54.0
+/// against 55.5–55.9. Copied, the wider limit lost: f64 128×256·256×1024
+/// 53.9–54.2 against 51.9–52.0, 128×512·512×512 53.0–53.2 against
+/// 51.1–51.4, f32 256×256·256×1024 107.6–108.1 against 104.8–106.9. Two
+/// threads (each part a product of its own): f32 512³ 218.9–219.3 against
+/// 219.8–221.6, f64 384³ 108.9–109.6 against 110.8–112.5. Past it, in
+/// place lost (f32 512³ 101.4–110.2 against 96.0–108.7 with 64·128³).
+const IN_PLACE_MNK_F64_HALVES_UNCOPIED: usize = 16 * IN_PLACE_MNK_F64;
+
 /// Whether [`skinny`] takes this product: op(A) row-major or stored by
 /// columns (a transposed A, as in the weight gradient `xᵀ·dout`), and C at
 /// most two vectors wide, or op(B) row-major and the product small (see
@@ -726,10 +744,12 @@ const IN_PLACE_MNK_F64_HALVES: usize = 8 * IN_PLACE_MNK_F64;
 fn takes_skinny<T: Scalar>(proof: Avx512, p: &Problem<'_, '_, T>) -> bool {
     let mnk = p.m.saturating_mul(p.n).saturating_mul(p.k);
     let skinny = p.n * T::BYTES <= 128;
-    let small = if proof.halves_512_bit_fmas() {
-        IN_PLACE_MNK_F64_HALVES
-    } else {
+    let small = if !proof.halves_512_bit_fmas() {
         IN_PLACE_MNK_F64
+    } else if p.b.cs == 1 && !copies_b(proof, p.b.rs * T::BYTES, depth_block(p.k, false)) {
+        IN_PLACE_MNK_F64_HALVES_UNCOPIED
+    } else {
+        IN_PLACE_MNK_F64_HALVES
     };
     takes_a_in_place(p) && (skinny || (p.b.cs == 1 && mnk.saturating_mul(T::BYTES) <= small * 8))
 }
