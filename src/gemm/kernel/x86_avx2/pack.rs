@@ -87,7 +87,7 @@ unsafe fn transpose_panel<T: Simd>(rows: *const *const T, nr: usize, kc: usize, 
 /// (`perf record -e cpu-clock gemm_time f32 512 512 512`): the portable
 /// loop (an element at a time, built at `00b5a91`) took 1.8 % of f32's
 /// samples and 2.0–2.8 % of f64's; the transposes alone 2.3 % and 2.1 %;
-/// with the prefetches 0.8 % and 2.1 %. `gemm_time` f32 512³ went from
+/// with the prefetches 0.8 % and 2.1–2.7 %. `gemm_time` f32 512³ went from
 /// 107.4–108.3 to 108.3–108.9 GFLOP/s (four alternating runs, pinned);
 /// f64 512³, 256³ and f32 256³, 1024³ did not move.
 pub(crate) fn pack_a_avx<T: Simd>(
