@@ -776,6 +776,19 @@ fn avx512_matches_avx2<T: Scalar>(seed: u32) {
         // left; f64 12 columns and f32 6 take other tiles.
         (29, 12, 1024),
         (21, 6, 512),
+        // C one 512-bit vector and at most a 256-bit one wide (f64 9 to 12
+        // columns, f32 17 to 24; on Zen 4 the mixed-width tiles): 8-row
+        // tiles, compiled alone from depth 32 and inlined below it, and 1
+        // to 7 rows left; one pass or KC blocks.
+        (8, 10, 1),
+        (23, 10, 31),
+        (17, 9, 32),
+        (7, 12, 500),
+        (16, 11, 3),
+        (31, 20, 40),
+        (9, 17, 700),
+        (15, 24, 5),
+        (12, 22, 33),
     ];
     for &(m, n, k) in &shapes {
         for (op_a, op_b) in [

@@ -5,6 +5,12 @@
 //! toy at its batch of 3: 3×7·7×5 and 3×5·5×7) in 256-bit ones. The ragged lanes go under
 //! AVX-512VL masks.
 //!
+//! Also, on Zen 4, tiles one 512-bit vector and one 256-bit vector wide
+//! ([`mixed_rows`]) for C a little wider than one 512-bit vector (f64
+//! nine to twelve columns, f32 17 to 24): Zen 4 runs a 512-bit FMA as two
+//! 256-bit halves, so a second 512-bit vector with at most half its lanes
+//! on costs two halves where a 256-bit one costs one.
+//!
 //! The 512-bit tiles of [`super::skinny_rows`] ran these with 3 of 16
 //! lanes on, and a masked 512-bit store costs by the 64 bytes it spans, not
 //! by the lanes it writes: thirty of them, rows 12 bytes apart, took 47 ns
@@ -162,7 +168,8 @@ narrow_impl!(
 );
 
 /// C's columns, the rows of B and where they are: `(p, j)` of op(B) at
-/// `b + p*ldb + j` for `j < cols` (at most one narrow vector).
+/// `b + p*ldb + j` for `j < cols` (at most one narrow vector; for the
+/// mixed tiles, one 512-bit vector and at most one narrow one).
 #[derive(Clone, Copy)]
 pub(super) struct NarrowB<T> {
     pub b: *const T,
@@ -284,5 +291,179 @@ pub(super) unsafe fn rows<N: NarrowVec, const AT: bool>(
             };
         }
         rest!(1 2 3 4 5 6 7 8 9 10 11);
+    }
+}
+
+/// Rows of a [`mixed_tile`] compiled on its own: two accumulators a row,
+/// sixteen in all (of the 32 registers AVX-512 has), enough chains to
+/// cover the FMA latency.
+const MIXED_ROWS: usize = 8;
+
+/// `C[0..R, 0..cols] = alpha·(A·B) + beta·C` for C one whole 512-bit
+/// vector plus at most a 256-bit one wide (`T::LANES < cols ≤ T::LANES +
+/// Half::LANES`): the first `T::LANES` columns in a 512-bit accumulator,
+/// the rest in a [`Narrow::Half`] one (its lanes past `cols` off through
+/// `mask`). On Zen 4, which runs a 512-bit FMA as two 256-bit halves, a
+/// row then costs three halves a step instead of four (f64 C ten columns
+/// wide, the output layer's logits and their gradient). Same arithmetic
+/// as the two-vector 512-bit tiles (one in-order FMA chain per element,
+/// then their stores), so the same bits.
+///
+/// # Safety
+/// AVX-512F and VL, AVX2 and FMA available; op(A)'s `(i, p)` readable
+/// for `i < R`, `p < k` (as in [`tile`]); `b.b + p*b.ldb + j` readable for
+/// `p < k` and `j < T::LANES`, and for the lanes `mask` enables from
+/// `T::LANES` on; `c + i*ldc + j` writable (readable unless `beta == 0`)
+/// for `i < R`, `j < b.cols`, not aliased by A or B.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn mixed_tile<T: super::Zmm + Narrow, const R: usize, const AT: bool>(
+    k: usize,
+    a: *const T,
+    lda: usize,
+    b: NarrowB<T>,
+    mask: __mmask8,
+    c: *mut T,
+    ldc: usize,
+    alpha: T,
+    beta: T,
+) {
+    let wide = <T as super::Zmm>::LANES;
+    // SAFETY: every access is inside the caller's contract.
+    unsafe {
+        let mut acc = [(<T as super::Zmm>::zero(), T::Half::zero()); R];
+        let mut rows = [a; R];
+        if !AT {
+            for (i, r) in rows.iter_mut().enumerate() {
+                *r = a.add(i * lda);
+            }
+        }
+        let mut col = a;
+        let mut brow = b.b;
+        for p in 0..k {
+            let b0 = <T as super::Zmm>::load(brow);
+            let b1 = T::Half::maskload(brow.add(wide), mask);
+            brow = brow.wrapping_add(b.ldb);
+            for (r, (x, row)) in acc.iter_mut().zip(&rows).enumerate() {
+                let ar = if AT { *col.add(r) } else { *row.add(p) };
+                x.0 = <T as super::Zmm>::fmadd(<T as super::Zmm>::splat(ar), b0, x.0);
+                x.1 = T::Half::fmadd(T::Half::splat(ar), b1, x.1);
+            }
+            if AT {
+                col = col.wrapping_add(lda);
+                super::prefetch_column::<T, R>(col, lda);
+            }
+        }
+        // The 512-bit part as `super::store` stores a whole vector, the
+        // rest as `tile` stores a narrow one.
+        let (wa, wb) = (
+            <T as super::Zmm>::splat(alpha),
+            <T as super::Zmm>::splat(beta),
+        );
+        let (na, nb) = (T::Half::splat(alpha), T::Half::splat(beta));
+        let copy = beta == T::ZERO && alpha == T::ONE;
+        let scale = beta == T::ZERO;
+        let add = beta == T::ONE && alpha == T::ONE;
+        for (r, &(x, y)) in acc.iter().enumerate() {
+            let dst = c.add(r * ldc);
+            let rest = dst.add(wide);
+            let (out0, out1) = if copy {
+                (x, y)
+            } else if scale {
+                (<T as super::Zmm>::vmul(wa, x), T::Half::vmul(na, y))
+            } else if add {
+                (
+                    <T as super::Zmm>::vadd(<T as super::Zmm>::load(dst), x),
+                    T::Half::vadd(T::Half::maskload(rest, mask), y),
+                )
+            } else {
+                (
+                    <T as super::Zmm>::vadd(
+                        <T as super::Zmm>::vmul(wa, x),
+                        <T as super::Zmm>::vmul(wb, <T as super::Zmm>::load(dst)),
+                    ),
+                    T::Half::vadd(
+                        T::Half::vmul(na, y),
+                        T::Half::vmul(nb, T::Half::maskload(rest, mask)),
+                    ),
+                )
+            };
+            <T as super::Zmm>::store(dst, out0);
+            T::Half::maskstore(rest, mask, out1);
+        }
+    }
+}
+
+/// [`mixed_tile`] of [`MIXED_ROWS`] rows compiled on its own (each
+/// instance optimized alone, as `super::skinny_one`).
+///
+/// # Safety
+/// As for [`mixed_tile`].
+#[target_feature(enable = "avx2,fma,avx512f,avx512vl")]
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn mixed_one<T: super::Zmm + Narrow, const AT: bool>(
+    k: usize,
+    a: *const T,
+    lda: usize,
+    b: NarrowB<T>,
+    mask: __mmask8,
+    c: *mut T,
+    ldc: usize,
+    alpha: T,
+    beta: T,
+) {
+    // SAFETY: forwarded contract.
+    unsafe { mixed_tile::<T, MIXED_ROWS, AT>(k, a, lda, b, mask, c, ldc, alpha, beta) }
+}
+
+/// Rows `0..m` of C one 512-bit vector plus at most a [`Narrow::Half`]
+/// wide (`T::LANES < b.cols ≤ T::LANES + Half::LANES`) in [`mixed_tile`]s
+/// of [`MIXED_ROWS`] rows, the last tile smaller.
+///
+/// # Safety
+/// As for [`mixed_tile`], for all `m` rows.
+#[target_feature(enable = "avx2,fma,avx512f,avx512vl")]
+#[allow(clippy::too_many_arguments)]
+pub(super) unsafe fn mixed_rows<T: super::Zmm + Narrow, const AT: bool>(
+    m: usize,
+    k: usize,
+    a: *const T,
+    lda: usize,
+    b: NarrowB<T>,
+    c: *mut T,
+    ldc: usize,
+    alpha: T,
+    beta: T,
+) {
+    let wide = <T as super::Zmm>::LANES;
+    let rest = b.cols - wide;
+    assert!(b.cols > wide && rest <= T::Half::LANES && T::Half::LANES <= 8);
+    let mask = ((1u32 << rest) - 1) as __mmask8;
+    let mut i = 0;
+    // SAFETY: tile rows i..i+R ≤ m, inside the caller's contract.
+    unsafe {
+        while i + MIXED_ROWS <= m {
+            let (a_i, c_i) = (super::a_row::<T, AT>(a, lda, i), c.add(i * ldc));
+            // Shallow products (the spiral's depths 2, 3 and 10) keep the
+            // tiles inlined: there a call per tile costs more than it saves.
+            if k >= super::SEPARATE_TILE_DEPTH {
+                mixed_one::<T, AT>(k, a_i, lda, b, mask, c_i, ldc, alpha, beta);
+            } else {
+                mixed_tile::<T, MIXED_ROWS, AT>(k, a_i, lda, b, mask, c_i, ldc, alpha, beta);
+            }
+            i += MIXED_ROWS;
+        }
+        let (a, c) = (super::a_row::<T, AT>(a, lda, i), c.wrapping_add(i * ldc));
+        macro_rules! rest {
+            ($($r:literal)*) => {
+                match m - i {
+                    0 => {}
+                    $($r => mixed_tile::<T, $r, AT>(k, a, lda, b, mask, c, ldc, alpha, beta),)*
+                    r => unreachable!("{r} rows left"),
+                }
+            };
+        }
+        rest!(1 2 3 4 5 6 7);
     }
 }
