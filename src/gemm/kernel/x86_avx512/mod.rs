@@ -109,8 +109,9 @@ impl Avx512 {
     /// AMD's Zen 4 (family 19h; the Zen 3 CPUs of that family have no
     /// AVX-512). Wider tiles bring no more FMAs a cycle there, and on it
     /// the packed loop nest runs the AVX2 kernel's tiles ([`blocked`]) and
-    /// the in-place tiles take larger products ([`IN_PLACE_MNK_F64_HALVES`]),
-    /// both measured faster. Asked of the CPU once a process.
+    /// the in-place tiles take larger products ([`IN_PLACE_MNK_F64_HALVES`])
+    /// and hold C a little wider than one vector in a 512-bit and a 256-bit
+    /// accumulator a row ([`narrow::mixed_rows`]), all measured faster. Asked of the CPU once a process.
     /// (`false` inside [`crate::gemm::with_full_width_avx512`].)
     pub fn halves_512_bit_fmas(self) -> bool {
         if crate::gemm::kernel::full_width_avx512_forced() {
@@ -1024,8 +1025,9 @@ unsafe fn rows_in_place<T: Zmm + Narrow>(
 /// columns: narrow ones for C at most one narrow vector wide, else one or
 /// two 512-bit vectors, or with `mixed` (Zen 4) one 512-bit vector and a
 /// 256-bit one when that covers C ([`narrow::mixed_rows`]: f64 C ten
-/// columns wide, one thread, 128×1024·1024×10 32.4–33.5 → 35.8–39.5
-/// GFLOP/s in four alternating runs).
+/// columns wide, one thread pinned, 128×1024·1024×10 32.4–33.5 → 35.8–39.5
+/// GFLOP/s in four alternating runs of one build with the mixed tiles on
+/// and off by a temporary switch, not committed).
 ///
 /// # Safety
 /// As for [`skinny_body`] for all `m` rows; AVX-512F and VL, AVX2 and FMA
