@@ -224,6 +224,28 @@ unsafe fn tile<N: NarrowVec, const R: usize, const AT: bool>(
                 super::prefetch_column::<N::T, R>(col, lda);
             }
         }
+        store::<N, R>(&acc, c, ldc, mask, alpha, beta);
+    }
+}
+
+/// `C[0..R, lanes of mask] = alpha·acc + beta·C` for narrow accumulators:
+/// `C = acc`, `alpha·acc`, `C + acc` or `alpha·acc + beta·C` (C not read
+/// when `beta == 0`), the operations of the 512-bit tiles' `super::store`.
+///
+/// # Safety
+/// AVX and AVX-512VL available; `c + r*ldc + j` writable (readable unless
+/// `beta == 0`) for `r < R` and the lanes `j` that `mask` enables.
+#[inline(always)]
+unsafe fn store<N: NarrowVec, const R: usize>(
+    acc: &[N::V; R],
+    c: *mut N::T,
+    ldc: usize,
+    mask: __mmask8,
+    alpha: N::T,
+    beta: N::T,
+) {
+    // SAFETY: every access is inside the caller's contract.
+    unsafe {
         let (va, vb) = (N::splat(alpha), N::splat(beta));
         for (r, &x) in acc.iter().enumerate() {
             let dst = c.add(r * ldc);
@@ -331,7 +353,9 @@ unsafe fn mixed_tile<T: super::Zmm + Narrow, const R: usize, const AT: bool>(
     let wide = <T as super::Zmm>::LANES;
     // SAFETY: every access is inside the caller's contract.
     unsafe {
-        let mut acc = [(<T as super::Zmm>::zero(), T::Half::zero()); R];
+        // Per row: the first 512 bits of C's row, then the narrow rest.
+        let mut wide_acc = [[<T as super::Zmm>::zero(); 1]; R];
+        let mut rest_acc = [T::Half::zero(); R];
         let mut rows = [a; R];
         if !AT {
             for (i, r) in rows.iter_mut().enumerate() {
@@ -344,53 +368,21 @@ unsafe fn mixed_tile<T: super::Zmm + Narrow, const R: usize, const AT: bool>(
             let b0 = <T as super::Zmm>::load(brow);
             let b1 = T::Half::maskload(brow.add(wide), mask);
             brow = brow.wrapping_add(b.ldb);
-            for (r, (x, row)) in acc.iter_mut().zip(&rows).enumerate() {
-                let ar = if AT { *col.add(r) } else { *row.add(p) };
-                x.0 = <T as super::Zmm>::fmadd(<T as super::Zmm>::splat(ar), b0, x.0);
-                x.1 = T::Half::fmadd(T::Half::splat(ar), b1, x.1);
+            for r in 0..R {
+                let ar = if AT { *col.add(r) } else { *rows[r].add(p) };
+                let x = &mut wide_acc[r][0];
+                *x = <T as super::Zmm>::fmadd(<T as super::Zmm>::splat(ar), b0, *x);
+                rest_acc[r] = T::Half::fmadd(T::Half::splat(ar), b1, rest_acc[r]);
             }
             if AT {
                 col = col.wrapping_add(lda);
                 super::prefetch_column::<T, R>(col, lda);
             }
         }
-        // The 512-bit part as `super::store` stores a whole vector, the
-        // rest as `tile` stores a narrow one.
-        let (wa, wb) = (
-            <T as super::Zmm>::splat(alpha),
-            <T as super::Zmm>::splat(beta),
-        );
-        let (na, nb) = (T::Half::splat(alpha), T::Half::splat(beta));
-        let copy = beta == T::ZERO && alpha == T::ONE;
-        let scale = beta == T::ZERO;
-        let add = beta == T::ONE && alpha == T::ONE;
-        for (r, &(x, y)) in acc.iter().enumerate() {
-            let dst = c.add(r * ldc);
-            let rest = dst.add(wide);
-            let (out0, out1) = if copy {
-                (x, y)
-            } else if scale {
-                (<T as super::Zmm>::vmul(wa, x), T::Half::vmul(na, y))
-            } else if add {
-                (
-                    <T as super::Zmm>::vadd(<T as super::Zmm>::load(dst), x),
-                    T::Half::vadd(T::Half::maskload(rest, mask), y),
-                )
-            } else {
-                (
-                    <T as super::Zmm>::vadd(
-                        <T as super::Zmm>::vmul(wa, x),
-                        <T as super::Zmm>::vmul(wb, <T as super::Zmm>::load(dst)),
-                    ),
-                    T::Half::vadd(
-                        T::Half::vmul(na, y),
-                        T::Half::vmul(nb, T::Half::maskload(rest, mask)),
-                    ),
-                )
-            };
-            <T as super::Zmm>::store(dst, out0);
-            T::Half::maskstore(rest, mask, out1);
-        }
+        // The 512-bit part through the 512-bit tiles' stores (a whole
+        // vector), the rest through the narrow ones.
+        super::store::<T, R, 1>(&wide_acc, c, ldc, wide, alpha, beta);
+        store::<T::Half, R>(&rest_acc, c.add(wide), ldc, mask, alpha, beta);
     }
 }
 
