@@ -31,6 +31,8 @@
 use super::ahead::Ahead;
 use super::kernel::{ASrc, MicroKernel};
 use super::pack::pack_a;
+#[cfg(feature = "simd")]
+use super::threads::{FailOnPanic, Plan, Role, Task, Team, MAX_ROW_BLOCKS};
 use super::view::CView;
 use crate::Scalar;
 
@@ -173,21 +175,60 @@ fn pack_lens<K: MicroKernel<T>, T>(m: usize, n: usize, k: usize) -> (usize, usiz
     (a_len, b_len)
 }
 
-/// The loop nest on one thread. `also` lists the shapes of the other parts
-/// of the same threaded product: the buffers are sized for all of them, so
-/// whichever parts a thread happens to claim, it allocates only on its
-/// first product of a kind.
+/// How a call of the loop nest relates to the rest of its product.
+#[derive(Clone, Copy)]
+pub enum Share<'t, 's, T> {
+    /// The whole product, on this thread.
+    Alone,
+    /// One part of a product split into parts; the shapes `(m, n)` of the
+    /// others. The buffers are sized for all of them, so whichever parts a
+    /// thread happens to claim, it allocates only on its first product of
+    /// a kind.
+    Part(&'t [(usize, usize)]),
+    /// One member of a team of `.1` threads that runs the whole product
+    /// together (`threads/team.rs`); C is the team's (`p.c` is empty).
+    #[cfg(feature = "simd")]
+    Team(&'t Team<'s, T>, usize),
+    #[cfg(not(feature = "simd"))]
+    #[doc(hidden)]
+    _Never(std::convert::Infallible, std::marker::PhantomData<&'s T>),
+}
+
+impl<T> Share<'_, '_, T> {
+    /// Whether this call is a whole product on one thread.
+    pub fn alone(&self) -> bool {
+        matches!(self, Share::Alone)
+    }
+}
+
+/// The loop nest on one thread (or one member of a team, see [`Share`]).
 pub fn gemm_blocked<T: Scalar, K: MicroKernel<T>>(
     kernel: K,
     p: &mut Problem<'_, '_, T>,
     bufs: &mut PackBuffers<T>,
-    also: &[(usize, usize)],
+    share: Share<'_, '_, T>,
 ) {
     const {
         assert!(
             K::KC >= super::ONE_PASS_DEPTH,
             "ONE_PASS_DEPTH promises one KC block"
         )
+    };
+    #[cfg(feature = "simd")]
+    if let Share::Team(team, members) = share {
+        if team_runs::<T, K>(p) {
+            gemm_team(kernel, p, bufs, team, members);
+        } else if let Some(c) = team.solo() {
+            // Not a product for a team after all: the first member runs it
+            // alone (on one thread, so the same bits).
+            let mut whole = Problem { c, ..*p };
+            gemm_blocked(kernel, &mut whole, bufs, Share::Alone);
+        }
+        return;
+    }
+    let also: &[(usize, usize)] = match share {
+        Share::Part(also) => also,
+        _ => &[],
     };
     let (mr, nr) = (K::MR, K::NR);
     let (m, n, k) = (p.m, p.n, p.k);
@@ -289,74 +330,217 @@ pub fn gemm_blocked<T: Scalar, K: MicroKernel<T>>(
                     &mut b_pack[..b_panels * nr * kc],
                 );
             }
-            // Loop 3: MC rows of A and C at a time; pack Ã.
+            // Loop 3: MC rows of A and C at a time.
             for ic in (0..m).step_by(mc_max) {
                 let mc = mc_max.min(m - ic);
-                let (full, tail) = split_tail(mc, mr, K::DIRECT && !direct_a);
-                let a_len = full * mr * kc + tail.div_ceil(TAIL_MR) * TAIL_MR * kc;
-                let a_tilde = &mut a_pack[..if direct_a { 0 } else { a_len }];
-                if !direct_a {
-                    let (head, rest) = a_tilde.split_at_mut(full * mr * kc);
-                    kernel.pack_a(mc - tail, kc, p.a.offset(ic, pc), head);
-                    if tail > 0 {
-                        pack_a(TAIL_MR, tail, kc, p.a.offset(ic + full * mr, pc), rest);
+                let b_src = if b_per_panel {
+                    BPanels::EachPanel {
+                        buf: &mut b_pack[..nr * kc],
+                        b: p.b.offset(pc, jc),
+                        ahead: &|jr| next_b(pc, kc, jc, nc, jr),
                     }
-                }
-                let a_tilde = &*a_tilde;
-                // The micro-panels of Ã: `full` of MR rows, then the tail
-                // in panels of at most TAIL_MR rows.
-                let panels = full + tail.div_ceil(TAIL_MR);
-                let panel = |ir: usize| -> (usize, usize, ASrc<'_, T>) {
-                    if direct_a {
-                        let i0 = ic + ir * mr;
-                        (i0, mr.min(m - i0), ASrc::Strided(p.a.offset(i0, pc)))
-                    } else if ir < full {
-                        let a = &a_tilde[ir * mr * kc..(ir + 1) * mr * kc];
-                        (ic + ir * mr, mr.min(mc - ir * mr), ASrc::Packed(a))
-                    } else {
-                        let t = ir - full;
-                        let off = full * mr * kc + t * TAIL_MR * kc;
-                        let a = Operand {
-                            data: &a_tilde[off..off + TAIL_MR * kc],
-                            rs: 1,
-                            cs: TAIL_MR,
-                        };
-                        let i0 = full * mr + t * TAIL_MR;
-                        (ic + i0, TAIL_MR.min(mc - i0), ASrc::Strided(a))
-                    }
+                } else {
+                    BPanels::Block(&b_pack[..b_panels * nr * kc])
                 };
-                let a_panels = if direct_a { mc.div_ceil(mr) } else { panels };
-                // Loop 2: one NR-wide micro-panel of B̃ at a time.
-                for jr in 0..b_panels {
-                    let j0 = jc + jr * nr;
-                    let cols = nr.min(n - j0);
-                    let b_micro: &[T] = if b_per_panel {
-                        let micro = &mut b_pack[..nr * kc];
-                        kernel.pack_b(kc, cols, p.b.offset(pc, j0), micro);
-                        micro
-                    } else {
-                        &b_pack[jr * nr * kc..(jr + 1) * nr * kc]
-                    };
-                    // Loop 1: one MR-tall micro-panel of Ã at a time; the
-                    // whole ones in one sweep, then the ragged ones.
-                    let whole = if direct_a { 0 } else { (mc - tail) / mr };
-                    if whole > 0 {
-                        let mut c_col = p.c.sub(ic, j0, whole * mr, cols);
-                        let a_whole = &a_tilde[..whole * mr * kc];
-                        let ahead = if b_per_panel {
-                            next_b(pc, kc, jc, nc, jr)
-                        } else {
-                            Ahead::NONE
-                        };
-                        kernel.run_sweep(kc, p.alpha, a_whole, b_micro, beta, &mut c_col, ahead);
-                    }
-                    for ir in whole..a_panels {
-                        let (i0, rows, a_micro) = panel(ir);
-                        let mut c_tile = p.c.sub(i0, j0, rows, cols);
-                        kernel.run(kc, p.alpha, a_micro, b_micro, beta, &mut c_tile);
-                    }
-                }
+                let mut c = p.c.sub(ic, jc, mc, nc);
+                let a = p.a.offset(ic, pc);
+                rows_block(
+                    kernel,
+                    (p.alpha, beta),
+                    a,
+                    kc,
+                    direct_a,
+                    b_src,
+                    a_pack,
+                    &mut c,
+                );
             }
         }
+    }
+}
+
+/// Where loop 2 finds its B̃ micro-panels.
+enum BPanels<'x, T> {
+    /// The whole packed KC×NC block: panel `jr` at `jr·NR·kc`.
+    Block(&'x [T]),
+    /// Packed one at a time into `buf` (KC×NR) from the block of op(B) at
+    /// `b`, each just before its sweep, which prefetches the source of the
+    /// next one, `ahead(jr)`.
+    EachPanel {
+        buf: &'x mut [T],
+        b: Operand<'x, T>,
+        ahead: &'x dyn Fn(usize) -> Ahead<T>,
+    },
+}
+
+/// Loop 3's body, loops 2 and 1: the block `c` of C (`mc` rows, `nc`
+/// columns) times one depth block, `kc` deep: `a` is op(A) at the block's
+/// first row and depth, packed into `a_pack` unless `direct_a` (read in
+/// place); B̃ from `b`.
+#[allow(clippy::too_many_arguments)]
+fn rows_block<T: Scalar, K: MicroKernel<T>>(
+    kernel: K,
+    (alpha, beta): (T, T),
+    a: Operand<'_, T>,
+    kc: usize,
+    direct_a: bool,
+    mut b: BPanels<'_, T>,
+    a_pack: &mut [T],
+    c: &mut CView<'_, T>,
+) {
+    let (mr, nr) = (K::MR, K::NR);
+    let (mc, nc) = (c.rows(), c.cols());
+    let (full, tail) = split_tail(mc, mr, K::DIRECT && !direct_a);
+    let a_len = full * mr * kc + tail.div_ceil(TAIL_MR) * TAIL_MR * kc;
+    let a_tilde = &mut a_pack[..if direct_a { 0 } else { a_len }];
+    if !direct_a {
+        let (head, rest) = a_tilde.split_at_mut(full * mr * kc);
+        kernel.pack_a(mc - tail, kc, a, head);
+        if tail > 0 {
+            pack_a(TAIL_MR, tail, kc, a.offset(full * mr, 0), rest);
+        }
+    }
+    let a_tilde = &*a_tilde;
+    // The micro-panels of Ã: `full` of MR rows, then the tail in panels of
+    // at most TAIL_MR rows.
+    let panels = full + tail.div_ceil(TAIL_MR);
+    let panel = |ir: usize| -> (usize, usize, ASrc<'_, T>) {
+        if direct_a {
+            let i0 = ir * mr;
+            (i0, mr.min(mc - i0), ASrc::Strided(a.offset(i0, 0)))
+        } else if ir < full {
+            let a = &a_tilde[ir * mr * kc..(ir + 1) * mr * kc];
+            (ir * mr, mr.min(mc - ir * mr), ASrc::Packed(a))
+        } else {
+            let t = ir - full;
+            let off = full * mr * kc + t * TAIL_MR * kc;
+            let a = Operand {
+                data: &a_tilde[off..off + TAIL_MR * kc],
+                rs: 1,
+                cs: TAIL_MR,
+            };
+            let i0 = full * mr + t * TAIL_MR;
+            (i0, TAIL_MR.min(mc - i0), ASrc::Strided(a))
+        }
+    };
+    let a_panels = if direct_a { mc.div_ceil(mr) } else { panels };
+    // Loop 2: one NR-wide micro-panel of B̃ at a time.
+    for jr in 0..nc.div_ceil(nr) {
+        let j0 = jr * nr;
+        let cols = nr.min(nc - j0);
+        let (b_micro, ahead): (&[T], Ahead<T>) = match &mut b {
+            BPanels::Block(block) => (&block[jr * nr * kc..(jr + 1) * nr * kc], Ahead::NONE),
+            BPanels::EachPanel { buf, b, ahead } => {
+                let micro = &mut buf[..nr * kc];
+                kernel.pack_b(kc, cols, b.offset(0, j0), micro);
+                (micro, ahead(jr))
+            }
+        };
+        // Loop 1: one MR-tall micro-panel of Ã at a time; the whole ones in
+        // one sweep, then the ragged ones.
+        let whole = if direct_a { 0 } else { (mc - tail) / mr };
+        if whole > 0 {
+            let mut c_col = c.sub(0, j0, whole * mr, cols);
+            let a_whole = &a_tilde[..whole * mr * kc];
+            kernel.run_sweep(kc, alpha, a_whole, b_micro, beta, &mut c_col, ahead);
+        }
+        for ir in whole..a_panels {
+            let (i0, rows, a_micro) = panel(ir);
+            let mut c_tile = c.sub(i0, j0, rows, cols);
+            kernel.run(kc, alpha, a_micro, b_micro, beta, &mut c_tile);
+        }
+    }
+}
+
+/// Whether a team runs this product with kernel `K` (see [`gemm_team`]):
+/// when it takes the packed loop nest with B̃ packed a block at a time and
+/// has at least two, at most [`MAX_ROW_BLOCKS`], blocks of rows.
+#[cfg(feature = "simd")]
+pub fn team_runs<T: Scalar, K: MicroKernel<T>>(p: &Problem<'_, '_, T>) -> bool {
+    let mc_max = balanced_block(p.m, K::MC, K::MR);
+    let blocks = p.m.div_ceil(mc_max);
+    !super::stream::takes_stream(p, 2 * K::NR)
+        && !reads_a_in_place::<K, T>(p)
+        && (2..=MAX_ROW_BLOCKS).contains(&blocks)
+}
+
+/// One member's share of a team product (`threads/team.rs`): the loop nest
+/// of [`gemm_blocked`] cut into tasks, each step `(jc, pc)` a few pack
+/// tasks (micro-panels of the shared B̃ block) and one rows task per block
+/// of `MC` rows (loops 3 to 1 on it, Ã packed in this thread's buffer).
+/// The same blocks, tiles and depth blocks as one thread, so the same bits.
+#[cfg(feature = "simd")]
+fn gemm_team<T: Scalar, K: MicroKernel<T>>(
+    kernel: K,
+    p: &Problem<'_, '_, T>,
+    bufs: &mut PackBuffers<T>,
+    team: &Team<'_, T>,
+    members: usize,
+) {
+    let (mr, nr) = (K::MR, K::NR);
+    let (m, n, k) = (p.m, p.n, p.k);
+    let kc_max = balanced_block(k, K::KC, 1);
+    let mc_max = balanced_block(m, K::MC, mr);
+    let nc_max = balanced_block(n, K::NC, nr);
+    let k_blocks = k.div_ceil(kc_max);
+    let panels_max = nc_max.div_ceil(nr);
+    let plan = Plan {
+        steps: n.div_ceil(nc_max) * k_blocks,
+        // A few pack tasks per member: whoever is free packs.
+        packs: panels_max.min(2 * members),
+        blocks: m.div_ceil(mc_max),
+        b_len: kc_max * panels_max * nr,
+    };
+    let a_len = kc_max * (mc_max.div_ceil(mr) * mr + TAIL_MR);
+    // Every member reserves room for both shared buffers, whether or not it
+    // lends them this time: the next product's lender allocates nothing.
+    // (The whole product's needs too: on a busy core it runs alone.)
+    let (a_whole, b_whole) = pack_lens::<K, T>(m, n, k);
+    reserve_aligned(&mut bufs.a, a_len.max(a_whole));
+    reserve_aligned(&mut bufs.b, (2 * plan.b_len).max(b_whole));
+    let PackBuffers { a: a_buf, b: b_buf } = bufs;
+    let a_pack = aligned(a_buf, a_len);
+    let role = team.join(plan, aligned(b_buf, 2 * plan.b_len));
+    let failing = FailOnPanic(team);
+    let step_at = |step: usize| {
+        let (jc, pc) = ((step / k_blocks) * nc_max, (step % k_blocks) * kc_max);
+        (jc, nc_max.min(n - jc), pc, kc_max.min(k - pc))
+    };
+    while let Some(task) = team.claim() {
+        match task {
+            Task::Pack { step, group } => {
+                let (jc, nc, pc, kc) = step_at(step);
+                let b_panels = nc.div_ceil(nr);
+                let (first, end) = (
+                    group * b_panels / plan.packs,
+                    (group + 1) * b_panels / plan.packs,
+                );
+                let Some(dst) = team.b_to_pack(step, first * nr * kc..end * nr * kc) else {
+                    break;
+                };
+                if end > first {
+                    let cols = (end * nr).min(nc) - first * nr;
+                    kernel.pack_b(kc, cols, p.b.offset(pc, jc + first * nr), dst);
+                }
+                team.packed_done(step);
+            }
+            Task::Rows { step, block } => {
+                let (jc, nc, pc, kc) = step_at(step);
+                let ic = block * mc_max;
+                let mc = mc_max.min(m - ic);
+                let Some((b_tilde, mut c)) = team.rows(step, block, (ic, jc, mc, nc)) else {
+                    break;
+                };
+                let beta = if pc == 0 { p.beta } else { T::ONE };
+                let b_src = BPanels::Block(&b_tilde[..nc.div_ceil(nr) * nr * kc]);
+                let a = p.a.offset(ic, pc);
+                rows_block(kernel, (p.alpha, beta), a, kc, false, b_src, a_pack, &mut c);
+                team.rows_done(step, block);
+            }
+        }
+    }
+    drop(failing);
+    if role == Role::Lender {
+        team.finish();
     }
 }

@@ -100,13 +100,13 @@ pub use kernel::{audit_vector_maps, with_full_width_avx512, VecMapAudit};
 pub(crate) use kernel::{KernelElem, VecMap};
 use loops::{Operand, Problem};
 pub(crate) use threads::for_each_part;
-#[cfg(feature = "simd")]
-#[doc(hidden)]
-pub use threads::run_alone_for_testing;
 #[doc(hidden)]
 pub use threads::{
     fail_thread_spawns_for_testing, take_split_record, thread_spawn_failures, SplitRecord,
 };
+#[cfg(feature = "simd")]
+#[doc(hidden)]
+pub use threads::{run_alone_for_testing, teams_for_testing};
 pub use threads::{set_threads, threads, MIN_FLOPS_PER_THREAD};
 use view::CView;
 

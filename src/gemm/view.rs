@@ -179,6 +179,13 @@ impl<T> CView<'_, T> {
 }
 
 impl<'s, T> SharedC<'s, T> {
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+    pub fn cols(&self) -> usize {
+        self.cols
+    }
+
     /// The sub-region `rows x cols` at `(i0, j0)` as an exclusive view.
     /// Panics if it does not lie inside the shared region.
     ///

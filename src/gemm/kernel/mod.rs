@@ -487,11 +487,10 @@ pub(crate) fn store_row<T: crate::Scalar>(row: &mut [T], acc: &[T], alpha: T, be
 /// Per-element-type dispatch from a [`Kernel`] value to monomorphized code.
 /// Part of the sealed [`Scalar`](crate::Scalar) trait; not nameable outside.
 pub trait KernelElem: Sized + Copy {
-    /// The blocked loop nest on one thread; `also`: the shapes `(m, n)` of
-    /// the other parts of the same product (buffers are sized for them;
-    /// empty when `p` is a whole product).
+    /// The blocked loop nest on one thread, for the whole product, one
+    /// part of it or one member of a team (`share`).
     #[doc(hidden)]
-    fn blocked(kernel: Kernel, p: &mut Problem<'_, '_, Self>, also: &[(usize, usize)]);
+    fn blocked(kernel: Kernel, p: &mut Problem<'_, '_, Self>, share: loops::Share<'_, '_, Self>);
     /// The direct path for tiny products.
     #[doc(hidden)]
     fn small(kernel: Kernel, p: &mut Problem<'_, '_, Self>);
@@ -503,7 +502,11 @@ pub trait KernelElem: Sized + Copy {
 macro_rules! impl_kernel_elem {
     ($t:ty) => {
         impl KernelElem for $t {
-            fn blocked(kernel: Kernel, p: &mut Problem<'_, '_, Self>, also: &[(usize, usize)]) {
+            fn blocked(
+                kernel: Kernel,
+                p: &mut Problem<'_, '_, Self>,
+                share: loops::Share<'_, '_, Self>,
+            ) {
                 thread_local! {
                     static BUFFERS: std::cell::RefCell<loops::PackBuffers<$t>> =
                         std::cell::RefCell::new(loops::PackBuffers::new());
@@ -511,12 +514,12 @@ macro_rules! impl_kernel_elem {
                 BUFFERS.with(|bufs| {
                     let bufs = &mut *bufs.borrow_mut();
                     match kernel {
-                        Kernel::Portable => loops::gemm_blocked(portable::Portable, p, bufs, also),
+                        Kernel::Portable => loops::gemm_blocked(portable::Portable, p, bufs, share),
                         #[cfg(all(target_arch = "x86_64", feature = "simd"))]
                         Kernel::Avx2Fma => {
                             let k = x86_avx2::Avx2::detect()
                                 .expect("AVX2+FMA kernel requested on a CPU without it");
-                            loops::gemm_blocked(x86_avx2::Avx2Kernel::new(k), p, bufs, also)
+                            loops::gemm_blocked(x86_avx2::Avx2Kernel::new(k), p, bufs, share)
                         }
                         #[cfg(not(all(target_arch = "x86_64", feature = "simd")))]
                         Kernel::Avx2Fma => unreachable!("checked by is_available"),
@@ -524,7 +527,7 @@ macro_rules! impl_kernel_elem {
                         Kernel::Avx512 => {
                             let k = x86_avx512::Avx512::detect()
                                 .expect("AVX-512 kernel requested on a CPU without it");
-                            x86_avx512::blocked(k, p, bufs, also)
+                            x86_avx512::blocked(k, p, bufs, share)
                         }
                         #[cfg(not(all(
                             target_arch = "x86_64",
@@ -533,7 +536,7 @@ macro_rules! impl_kernel_elem {
                         )))]
                         Kernel::Avx512 => unreachable!("checked by is_available"),
                         #[cfg(all(target_arch = "aarch64", feature = "simd"))]
-                        Kernel::Neon => loops::gemm_blocked(aarch64_neon::Neon, p, bufs, also),
+                        Kernel::Neon => loops::gemm_blocked(aarch64_neon::Neon, p, bufs, share),
                         #[cfg(not(all(target_arch = "aarch64", feature = "simd")))]
                         Kernel::Neon => unreachable!("checked by is_available"),
                     }

@@ -19,9 +19,10 @@
 //! the caller (another process keeps a core busy), products run unsplit on
 //! the caller for a while (`contention.rs`).
 
+use super::team::Team;
 use super::{contention, lock, spawn_checked, Split};
 use crate::gemm::kernel::{forcing_full_width_avx512, full_width_avx512_forced, Kernel};
-use crate::gemm::loops::Problem;
+use crate::gemm::loops::{Problem, Share};
 use crate::Scalar;
 use std::any::Any;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
@@ -62,7 +63,9 @@ pub(super) fn run_parts<T: Scalar>(
             beta,
             c,
         };
-        forcing_full_width_avx512(full_width, || T::blocked(kernel, &mut problem, &also));
+        forcing_full_width_avx512(full_width, || {
+            T::blocked(kernel, &mut problem, Share::Part(&also))
+        });
         let flops = 2.0 * part.m as f64 * part.n as f64 * k as f64;
         rates.add(contention::now_ns() - start, flops);
     };
@@ -71,6 +74,37 @@ pub(super) fn run_parts<T: Scalar>(
         rates.finish();
     }
     threads
+}
+
+/// Runs the product as a team of up to `members` threads (the caller and
+/// pool workers) sharing its packed B̃ blocks (see `team.rs`); returns how
+/// many distinct threads took part.
+pub(super) fn run_team<T: Scalar>(
+    kernel: Kernel,
+    p: &mut Problem<'_, '_, T>,
+    members: usize,
+) -> usize {
+    let (m, n, k, alpha, beta, a, b) = (p.m, p.n, p.k, p.alpha, p.beta, p.a, p.b);
+    let team = Team::new(p.c.share());
+    let full_width = full_width_avx512_forced();
+    let job = |_member: usize| {
+        // SAFETY: an empty region is disjoint from every other; members
+        // write C only through the team's regions (`Team::rows`).
+        let c = unsafe { team.c_empty() };
+        let mut problem = Problem {
+            m,
+            n,
+            k,
+            alpha,
+            a,
+            b,
+            beta,
+            c,
+        };
+        let share = Share::Team(&team, members);
+        forcing_full_width_avx512(full_width, || T::blocked(kernel, &mut problem, share));
+    };
+    POOL.run(members, &job)
 }
 
 /// Runs `f(0..parts)` on the pool and the calling thread (each index once,

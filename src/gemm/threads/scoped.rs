@@ -22,7 +22,7 @@
 
 use super::{lock, spawn_checked, Split};
 use crate::gemm::kernel::Kernel;
-use crate::gemm::loops::Problem;
+use crate::gemm::loops::{Problem, Share};
 use crate::Scalar;
 use std::any::Any;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
@@ -69,7 +69,9 @@ pub(super) fn run_parts<T: Scalar>(
                 return (ran, panic);
             };
             ran += 1;
-            let r = catch_unwind(AssertUnwindSafe(|| T::blocked(kernel, &mut part, &shapes)));
+            let r = catch_unwind(AssertUnwindSafe(|| {
+                T::blocked(kernel, &mut part, Share::Part(&shapes))
+            }));
             if let Err(payload) = r {
                 panic.get_or_insert(payload);
             }

@@ -72,7 +72,7 @@ mod stream;
 use super::x86_avx2::{self as avx2, pack_a_avx, pack_b_avx, Avx2, Simd};
 use super::{ASrc, MicroKernel};
 use crate::gemm::ahead::{Ahead, Lines};
-use crate::gemm::loops::{balanced_block, gemm_blocked, Operand, PackBuffers, Problem};
+use crate::gemm::loops::{balanced_block, gemm_blocked, Operand, PackBuffers, Problem, Share};
 use crate::gemm::small::is_small_wide;
 use crate::gemm::view::CView;
 use crate::Scalar;
@@ -1475,7 +1475,7 @@ pub(crate) fn blocked<T: Zmm + Narrow + Simd + avx2::Blocking>(
     proof: Avx512,
     p: &mut Problem<'_, '_, T>,
     bufs: &mut PackBuffers<T>,
-    also: &[(usize, usize)],
+    share: Share<'_, '_, T>,
 ) where
     FullWidth: Blocking<T>,
     Halves: Blocking<T>,
@@ -1486,22 +1486,23 @@ pub(crate) fn blocked<T: Zmm + Narrow + Simd + avx2::Blocking>(
     // k, as there, for the same sums.
     // (Such products need no check of `takes_direct`'s B-fits rule, and
     // are never split across threads: see the asserts below.)
-    if also.is_empty() && p.k > KC && is_small_wide(p.m, p.n, p.k, T::BYTES) {
+    let team = matches!(share, Share::Team(..));
+    if share.alone() && p.k > KC && is_small_wide(p.m, p.n, p.k, T::BYTES) {
         if takes_in_place(p) {
             in_place(proof, p, true)
         } else {
             proof.avx2().small(p)
         }
-    } else if stream::takes_stream(p) {
+    } else if !team && stream::takes_stream(p) {
         stream::stream(proof, p, depth_block(p.k, false))
-    } else if takes_skinny(proof, p) {
+    } else if !team && takes_skinny(proof, p) {
         skinny(proof, p, bufs)
     } else if !proof.halves_512_bit_fmas() {
-        gemm_blocked(Avx512Kernel::<T, FullWidth>::new(proof), p, bufs, also)
-    } else if also.is_empty() && (T::BYTES == 4 || p.m > F64_AVX512_NEST_MAX_ROWS) {
-        gemm_blocked(avx2::Avx2Kernel::new(proof.avx2()), p, bufs, also)
+        gemm_blocked(Avx512Kernel::<T, FullWidth>::new(proof), p, bufs, share)
+    } else if share.alone() && (T::BYTES == 4 || p.m > F64_AVX512_NEST_MAX_ROWS) {
+        gemm_blocked(avx2::Avx2Kernel::new(proof.avx2()), p, bufs, share)
     } else {
-        gemm_blocked(Avx512Kernel::<T, Halves>::new(proof), p, bufs, also)
+        gemm_blocked(Avx512Kernel::<T, Halves>::new(proof), p, bufs, share)
     }
 }
 

@@ -1,0 +1,137 @@
+//! Teams (`src/gemm/threads/team.rs`): threads that run one product's loop
+//! nest together, claiming pack and rows tasks, give the bits of one
+//! thread, whatever the shape, layout, alpha and beta, and whichever
+//! thread runs which task.
+//!
+//! `teams_for_testing(Some(true))` (a hidden hook) makes every product
+//! that would split run as a team where its loop nest allows, so the
+//! shapes here can stay small. The hook is process-wide, so this is the
+//! only test of its binary.
+#![cfg(feature = "simd")]
+
+mod common;
+
+use common::kernels;
+use common::rng::TestRng;
+use groundup::gemm::{
+    gemm_with, take_split_record, teams_for_testing, with_full_width_avx512, Config, Kernel,
+};
+use groundup::Transpose;
+
+/// `C = alpha·op(A)·op(B) + beta·C` for `m x n x k` with `cfg`, C with a
+/// row stride of `n + 3` and seeded contents; f64 bits then f32 bits.
+fn product(
+    cfg: Config,
+    (m, n, k): (usize, usize, usize),
+    (op_a, op_b): (Transpose, Transpose),
+    (alpha, beta): (f64, f64),
+) -> Vec<u64> {
+    let a: Vec<f64> = TestRng::new(1).fill(m * k);
+    let b: Vec<f64> = TestRng::new(2).fill(k * n);
+    let ldc = n + 3;
+    let c0: Vec<f64> = TestRng::new(3).fill(m * ldc);
+    let lda = if op_a == Transpose::No { k } else { m };
+    let ldb = if op_b == Transpose::No { n } else { k };
+    let mut c = c0.clone();
+    gemm_with(
+        cfg, m, n, k, alpha, &a, lda, op_a, &b, ldb, op_b, beta, &mut c, ldc,
+    );
+    let f32s = |v: &[f64]| v.iter().map(|&x| x as f32).collect::<Vec<f32>>();
+    let mut c32 = f32s(&c0);
+    gemm_with(
+        cfg,
+        m,
+        n,
+        k,
+        alpha as f32,
+        &f32s(&a),
+        lda,
+        op_a,
+        &f32s(&b),
+        ldb,
+        op_b,
+        beta as f32,
+        &mut c32,
+        ldc,
+    );
+    let mut bits: Vec<u64> = c.iter().map(|v| v.to_bits()).collect();
+    bits.extend(c32.iter().map(|v| u64::from(v.to_bits())));
+    bits
+}
+
+const OPS: [(Transpose, Transpose); 4] = [
+    (Transpose::No, Transpose::No),
+    (Transpose::Yes, Transpose::No),
+    (Transpose::No, Transpose::Yes),
+    (Transpose::Yes, Transpose::Yes),
+];
+
+/// Shapes with two or more blocks of rows: three and four blocks, ragged
+/// last blocks and tails of 1–5 rows, several depth steps (both shared
+/// buffers, each reused), more columns than one B̃ block (f64's NC = 2048),
+/// prime sizes, C a little wider than a micro-panel.
+const SHAPES: [(usize, usize, usize); 6] = [
+    (300, 97, 41),
+    (289, 200, 777),
+    (577, 50, 1200),
+    (433, 2100, 60),
+    (1009, 37, 389),
+    (293, 61, 1543),
+];
+
+fn check(kernel: Kernel, full_width: bool) -> usize {
+    let mut two_threads = 0;
+    for shape in SHAPES {
+        for ops in OPS {
+            for ab in [(1.0, 0.0), (0.5, 1.0), (-1.5, 0.25)] {
+                let run = |threads| {
+                    let cfg = Config { kernel, threads };
+                    if full_width {
+                        with_full_width_avx512(|| product(cfg, shape, ops, ab))
+                    } else {
+                        product(cfg, shape, ops, ab)
+                    }
+                };
+                let one = run(1);
+                take_split_record();
+                let team = run(2);
+                let record = take_split_record().expect("a product that splits");
+                assert!(!record.unsplit, "{kernel:?} {shape:?}: {record:?}");
+                if record.threads == 2 {
+                    two_threads += 1;
+                }
+                if let Some(i) = one.iter().zip(&team).position(|(x, y)| x != y) {
+                    let half = one.len() / 2;
+                    let (ty, i) = if i < half {
+                        ("f64", i)
+                    } else {
+                        ("f32", i - half)
+                    };
+                    let ldc = shape.1 + 3;
+                    panic!(
+                        "{kernel:?} (full width {full_width}) {shape:?} {ops:?} alpha, beta {ab:?}: \
+                         {ty} element ({}, {}) differs between one thread and a team",
+                        i / ldc,
+                        i % ldc
+                    );
+                }
+            }
+        }
+    }
+    two_threads
+}
+
+#[test]
+fn teams_give_the_bits_of_one_thread() {
+    teams_for_testing(Some(true));
+    for kernel in kernels::available() {
+        let two = check(kernel, false);
+        // The pool's worker spins between products, so it joins most
+        // teams; if it joined none, the team's sharing went untested.
+        assert!(two > 0, "{kernel:?}: no team product ran on two threads");
+        if kernel == Kernel::Avx512 {
+            assert!(check(kernel, true) > 0);
+        }
+    }
+    teams_for_testing(None);
+}
