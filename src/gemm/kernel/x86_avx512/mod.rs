@@ -1436,7 +1436,7 @@ unsafe fn pack_b_wide<T: Scalar>(
 }
 
 /// The blocked product on one thread, as this kernel runs it: a whole
-/// product (`also` empty) deeper than KC that the AVX2 kernel would take
+/// product (`share` alone) deeper than KC that the AVX2 kernel would take
 /// directly → one pass over k, in place or through that kernel's direct
 /// path; at most four rows of C wider than two vectors and a large
 /// row-major op(B) → [`stream::stream`] (B read row after row); op(A) row-major or
@@ -1444,7 +1444,7 @@ unsafe fn pack_b_wide<T: Scalar>(
 /// [`skinny`] (tiles on the operands in place);
 /// everything else → the loop nest around the packed tiles: this kernel's
 /// ([`FullWidth`] blocking), or on Zen 4 ([`Avx512::halves_512_bit_fmas`])
-/// for a product on one thread (`also` empty) the AVX2 kernel's (f64:
+/// for a product on one thread (`share` alone) the AVX2 kernel's (f64:
 /// above [`F64_AVX512_NEST_MAX_ROWS`] rows), else this kernel's in the
 /// [`Halves`] blocking. Same sums, same bits, either way.
 ///
@@ -1466,7 +1466,12 @@ unsafe fn pack_b_wide<T: Scalar>(
 /// GFLOP/s on 12×32 tiles against 138–139 on the AVX2 tiles (three
 /// alternating runs); 128×1024·1024×1024 and the mlp-bench step on two
 /// threads were noisier, their medians ahead too (170 against 153, 121
-/// against 110 steps/s). (For 8×48 against 12×32 see [`Halves`].)
+/// against 110 steps/s). (For 8×48 against 12×32 see [`Halves`].) So do
+/// the members of a team (`gemm/threads/team.rs`; only products that
+/// reach the loop nest run as teams, so they skip the paths above): f32
+/// 1024³ on two threads as a team of the 512-bit [`Halves`] tiles
+/// 196.4–196.8 GFLOP/s against 189.3–191.0 on the AVX2 tiles (two
+/// alternating runs of a build with a temporary switch).
 ///
 /// The in-place, skinny, narrow and streamed paths above stay 512-bit on
 /// Zen 4 (f32 128³ in place 106 GFLOP/s against the AVX2 kernel's 92).
