@@ -198,6 +198,9 @@ fn products_allocate_nothing_after_warm_up() {
     // The skinny logits product's depth: either way past the two-thread
     // threshold, so it is split too.
     let skinny_k = scale::pick(1024, 600);
+    // A product a team runs (forced by the test hook: the rule wants
+    // larger ones): three to seven blocks of rows, several depth steps.
+    let (tm, tn, tk) = scale::pick((640, 300, 900), (300, 100, 400));
     let started = std::time::Instant::now();
     for kernel in kernels::available() {
         for threads in [1, 2] {
@@ -206,16 +209,22 @@ fn products_allocate_nothing_after_warm_up() {
             // build all but the logits shape), every transpose, and the
             // skinny logits shape; then the spiral net's small products.
             let shapes = [
-                (bm, bn, bk, Transpose::No, Transpose::No),
-                (bk, bn, bm, Transpose::Yes, Transpose::No),
-                (bm, bk, bn, Transpose::No, Transpose::Yes),
-                (bm, 10, skinny_k, Transpose::No, Transpose::No),
-                (sm, sn, sk, Transpose::Yes, Transpose::Yes),
-                (30, 10, 2, Transpose::No, Transpose::No),
-                (30, 3, 10, Transpose::No, Transpose::No),
-                (30, 2, 10, Transpose::No, Transpose::Yes),
+                (bm, bn, bk, Transpose::No, Transpose::No, false),
+                (bk, bn, bm, Transpose::Yes, Transpose::No, false),
+                (bm, bk, bn, Transpose::No, Transpose::Yes, false),
+                (bm, 10, skinny_k, Transpose::No, Transpose::No, false),
+                (sm, sn, sk, Transpose::Yes, Transpose::Yes, false),
+                // Run as a team (the `simd` build's large products).
+                (tm, tn, tk, Transpose::No, Transpose::Yes, true),
+                (30, 10, 2, Transpose::No, Transpose::No, false),
+                (30, 3, 10, Transpose::No, Transpose::No, false),
+                (30, 2, 10, Transpose::No, Transpose::Yes, false),
             ];
-            for (m, n, k, op_a, op_b) in shapes {
+            for (m, n, k, op_a, op_b, team) in shapes {
+                #[cfg(feature = "simd")]
+                groundup::gemm::teams_for_testing(team.then_some(true));
+                #[cfg(not(feature = "simd"))]
+                let _ = team;
                 let a = data(m * k, 1);
                 let b = data(k * n, 2);
                 let mut c = vec![0.0f32; m * n];
