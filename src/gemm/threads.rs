@@ -10,7 +10,7 @@
 //! split.
 //!
 //! # Teams
-//! Large products (at least 2·1024·128·1024 flops and 576 rows, with the
+//! Large products (at least 2·1024·1024·512 flops and 576 rows, with the
 //! pool) are not cut into parts: a team of threads walks the one loop nest
 //! together (`threads/team.rs`), claiming small tasks (packing some
 //! micro-panels of a shared B̃ block; loops 3 to 1 for one block of rows)
@@ -19,7 +19,8 @@
 //! fewer tasks instead of holding up a half of the product: with a
 //! `yes > /dev/null` pinned beside it, f64 1024³ on two threads ran at
 //! 64.8–67.5 GFLOP/s as a team against 49.0 in two parts (one thread alone:
-//! 54.5), f32 1024³ 109.8–144.6 against 95.3–97.8 (alone: 110.1).
+//! 54.5), f32 1024³ 109.8–144.6 against 95.3–97.8 (alone: 110.1), f32
+//! 2048³ 113.2–133.9 against 100.2–105.2 (alternating runs).
 //! On an idle machine both ran level (f32 and f64 1024³ and
 //! 1024×128·128×1024, three alternating runs each). Same blocks, tiles
 //! and depth order as one thread, so the same bits.
@@ -311,9 +312,15 @@ pub fn run_blocked<T: Scalar>(config: Config, p: &mut Problem<'_, '_, T>) {
 }
 
 /// Products of at least this many flops (2·m·n·k) and [`TEAM_MIN_ROWS`]
-/// rows run as a team (`threads/team.rs`) instead of in parts: 2·1024·128·1024.
-#[cfg(feature = "simd")]
-const TEAM_MIN_FLOPS: usize = 1 << 28;
+/// rows run as a team (`threads/team.rs`) instead of in parts:
+/// 2·1024·1024·512. A thread preempted while it holds a task makes the
+/// others wait for it at the end (a task cannot be taken back), which
+/// costs more than the team gains when the whole product takes about a
+/// time slice: with a `yes` pinned beside it, f64 1024×128·128×1024 on two
+/// threads ran at 39.2–60.2 GFLOP/s as a team against 43.7–45.6 in parts
+/// (one thread: 45.2), f32 83.3–96.1 against 85.7–97.7 (91.0); idle, both
+/// ways ran level.
+const TEAM_MIN_FLOPS: usize = 1 << 30;
 /// Four blocks of 144 rows (the largest `MC`).
 #[cfg(feature = "simd")]
 const TEAM_MIN_ROWS: usize = 4 * 144;
@@ -327,7 +334,7 @@ static TEAMS: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
 /// run as a team of threads sharing its packed B̃ blocks when its loop nest
 /// allows (at least two blocks of rows, B̃ packed a block at a time),
 /// `Some(false)` none, `None` restores the rule (products of at least
-/// 2·1024·128·1024 flops and 576 rows). Only in the `simd` build (the safe
+/// 2·1024·1024·512 flops and 576 rows). Only in the `simd` build (the safe
 /// build has no teams). Not part of the supported API.
 #[cfg(feature = "simd")]
 #[doc(hidden)]
