@@ -11,8 +11,8 @@
 
 mod common;
 
-use common::kernels;
 use common::rng::TestRng;
+use common::{kernels, scale};
 use groundup::gemm::{
     gemm_with, take_split_record, teams_for_testing, with_full_width_avx512, Config, Kernel,
 };
@@ -69,19 +69,32 @@ const OPS: [(Transpose, Transpose); 4] = [
 /// Shapes with two or more blocks of rows: three and four blocks, ragged
 /// last blocks and tails of 1–5 rows, several depth steps (both shared
 /// buffers, each reused), more columns than one B̃ block (f64's NC = 2048),
-/// prime sizes, C a little wider than a micro-panel.
-const SHAPES: [(usize, usize, usize); 6] = [
-    (300, 97, 41),
-    (289, 200, 777),
-    (577, 50, 1200),
-    (433, 2100, 60),
-    (1009, 37, 389),
-    (293, 61, 1543),
-];
+/// prime sizes, C a little wider than a micro-panel. Under
+/// `GROUNDUP_TEST_SCALE=small` (qemu) smaller ones that still have two or
+/// more blocks of rows, depth steps past both buffers with the portable
+/// kernel (KC = 256), and more columns than its f64 NC.
+fn shapes() -> Vec<(usize, usize, usize)> {
+    scale::pick(
+        vec![
+            (300, 97, 41),
+            (289, 200, 777),
+            (577, 50, 1200),
+            (433, 2100, 60),
+            (1009, 37, 389),
+            (293, 61, 1543),
+        ],
+        vec![
+            (150, 37, 130),
+            (160, 40, 800),
+            (289, 41, 300),
+            (150, 2100, 8),
+        ],
+    )
+}
 
 fn check(kernel: Kernel, full_width: bool) -> usize {
     let mut two_threads = 0;
-    for shape in SHAPES {
+    for shape in shapes() {
         for ops in OPS {
             for ab in [(1.0, 0.0), (0.5, 1.0), (-1.5, 0.25)] {
                 let run = |threads| {
