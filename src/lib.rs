@@ -27,10 +27,11 @@
 //! # Unsafe code
 //! With the default feature `simd`, the crate denies `unsafe_code`; only the
 //! GEMM kernel modules (SIMD intrinsics, the strided view of C shared
-//! between threads, the thread pool) allow it, each block with a
-//! `// SAFETY:` comment. Built with `--no-default-features`, the whole crate
-//! compiles under `#![forbid(unsafe_code)]`: the portable kernel only, C
-//! viewed through ordinary `&mut [T]` slices, and threads through
+//! between threads, the thread pool and its teams' shared packing buffers)
+//! allow it, each block with a `// SAFETY:` comment. Built with
+//! `--no-default-features`, the whole crate compiles under
+//! `#![forbid(unsafe_code)]`: the portable kernel only, C viewed through
+//! ordinary `&mut [T]` slices, and threads through
 //! [`std::thread::scope`], with results bit-identical to the portable kernel
 //! of the default build and the same public API (see [`gemm`]).
 

@@ -78,7 +78,7 @@
 
 mod ahead;
 // Unsafe code lives only in the `simd` build's kernel modules, thread pool
-// (`threads/pool.rs`) and raw-pointer view of C; without `simd` the crate
+// (`threads/pool.rs`), teams (`threads/team.rs`) and raw-pointer view of C; without `simd` the crate
 // forbids it, and the safe view of C (`view_safe.rs`) replaces `view.rs`.
 #[cfg_attr(feature = "simd", allow(unsafe_code))]
 mod kernel;

@@ -18,6 +18,10 @@
 //! a condition variable. When parts run on the workers much slower than on
 //! the caller (another process keeps a core busy), products run unsplit on
 //! the caller for a while (`contention.rs`).
+//!
+//! A large product runs as a team instead ([`run_team`]): every thread
+//! that takes a part index becomes a member and claims the team's tasks
+//! (`team.rs`).
 
 use super::team::Team;
 use super::{contention, lock, spawn_checked, Split};
