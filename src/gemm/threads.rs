@@ -376,10 +376,11 @@ fn busy_core() -> bool {
 #[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SplitRecord {
-    /// The parts C was cut into (≥ 2), or would have been (`unsplit`).
+    /// The parts C was cut into (≥ 2), or would have been (`unsplit`, or
+    /// run as a team of at most this many threads).
     pub parts: usize,
     /// The distinct threads, the calling one included, that ran at least
-    /// one part: 1 when the caller ran them all (no worker was quick
+    /// one part (of a team: that joined it): 1 when the caller ran them all (no worker was quick
     /// enough, the pool was busy, or no thread could be started) or ran the
     /// product unsplit (`unsplit`, see `threads/contention.rs`).
     pub threads: usize,
