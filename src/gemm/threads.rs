@@ -320,6 +320,7 @@ pub fn run_blocked<T: Scalar>(config: Config, p: &mut Problem<'_, '_, T>) {
 /// threads ran at 39.2–60.2 GFLOP/s as a team against 43.7–45.6 in parts
 /// (one thread: 45.2), f32 83.3–96.1 against 85.7–97.7 (91.0); idle, both
 /// ways ran level.
+#[cfg(feature = "simd")]
 const TEAM_MIN_FLOPS: usize = 1 << 30;
 /// Four blocks of 144 rows (the largest `MC`).
 #[cfg(feature = "simd")]
