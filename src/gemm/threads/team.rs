@@ -278,7 +278,9 @@ impl<'s, T: Copy> Team<'s, T> {
     }
 
     /// For the lender: waits until every task is done, so the buffers it
-    /// lent are no longer read.
+    /// lent are no longer read. If a member failed it returns at once; the
+    /// buffers stay untouched anyway until the pool's `run` returns, which
+    /// waits for every member (no thread starts another product before).
     pub fn finish(&self) {
         let plan = self.plan();
         let total = plan.steps * (plan.packs + plan.blocks);
