@@ -318,7 +318,7 @@ pub fn run_blocked<T: Scalar>(config: Config, p: &mut Problem<'_, '_, T>) {
 /// costs more than the team gains when the whole product takes about a
 /// time slice: with a `yes` pinned beside it, f64 1024×128·128×1024 on two
 /// threads ran at 39.2–60.2 GFLOP/s as a team against 43.7–45.6 in parts
-/// (one thread: 45.2), f32 83.3–96.1 against 85.7–97.7 (91.0); idle, both
+/// (one thread: 45.2), f32 83.3–96.1 against 85.7–97.7 (90.9); idle, both
 /// ways ran level.
 #[cfg(feature = "simd")]
 const TEAM_MIN_FLOPS: usize = 1 << 30;
