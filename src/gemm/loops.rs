@@ -27,6 +27,10 @@
 //! - at most four rows of C, wider than two micro-panels, times a large
 //!   row-major B: no tiles; B is read row after row into sums kept in L1
 //!   (`stream.rs`, through the kernel's `stream`), in the same KC blocks.
+//! - a large product on several threads (`threads.rs`): the same nest cut
+//!   into tasks that the threads of a team claim (`gemm_team`): per
+//!   (jc, pc) step some micro-panels of a B̃ block they share, and loops
+//!   3 to 1 for one block of rows ([`rows_block`], as above).
 
 use super::ahead::Ahead;
 use super::kernel::{ASrc, MicroKernel};
