@@ -358,7 +358,14 @@ fn team_product(m: usize, n: usize, k: usize) -> bool {
         2 => false,
         _ => {
             let flops = 2usize.saturating_mul(m).saturating_mul(n).saturating_mul(k);
-            flops >= TEAM_MIN_FLOPS && m >= TEAM_MIN_ROWS
+            // Only shapes every kernel's loop nest takes as a team (see
+            // `loops::team_runs`): at most MAX_ROW_BLOCKS blocks of the
+            // smallest MC (96), and C wider than two of the widest B̃
+            // micro-panels (48), so op(A) is packed. Others keep the parts:
+            // a team that cannot run leaves the product to one thread.
+            flops >= TEAM_MIN_FLOPS
+                && (TEAM_MIN_ROWS..=MAX_ROW_BLOCKS * 96).contains(&m)
+                && n > 2 * 48
         }
     }
 }
