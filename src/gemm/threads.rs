@@ -10,8 +10,8 @@
 //! split.
 //!
 //! # Teams
-//! Large products (at least 2·1024·1024·512 flops and 576 rows, with the
-//! pool) are not cut into parts: a team of threads walks the one loop nest
+//! Large products (at least 2·1024·1024·512 flops, 576 to 6144 rows and
+//! more than 96 columns, with the pool) are not cut into parts: a team of threads walks the one loop nest
 //! together (`threads/team.rs`), claiming small tasks (packing some
 //! micro-panels of a shared B̃ block; loops 3 to 1 for one block of rows)
 //! in the order one thread would run them. Nobody packs the shared operand
