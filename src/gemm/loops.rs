@@ -495,12 +495,12 @@ fn gemm_team<T: Scalar, K: MicroKernel<T>>(
         blocks: m.div_ceil(mc_max),
         b_len: kc_max * panels_max * nr,
     };
-    let a_len = kc_max * (mc_max.div_ceil(mr) * mr + TAIL_MR);
-    // Every member reserves room for both shared buffers, whether or not it
-    // lends them this time: the next product's lender allocates nothing.
-    // (The whole product's needs too: on a busy core it runs alone.)
-    let (a_whole, b_whole) = pack_lens::<K, T>(m, n, k);
-    reserve_aligned(&mut bufs.a, a_len.max(a_whole));
+    // Ã: one block of rows, the same room one thread needs. Every member
+    // reserves room for both shared B̃ buffers, whether or not it lends
+    // them this time: the next product's lender allocates nothing. (And
+    // for the whole product's B̃: on a busy core it runs alone.)
+    let (a_len, b_whole) = pack_lens::<K, T>(m, n, k);
+    reserve_aligned(&mut bufs.a, a_len);
     reserve_aligned(&mut bufs.b, (2 * plan.b_len).max(b_whole));
     let PackBuffers { a: a_buf, b: b_buf } = bufs;
     let a_pack = aligned(a_buf, a_len);

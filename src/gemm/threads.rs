@@ -352,7 +352,7 @@ pub fn teams_for_testing(teams: Option<bool>) {
 
 /// Whether a team runs this product instead of parts (see `threads/team.rs`).
 #[cfg(feature = "simd")]
-fn team_product(m: usize, n: usize, k: usize) -> bool {
+pub(crate) fn team_product(m: usize, n: usize, k: usize) -> bool {
     match TEAMS.load(Ordering::Relaxed) {
         1 => true,
         2 => false,

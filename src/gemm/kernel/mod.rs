@@ -878,3 +878,100 @@ pub(crate) fn forcing_full_width_avx512<R>(on: bool, f: impl FnOnce() -> R) -> R
     let _restore = Restore(FULL_WIDTH_AVX512.with(|t| t.replace(on)));
     f()
 }
+
+/// The threads' rule for teams (`threads::team_product`) against the loop
+/// nest's (`loops::team_runs`): a product the rule gives a team must be one
+/// that every kernel's nest runs as a team, or its first member runs it
+/// alone, on one thread (until `3869ea5`, f64 16384×256·256×256 did).
+#[cfg(all(test, feature = "simd"))]
+mod team_rule_tests {
+    use super::*;
+    use crate::gemm::threads::team_product;
+    use crate::Scalar;
+
+    /// Rows around the rule's bounds (576 and 64 blocks of 96 = 6144) and
+    /// the kernels' `MC` (96, 144), primes, and far past them.
+    const ROWS: [usize; 14] = [
+        1, 575, 576, 577, 863, 1031, 4096, 6143, 6144, 6145, 6913, 9216, 9217, 16384,
+    ];
+    /// Columns around two micro-panels of every kernel (8 to 48 wide).
+    const COLS: [usize; 9] = [1, 10, 32, 95, 96, 97, 98, 256, 4099];
+
+    /// The shapes the rule gives a team, with op(A) row-major or stored by
+    /// columns (the transposes change only the strides `team_runs` reads).
+    fn team_shapes() -> Vec<(usize, usize, usize, bool)> {
+        let mut shapes = Vec::new();
+        for m in ROWS {
+            for n in COLS {
+                // Just past the flop threshold, and far past it.
+                let k0 = ((1usize << 30) / (2 * m * n)).max(1) + 1;
+                for k in [1, k0, 4 * k0 + 3] {
+                    if team_product(m, n, k) {
+                        shapes.push((m, n, k, false));
+                        shapes.push((m, n, k, true));
+                    }
+                }
+            }
+        }
+        shapes
+    }
+
+    /// Checks every team shape against kernel `K`'s nest; `team_runs` reads
+    /// only a problem's shape and strides, so the operands are empty and C
+    /// is one element.
+    fn check<T: Scalar, K: MicroKernel<T>>(name: &str) {
+        let shapes = team_shapes();
+        assert!(shapes.len() > 20, "the rule gives teams to only {shapes:?}");
+        let mut c = [T::ZERO];
+        for (m, n, k, a_by_columns) in shapes {
+            let (rs, cs) = if a_by_columns { (1, m) } else { (k, 1) };
+            let p = Problem {
+                m,
+                n,
+                k,
+                alpha: T::ONE,
+                a: Operand { data: &[], rs, cs },
+                b: Operand {
+                    data: &[],
+                    rs: n,
+                    cs: 1,
+                },
+                beta: T::ZERO,
+                c: CView::new(&mut c, 1, 1, 1),
+            };
+            assert!(
+                loops::team_runs::<T, K>(&p),
+                "{name}: the rule gives {m}x{k}·{k}x{n} (op(A) by columns: {a_by_columns}) \
+                 a team, but its loop nest would run it on one thread"
+            );
+        }
+        // And the rule's bounds are where this test thinks they are.
+        assert!(team_product(576, 97, 1 << 24) && team_product(6144, 97, 1 << 24));
+        assert!(!team_product(575, 4096, 1 << 24) && !team_product(6145, 4096, 1 << 24));
+        assert!(!team_product(4096, 96, 1 << 24) && !team_product(1024, 1024, 511));
+    }
+
+    #[test]
+    fn every_team_the_rule_gives_runs_as_a_team() {
+        check::<f32, portable::Portable>("portable f32");
+        check::<f64, portable::Portable>("portable f64");
+        #[cfg(target_arch = "x86_64")]
+        {
+            check::<f32, x86_avx2::Avx2Kernel<f32>>("avx2 f32");
+            check::<f64, x86_avx2::Avx2Kernel<f64>>("avx2 f64");
+        }
+        #[cfg(all(target_arch = "x86_64", groundup_avx512))]
+        {
+            use x86_avx512::{Avx512Kernel, FullWidth, Halves};
+            check::<f32, Avx512Kernel<f32, FullWidth>>("avx512 f32");
+            check::<f64, Avx512Kernel<f64, FullWidth>>("avx512 f64");
+            check::<f32, Avx512Kernel<f32, Halves>>("avx512 (Zen 4) f32");
+            check::<f64, Avx512Kernel<f64, Halves>>("avx512 (Zen 4) f64");
+        }
+        #[cfg(target_arch = "aarch64")]
+        {
+            check::<f32, aarch64_neon::Neon>("neon f32");
+            check::<f64, aarch64_neon::Neon>("neon f64");
+        }
+    }
+}
