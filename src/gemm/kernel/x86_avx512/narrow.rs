@@ -11,7 +11,7 @@
 //! 256-bit halves, so a second 512-bit vector with at most half its lanes
 //! on costs two halves where a 256-bit one costs one.
 //!
-//! The 512-bit tiles of [`super::skinny_rows`] ran these with 3 of 16
+//! The 512-bit tiles of `in_place::skinny_rows` ran these with 3 of 16
 //! lanes on, and a masked 512-bit store costs by the 64 bytes it spans, not
 //! by the lanes it writes: thirty of them, rows 12 bytes apart, took 47 ns
 //! where 128-bit ones took 13 (a standalone loop on a Xeon with AVX-512,
@@ -179,7 +179,7 @@ pub(super) struct NarrowB<T> {
 
 /// `C[0..R, 0..cols] = alpha·(A·B) + beta·C`, op(A) in place (`(i, p)`
 /// at `a + i*lda + p`, or with `AT` at `a + p*lda + i`: see
-/// [`super::a_row`]), the sums and stores of the 512-bit tiles.
+/// [`super::in_place::a_row`]), the sums and stores of the 512-bit tiles.
 ///
 /// # Safety
 /// AVX, FMA and AVX-512VL available; op(A)'s `(i, p)` readable for `i < R`,
@@ -221,7 +221,7 @@ unsafe fn tile<N: NarrowVec, const R: usize, const AT: bool>(
             }
             if AT {
                 col = col.wrapping_add(lda);
-                super::prefetch_column::<N::T, R>(col, lda);
+                super::in_place::prefetch_column::<N::T, R>(col, lda);
             }
         }
         store::<N, R>(&acc, c, ldc, mask, alpha, beta);
@@ -291,7 +291,7 @@ pub(super) unsafe fn rows<N: NarrowVec, const AT: bool>(
         while i + 12 <= m {
             tile::<N, 12, AT>(
                 k,
-                super::a_row::<N::T, AT>(a, lda, i),
+                super::in_place::a_row::<N::T, AT>(a, lda, i),
                 lda,
                 b,
                 mask,
@@ -302,7 +302,10 @@ pub(super) unsafe fn rows<N: NarrowVec, const AT: bool>(
             );
             i += 12;
         }
-        let (a, c) = (super::a_row::<N::T, AT>(a, lda, i), c.wrapping_add(i * ldc));
+        let (a, c) = (
+            super::in_place::a_row::<N::T, AT>(a, lda, i),
+            c.wrapping_add(i * ldc),
+        );
         macro_rules! rest {
             ($($r:literal)*) => {
                 match m - i {
@@ -376,7 +379,7 @@ unsafe fn mixed_tile<T: super::Zmm + Narrow, const R: usize, const AT: bool>(
             }
             if AT {
                 col = col.wrapping_add(lda);
-                super::prefetch_column::<T, R>(col, lda);
+                super::in_place::prefetch_column::<T, R>(col, lda);
             }
         }
         // The 512-bit part through the 512-bit tiles' stores (a whole
@@ -387,7 +390,7 @@ unsafe fn mixed_tile<T: super::Zmm + Narrow, const R: usize, const AT: bool>(
 }
 
 /// [`mixed_tile`] of [`MIXED_ROWS`] rows compiled on its own (each
-/// instance optimized alone, as `super::skinny_one`).
+/// instance optimized alone, as `super::in_place::skinny_one`).
 ///
 /// # Safety
 /// As for [`mixed_tile`].
@@ -436,17 +439,20 @@ pub(super) unsafe fn mixed_rows<T: super::Zmm + Narrow, const AT: bool>(
     // SAFETY: tile rows i..i+R ≤ m, inside the caller's contract.
     unsafe {
         while i + MIXED_ROWS <= m {
-            let (a_i, c_i) = (super::a_row::<T, AT>(a, lda, i), c.add(i * ldc));
+            let (a_i, c_i) = (super::in_place::a_row::<T, AT>(a, lda, i), c.add(i * ldc));
             // Shallow products (the spiral's depths 2, 3 and 10) keep the
             // tiles inlined: there a call per tile costs more than it saves.
-            if k >= super::SEPARATE_TILE_DEPTH {
+            if k >= super::in_place::SEPARATE_TILE_DEPTH {
                 mixed_one::<T, AT>(k, a_i, lda, b, mask, c_i, ldc, alpha, beta);
             } else {
                 mixed_tile::<T, MIXED_ROWS, AT>(k, a_i, lda, b, mask, c_i, ldc, alpha, beta);
             }
             i += MIXED_ROWS;
         }
-        let (a, c) = (super::a_row::<T, AT>(a, lda, i), c.wrapping_add(i * ldc));
+        let (a, c) = (
+            super::in_place::a_row::<T, AT>(a, lda, i),
+            c.wrapping_add(i * ldc),
+        );
         macro_rules! rest {
             ($($r:literal)*) => {
                 match m - i {

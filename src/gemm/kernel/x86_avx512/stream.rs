@@ -53,7 +53,7 @@ pub(super) fn takes_stream<T: Zmm>(p: &Problem<'_, '_, T>) -> bool {
     p.m <= ROWS
         && p.n > 2 * T::LANES
         && p.b.cs == 1
-        && super::takes_a_in_place(p)
+        && super::in_place::takes_a_in_place(p)
         && p.k.saturating_mul(p.n).saturating_mul(T::BYTES) >= MIN_B_BYTES
 }
 
