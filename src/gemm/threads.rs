@@ -269,24 +269,14 @@ pub fn run_blocked<T: Scalar>(config: Config, p: &mut Problem<'_, '_, T>) {
     #[cfg(feature = "simd")]
     if team_product(p.m, p.n, p.k) {
         let threads = pool::run_team(config.kernel, p, nt);
-        let record = SplitRecord {
-            parts,
-            threads,
-            unsplit: false,
-        };
-        LAST_SPLIT.with(|last| last.set(Some(record)));
+        record_split(parts, threads, false);
         return;
     }
     if busy_core() {
         // A core kept busy by another process: the whole product here, not
         // split (split parts would each pack the shared operand again).
         T::blocked(config.kernel, p, Share::Alone);
-        let record = SplitRecord {
-            parts,
-            threads: 1,
-            unsplit: true,
-        };
-        LAST_SPLIT.with(|last| last.set(Some(record)));
+        record_split(parts, 1, true);
         return;
     }
     let last = total - (parts - 1) * per;
@@ -303,10 +293,15 @@ pub fn run_blocked<T: Scalar>(config: Config, p: &mut Problem<'_, '_, T>) {
         shapes,
     };
     let threads = run_parts(config.kernel, p, &split);
+    record_split(parts, threads, false);
+}
+
+/// Leaves this thread's [`SplitRecord`] of the product it just split.
+fn record_split(parts: usize, threads: usize, unsplit: bool) {
     let record = SplitRecord {
         parts,
         threads,
-        unsplit: false,
+        unsplit,
     };
     LAST_SPLIT.with(|last| last.set(Some(record)));
 }
