@@ -10,8 +10,8 @@
 //! split.
 //!
 //! # Teams
-//! Large products (at least 2·1024·1024·512 flops, 576 to 6144 rows and
-//! more than 96 columns, with the pool) are not cut into parts: a team of threads walks the one loop nest
+//! Large products (at least 2·1024·1024·512 flops, 576 to 6144 rows — 4608
+//! on aarch64 — and more than 96 columns, with the pool) are not cut into parts: a team of threads walks the one loop nest
 //! together (`threads/team.rs`), claiming small tasks (packing some
 //! micro-panels of a shared B̃ block; loops 3 to 1 for one block of rows)
 //! in the order one thread would run them. Nobody packs the shared operand
@@ -62,6 +62,8 @@ use pool::{run_each, run_parts};
 #[cfg(not(feature = "simd"))]
 use scoped::run_parts;
 
+#[cfg(feature = "simd")]
+use super::kernel::SMALLEST_MC;
 use super::loops::{Operand, Problem, Share};
 use super::Config;
 use crate::Scalar;
@@ -355,11 +357,12 @@ pub(crate) fn team_product(m: usize, n: usize, k: usize) -> bool {
             let flops = 2usize.saturating_mul(m).saturating_mul(n).saturating_mul(k);
             // Only shapes every kernel's loop nest takes as a team (see
             // `loops::team_runs`): at most MAX_ROW_BLOCKS blocks of the
-            // smallest MC (96), and C wider than two of the widest B̃
-            // micro-panels (48), so op(A) is packed. Others keep the parts:
-            // a team that cannot run leaves the product to one thread.
+            // smallest MC (96 on x86-64, 72 on aarch64), and C wider than
+            // two of the widest B̃ micro-panels (48), so op(A) is packed.
+            // Others keep the parts: a team that cannot run leaves the
+            // product to one thread.
             flops >= TEAM_MIN_FLOPS
-                && (TEAM_MIN_ROWS..=MAX_ROW_BLOCKS * 96).contains(&m)
+                && (TEAM_MIN_ROWS..=MAX_ROW_BLOCKS * SMALLEST_MC).contains(&m)
                 && n > 2 * 48
         }
     }

@@ -332,6 +332,46 @@ pub(crate) enum ASrc<'a, T> {
     ),
 }
 
+/// The smallest `MC` (rows of Ã packed at a time) among the kernels
+/// compiled into this build, f32 and f64: a team runs only products of at
+/// most `MAX_ROW_BLOCKS` blocks of rows (`threads/team.rs`), so the rule
+/// for teams (`threads::team_product`) bounds the rows by this many blocks
+/// of it. 96 on x86-64 (portable, AVX2 f64), 72 on aarch64 (NEON f64).
+#[cfg(feature = "simd")]
+pub(crate) const SMALLEST_MC: usize = {
+    const fn min(a: usize, b: usize) -> usize {
+        if a < b {
+            a
+        } else {
+            b
+        }
+    }
+    #[allow(unused_mut)]
+    let mut mc = min(
+        <portable::Portable as MicroKernel<f32>>::MC,
+        <portable::Portable as MicroKernel<f64>>::MC,
+    );
+    #[cfg(target_arch = "x86_64")]
+    {
+        mc = min(mc, <x86_avx2::Avx2Kernel<f32> as MicroKernel<f32>>::MC);
+        mc = min(mc, <x86_avx2::Avx2Kernel<f64> as MicroKernel<f64>>::MC);
+    }
+    #[cfg(all(target_arch = "x86_64", groundup_avx512))]
+    {
+        use x86_avx512::{Avx512Kernel, FullWidth, Halves};
+        mc = min(mc, <Avx512Kernel<f32, FullWidth> as MicroKernel<f32>>::MC);
+        mc = min(mc, <Avx512Kernel<f64, FullWidth> as MicroKernel<f64>>::MC);
+        mc = min(mc, <Avx512Kernel<f32, Halves> as MicroKernel<f32>>::MC);
+        mc = min(mc, <Avx512Kernel<f64, Halves> as MicroKernel<f64>>::MC);
+    }
+    #[cfg(target_arch = "aarch64")]
+    {
+        mc = min(mc, <aarch64_neon::Neon as MicroKernel<f32>>::MC);
+        mc = min(mc, <aarch64_neon::Neon as MicroKernel<f64>>::MC);
+    }
+    mc
+};
+
 /// A register-blocked microkernel for element type `T` (see the module docs
 /// for the contract). `run` computes the `rows x cols ≤ MR x NR` tile that
 /// `c` covers.
@@ -889,10 +929,12 @@ mod team_rule_tests {
     use crate::gemm::threads::team_product;
     use crate::Scalar;
 
-    /// Rows around the rule's bounds (576 and 64 blocks of 96 = 6144) and
-    /// the kernels' `MC` (96, 144), primes, and far past them.
-    const ROWS: [usize; 14] = [
-        1, 575, 576, 577, 863, 1031, 4096, 6143, 6144, 6145, 6913, 9216, 9217, 16384,
+    /// Rows around the rule's bounds (576, and 64 blocks of the smallest
+    /// `MC`: 4608 on aarch64, 6144 on x86-64) and the kernels' `MC` (72,
+    /// 96, 144), primes, and far past them.
+    const ROWS: [usize; 17] = [
+        1, 575, 576, 577, 863, 1031, 4096, 4607, 4608, 4609, 6143, 6144, 6145, 6913, 9216, 9217,
+        16384,
     ];
     /// Columns around two micro-panels of every kernel (8 to 48 wide).
     const COLS: [usize; 9] = [1, 10, 32, 95, 96, 97, 98, 256, 4099];
@@ -946,8 +988,9 @@ mod team_rule_tests {
             );
         }
         // And the rule's bounds are where this test thinks they are.
-        assert!(team_product(576, 97, 1 << 24) && team_product(6144, 97, 1 << 24));
-        assert!(!team_product(575, 4096, 1 << 24) && !team_product(6145, 4096, 1 << 24));
+        let most = 64 * SMALLEST_MC;
+        assert!(team_product(576, 97, 1 << 24) && team_product(most, 97, 1 << 24));
+        assert!(!team_product(575, 4096, 1 << 24) && !team_product(most + 1, 4096, 1 << 24));
         assert!(!team_product(4096, 96, 1 << 24) && !team_product(1024, 1024, 511));
     }
 
