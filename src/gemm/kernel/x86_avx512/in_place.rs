@@ -284,7 +284,10 @@ pub(super) const IN_PLACE_MNK_F64_HALVES: usize = 8 * IN_PLACE_MNK_F64;
 /// 51.1–51.4, f32 256×256·256×1024 107.6–108.1 against 104.8–106.9. Two
 /// threads (each part a product of its own): f32 512³ 218.9–219.3 against
 /// 219.8–221.6, f64 384³ 108.9–109.6 against 110.8–112.5. Past it, in
-/// place lost (f32 512³ 101.4–110.2 against 96.0–108.7 with 64·128³).
+/// place lost (f32 512³ 101.4–110.2 against 96.0–108.7 with 64·128³;
+/// 2026-12-06, one thread pinned, three alternating runs, limit 64·128³
+/// by a temporary switch: f64 384³ 52.1–52.6 against 44.8–46.6, 512³
+/// 44.4–52.3 against 47.4–50.7, its B copied as its rows are 4 KiB apart).
 pub(super) const IN_PLACE_MNK_F64_HALVES_UNCOPIED: usize = 16 * IN_PLACE_MNK_F64;
 
 /// Whether [`skinny`] takes this product: op(A) row-major or stored by
