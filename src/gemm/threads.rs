@@ -11,9 +11,10 @@
 //!
 //! # Teams
 //! Large products (at least 2·1024·1024·512 flops, 576 to 6144 rows — 4608
-//! on aarch64 — and more than 96 columns, with the pool) are not cut into parts: a team of threads walks the one loop nest
-//! together (`threads/team.rs`), claiming small tasks (packing some
-//! micro-panels of a shared B̃ block; loops 3 to 1 for one block of rows)
+//! on aarch64 — and more than 96 columns, with the pool) are not cut into
+//! parts: a team of threads walks the one loop nest together
+//! (`threads/team.rs`), claiming small tasks (packing some micro-panels of
+//! a shared B̃ block; loops 3 to 1 for one block of rows)
 //! in the order one thread would run them. Nobody packs the shared operand
 //! twice, and a thread on a core that another process keeps busy claims
 //! fewer tasks instead of holding up a half of the product: with a
