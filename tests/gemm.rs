@@ -495,6 +495,63 @@ fn bit_identical_threads<T: Scalar>(seed: u32) {
     }
 }
 
+/// A product past the threads' rule for teams (2·1024·1024·512 flops, at
+/// least 576 rows, C wide) runs as a team on every kernel, and gives the
+/// bits of one thread. (Unlike `tests/gemm_team.rs`, no hook forces it:
+/// this is the rule products meet.)
+#[cfg(feature = "simd")]
+fn large_product_runs_as_a_team<T: Scalar>(seed: u32) {
+    let (m, n, k) = (600, 1024, 1024);
+    let mut rng = TestRng::new(seed);
+    let a: Vec<T> = rng.fill(m * k);
+    let b: Vec<T> = rng.fill(k * n);
+    for kernel in kernels::available() {
+        let run = |threads: usize| {
+            let mut c = vec![T::ZERO; m * n];
+            take_split_record();
+            gemm_with(
+                Config { kernel, threads },
+                m,
+                n,
+                k,
+                T::ONE,
+                &a,
+                k,
+                Transpose::No,
+                &b,
+                n,
+                Transpose::No,
+                T::ZERO,
+                &mut c,
+                n,
+            );
+            let bits: Vec<u64> = c.iter().map(|v| v.to_f64().to_bits()).collect();
+            (bits, take_split_record())
+        };
+        let what = format!("{kernel:?} {} {m}x{k}·{k}x{n}", T::DTYPE);
+        let (alone, _) = run(1);
+        let (team, record) = run(2);
+        let record = record.unwrap_or_else(|| panic!("{what}: two threads did not split it"));
+        assert!(record.team && !record.unsplit, "{what}: {record:?}");
+        assert!(
+            team == alone,
+            "{what}: a team gives other bits than one thread"
+        );
+    }
+}
+
+#[cfg(feature = "simd")]
+#[test]
+fn large_products_run_as_teams_f32() {
+    large_product_runs_as_a_team::<f32>(11);
+}
+
+#[cfg(feature = "simd")]
+#[test]
+fn large_products_run_as_teams_f64() {
+    large_product_runs_as_a_team::<f64>(12);
+}
+
 #[test]
 fn thread_count_does_not_change_bits_f32() {
     bit_identical_threads::<f32>(5);

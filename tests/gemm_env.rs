@@ -53,6 +53,7 @@ fn the_environment_chooses_the_kernel_and_the_threads() {
                 parts: 2,
                 threads: 2,
                 unsplit: false,
+                team: false,
             })
         {
             break;

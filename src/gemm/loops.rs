@@ -220,7 +220,12 @@ pub fn gemm_blocked<T: Scalar, K: MicroKernel<T>>(
     };
     #[cfg(feature = "simd")]
     if let Share::Team(team, members) = share {
-        if team_runs::<T, K>(p) {
+        // The threads' rule asked this nest before it formed the team
+        // (`threads::team_product`), so this holds unless the two ever
+        // disagree; then the product still comes out right, on one thread.
+        let runs = team_runs::<T, K>(p);
+        debug_assert!(runs, "a team formed for a product its loop nest runs alone");
+        if runs {
             gemm_team(kernel, p, bufs, team, members);
         } else if let Some(c) = team.solo() {
             // Not a product for a team after all: the first member runs it

@@ -10,11 +10,12 @@
 //! split.
 //!
 //! # Teams
-//! Large products (at least 2·1024·1024·512 flops, 576 to 6144 rows — 4608
-//! on aarch64 — and more than 96 columns, with the pool) are not cut into
-//! parts: a team of threads walks the one loop nest together
-//! (`threads/team.rs`), claiming small tasks (packing some micro-panels of
-//! a shared B̃ block; loops 3 to 1 for one block of rows)
+//! Large products (at least 2·1024·1024·512 flops and 576 rows, with the
+//! pool) are not cut into parts when the kernel's loop nest can run them
+//! as a team (`loops::team_runs`: at most 64 blocks of its `MC` rows, C
+//! wider than two micro-panels): a team of threads walks the one loop
+//! nest together (`threads/team.rs`), claiming small tasks (packing some
+//! micro-panels of a shared B̃ block; loops 3 to 1 for one block of rows)
 //! in the order one thread would run them. Nobody packs the shared operand
 //! twice, and a thread on a core that another process keeps busy claims
 //! fewer tasks instead of holding up a half of the product: with a
@@ -64,7 +65,7 @@ use pool::{run_each, run_parts};
 use scoped::run_parts;
 
 #[cfg(feature = "simd")]
-use super::kernel::SMALLEST_MC;
+use super::kernel::Kernel;
 use super::loops::{Operand, Problem, Share};
 use super::Config;
 use crate::Scalar;
@@ -270,16 +271,16 @@ pub fn run_blocked<T: Scalar>(config: Config, p: &mut Problem<'_, '_, T>) {
     // Large products run as a team, whose threads claim small tasks: a
     // thread on a busy core just claims fewer of them.
     #[cfg(feature = "simd")]
-    if team_product(p.m, p.n, p.k) {
+    if team_product(config.kernel, p) {
         let threads = pool::run_team(config.kernel, p, nt);
-        record_split(parts, threads, false);
+        record_split(parts, threads, false, true);
         return;
     }
     if busy_core() {
         // A core kept busy by another process: the whole product here, not
         // split (split parts would each pack the shared operand again).
         T::blocked(config.kernel, p, Share::Alone);
-        record_split(parts, 1, true);
+        record_split(parts, 1, true, false);
         return;
     }
     let last = total - (parts - 1) * per;
@@ -296,15 +297,16 @@ pub fn run_blocked<T: Scalar>(config: Config, p: &mut Problem<'_, '_, T>) {
         shapes,
     };
     let threads = run_parts(config.kernel, p, &split);
-    record_split(parts, threads, false);
+    record_split(parts, threads, false, false);
 }
 
 /// Leaves this thread's [`SplitRecord`] of the product it just split.
-fn record_split(parts: usize, threads: usize, unsplit: bool) {
+fn record_split(parts: usize, threads: usize, unsplit: bool, team: bool) {
     let record = SplitRecord {
         parts,
         threads,
         unsplit,
+        team,
     };
     LAST_SPLIT.with(|last| last.set(Some(record)));
 }
@@ -348,25 +350,26 @@ pub fn teams_for_testing(teams: Option<bool>) {
     );
 }
 
-/// Whether a team runs this product instead of parts (see `threads/team.rs`).
+/// Whether a team runs this product instead of parts (see `threads/team.rs`):
+/// a large product (the rule above) that the loop nest of `kernel` runs as
+/// a team (`loops::team_runs`: at least two, at most `MAX_ROW_BLOCKS`,
+/// blocks of the kernel's `MC` rows, op(A) packed). A product the nest
+/// would not take keeps the parts: a team formed for it would leave the
+/// whole product to one thread.
 #[cfg(feature = "simd")]
-pub(crate) fn team_product(m: usize, n: usize, k: usize) -> bool {
-    match TEAMS.load(Ordering::Relaxed) {
+pub(crate) fn team_product<T: Scalar>(kernel: Kernel, p: &Problem<'_, '_, T>) -> bool {
+    let large = match TEAMS.load(Ordering::Relaxed) {
         1 => true,
-        2 => false,
+        2 => return false,
         _ => {
-            let flops = 2usize.saturating_mul(m).saturating_mul(n).saturating_mul(k);
-            // Only shapes every kernel's loop nest takes as a team (see
-            // `loops::team_runs`): at most MAX_ROW_BLOCKS blocks of the
-            // smallest MC (96 on x86-64, 72 on aarch64), and C wider than
-            // two of the widest B̃ micro-panels (48), so op(A) is packed.
-            // Others keep the parts: a team that cannot run leaves the
-            // product to one thread.
-            flops >= TEAM_MIN_FLOPS
-                && (TEAM_MIN_ROWS..=MAX_ROW_BLOCKS * SMALLEST_MC).contains(&m)
-                && n > 2 * 48
+            let flops = 2usize
+                .saturating_mul(p.m)
+                .saturating_mul(p.n)
+                .saturating_mul(p.k);
+            flops >= TEAM_MIN_FLOPS && p.m >= TEAM_MIN_ROWS
         }
-    }
+    };
+    large && T::team_runs(kernel, p)
 }
 
 /// Whether products should not be split now: the pool's helpers were
@@ -394,6 +397,8 @@ pub struct SplitRecord {
     /// Whether it ran unsplit on the caller because the pool's helpers were
     /// preempted lately.
     pub unsplit: bool,
+    /// Whether it ran as a team (`threads/team.rs`) instead of in parts.
+    pub team: bool,
 }
 
 thread_local! {

@@ -332,46 +332,6 @@ pub(crate) enum ASrc<'a, T> {
     ),
 }
 
-/// The smallest `MC` (rows of Ã packed at a time) among the kernels
-/// compiled into this build, f32 and f64: a team runs only products of at
-/// most `MAX_ROW_BLOCKS` blocks of rows (`threads/team.rs`), so the rule
-/// for teams (`threads::team_product`) bounds the rows by this many blocks
-/// of it. 96 on x86-64 (portable, AVX2 f64), 72 on aarch64 (NEON f64).
-#[cfg(feature = "simd")]
-pub(crate) const SMALLEST_MC: usize = {
-    const fn min(a: usize, b: usize) -> usize {
-        if a < b {
-            a
-        } else {
-            b
-        }
-    }
-    #[allow(unused_mut)]
-    let mut mc = min(
-        <portable::Portable as MicroKernel<f32>>::MC,
-        <portable::Portable as MicroKernel<f64>>::MC,
-    );
-    #[cfg(target_arch = "x86_64")]
-    {
-        mc = min(mc, <x86_avx2::Avx2Kernel<f32> as MicroKernel<f32>>::MC);
-        mc = min(mc, <x86_avx2::Avx2Kernel<f64> as MicroKernel<f64>>::MC);
-    }
-    #[cfg(all(target_arch = "x86_64", groundup_avx512))]
-    {
-        use x86_avx512::{Avx512Kernel, FullWidth, Halves};
-        mc = min(mc, <Avx512Kernel<f32, FullWidth> as MicroKernel<f32>>::MC);
-        mc = min(mc, <Avx512Kernel<f64, FullWidth> as MicroKernel<f64>>::MC);
-        mc = min(mc, <Avx512Kernel<f32, Halves> as MicroKernel<f32>>::MC);
-        mc = min(mc, <Avx512Kernel<f64, Halves> as MicroKernel<f64>>::MC);
-    }
-    #[cfg(target_arch = "aarch64")]
-    {
-        mc = min(mc, <aarch64_neon::Neon as MicroKernel<f32>>::MC);
-        mc = min(mc, <aarch64_neon::Neon as MicroKernel<f64>>::MC);
-    }
-    mc
-};
-
 /// A register-blocked microkernel for element type `T` (see the module docs
 /// for the contract). `run` computes the `rows x cols ≤ MR x NR` tile that
 /// `c` covers.
@@ -537,6 +497,12 @@ pub trait KernelElem: Sized + Copy {
     /// `(MR, NR)` of the kernel, so threads split C on tile boundaries.
     #[doc(hidden)]
     fn tile(kernel: Kernel) -> (usize, usize);
+    /// Whether the loop nest [`KernelElem::blocked`] runs for a team
+    /// (`Share::Team`) takes this product as one (`loops::team_runs` of
+    /// that nest's kernel); else its first member would run it alone.
+    #[doc(hidden)]
+    #[cfg(feature = "simd")]
+    fn team_runs(kernel: Kernel, p: &Problem<'_, '_, Self>) -> bool;
 }
 
 macro_rules! impl_kernel_elem {
@@ -605,6 +571,29 @@ macro_rules! impl_kernel_elem {
                     #[cfg(all(target_arch = "aarch64", feature = "simd"))]
                     Kernel::Neon => aarch64_neon::small::<$t>(p),
                     #[cfg(not(all(target_arch = "aarch64", feature = "simd")))]
+                    Kernel::Neon => unreachable!("checked by is_available"),
+                }
+            }
+
+            #[cfg(feature = "simd")]
+            fn team_runs(kernel: Kernel, p: &Problem<'_, '_, Self>) -> bool {
+                match kernel {
+                    Kernel::Portable => loops::team_runs::<$t, portable::Portable>(p),
+                    #[cfg(target_arch = "x86_64")]
+                    Kernel::Avx2Fma => loops::team_runs::<$t, x86_avx2::Avx2Kernel<$t>>(p),
+                    #[cfg(not(target_arch = "x86_64"))]
+                    Kernel::Avx2Fma => unreachable!("checked by is_available"),
+                    #[cfg(all(target_arch = "x86_64", groundup_avx512))]
+                    Kernel::Avx512 => {
+                        let k = x86_avx512::Avx512::detect()
+                            .expect("AVX-512 kernel requested on a CPU without it");
+                        x86_avx512::team_runs::<$t>(k, p)
+                    }
+                    #[cfg(not(all(target_arch = "x86_64", groundup_avx512)))]
+                    Kernel::Avx512 => unreachable!("checked by is_available"),
+                    #[cfg(target_arch = "aarch64")]
+                    Kernel::Neon => loops::team_runs::<$t, aarch64_neon::Neon>(p),
+                    #[cfg(not(target_arch = "aarch64"))]
                     Kernel::Neon => unreachable!("checked by is_available"),
                 }
             }
@@ -919,102 +908,73 @@ pub(crate) fn forcing_full_width_avx512<R>(on: bool, f: impl FnOnce() -> R) -> R
     f()
 }
 
-/// The threads' rule for teams (`threads::team_product`) against the loop
-/// nest's (`loops::team_runs`): a product the rule gives a team must be one
-/// that every kernel's nest runs as a team, or its first member runs it
-/// alone, on one thread (until `3869ea5`, f64 16384×256·256×256 did).
+/// Where the threads' rule for teams (`threads::team_product`) draws its
+/// lines, on every kernel this CPU runs: its own gates (flops, rows) and
+/// the loop nest's, which it asks. (It used to restate them: until
+/// `3869ea5` a tall product past the threshold went to a team that then
+/// ran on one thread, and until `de90ee8` on aarch64 products of 4609–6144
+/// rows did, NEON f64's `MC` being 72.)
 #[cfg(all(test, feature = "simd"))]
 mod team_rule_tests {
     use super::*;
     use crate::gemm::threads::team_product;
     use crate::Scalar;
 
-    /// Rows around the rule's bounds (576, and 64 blocks of the smallest
-    /// `MC`: 4608 on aarch64, 6144 on x86-64) and the kernels' `MC` (72,
-    /// 96, 144), primes, and far past them.
-    const ROWS: [usize; 17] = [
-        1, 575, 576, 577, 863, 1031, 4096, 4607, 4608, 4609, 6143, 6144, 6145, 6913, 9216, 9217,
-        16384,
-    ];
-    /// Columns around two micro-panels of every kernel (8 to 48 wide).
-    const COLS: [usize; 9] = [1, 10, 32, 95, 96, 97, 98, 256, 4099];
-
-    /// The shapes the rule gives a team, with op(A) row-major or stored by
-    /// columns (the transposes change only the strides `team_runs` reads).
-    fn team_shapes() -> Vec<(usize, usize, usize, bool)> {
-        let mut shapes = Vec::new();
-        for m in ROWS {
-            for n in COLS {
-                // Just past the flop threshold, and far past it.
-                let k0 = ((1usize << 30) / (2 * m * n)).max(1) + 1;
-                for k in [1, k0, 4 * k0 + 3] {
-                    if team_product(m, n, k) {
-                        shapes.push((m, n, k, false));
-                        shapes.push((m, n, k, true));
-                    }
-                }
-            }
-        }
-        shapes
+    /// The rule for an `m x k · k x n` product with op(A) row-major or by
+    /// columns; it reads only the shape and strides, so the operands are
+    /// empty and C is one element.
+    fn rule<T: Scalar>(kernel: Kernel, (m, k, n): (usize, usize, usize), by_columns: bool) -> bool {
+        let mut c = [T::ZERO];
+        let (rs, cs) = if by_columns { (1, m) } else { (k, 1) };
+        let p = Problem {
+            m,
+            n,
+            k,
+            alpha: T::ONE,
+            a: Operand { data: &[], rs, cs },
+            b: Operand {
+                data: &[],
+                rs: n,
+                cs: 1,
+            },
+            beta: T::ZERO,
+            c: CView::new(&mut c, 1, 1, 1),
+        };
+        team_product(kernel, &p)
     }
 
-    /// Checks every team shape against kernel `K`'s nest; `team_runs` reads
-    /// only a problem's shape and strides, so the operands are empty and C
-    /// is one element.
-    fn check<T: Scalar, K: MicroKernel<T>>(name: &str) {
-        let shapes = team_shapes();
-        assert!(shapes.len() > 20, "the rule gives teams to only {shapes:?}");
-        let mut c = [T::ZERO];
-        for (m, n, k, a_by_columns) in shapes {
-            let (rs, cs) = if a_by_columns { (1, m) } else { (k, 1) };
-            let p = Problem {
-                m,
-                n,
-                k,
-                alpha: T::ONE,
-                a: Operand { data: &[], rs, cs },
-                b: Operand {
-                    data: &[],
-                    rs: n,
-                    cs: 1,
-                },
-                beta: T::ZERO,
-                c: CView::new(&mut c, 1, 1, 1),
-            };
-            assert!(
-                loops::team_runs::<T, K>(&p),
-                "{name}: the rule gives {m}x{k}·{k}x{n} (op(A) by columns: {a_by_columns}) \
-                 a team, but its loop nest would run it on one thread"
-            );
+    fn check<T: Scalar>(kernel: Kernel) {
+        let what = format!("{kernel:?} {}", T::DTYPE);
+        for by_columns in [false, true] {
+            let rule = |shape| rule::<T>(kernel, shape, by_columns);
+            // Large, at least four blocks of the largest MC, wide: a team.
+            assert!(rule((576, 1 << 20, 4096)), "{what}");
+            assert!(rule((4096, 4096, 4096)), "{what}");
+            assert!(rule((1024, 1024, 512)), "{what}: 2·1024·1024·512 flops");
+            // The rule's own gates: too few flops, too few rows.
+            assert!(!rule((1024, 1023, 512)), "{what}: below the flops");
+            assert!(!rule((575, 1 << 20, 4096)), "{what}: 575 rows");
+            // The nest's: more than 64 blocks of its MC (at most 288 rows
+            // each here); and with SIMD kernels, C a column or two wide
+            // (op(A) read in place, on one thread or in parts; the portable
+            // kernel packs it at any width).
+            assert!(!rule((64 * 288 + 1, 4096, 4096)), "{what}: too tall");
+            for n in [1, 2] {
+                let narrow_team = rule((4096, 1 << 20, n));
+                assert!(
+                    !narrow_team || kernel == Kernel::Portable,
+                    "{what}: {n} columns"
+                );
+            }
         }
-        // And the rule's bounds are where this test thinks they are.
-        let most = 64 * SMALLEST_MC;
-        assert!(team_product(576, 97, 1 << 24) && team_product(most, 97, 1 << 24));
-        assert!(!team_product(575, 4096, 1 << 24) && !team_product(most + 1, 4096, 1 << 24));
-        assert!(!team_product(4096, 96, 1 << 24) && !team_product(1024, 1024, 511));
     }
 
     #[test]
-    fn every_team_the_rule_gives_runs_as_a_team() {
-        check::<f32, portable::Portable>("portable f32");
-        check::<f64, portable::Portable>("portable f64");
-        #[cfg(target_arch = "x86_64")]
-        {
-            check::<f32, x86_avx2::Avx2Kernel<f32>>("avx2 f32");
-            check::<f64, x86_avx2::Avx2Kernel<f64>>("avx2 f64");
-        }
-        #[cfg(all(target_arch = "x86_64", groundup_avx512))]
-        {
-            use x86_avx512::{Avx512Kernel, FullWidth, Halves};
-            check::<f32, Avx512Kernel<f32, FullWidth>>("avx512 f32");
-            check::<f64, Avx512Kernel<f64, FullWidth>>("avx512 f64");
-            check::<f32, Avx512Kernel<f32, Halves>>("avx512 (Zen 4) f32");
-            check::<f64, Avx512Kernel<f64, Halves>>("avx512 (Zen 4) f64");
-        }
-        #[cfg(target_arch = "aarch64")]
-        {
-            check::<f32, aarch64_neon::Neon>("neon f32");
-            check::<f64, aarch64_neon::Neon>("neon f64");
+    fn the_rule_for_teams_asks_the_loop_nest() {
+        const { assert!(crate::gemm::threads::MAX_ROW_BLOCKS == 64) };
+        for kernel in Kernel::available() {
+            check::<f32>(kernel);
+            check::<f64>(kernel);
         }
     }
 }

@@ -81,7 +81,7 @@ mod packed;
 mod stream;
 
 use super::x86_avx2::{self as avx2, Avx2, Simd};
-use crate::gemm::loops::{gemm_blocked, PackBuffers, Problem, Share};
+use crate::gemm::loops::{self, gemm_blocked, PackBuffers, Problem, Share};
 use crate::gemm::small::is_small_wide;
 use crate::Scalar;
 use in_place::{depth_block, in_place, skinny, takes_in_place, takes_skinny};
@@ -424,22 +424,29 @@ pub(crate) fn blocked<T: Zmm + Narrow + Simd + avx2::Blocking>(
     FullWidth: Blocking<T>,
     Halves: Blocking<T>,
 {
+    if let Share::Team(..) = share {
+        return match team_nest(proof) {
+            TeamNest::FullWidth => {
+                gemm_blocked(Avx512Kernel::<T, FullWidth>::new(proof), p, bufs, share)
+            }
+            TeamNest::Halves => gemm_blocked(Avx512Kernel::<T, Halves>::new(proof), p, bufs, share),
+        };
+    }
     // A whole product small and wide enough that the AVX2 kernel takes it
     // directly (`Kernel::takes_direct`; this kernel packs or reads it in
     // place here): deeper than one KC block, it must run in one pass over
     // k, as there, for the same sums.
     // (Such products need no check of `takes_direct`'s B-fits rule, and
     // are never split across threads: see the asserts below.)
-    let team = matches!(share, Share::Team(..));
     if share.alone() && p.k > KC && is_small_wide(p.m, p.n, p.k, T::BYTES) {
         if takes_in_place(p) {
             in_place(proof, p, true)
         } else {
             proof.avx2().small(p)
         }
-    } else if !team && stream::takes_stream(p) {
+    } else if stream::takes_stream(p) {
         stream::stream(proof, p, depth_block(p.k, false))
-    } else if !team && takes_skinny(proof, p) {
+    } else if takes_skinny(proof, p) {
         skinny(proof, p, bufs)
     } else if !proof.halves_512_bit_fmas() {
         gemm_blocked(Avx512Kernel::<T, FullWidth>::new(proof), p, bufs, share)
@@ -447,6 +454,43 @@ pub(crate) fn blocked<T: Zmm + Narrow + Simd + avx2::Blocking>(
         gemm_blocked(avx2::Avx2Kernel::new(proof.avx2()), p, bufs, share)
     } else {
         gemm_blocked(Avx512Kernel::<T, Halves>::new(proof), p, bufs, share)
+    }
+}
+
+/// The loop nest a team of threads runs a product on: the packed tiles of
+/// this CPU's blocking, whatever the shape (the paths that read operands in
+/// place, and the AVX2 tiles, are for one thread's products).
+enum TeamNest {
+    FullWidth,
+    Halves,
+}
+
+fn team_nest(proof: Avx512) -> TeamNest {
+    if proof.halves_512_bit_fmas() {
+        TeamNest::Halves
+    } else {
+        TeamNest::FullWidth
+    }
+}
+
+/// Whether a team of threads runs this product (the threads' rule asks
+/// before it forms one): not one that one thread or a part runs on a path
+/// of its own (rows streamed, skinny C with op(A) in place, which a team
+/// would run on packed tiles mostly padding), and one that the nest a team
+/// runs on ([`blocked`] given `Share::Team`) takes as a team
+/// (`loops::team_runs`).
+#[allow(private_bounds)]
+pub(crate) fn team_runs<T: Zmm + Narrow + Simd>(proof: Avx512, p: &Problem<'_, '_, T>) -> bool
+where
+    FullWidth: Blocking<T>,
+    Halves: Blocking<T>,
+{
+    if stream::takes_stream(p) || takes_skinny(proof, p) {
+        return false;
+    }
+    match team_nest(proof) {
+        TeamNest::FullWidth => loops::team_runs::<T, Avx512Kernel<T, FullWidth>>(p),
+        TeamNest::Halves => loops::team_runs::<T, Avx512Kernel<T, Halves>>(p),
     }
 }
 
