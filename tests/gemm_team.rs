@@ -149,5 +149,34 @@ fn teams_give_the_bits_of_one_thread() {
             assert!(check(kernel, true) > 0);
         }
     }
+    // The hook's three settings on one product past the rule (2·1024·1024·512
+    // flops, 600 rows): forced or by the rule a team, with `Some(false)`
+    // parts; the same bits each way. And a product whose loop nest does not
+    // take it as a team (C two columns wide: op(A) read in place by the SIMD
+    // kernels) is not forced into one.
+    let large = (600, 1024, 1024);
+    let plain = (Transpose::No, Transpose::No);
+    for kernel in kernels::available() {
+        let cfg = |threads| Config { kernel, threads };
+        let one = product(cfg(1), large, plain, (1.0, 0.0));
+        for (hook, team) in [(Some(true), true), (None, true), (Some(false), false)] {
+            teams_for_testing(hook);
+            take_split_record();
+            let two = product(cfg(2), large, plain, (1.0, 0.0));
+            let record = take_split_record().expect("a product that splits");
+            assert_eq!(record.team, team, "{kernel:?} {hook:?}: {record:?}");
+            assert!(
+                one == two,
+                "{kernel:?} {hook:?}: other bits than one thread"
+            );
+        }
+        if kernel != Kernel::Portable {
+            teams_for_testing(Some(true));
+            take_split_record();
+            product(cfg(2), (700, 2, 1 << 16), plain, (1.0, 0.0));
+            let record = take_split_record().expect("a product that splits");
+            assert!(!record.team, "{kernel:?}: {record:?}");
+        }
+    }
     teams_for_testing(None);
 }
