@@ -402,6 +402,36 @@ fn shape_paths_f64() {
     shape_paths::<f64>(8);
 }
 
+/// `C = A·B` (`m x n x k`, all row-major, C overwritten) with `cfg`: the
+/// bits of C (as f64s) and the product's [`SplitRecord`].
+fn row_major_product<T: Scalar>(
+    cfg: Config,
+    (m, n, k): (usize, usize, usize),
+    a: &[T],
+    b: &[T],
+) -> (Vec<u64>, Option<SplitRecord>) {
+    let mut c = vec![T::ZERO; m * n];
+    take_split_record();
+    gemm_with(
+        cfg,
+        m,
+        n,
+        k,
+        T::ONE,
+        a,
+        k,
+        Transpose::No,
+        b,
+        n,
+        Transpose::No,
+        T::ZERO,
+        &mut c,
+        n,
+    );
+    let bits = c.iter().map(|v| v.to_f64().to_bits()).collect();
+    (bits, take_split_record())
+}
+
 /// Each C element is summed in the same order whatever the thread count;
 /// and a product with 2 or 3 threads that is large enough to be split
 /// really runs on more than one thread (`take_split_record`), so the bits
@@ -425,28 +455,7 @@ fn bit_identical_threads<T: Scalar>(seed: u32) {
         ] {
             let a: Vec<T> = rng.fill(m * k);
             let b: Vec<T> = rng.fill(k * n);
-            let run = |threads: usize| -> (Vec<u64>, Option<SplitRecord>) {
-                let mut c = vec![T::ZERO; m * n];
-                take_split_record();
-                gemm_with(
-                    Config { kernel, threads },
-                    m,
-                    n,
-                    k,
-                    T::ONE,
-                    &a,
-                    k,
-                    Transpose::No,
-                    &b,
-                    n,
-                    Transpose::No,
-                    T::ZERO,
-                    &mut c,
-                    n,
-                );
-                let bits = c.iter().map(|v| v.to_f64().to_bits()).collect();
-                (bits, take_split_record())
-            };
+            let run = |threads| row_major_product(Config { kernel, threads }, (m, n, k), &a, &b);
             let what = format!("{kernel:?} {} {m}x{n}x{k}", T::DTYPE);
             let (alone, record) = run(1);
             assert_eq!(record, None, "{what}: one thread split the product");
@@ -506,28 +515,7 @@ fn large_product_runs_as_a_team<T: Scalar>(seed: u32) {
     let a: Vec<T> = rng.fill(m * k);
     let b: Vec<T> = rng.fill(k * n);
     for kernel in kernels::available() {
-        let run = |threads: usize| {
-            let mut c = vec![T::ZERO; m * n];
-            take_split_record();
-            gemm_with(
-                Config { kernel, threads },
-                m,
-                n,
-                k,
-                T::ONE,
-                &a,
-                k,
-                Transpose::No,
-                &b,
-                n,
-                Transpose::No,
-                T::ZERO,
-                &mut c,
-                n,
-            );
-            let bits: Vec<u64> = c.iter().map(|v| v.to_f64().to_bits()).collect();
-            (bits, take_split_record())
-        };
+        let run = |threads| row_major_product(Config { kernel, threads }, (m, n, k), &a, &b);
         let what = format!("{kernel:?} {} {m}x{k}·{k}x{n}", T::DTYPE);
         let (alone, _) = run(1);
         let (team, record) = run(2);
