@@ -13,10 +13,10 @@
 //! Large products (at least 2·1024·1024·512 flops and 576 rows, with the
 //! pool) are not cut into parts when the kernel's loop nest can run them
 //! as a team (`loops::team_runs`: at most 64 blocks of its `MC` rows, C
-//! wider than two micro-panels): a team of threads walks the one loop
-//! nest together (`threads/team.rs`), claiming small tasks (packing some
-//! micro-panels of a shared B̃ block; loops 3 to 1 for one block of rows)
-//! in the order one thread would run them. Nobody packs the shared operand
+//! too wide for op(A) to be read in place): a team of threads walks the
+//! one loop nest together (`threads/team.rs`), claiming small tasks
+//! (packing some micro-panels of a shared B̃ block; loops 3 to 1 for one
+//! block of rows) in the order one thread would run them. Nobody packs the shared operand
 //! twice, and a thread on a core that another process keeps busy claims
 //! fewer tasks instead of holding up a half of the product: with a
 //! `yes > /dev/null` pinned beside it, f64 1024³ on two threads ran at

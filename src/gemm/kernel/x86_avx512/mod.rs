@@ -424,6 +424,7 @@ pub(crate) fn blocked<T: Zmm + Narrow + Simd + avx2::Blocking>(
     FullWidth: Blocking<T>,
     Halves: Blocking<T>,
 {
+    // A team (formed only for products `team_runs` takes): packed tiles.
     if let Share::Team(..) = share {
         return match team_nest(proof) {
             TeamNest::FullWidth => {
