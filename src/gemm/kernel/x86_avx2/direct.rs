@@ -153,9 +153,19 @@ pub(super) fn skinny<T: Simd>(
     assert!(nv <= 4, "skinny: C is {n} wide");
     let w = nv * T::LANES;
     let b_pad = &mut scratch[..k * w];
-    for (p, row) in b_pad.chunks_exact_mut(w).enumerate() {
-        for (j, d) in row.iter_mut().enumerate() {
-            *d = if j < n { b.at(p, j) } else { T::ZERO };
+    if b.cs == 1 {
+        // Row-major op(B): whole vectors, the last one masked (its
+        // padding lanes load as zeros).
+        assert!((k - 1) * b.rs + n <= b.data.len());
+        // SAFETY: `_proof` shows AVX2 was detected; rows p < k of op(B) are
+        // readable for n elements (assert above), `b_pad` holds k rows of
+        // w = nv·LANES elements, (nv-1)·LANES < n ≤ w.
+        unsafe { pad_rows(k, n, b.data.as_ptr(), b.rs, b_pad.as_mut_ptr(), nv) };
+    } else {
+        for (p, row) in b_pad.chunks_exact_mut(w).enumerate() {
+            for (j, d) in row.iter_mut().enumerate() {
+                *d = if j < n { b.at(p, j) } else { T::ZERO };
+            }
         }
     }
     assert!((m - 1) * a.rs + (k - 1) * a.cs < a.data.len());
@@ -225,6 +235,32 @@ fn select_skinny<T: Simd>(rows: usize, nv: usize) -> TileFn<T> {
         (2, 4) => tile::<T, 2, 4, false, 4>,
         (3, 4) => tile::<T, 3, 4, false, 4>,
         _ => unreachable!("skinny tile {rows}x{nv} vectors"),
+    }
+}
+
+/// Copies `k` rows of `n` elements (row `p` at `b + p*b_rs`) to `dst` as
+/// rows of `nv` whole vectors, zero past `n`.
+///
+/// # Safety
+/// AVX2 available; `b + p*b_rs + j` readable for `p < k`, `j < n`; `dst`
+/// writable for `k·nv·LANES`; `(nv-1)·LANES < n ≤ nv·LANES`.
+#[target_feature(enable = "avx2,fma")]
+unsafe fn pad_rows<T: Simd>(k: usize, n: usize, b: *const T, b_rs: usize, dst: *mut T, nv: usize) {
+    let l = T::LANES;
+    let w = nv * l;
+    // SAFETY: every read is at j < n of a row p < k, every write inside row
+    // p of `dst` (caller); the last vector reads only its `n - (nv-1)·l`
+    // enabled lanes.
+    unsafe {
+        let mask = T::mask(n - (nv - 1) * l);
+        for p in 0..k {
+            let (src, row) = (b.add(p * b_rs), dst.add(p * w));
+            for v in 0..nv - 1 {
+                T::store(row.add(v * l), T::load(src.add(v * l)));
+            }
+            let last = (nv - 1) * l;
+            T::store(row.add(last), T::maskload(src.add(last), mask));
+        }
     }
 }
 
