@@ -26,6 +26,33 @@ pub fn pack_a<T: Scalar>(mr: usize, mc: usize, kc: usize, a: Operand<'_, T>, dst
     }
 }
 
+/// The `k x n` block of op(B) → `k` rows of `w ≥ n` elements, zero past
+/// `n`: one B̃ panel of any width, as the skinny paths read it. A
+/// row-major op(B) is copied a row at a time; other layouts element by
+/// element, column by column. (Only the vector kernels have skinny paths.)
+#[cfg_attr(not(feature = "simd"), allow(dead_code))]
+pub fn pad_rows<T: Scalar>(k: usize, n: usize, w: usize, b: Operand<'_, T>, dst: &mut [T]) {
+    assert!(n <= w, "pad_rows: {n} columns into rows of {w}");
+    let dst = &mut dst[..k * w];
+    if b.cs == 1 {
+        for (p, row) in dst.chunks_exact_mut(w).enumerate() {
+            let start = p * b.rs;
+            row[..n].copy_from_slice(&b.data[start..start + n]);
+            row[n..].fill(T::ZERO);
+        }
+    } else {
+        for row in dst.chunks_exact_mut(w) {
+            row[n..].fill(T::ZERO);
+        }
+        for j in 0..n {
+            let col = b.offset(0, j);
+            for (p, row) in dst.chunks_exact_mut(w).enumerate() {
+                row[j] = col.data[p * b.rs];
+            }
+        }
+    }
+}
+
 /// B̃: `kc x nc` block of op(B) → panels of `nr` columns; inside a panel, row
 /// `p` occupies `dst[p*nr .. p*nr + nr]`.
 #[inline(always)]

@@ -213,11 +213,7 @@ fn skinny<T: Neon128>(
     let nv = n.div_ceil(T::LANES);
     let w = nv * T::LANES;
     let scratch = &mut scratch[..k * w];
-    for (p, row) in scratch.chunks_exact_mut(w).enumerate() {
-        for (j, x) in row.iter_mut().enumerate() {
-            *x = if j < n { b.at(p, j) } else { T::ZERO };
-        }
-    }
+    crate::gemm::pack::pad_rows(k, n, w, b, scratch);
     let tail = n - (nv - 1) * T::LANES;
     // SAFETY: `scratch` holds k rows of w = nv·LANES elements.
     unsafe { column_block(k, alpha, a, scratch.as_ptr(), w, nv, tail, beta, c) };

@@ -162,11 +162,7 @@ pub(super) fn skinny<T: Simd>(
         // w = nv·LANES elements, (nv-1)·LANES < n ≤ w.
         unsafe { pad_rows(k, n, b.data.as_ptr(), b.rs, b_pad.as_mut_ptr(), nv) };
     } else {
-        for (p, row) in b_pad.chunks_exact_mut(w).enumerate() {
-            for (j, d) in row.iter_mut().enumerate() {
-                *d = if j < n { b.at(p, j) } else { T::ZERO };
-            }
-        }
+        crate::gemm::pack::pad_rows(k, n, w, b, b_pad);
     }
     assert!((m - 1) * a.rs + (k - 1) * a.cs < a.data.len());
     let args = TileArgs {
