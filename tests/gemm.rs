@@ -510,6 +510,14 @@ fn bit_identical_threads<T: Scalar>(seed: u32) {
 /// this is the rule products meet.)
 #[cfg(feature = "simd")]
 fn large_product_runs_as_a_team<T: Scalar>(seed: u32) {
+    // Under emulation (`GROUNDUP_TEST_SCALE=small`: the rule's threshold
+    // cannot be scaled down) on aarch64 only, whose NEON nest has blocking
+    // of its own; i686 and s390x run just the portable kernel, whose case
+    // the native run covers (x86-64 runs every kernel).
+    if scale::small() && !cfg!(target_arch = "aarch64") {
+        eprintln!("large_products_run_as_teams: skipped at GROUNDUP_TEST_SCALE=small off aarch64");
+        return;
+    }
     let (m, n, k) = (600, 1024, 1024);
     let mut rng = TestRng::new(seed);
     let a: Vec<T> = rng.fill(m * k);

@@ -29,8 +29,11 @@ pub fn pack_a<T: Scalar>(mr: usize, mc: usize, kc: usize, a: Operand<'_, T>, dst
 /// The `k x n` block of op(B) → `k` rows of `w ≥ n` elements, zero past
 /// `n`: one B̃ panel of any width, as the skinny paths read it. A
 /// row-major op(B) is copied a row at a time; other layouts element by
-/// element, column by column. (Only the vector kernels have skinny paths.)
-#[cfg_attr(not(feature = "simd"), allow(dead_code))]
+/// element, column by column. (Only the AVX2 and NEON kernels use it.)
+#[cfg_attr(
+    not(all(feature = "simd", any(target_arch = "x86_64", target_arch = "aarch64"))),
+    allow(dead_code)
+)]
 pub fn pad_rows<T: Scalar>(k: usize, n: usize, w: usize, b: Operand<'_, T>, dst: &mut [T]) {
     assert!(n <= w, "pad_rows: {n} columns into rows of {w}");
     let dst = &mut dst[..k * w];
