@@ -160,7 +160,7 @@ pub(super) fn skinny<T: Simd>(
         // SAFETY: `_proof` shows AVX2 was detected; rows p < k of op(B) are
         // readable for n elements (assert above), `b_pad` holds k rows of
         // w = nv·LANES elements, (nv-1)·LANES < n ≤ w.
-        unsafe { pad_rows(k, n, b.data.as_ptr(), b.rs, b_pad.as_mut_ptr(), nv) };
+        unsafe { pad_rows_avx(k, n, b.data.as_ptr(), b.rs, b_pad.as_mut_ptr(), nv) };
     } else {
         crate::gemm::pack::pad_rows(k, n, w, b, b_pad);
     }
@@ -234,14 +234,22 @@ fn select_skinny<T: Simd>(rows: usize, nv: usize) -> TileFn<T> {
     }
 }
 
-/// Copies `k` rows of `n` elements (row `p` at `b + p*b_rs`) to `dst` as
+/// [`crate::gemm::pack::pad_rows`] for a row-major op(B) in AVX2 vectors:
+/// copies `k` rows of `n` elements (row `p` at `b + p*b_rs`) to `dst` as
 /// rows of `nv` whole vectors, zero past `n`.
 ///
 /// # Safety
 /// AVX2 available; `b + p*b_rs + j` readable for `p < k`, `j < n`; `dst`
 /// writable for `k·nv·LANES`; `(nv-1)·LANES < n ≤ nv·LANES`.
 #[target_feature(enable = "avx2,fma")]
-unsafe fn pad_rows<T: Simd>(k: usize, n: usize, b: *const T, b_rs: usize, dst: *mut T, nv: usize) {
+unsafe fn pad_rows_avx<T: Simd>(
+    k: usize,
+    n: usize,
+    b: *const T,
+    b_rs: usize,
+    dst: *mut T,
+    nv: usize,
+) {
     let l = T::LANES;
     let w = nv * l;
     // SAFETY: every read is at j < n of a row p < k, every write inside row
