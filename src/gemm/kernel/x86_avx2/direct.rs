@@ -16,6 +16,35 @@ use crate::Scalar;
 /// blocked path (the scalar loop below is only a safety net).
 const SMALL_B_STACK: usize = small::B_STACK;
 
+/// A transposed op(B) this small is copied into a buffer of this many
+/// elements (at most 2 KiB), which keeps [`copied_b`]'s stack frame within
+/// one page. Larger frames are probed page by page on every call, which
+/// took longer than the spiral net's products themselves.
+const SMALL_B_PAGE: usize = 256;
+
+/// [`small_tiles`] for a column-strided op(B) of at most `N` elements: B
+/// copied row-major to a buffer on the stack, then [`direct`]. Out of line,
+/// so only products that copy B set up the buffer's frame.
+#[inline(never)]
+fn copied_b<T: Simd, const N: usize>(proof: Avx2, p: &mut Problem<'_, '_, T>) {
+    let (k, n) = (p.k, p.n);
+    // Uninitialized on purpose: zeroing 32 KiB per call cost more than
+    // the spiral net's whole product. Only the first k·n are written
+    // and only those are read.
+    let mut buf = [std::mem::MaybeUninit::<T>::uninit(); N];
+    for kk in 0..k {
+        for (j, d) in buf[kk * n..(kk + 1) * n].iter_mut().enumerate() {
+            d.write(p.b.at(kk, j));
+        }
+    }
+    // SAFETY: elements 0..k·n were all written by the loop above
+    // (rows kk = 0..k, columns j = 0..n, at kk·n + j), and
+    // MaybeUninit<T> has the layout of T.
+    let data = unsafe { std::slice::from_raw_parts(buf.as_ptr().cast::<T>(), k * n) };
+    let b = Operand { data, rs: n, cs: 1 };
+    direct(proof, k, p.alpha, p.a, b, p.beta, &mut p.c);
+}
+
 /// The direct path: register tiles straight on the operands ([`direct`]);
 /// a transposed B is first copied row-major to the stack when small.
 pub(super) fn small_tiles<T: Simd>(proof: Avx2, p: &mut Problem<'_, '_, T>) {
@@ -24,22 +53,10 @@ pub(super) fn small_tiles<T: Simd>(proof: Avx2, p: &mut Problem<'_, '_, T>) {
     if p.b.cs == 1 {
         let b = p.b;
         direct(proof, k, alpha, a, b, beta, &mut p.c);
+    } else if k * n <= SMALL_B_PAGE {
+        copied_b::<T, SMALL_B_PAGE>(proof, p);
     } else if k * n <= SMALL_B_STACK {
-        // Uninitialized on purpose: zeroing 32 KiB per call cost more than
-        // the spiral net's whole product. Only the first k·n are written
-        // and only those are read.
-        let mut buf = [std::mem::MaybeUninit::<T>::uninit(); SMALL_B_STACK];
-        for kk in 0..k {
-            for (j, d) in buf[kk * n..(kk + 1) * n].iter_mut().enumerate() {
-                d.write(p.b.at(kk, j));
-            }
-        }
-        // SAFETY: elements 0..k·n were all written by the loop above
-        // (rows kk = 0..k, columns j = 0..n, at kk·n + j), and
-        // MaybeUninit<T> has the layout of T.
-        let data = unsafe { std::slice::from_raw_parts(buf.as_ptr().cast::<T>(), k * n) };
-        let b = Operand { data, rs: n, cs: 1 };
-        direct(proof, k, alpha, a, b, beta, &mut p.c);
+        copied_b::<T, SMALL_B_STACK>(proof, p);
     } else {
         // SAFETY: `proof` shows AVX2 and FMA were detected.
         unsafe { small_fma(p) }
