@@ -382,13 +382,14 @@ fn gather_rows_every_width_matches_indexing() {
 }
 
 /// `add_row_vector` and `sum_rows` against element-by-element loops, for
-/// widths on both sides of the narrow-row paths (fixed widths 1-4, the
-/// repeated-bias tile up to 32 columns) and row counts that leave a partial
-/// tile: the same adds in the same order, so the same bits.
+/// widths on both sides of the narrow-row paths (the repeated-bias tile for
+/// 1-2 columns, fixed-width sums for 1-4, strips of at most 8 columns up to
+/// 32) and row counts that leave a partial tile or a partial block of the
+/// strips' 64 rows: the same adds in the same order, so the same bits.
 #[test]
 fn row_vector_add_and_row_sums_match_naive_loops() {
     for cols in 1..=40 {
-        for rows in [1usize, 2, 7, 21, 30, 65] {
+        for rows in [1usize, 2, 7, 21, 30, 64, 65, 130] {
             let x = Matrix::from_fn(rows, cols, |i, j| {
                 ((i * 31 + j * 7) % 13) as f64 * 0.1 - 0.55
             });

@@ -137,25 +137,21 @@ pub(crate) fn sum_rows_slice<T: Scalar>(data: &[T], cols: usize, out: &mut [T]) 
         2 => sum_rows_fixed::<T, 2>(data, out),
         3 => sum_rows_fixed::<T, 3>(data, out),
         4 => sum_rows_fixed::<T, 4>(data, out),
-        5..=32 => {
-            // Strips of 8 columns, then the rest, each summed in registers
-            // (rows this narrow fit in L1, so reading them strip by strip
-            // costs nothing).
-            let mut j0 = 0;
-            while j0 + 8 <= cols {
-                sum_strip::<T, 8>(data, cols, j0, &mut out[j0..j0 + 8]);
-                j0 += 8;
-            }
-            let rest = &mut out[j0..];
-            match cols - j0 {
-                1 => sum_strip::<T, 1>(data, cols, j0, rest),
-                2 => sum_strip::<T, 2>(data, cols, j0, rest),
-                3 => sum_strip::<T, 3>(data, cols, j0, rest),
-                4 => sum_strip::<T, 4>(data, cols, j0, rest),
-                5 => sum_strip::<T, 5>(data, cols, j0, rest),
-                6 => sum_strip::<T, 6>(data, cols, j0, rest),
-                7 => sum_strip::<T, 7>(data, cols, j0, rest),
-                _ => {}
+        5..=NARROW => {
+            // Strips of at most 8 columns, each summed in registers, over
+            // blocks of rows that stay in L1 (the sums wait in `out`
+            // between blocks: the same adds in the same order).
+            for block in data.chunks(STRIP_ROWS * cols) {
+                strips(cols, |j0, w| match w {
+                    8 => sum_strip::<T, 8>(block, cols, j0, out),
+                    1 => sum_strip::<T, 1>(block, cols, j0, out),
+                    2 => sum_strip::<T, 2>(block, cols, j0, out),
+                    3 => sum_strip::<T, 3>(block, cols, j0, out),
+                    4 => sum_strip::<T, 4>(block, cols, j0, out),
+                    5 => sum_strip::<T, 5>(block, cols, j0, out),
+                    6 => sum_strip::<T, 6>(block, cols, j0, out),
+                    _ => sum_strip::<T, 7>(block, cols, j0, out),
+                });
             }
         }
         _ => {
@@ -168,17 +164,39 @@ pub(crate) fn sum_rows_slice<T: Scalar>(data: &[T], cols: usize, out: &mut [T]) 
     }
 }
 
-/// `out[j] = Σ_i data[i*cols + j0 + j]` for `j < W`, rows added in order,
-/// the `W` sums in registers.
+/// Rows at most this wide are added or summed in strips of columns.
+const NARROW: usize = 32;
+
+/// Rows of a block that the strips sweep (at most 32 columns of f64 each:
+/// 16 KiB, in L1 while every strip passes over it).
+const STRIP_ROWS: usize = 64;
+
+/// Calls `f(j0, w)` for strips of columns `j0..j0 + w` covering `0..cols`:
+/// 8 wide, then the rest (1 to 7).
+#[inline(always)]
+fn strips(cols: usize, mut f: impl FnMut(usize, usize)) {
+    let mut j0 = 0;
+    while j0 + 8 <= cols {
+        f(j0, 8);
+        j0 += 8;
+    }
+    if j0 < cols {
+        f(j0, cols - j0);
+    }
+}
+
+/// `out[j0 + j] += Σ_i data[i*cols + j0 + j]` for `j < W`, rows added in
+/// order, the `W` sums in registers.
 fn sum_strip<T: Scalar, const W: usize>(data: &[T], cols: usize, j0: usize, out: &mut [T]) {
-    let mut acc = [T::ZERO; W];
+    let out: &mut [T; W] = (&mut out[j0..j0 + W]).try_into().unwrap();
+    let mut acc = *out;
     for row in data.chunks_exact(cols) {
         let strip: &[T; W] = row[j0..j0 + W].try_into().unwrap();
         for (a, &v) in acc.iter_mut().zip(strip) {
             *a += v;
         }
     }
-    out.copy_from_slice(&acc);
+    *out = acc;
 }
 
 /// [`sum_rows_slice`] for rows of `C` elements: the sums stay in registers
@@ -194,6 +212,17 @@ fn sum_rows_fixed<T: Scalar, const C: usize>(data: &[T], out: &mut [T]) {
     out.copy_from_slice(&acc);
 }
 
+/// `data[i*cols + j0 + j] += b[j0 + j]` for `j < W`, every row `i`.
+fn add_strip<T: Scalar, const W: usize>(data: &mut [T], b: &[T], cols: usize, j0: usize) {
+    let b: &[T; W] = b[j0..j0 + W].try_into().unwrap();
+    for row in data.chunks_exact_mut(cols) {
+        let strip: &mut [T; W] = (&mut row[j0..j0 + W]).try_into().unwrap();
+        for (v, &bj) in strip.iter_mut().zip(b) {
+            *v += bj;
+        }
+    }
+}
+
 /// Elements in [`add_row_vector_slice`]'s tile of repeated bias rows.
 const TILE: usize = 64;
 
@@ -203,7 +232,7 @@ pub(crate) fn add_row_vector_slice<T: Scalar>(data: &mut [T], b: &[T]) {
         return;
     }
     let cols = b.len();
-    if cols > TILE / 2 {
+    if cols > NARROW {
         for row in data.chunks_exact_mut(cols) {
             for (v, &bj) in row.iter_mut().zip(b) {
                 *v += bj;
@@ -211,21 +240,30 @@ pub(crate) fn add_row_vector_slice<T: Scalar>(data: &mut [T], b: &[T]) {
         }
         return;
     }
-    // Narrow rows (a layer of a few units) are added as one flat run
-    // against `b` repeated across a tile of whole rows: the loop is long
-    // enough to vectorize, and every element still gets one add of its
-    // own bias.
-    let mut tile = [T::ZERO; TILE];
-    let len = cols * (TILE / cols);
-    // `b` then copies of what is filled so far: a few memcpys (the
-    // element-wise `cycle` fill was half of this function's time).
-    tile[..cols].copy_from_slice(b);
-    let mut filled = cols;
-    while filled < len {
-        let n = filled.min(len - filled);
-        tile.copy_within(..n, filled);
-        filled += n;
+    if cols > 2 {
+        // Strips of at most 8 columns with their biases in registers, over
+        // blocks of rows that stay in L1 (30x3: 35 against 55 ns for
+        // the tile below, whose fill cost more than the adds; 30x10 level).
+        for block in data.chunks_mut(STRIP_ROWS * cols) {
+            strips(cols, |j0, w| match w {
+                8 => add_strip::<T, 8>(block, b, cols, j0),
+                1 => add_strip::<T, 1>(block, b, cols, j0),
+                2 => add_strip::<T, 2>(block, b, cols, j0),
+                3 => add_strip::<T, 3>(block, b, cols, j0),
+                4 => add_strip::<T, 4>(block, b, cols, j0),
+                5 => add_strip::<T, 5>(block, b, cols, j0),
+                6 => add_strip::<T, 6>(block, b, cols, j0),
+                _ => add_strip::<T, 7>(block, b, cols, j0),
+            });
+        }
+        return;
     }
+    // Rows of one or two (a logistic output, a 2-d input): one flat run
+    // against `b` repeated across a tile of whole rows, long enough to
+    // vectorize; every element still gets one add of its own bias.
+    debug_assert!(cols == 1 || cols == 2);
+    let tile: [T; TILE] = std::array::from_fn(|i| b[i & (cols - 1)]);
+    let len = TILE;
     let tile = &tile[..len];
     let mut runs = data.chunks_exact_mut(len);
     for run in &mut runs {
