@@ -120,6 +120,23 @@ impl<T: Scalar> Matrix<T> {
     }
 }
 
+/// `$f::<T, W>(args)` for the strip width `W = $w` (1 to 8), so each width
+/// gets its own fully unrolled loop.
+macro_rules! by_width {
+    ($w:expr, $f:ident($($arg:expr),*)) => {
+        match $w {
+            8 => $f::<T, 8>($($arg),*),
+            1 => $f::<T, 1>($($arg),*),
+            2 => $f::<T, 2>($($arg),*),
+            3 => $f::<T, 3>($($arg),*),
+            4 => $f::<T, 4>($($arg),*),
+            5 => $f::<T, 5>($($arg),*),
+            6 => $f::<T, 6>($($arg),*),
+            _ => $f::<T, 7>($($arg),*),
+        }
+    };
+}
+
 /// `out[j] = Σ_i data[i*cols + j]`, rows added in order.
 pub(crate) fn sum_rows_slice<T: Scalar>(data: &[T], cols: usize, out: &mut [T]) {
     assert_eq!(
@@ -132,33 +149,17 @@ pub(crate) fn sum_rows_slice<T: Scalar>(data: &[T], cols: usize, out: &mut [T]) 
     if cols == 0 {
         return;
     }
-    match cols {
-        1 => sum_rows_fixed::<T, 1>(data, out),
-        2 => sum_rows_fixed::<T, 2>(data, out),
-        3 => sum_rows_fixed::<T, 3>(data, out),
-        4 => sum_rows_fixed::<T, 4>(data, out),
-        5..=NARROW => {
-            // Strips of at most 8 columns, each summed in registers, over
-            // blocks of rows that stay in L1 (the sums wait in `out`
-            // between blocks: the same adds in the same order).
-            for block in data.chunks(STRIP_ROWS * cols) {
-                strips(cols, |j0, w| match w {
-                    8 => sum_strip::<T, 8>(block, cols, j0, out),
-                    1 => sum_strip::<T, 1>(block, cols, j0, out),
-                    2 => sum_strip::<T, 2>(block, cols, j0, out),
-                    3 => sum_strip::<T, 3>(block, cols, j0, out),
-                    4 => sum_strip::<T, 4>(block, cols, j0, out),
-                    5 => sum_strip::<T, 5>(block, cols, j0, out),
-                    6 => sum_strip::<T, 6>(block, cols, j0, out),
-                    _ => sum_strip::<T, 7>(block, cols, j0, out),
-                });
-            }
+    if cols <= NARROW {
+        // Strips of at most 8 columns, each summed in registers, over
+        // blocks of rows that stay in L1 (the sums wait in `out` between
+        // blocks: the same adds in the same order).
+        for block in data.chunks(STRIP_ROWS * cols) {
+            strips(cols, |j0, w| by_width!(w, sum_strip(block, cols, j0, out)));
         }
-        _ => {
-            for row in data.chunks_exact(cols) {
-                for (o, &v) in out.iter_mut().zip(row) {
-                    *o += v;
-                }
+    } else {
+        for row in data.chunks_exact(cols) {
+            for (o, &v) in out.iter_mut().zip(row) {
+                *o += v;
             }
         }
     }
@@ -199,19 +200,6 @@ fn sum_strip<T: Scalar, const W: usize>(data: &[T], cols: usize, j0: usize, out:
     *out = acc;
 }
 
-/// [`sum_rows_slice`] for rows of `C` elements: the sums stay in registers
-/// instead of going through `out` on every row (the same adds in the same
-/// order).
-fn sum_rows_fixed<T: Scalar, const C: usize>(data: &[T], out: &mut [T]) {
-    let mut acc = [T::ZERO; C];
-    for row in data.chunks_exact(C) {
-        for (a, &v) in acc.iter_mut().zip(row) {
-            *a += v;
-        }
-    }
-    out.copy_from_slice(&acc);
-}
-
 /// `data[i*cols + j0 + j] += b[j0 + j]` for `j < W`, every row `i`.
 fn add_strip<T: Scalar, const W: usize>(data: &mut [T], b: &[T], cols: usize, j0: usize) {
     let b: &[T; W] = b[j0..j0 + W].try_into().unwrap();
@@ -245,16 +233,7 @@ pub(crate) fn add_row_vector_slice<T: Scalar>(data: &mut [T], b: &[T]) {
         // blocks of rows that stay in L1 (30x3: 35 against 55 ns for
         // the tile below, whose fill cost more than the adds; 30x10 level).
         for block in data.chunks_mut(STRIP_ROWS * cols) {
-            strips(cols, |j0, w| match w {
-                8 => add_strip::<T, 8>(block, b, cols, j0),
-                1 => add_strip::<T, 1>(block, b, cols, j0),
-                2 => add_strip::<T, 2>(block, b, cols, j0),
-                3 => add_strip::<T, 3>(block, b, cols, j0),
-                4 => add_strip::<T, 4>(block, b, cols, j0),
-                5 => add_strip::<T, 5>(block, b, cols, j0),
-                6 => add_strip::<T, 6>(block, b, cols, j0),
-                _ => add_strip::<T, 7>(block, b, cols, j0),
-            });
+            strips(cols, |j0, w| by_width!(w, add_strip(block, b, cols, j0)));
         }
         return;
     }
@@ -263,16 +242,14 @@ pub(crate) fn add_row_vector_slice<T: Scalar>(data: &mut [T], b: &[T]) {
     // vectorize; every element still gets one add of its own bias.
     debug_assert!(cols == 1 || cols == 2);
     let tile: [T; TILE] = std::array::from_fn(|i| b[i & (cols - 1)]);
-    let len = TILE;
-    let tile = &tile[..len];
-    let mut runs = data.chunks_exact_mut(len);
+    let mut runs = data.chunks_exact_mut(TILE);
     for run in &mut runs {
-        for (v, &t) in run.iter_mut().zip(tile) {
+        for (v, &t) in run.iter_mut().zip(&tile) {
             *v += t;
         }
     }
-    // What is left is whole rows too, since `len` is a multiple of `cols`.
-    for (v, &t) in runs.into_remainder().iter_mut().zip(tile) {
+    // What is left is whole rows too, since `TILE` is a multiple of `cols`.
+    for (v, &t) in runs.into_remainder().iter_mut().zip(&tile) {
         *v += t;
     }
 }
