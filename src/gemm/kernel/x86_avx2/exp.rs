@@ -15,7 +15,8 @@
 //! - `e^r − 1 ≈ r + C2·r² + C3·r³ + C4·r⁴ + C5·r⁵`, and the result
 //!   `scale + scale·(tail + e^r − 1)` with one final rounding.
 //!
-//! For `|x| < 2^-54` glibc returns `1 + x`, and so does this; lanes with
+//! For `|x| < 2^-54` glibc returns `1 + x`, which is what this
+//! evaluation gives there too (see [`exp4`]); lanes with
 //! `|x| ≥ 512` (overflow, underflow, subnormal results, ±∞) or NaN call
 //! `f64::exp` itself.
 //!
@@ -87,11 +88,13 @@ unsafe fn exp4(x: __m256d) -> __m256d {
         let p45 = _mm256_fmadd_pd(r, _mm256_set1_pd(C5), _mm256_set1_pd(C4));
         let tmp = _mm256_fmadd_pd(r2, p23, _mm256_add_pd(tail, r));
         let tmp = _mm256_fmadd_pd(_mm256_mul_pd(r2, r2), p45, tmp);
+        // For |x| < 2^-54 (zeros: every softmax row has one) glibc returns
+        // 1 + x, which rounds to 1; so does this, with no blend: k = 0, so
+        // scale = 1 and tail = 0, r = x, and |tmp| ≤ |x| for x < 0 (the
+        // terms after r are positive), tmp < 2^-53 for x ≥ 0, so
+        // scale + scale·tmp rounds to 1 as well.
         let y = _mm256_fmadd_pd(scale, tmp, scale);
-        // |x| < 2^-54 (zeros: every softmax row has one): glibc returns 1 + x.
         let ax = _mm256_andnot_pd(_mm256_set1_pd(-0.0), x);
-        let tiny = _mm256_cmp_pd::<_CMP_LT_OQ>(ax, _mm256_set1_pd(TINY));
-        let y = _mm256_blendv_pd(y, _mm256_add_pd(_mm256_set1_pd(1.0), x), tiny);
         // |x| >= 512 or NaN (the unordered compare is true for NaN).
         let lanes = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_NLT_UQ>(ax, _mm256_set1_pd(512.0)));
         if lanes == 0 {
