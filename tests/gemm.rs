@@ -362,6 +362,58 @@ fn in_place_limits<T: Scalar>(seed: u32) {
     }
 }
 
+/// Products on either side of the rule that reads op(A) in place, unpacked,
+/// for C up to 8 micro-panels wide when op(A) is one block of rows whose
+/// KC-deep block fits in 32 KiB (`loops::reads_a_in_place`; AVX2 f64 tiles
+/// are 6×8 with MC = 96, f32 6×16 with MC = 144, KC = 384): at 8 panels and
+/// just past, at MC rows and just past, at 32 KiB and just past, with two
+/// KC blocks (so beta = 1 after the first), a 2-row last tile, both
+/// layouts of op(A) and both of op(B).
+fn a_in_place_up_to_eight_panels<T: Scalar>(seed: u32) {
+    let mut rng = TestRng::new(seed);
+    let cases: &[(usize, usize, usize)] = if T::BYTES == 4 {
+        &[
+            (64, 128, 128),
+            (64, 129, 128),
+            (144, 100, 56),
+            (145, 100, 56),
+            (20, 128, 409),
+            (21, 128, 390),
+            (62, 100, 70),
+        ]
+    } else {
+        &[
+            (64, 64, 64),
+            (64, 65, 64),
+            (96, 40, 42),
+            (97, 40, 42),
+            (64, 64, 65),
+            (10, 60, 500),
+            (62, 30, 50),
+        ]
+    };
+    for cfg in configs() {
+        for (case, &(m, n, k)) in cases.iter().enumerate() {
+            for (i, op_a) in OPS.into_iter().enumerate() {
+                let op_b = OPS[(case + i) % 2];
+                let alpha = [1.0, -0.5][case % 2];
+                let beta = SCALARS[(case + i) % 3];
+                check::<T>(cfg, &mut rng, m, n, k, op_a, op_b, alpha, beta, case % 2);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_in_place_up_to_eight_panels_f32() {
+    a_in_place_up_to_eight_panels::<f32>(45);
+}
+
+#[test]
+fn a_in_place_up_to_eight_panels_f64() {
+    a_in_place_up_to_eight_panels::<f64>(46);
+}
+
 #[test]
 fn in_place_limits_f32() {
     in_place_limits::<f32>(43);
