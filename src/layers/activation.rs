@@ -265,8 +265,7 @@ impl<T: Scalar> Layer<T> for Softmax<T> {
         "Softmax"
     }
     fn forward(&mut self, x: MatrixView<'_, T>) -> &Matrix<T> {
-        self.out.assign(x);
-        super::softmax_rows(&mut self.out);
+        super::loss::softmax_rows_into(x, &mut self.out);
         &self.out
     }
     fn infer(&self, x: MatrixView<'_, T>) -> Matrix<T> {

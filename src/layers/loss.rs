@@ -32,26 +32,51 @@ pub const LOG_EPSILON: f64 = 1e-7;
 /// ```
 pub fn softmax_rows<T: Scalar>(x: &mut Matrix<T>) {
     let cols = x.cols();
-    let data = x.as_mut_slice();
+    softmax_rows_of(x.as_mut_slice(), None, cols);
+}
+
+/// [`softmax_rows`] of `x` written to `out` (resized to `x`'s shape): the
+/// copy is the pass that subtracts each row's maximum, not a pass of its own.
+pub(crate) fn softmax_rows_into<T: Scalar>(x: MatrixView<'_, T>, out: &mut Matrix<T>) {
+    out.resize(x.rows(), x.cols());
+    softmax_rows_of(out.as_mut_slice(), Some(x.as_slice()), x.cols());
+}
+
+/// Row-wise softmax of `src` (or of `data` itself) into `data`, rows of
+/// `cols` elements.
+fn softmax_rows_of<T: Scalar>(data: &mut [T], src: Option<&[T]>, cols: usize) {
     // A few classes (the spiral's three) get loops of a fixed length, which
     // unroll: the per-row loop overhead was most of the cost.
     match cols {
         0 => {}
-        2 => softmax_rows_of(data, 2),
-        3 => softmax_rows_of(data, 3),
-        4 => softmax_rows_of(data, 4),
-        _ => softmax_rows_of(data, cols),
+        2 => softmax_rows_fixed(data, src, 2),
+        3 => softmax_rows_fixed(data, src, 3),
+        4 => softmax_rows_fixed(data, src, 4),
+        _ => softmax_rows_fixed(data, src, cols),
     }
 }
 
-/// [`softmax_rows`] of the rows of `cols > 0` elements in `data`; inlined
-/// into each arm above so that a constant `cols` specializes it.
+/// [`softmax_rows_of`] for `cols > 0`; inlined into each arm there so that
+/// a constant `cols` specializes it.
 #[inline(always)]
-fn softmax_rows_of<T: Scalar>(data: &mut [T], cols: usize) {
-    for row in data.chunks_exact_mut(cols) {
-        let max = row.iter().fold(row[0], |m, &v| m.max_nan(v));
-        for v in row.iter_mut() {
-            *v -= max;
+fn softmax_rows_fixed<T: Scalar>(data: &mut [T], src: Option<&[T]>, cols: usize) {
+    let row_max = |row: &[T]| row.iter().fold(row[0], |m, &v| m.max_nan(v));
+    match src {
+        Some(src) => {
+            for (out, row) in data.chunks_exact_mut(cols).zip(src.chunks_exact(cols)) {
+                let max = row_max(row);
+                for (o, &v) in out.iter_mut().zip(row) {
+                    *o = v - max;
+                }
+            }
+        }
+        None => {
+            for row in data.chunks_exact_mut(cols) {
+                let max = row_max(row);
+                for v in row.iter_mut() {
+                    *v -= max;
+                }
+            }
         }
     }
     // One call over the whole matrix: rows are often narrower than a vector.
@@ -304,8 +329,7 @@ impl<T: Scalar> LossLayer<T> for SoftmaxWithLoss<T> {
         if let Err(e) = self.validate(scores.shape(), &t) {
             panic!("{e}");
         }
-        self.y.assign(scores);
-        softmax_rows(&mut self.y);
+        softmax_rows_into(scores, &mut self.y);
         let n = scores.rows();
         t.classes_into(&mut self.classes);
         self.logs.clear();
