@@ -308,6 +308,23 @@ pub trait Scalar:
     /// assert_eq!(ys[2], 0.5);
     /// ```
     fn sigmoid_in_place(xs: &mut [Self]);
+    /// [`sigmoid_in_place`](Scalar::sigmoid_in_place) of `xs` written to
+    /// `out`, bit for bit the same, without copying `xs` first where the
+    /// vector path can read one slice and write another.
+    ///
+    /// # Panics
+    /// If the lengths differ.
+    ///
+    /// ```
+    /// use groundup::Scalar;
+    /// let xs = [-3.0f64, 0.0, 0.25, 40.0, -800.0];
+    /// let mut ys = [0.0; 5];
+    /// Scalar::sigmoid_into(&xs[..], &mut ys[..]);
+    /// let mut zs = xs;
+    /// Scalar::sigmoid_in_place(&mut zs[..]);
+    /// assert_eq!(ys, zs);
+    /// ```
+    fn sigmoid_into(xs: &[Self], out: &mut [Self]);
     /// [`ln`](Scalar::ln) of every element, in place, bit for bit. For
     /// `f64` with the AVX2 or AVX-512 GEMM kernel on x86-64 Linux with glibc
     /// it runs four or eight lanes at a time: a port of glibc's own `log`
@@ -476,13 +493,25 @@ fn exp_slice_f64(xs: &mut [f64]) {
     kernel.map_f64_in_place(crate::gemm::VecMap::Exp, xs);
 }
 
+fn sigmoid_into_f32(xs: &[f32], out: &mut [f32]) {
+    assert_eq!(xs.len(), out.len(), "sigmoid_into: lengths differ");
+    for (y, &x) in out.iter_mut().zip(xs) {
+        *y = 1.0 / (1.0 + (-x).exp());
+    }
+}
+
+fn sigmoid_into_f64(xs: &[f64], out: &mut [f64]) {
+    let kernel = crate::gemm::Config::current().kernel;
+    kernel.map_f64_into(crate::gemm::VecMap::Sigmoid, xs, out);
+}
+
 fn sigmoid_slice_f64(xs: &mut [f64]) {
     let kernel = crate::gemm::Config::current().kernel;
     kernel.map_f64_in_place(crate::gemm::VecMap::Sigmoid, xs);
 }
 
 macro_rules! impl_scalar {
-    ($t:ty, $dtype:expr, $fast_exp:ident, $fast_tanh:ident, $exp_slice:ident, $sigmoid_slice:ident, $ln_slice:ident) => {
+    ($t:ty, $dtype:expr, $fast_exp:ident, $fast_tanh:ident, $exp_slice:ident, $sigmoid_slice:ident, $sigmoid_into:ident, $ln_slice:ident) => {
         impl Scalar for $t {
             const DTYPE: DType = $dtype;
             const ZERO: Self = 0.0;
@@ -519,6 +548,9 @@ macro_rules! impl_scalar {
             }
             fn sigmoid_in_place(xs: &mut [Self]) {
                 $sigmoid_slice(xs)
+            }
+            fn sigmoid_into(xs: &[Self], out: &mut [Self]) {
+                $sigmoid_into(xs, out)
             }
             fn ln_in_place(xs: &mut [Self]) {
                 $ln_slice(xs)
@@ -584,6 +616,7 @@ impl_scalar!(
     tanhf_poly,
     exp_slice_f32,
     sigmoid_slice_f32,
+    sigmoid_into_f32,
     ln_slice_f32
 );
 impl_scalar!(
@@ -593,5 +626,6 @@ impl_scalar!(
     tanh_std,
     exp_slice_f64,
     sigmoid_slice_f64,
+    sigmoid_into_f64,
     ln_slice_f64
 );

@@ -158,6 +158,60 @@ fn sigmoid_in_place_is_the_book_formula_bit_for_bit() {
     });
 }
 
+/// `sigmoid_into` (source to destination; the AVX2 path reads one slice and
+/// writes the other) gives what `sigmoid_in_place` gives, bit for bit, on
+/// every input (not audited: the audit takes the in-place path).
+#[test]
+fn sigmoid_into_is_the_book_formula_bit_for_bit() {
+    let xs = inputs(if cfg!(debug_assertions) {
+        100_000
+    } else {
+        1_000_000
+    });
+    each_kernel(|kernel| {
+        let mut ys = vec![f64::NAN; xs.len()];
+        f64::sigmoid_into(&xs, &mut ys);
+        same_bits("sigmoid_into", kernel, &xs, &ys, |x| {
+            1.0 / (1.0 + (-x).exp())
+        });
+    });
+}
+
+/// `sigmoid_into` for every length 0..=19, source offset 0..=4 and
+/// destination offset 0..=4: exactly the destination slice changes.
+#[test]
+fn sigmoid_into_writes_exactly_its_destination() {
+    let xs = inputs(64);
+    each_kernel(|kernel| {
+        for src_off in 0..=4 {
+            for dst_off in 0..=4 {
+                for len in 0..=19 {
+                    let before: Vec<f64> = (0..24).map(|i| i as f64 + 0.5).collect();
+                    let mut buf = before.clone();
+                    f64::sigmoid_into(
+                        &xs[src_off..src_off + len],
+                        &mut buf[dst_off..dst_off + len],
+                    );
+                    for (i, (&b, &a)) in before.iter().zip(&buf).enumerate() {
+                        let want = if (dst_off..dst_off + len).contains(&i) {
+                            let x = xs[src_off + i - dst_off];
+                            1.0 / (1.0 + (-x).exp())
+                        } else {
+                            b
+                        };
+                        let ok = a.to_bits() == want.to_bits() || (a.is_nan() && want.is_nan());
+                        assert!(
+                            ok,
+                            "{} kernel, source offset {src_off}, destination offset {dst_off}, len {len}, element {i}",
+                            kernel.name()
+                        );
+                    }
+                }
+            }
+        }
+    });
+}
+
 type InPlace = fn(&mut [f64]);
 type Std = fn(f64) -> f64;
 

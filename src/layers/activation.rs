@@ -83,8 +83,7 @@ impl<T: Scalar> Layer<T> for Sigmoid<T> {
     }
     fn forward(&mut self, x: MatrixView<'_, T>) -> &Matrix<T> {
         self.out.resize(x.rows(), x.cols());
-        self.out.as_mut_slice().copy_from_slice(x.as_slice());
-        T::sigmoid_in_place(self.out.as_mut_slice());
+        T::sigmoid_into(x.as_slice(), self.out.as_mut_slice());
         &self.out
     }
     fn infer(&self, x: MatrixView<'_, T>) -> Matrix<T> {

@@ -479,8 +479,7 @@ impl<T: Scalar> LossLayer<T> for SigmoidWithLoss<T> {
             self.labels.push(label);
         }
         self.y.resize(n, 1);
-        self.y.as_mut_slice().copy_from_slice(scores.as_slice());
-        T::sigmoid_in_place(self.y.as_mut_slice());
+        T::sigmoid_into(scores.as_slice(), self.y.as_mut_slice());
         let eps = T::from_f64(self.log_epsilon.unwrap_or(LOG_EPSILON));
         self.logs.clear();
         for (&y, &l) in self.y.as_slice().iter().zip(&self.labels) {

@@ -721,6 +721,38 @@ impl Kernel {
         }
     }
 
+    /// `dst[i] = map(src[i])` for every element, bit for bit as
+    /// [`map_f64_in_place`](Kernel::map_f64_in_place) on a copy of `src`.
+    /// The AVX2 `exp` maps from source to destination directly, saving the
+    /// copy; every other path copies, then maps in place.
+    ///
+    /// # Panics
+    /// If the lengths differ.
+    pub(crate) fn map_f64_into(self, map: VecMap, src: &[f64], dst: &mut [f64]) {
+        assert_eq!(
+            src.len(),
+            dst.len(),
+            "map_f64_into: source and destination lengths differ"
+        );
+        #[cfg(all(
+            target_arch = "x86_64",
+            feature = "simd",
+            target_os = "linux",
+            target_env = "gnu"
+        ))]
+        if self == Kernel::Avx2Fma && !AUDIT.with(|a| a.borrow().is_some()) {
+            use x86_avx2::{exp, Avx2};
+            if let Some(exp_map) = map.exp_map() {
+                if let Some(t) = probed(&AVX2_EXP, Avx2::detect(), exp::matches_std_exp) {
+                    exp::map_into(t, exp_map, src, dst);
+                    return;
+                }
+            }
+        }
+        dst.copy_from_slice(src);
+        self.map_f64_in_place(map, dst);
+    }
+
     /// Maps `xs` on the vector path and returns its number of lanes, or
     /// returns `None` without touching `xs` where there is none (see
     /// [`map_f64_in_place`](Kernel::map_f64_in_place)).
@@ -762,17 +794,15 @@ impl Kernel {
         ))]
         if matches!(self, Kernel::Avx2Fma | Kernel::Avx512) {
             use x86_avx2::{exp, log, Avx2};
-            static EXP: OnceLock<bool> = OnceLock::new();
-            static LN: OnceLock<bool> = OnceLock::new();
             match map.exp_map() {
                 Some(exp_map) => {
-                    if let Some(t) = probed(&EXP, Avx2::detect(), exp::matches_std_exp) {
+                    if let Some(t) = probed(&AVX2_EXP, Avx2::detect(), exp::matches_std_exp) {
                         exp::map_in_place(t, exp_map, xs);
                         return Some(4);
                     }
                 }
                 None => {
-                    if let Some(t) = probed(&LN, Avx2::detect(), log::matches_std_ln) {
+                    if let Some(t) = probed(&AVX2_LN, Avx2::detect(), log::matches_std_ln) {
                         log::ln_in_place(t, xs);
                         return Some(4);
                     }
@@ -782,6 +812,22 @@ impl Kernel {
         None
     }
 }
+
+/// Whether the AVX2 `exp` and `log` agree with std's here (see [`probed`]).
+#[cfg(all(
+    target_arch = "x86_64",
+    feature = "simd",
+    target_os = "linux",
+    target_env = "gnu"
+))]
+static AVX2_EXP: OnceLock<bool> = OnceLock::new();
+#[cfg(all(
+    target_arch = "x86_64",
+    feature = "simd",
+    target_os = "linux",
+    target_env = "gnu"
+))]
+static AVX2_LN: OnceLock<bool> = OnceLock::new();
 
 /// `token` (a detected instruction set) if its vector function agrees with
 /// std's on the probe inputs: `matches_std` runs once per `agrees`, so once

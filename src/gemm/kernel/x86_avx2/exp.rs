@@ -143,41 +143,58 @@ unsafe fn apply4(map: Map, x: __m256d) -> __m256d {
     }
 }
 
+/// `dst[i] = map(src[i])` for `i < n`.
+///
+/// # Safety
+/// AVX2 and FMA are available; `src` is readable and `dst` writable for `n`
+/// elements. They may be the same pointer (in place): each vector is loaded
+/// before the store that overwrites it.
 #[target_feature(enable = "avx2,fma")]
-unsafe fn map_avx2(map: Map, xs: &mut [f64]) {
-    let mut chunks = xs.chunks_exact_mut(4);
-    // SAFETY: every full load and store touches the four elements of a
-    // chunk of exactly four; the remainder's masked load reads and
-    // `store_first` writes only its first `n = rest.len() < 4` elements;
-    // runs after detection.
+unsafe fn map_avx2(map: Map, src: *const f64, dst: *mut f64, n: usize) {
+    // SAFETY: every full load and store touches four elements below
+    // `n - n % 4`; the remainder's masked load reads and `store_first`
+    // writes only the last `n % 4 < 4` elements; the caller's contract.
     unsafe {
-        for c in &mut chunks {
-            let p = c.as_mut_ptr();
-            _mm256_storeu_pd(p, apply4(map, _mm256_loadu_pd(p)));
+        let full = n - n % 4;
+        let mut i = 0;
+        while i < full {
+            _mm256_storeu_pd(dst.add(i), apply4(map, _mm256_loadu_pd(src.add(i))));
+            i += 4;
         }
-        let rest = chunks.into_remainder();
-        if !rest.is_empty() {
+        let rest = n - full;
+        if rest > 0 {
             // The last 1 to 3 elements by a masked load, the other lanes set
-            // to 1.0, an ordinary input, so no lane is special for nothing; stored
-            // in pieces. (Through a stack buffer this took two `memcpy`
-            // calls, a quarter of a 30-element call.)
-            let n = rest.len();
-            let p = rest.as_mut_ptr();
-            let mask = <f64 as Simd>::mask(n);
+            // to 1.0, an ordinary input, so no lane is special for nothing;
+            // stored in pieces. (Through a stack buffer this took two
+            // `memcpy` calls.)
+            let mask = <f64 as Simd>::mask(rest);
             let x = _mm256_blendv_pd(
                 _mm256_set1_pd(1.0),
-                <f64 as Simd>::maskload(p, mask),
+                <f64 as Simd>::maskload(src.add(full), mask),
                 _mm256_castsi256_pd(mask),
             );
-            <f64 as Simd>::store_first(p, apply4(map, x), n);
+            <f64 as Simd>::store_first(dst.add(full), apply4(map, x), rest);
         }
     }
 }
 
 /// `x = map(x)` for every element.
 pub(crate) fn map_in_place(_token: Avx2, map: Map, xs: &mut [f64]) {
-    // SAFETY: the token proves AVX2 and FMA were detected.
-    unsafe { map_avx2(map, xs) }
+    let p = xs.as_mut_ptr();
+    // SAFETY: the token proves AVX2 and FMA were detected; `xs` is both
+    // source and destination, valid for its length.
+    unsafe { map_avx2(map, p, p, xs.len()) }
+}
+
+/// `dst[i] = map(src[i])` for every element.
+///
+/// # Panics
+/// If the lengths differ.
+pub(crate) fn map_into(_token: Avx2, map: Map, src: &[f64], dst: &mut [f64]) {
+    assert_eq!(src.len(), dst.len());
+    // SAFETY: the token proves AVX2 and FMA were detected; `src` is
+    // readable and `dst` writable for the common length (assert above).
+    unsafe { map_avx2(map, src.as_ptr(), dst.as_mut_ptr(), src.len()) }
 }
 
 /// Whether [`map_in_place`]'s `exp` gives what `f64::exp` gives on every
