@@ -461,11 +461,15 @@ fn rows_block<T: Scalar, K: MicroKernel<T>>(
         };
         // Loop 1: one MR-tall micro-panel of Ã at a time; the whole ones in
         // one sweep, then the ragged ones.
-        let whole = if direct_a { 0 } else { (mc - tail) / mr };
+        let whole = if direct_a { mc / mr } else { (mc - tail) / mr };
         if whole > 0 {
             let mut c_col = c.sub(0, j0, whole * mr, cols);
-            let a_whole = &a_tilde[..whole * mr * kc];
-            kernel.run_sweep(kc, alpha, a_whole, b_micro, beta, &mut c_col, ahead);
+            if direct_a {
+                kernel.run_sweep_in_place(kc, alpha, a, b_micro, beta, &mut c_col);
+            } else {
+                let a_whole = &a_tilde[..whole * mr * kc];
+                kernel.run_sweep(kc, alpha, a_whole, b_micro, beta, &mut c_col, ahead);
+            }
         }
         for ir in whole..a_panels {
             let (i0, rows, a_micro) = panel(ir);

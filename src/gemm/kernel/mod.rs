@@ -389,6 +389,30 @@ pub(crate) trait MicroKernel<T>: Copy + Send + Sync {
         }
     }
 
+    /// [`run_sweep`](MicroKernel::run_sweep) with op(A) read in place: `a`
+    /// is op(A) at the column's first row (its rows `c.rows()`, a multiple
+    /// of `MR`, and `k` columns), `b` one packed micro-panel. Only called
+    /// when [`MicroKernel::DIRECT`]; kernels may override it to keep the
+    /// sweep inside one call.
+    fn run_sweep_in_place(
+        self,
+        k: usize,
+        alpha: T,
+        a: Operand<'_, T>,
+        b: &[T],
+        beta: T,
+        c: &mut CView<'_, T>,
+    ) where
+        T: Copy,
+    {
+        let cols = c.cols();
+        for ir in 0..c.rows() / Self::MR {
+            let mut tile = c.sub(ir * Self::MR, 0, Self::MR, cols);
+            let a_micro = ASrc::Strided(a.offset(ir * Self::MR, 0));
+            self.run(k, alpha, a_micro, b, beta, &mut tile);
+        }
+    }
+
     /// `C = alpha·A·B + beta·C` for one KC block of a skinny product (`c`
     /// at most `2·NR` wide), op(A) read in place, op(B) (any layout) copied
     /// into `scratch` (at least `k·2·NR` elements) as the kernel likes it;

@@ -59,7 +59,7 @@ use crate::gemm::view::CView;
 use direct::{skinny, small_tiles};
 pub(crate) use pack::{pack_a_avx, pack_b_avx};
 use std::marker::PhantomData;
-use tile::{run_tile, sweep, MR};
+use tile::{run_tile, sweep, sweep_in_place, MR};
 
 /// Proof that this CPU has AVX2 and FMA: only [`Avx2::detect`] makes one.
 #[derive(Clone, Copy, Debug)]
@@ -164,6 +164,19 @@ impl<T: Simd + Blocking> MicroKernel<T> for Avx2Kernel<T> {
         _ahead: Ahead<T>,
     ) {
         sweep(self.0, k, alpha, a, b, beta, c)
+    }
+
+    #[inline]
+    fn run_sweep_in_place(
+        self,
+        k: usize,
+        alpha: T,
+        a: Operand<'_, T>,
+        b: &[T],
+        beta: T,
+        c: &mut CView<'_, T>,
+    ) {
+        sweep_in_place(self.0, k, alpha, a, b, beta, c)
     }
 
     #[inline]

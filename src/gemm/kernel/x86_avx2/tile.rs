@@ -6,6 +6,7 @@
 
 use super::{Avx2, Simd};
 use crate::gemm::kernel::ASrc;
+use crate::gemm::loops::Operand;
 use crate::gemm::view::CView;
 use std::arch::x86_64::*;
 
@@ -360,27 +361,72 @@ pub(super) fn sweep<T: Simd>(
     // whole NR·k packed panel `b`; it writes rows ir·MR.. +MR, columns < cols
     // of the region the view grants exclusively (not aliased by the shared
     // `a`, `b`).
-    unsafe { sweep_avx(rows / MR, &args) }
+    unsafe { sweep_avx::<T, true>(rows / MR, &args) }
 }
 
 /// # Safety
-/// As described in [`sweep`].
+/// As described in [`sweep`] (`AP`: packed A, micro-panels `MR·k` apart)
+/// and [`sweep_in_place`] (op(A) in place, micro-panels `MR·a_rs` apart).
 #[target_feature(enable = "avx2,fma")]
-unsafe fn sweep_avx<T: Simd>(panels: usize, args: &TileArgs<T>) {
+unsafe fn sweep_avx<T: Simd, const AP: bool>(panels: usize, args: &TileArgs<T>) {
     let two = args.cols > T::LANES;
+    let a_step = if AP { MR * args.k } else { MR * args.a_rs };
     for ir in 0..panels {
         let t = TileArgs {
-            a: args.a.wrapping_add(ir * MR * args.k),
+            a: args.a.wrapping_add(ir * a_step),
             c: args.c.wrapping_add(ir * MR * args.ldc),
             ..*args
         };
-        // SAFETY: panel `ir` of the column described in `sweep`.
+        // SAFETY: panel `ir` of the column described in `sweep` or
+        // `sweep_in_place`.
         unsafe {
             if two {
-                tile_body::<T, MR, 2, true, 2>(&t)
+                tile_body::<T, MR, 2, AP, 2>(&t)
             } else {
-                tile_body::<T, MR, 1, true, 2>(&t)
+                tile_body::<T, MR, 1, AP, 2>(&t)
             }
         }
     }
+}
+
+/// [`sweep`] with op(A) read in place through its strides (`a` at the
+/// column's first row; `c.rows()` a multiple of [`MR`]).
+pub(super) fn sweep_in_place<T: Simd>(
+    _proof: Avx2,
+    k: usize,
+    alpha: T,
+    a: Operand<'_, T>,
+    b: &[T],
+    beta: T,
+    c: &mut CView<'_, T>,
+) {
+    let (rows, cols) = (c.rows(), c.cols());
+    if rows == 0 || cols == 0 {
+        return;
+    }
+    let nr = 2 * T::LANES;
+    assert!(rows % MR == 0 && cols <= nr, "sweep {rows}x{cols}");
+    if k > 0 {
+        assert!((rows - 1) * a.rs + (k - 1) * a.cs < a.data.len());
+    }
+    assert!(b.len() >= nr * k);
+    let args = TileArgs {
+        k,
+        a: a.data.as_ptr(),
+        a_rs: a.rs,
+        a_cs: a.cs,
+        b: b.as_ptr(),
+        b_rs: nr,
+        cols,
+        c: c.as_mut_ptr(),
+        ldc: c.ldc(),
+        alpha,
+        beta,
+    };
+    // SAFETY: `_proof` shows AVX2+FMA were detected. Panel `ir` reads op(A)
+    // rows ir·MR.. +MR, columns < k (inside `a.data`: the assert above bounds
+    // row rows-1, column k-1) and the whole NR·k packed panel `b`; it writes
+    // rows ir·MR.. +MR, columns < cols of the region the view grants
+    // exclusively (not aliased by the shared `a`, `b`).
+    unsafe { sweep_avx::<T, false>(rows / MR, &args) }
 }
