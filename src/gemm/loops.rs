@@ -142,24 +142,22 @@ pub fn balanced_block(len: usize, max: usize, unit: usize) -> usize {
 /// then bound by one pass over A instead of a copy plus a pass.
 const DIRECT_A_MAX_PANELS: usize = 2;
 
-/// Up to this many micro-panels wide, op(A) is also read in place when it
-/// is one block of rows whose KC-deep block fits in [`L1_BYTES`]: its rows
-/// stay in L1 across the sweeps, so the copy into Ã is pure overhead
-/// (f64 48³ −8 %, 64³ −4 % on Zen 3, in-process A/B; at 16 panels,
-/// 64×64·64×256, packing wins by 6 %).
-const DIRECT_A_L1_PANELS: usize = 8;
-
-/// The L1 data cache a block of op(A) read in place must fit (32 KiB on
-/// every x86-64 and Arm core this crate is tuned for).
-const L1_BYTES: usize = 32 * 1024;
+/// op(A) is also read in place, at any width of C, when it is one block of
+/// rows (at most MC, so no team splits it) whose KC-deep block is at most
+/// this many bytes: close enough to L1 that its rows stream in from there
+/// or from L2 as fast as a packed copy would, so the copy is pure overhead.
+/// Measured on Zen 3 (in-process A/B, one thread, against packing): f64
+/// 96³ −6 %, 64×64·64×128 −6 %, f32 144³ −7 %, 128³ −3 %; at 96×384·384×1024
+/// f64 (288 KiB) level, at 128×784·784×1024 f32 (392 KiB) packing wins by 5 %.
+const A_IN_PLACE_BYTES: usize = 128 * 1024;
 
 /// Whether kernel `K` reads op(A) in place for this product (see
-/// [`DIRECT_A_MAX_PANELS`], [`DIRECT_A_L1_PANELS`]) instead of packing it.
+/// [`DIRECT_A_MAX_PANELS`], [`A_IN_PLACE_BYTES`]) instead of packing it.
 pub fn reads_a_in_place<K: MicroKernel<T>, T>(p: &Problem<'_, '_, T>) -> bool {
     let a_block_bytes = p.m * p.k.min(K::KC) * std::mem::size_of::<T>();
-    let narrow = p.n <= DIRECT_A_MAX_PANELS * K::NR
-        || (p.n <= DIRECT_A_L1_PANELS * K::NR && p.m <= K::MC && a_block_bytes <= L1_BYTES);
-    K::DIRECT && narrow && (p.a.cs == 1 || p.a.rs == 1)
+    let in_place =
+        p.n <= DIRECT_A_MAX_PANELS * K::NR || (p.m <= K::MC && a_block_bytes <= A_IN_PLACE_BYTES);
+    K::DIRECT && in_place && (p.a.cs == 1 || p.a.rs == 1)
 }
 
 /// Rows per micro-panel of a re-split tail (see [`split_tail`]).
