@@ -411,7 +411,7 @@ fn rows_block<T: Scalar, K: MicroKernel<T>>(
 ) {
     let (mr, nr) = (K::MR, K::NR);
     let (mc, nc) = (c.rows(), c.cols());
-    let (full, tail) = split_tail(mc, mr, K::DIRECT && !direct_a);
+    let (full, tail) = split_tail(mc, mr, K::DIRECT);
     let a_len = full * mr * kc + tail.div_ceil(TAIL_MR) * TAIL_MR * kc;
     let a_tilde = &mut a_pack[..if direct_a { 0 } else { a_len }];
     if !direct_a {
@@ -422,13 +422,18 @@ fn rows_block<T: Scalar, K: MicroKernel<T>>(
         }
     }
     let a_tilde = &*a_tilde;
-    // The micro-panels of Ã: `full` of MR rows, then the tail in panels of
-    // at most TAIL_MR rows.
+    // The micro-panels of Ã (or of op(A) in place): `full` of MR rows, then
+    // the tail in panels of at most TAIL_MR rows.
     let panels = full + tail.div_ceil(TAIL_MR);
     let panel = |ir: usize| -> (usize, usize, ASrc<'_, T>) {
         if direct_a {
-            let i0 = ir * mr;
-            (i0, mr.min(mc - i0), ASrc::Strided(a.offset(i0, 0)))
+            let i0 = if ir < full {
+                ir * mr
+            } else {
+                full * mr + (ir - full) * TAIL_MR
+            };
+            let rows = if ir < full { mr } else { TAIL_MR };
+            (i0, rows.min(mc - i0), ASrc::Strided(a.offset(i0, 0)))
         } else if ir < full {
             let a = &a_tilde[ir * mr * kc..(ir + 1) * mr * kc];
             (ir * mr, mr.min(mc - ir * mr), ASrc::Packed(a))
@@ -444,7 +449,6 @@ fn rows_block<T: Scalar, K: MicroKernel<T>>(
             (i0, TAIL_MR.min(mc - i0), ASrc::Strided(a))
         }
     };
-    let a_panels = if direct_a { mc.div_ceil(mr) } else { panels };
     // Loop 2: one NR-wide micro-panel of B̃ at a time.
     for jr in 0..nc.div_ceil(nr) {
         let j0 = jr * nr;
@@ -459,7 +463,7 @@ fn rows_block<T: Scalar, K: MicroKernel<T>>(
         };
         // Loop 1: one MR-tall micro-panel of Ã at a time; the whole ones in
         // one sweep, then the ragged ones.
-        let whole = if direct_a { mc / mr } else { (mc - tail) / mr };
+        let whole = (mc - tail) / mr;
         if whole > 0 {
             let mut c_col = c.sub(0, j0, whole * mr, cols);
             if direct_a {
@@ -469,7 +473,7 @@ fn rows_block<T: Scalar, K: MicroKernel<T>>(
                 kernel.run_sweep(kc, alpha, a_whole, b_micro, beta, &mut c_col, ahead);
             }
         }
-        for ir in whole..a_panels {
+        for ir in whole..panels {
             let (i0, rows, a_micro) = panel(ir);
             let mut c_tile = c.sub(i0, j0, rows, cols);
             kernel.run(kc, alpha, a_micro, b_micro, beta, &mut c_tile);
