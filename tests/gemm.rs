@@ -363,11 +363,13 @@ fn in_place_limits<T: Scalar>(seed: u32) {
 }
 
 /// Products on either side of the rule that reads op(A) in place, unpacked,
-/// at any width of C when op(A) is one block of rows whose KC-deep block is
-/// at most 128 KiB (`loops::reads_a_in_place`; AVX2 f64 tiles are 6×8 with
-/// MC = 96, f32 6×16 with MC = 144, KC = 384): at MC rows and just past, at
-/// 128 KiB and just past, C wide, two KC blocks (so beta = 1 after the
-/// first), a 2-row last tile, both layouts of op(A) and both of op(B).
+/// at any width of C when op(A)'s KC-deep block is at most 128 KiB and it is
+/// one block of rows or one thread runs the product (`loops::reads_a_in_place`;
+/// AVX2 f64 tiles are 6×8 with MC = 96, f32 6×16 with MC = 144, KC = 384):
+/// at MC rows and just past, at 128 KiB and just past, several row blocks
+/// (in place on one thread, a team on two), C wide, two KC blocks (so
+/// beta = 1 after the first), a 2-row last tile, both layouts of op(A) and
+/// both of op(B).
 fn a_in_place_limits<T: Scalar>(seed: u32) {
     let mut rng = TestRng::new(seed);
     let cases: &[(usize, usize, usize)] = if T::BYTES == 4 {
@@ -379,6 +381,8 @@ fn a_in_place_limits<T: Scalar>(seed: u32) {
             (144, 100, 228),
             (20, 128, 409),
             (62, 100, 70),
+            (200, 100, 163),
+            (200, 100, 164),
         ]
     } else {
         &[
@@ -389,6 +393,9 @@ fn a_in_place_limits<T: Scalar>(seed: u32) {
             (96, 40, 171),
             (10, 60, 500),
             (62, 30, 50),
+            (128, 128, 128),
+            (129, 50, 127),
+            (130, 50, 127),
         ]
     };
     for cfg in configs() {

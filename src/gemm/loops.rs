@@ -142,21 +142,28 @@ pub fn balanced_block(len: usize, max: usize, unit: usize) -> usize {
 /// then bound by one pass over A instead of a copy plus a pass.
 const DIRECT_A_MAX_PANELS: usize = 2;
 
-/// op(A) is also read in place, at any width of C, when it is one block of
-/// rows (at most MC, so no team splits it) whose KC-deep block is at most
-/// this many bytes: close enough to L1 that its rows stream in from there
-/// or from L2 as fast as a packed copy would, so the copy is pure overhead.
-/// Measured on Zen 3 (in-process A/B, one thread, against packing): f64
-/// 96³ −6 %, 64×64·64×128 −6 %, f32 144³ −7 %, 128³ −3 %; at 96×384·384×1024
-/// f64 (288 KiB) level, at 128×784·784×1024 f32 (392 KiB) packing wins by 5 %.
+/// op(A) is also read in place, at any width of C, when its KC-deep block
+/// (all its rows) is at most this many bytes, and either it is one block of
+/// rows (at most MC) or this thread runs the whole product (`alone`; a
+/// team splits products of several row blocks, each member packing its
+/// own). Such an A stays close enough to L1 that its rows stream in as
+/// fast as a packed copy would, so the copy is pure overhead. Measured on
+/// Zen 3 (in-process A/B, one thread, against packing): f64 48³ +15 %,
+/// 64³ +11 %, 96³ +8 %, 128³ +4 to +10 %, f32 144³ +8 %, 128³ +4 to +7 %
+/// for reading in place; f64 192³ (288 KiB) level; f32 1024×128·128×1024
+/// (512 KiB, in blocks of 72 KiB) packing 2–3 % ahead, and at
+/// 128×784·784×1024 f32 (392 KiB) 5 % ahead.
 const A_IN_PLACE_BYTES: usize = 128 * 1024;
 
 /// Whether kernel `K` reads op(A) in place for this product (see
-/// [`DIRECT_A_MAX_PANELS`], [`A_IN_PLACE_BYTES`]) instead of packing it.
-pub fn reads_a_in_place<K: MicroKernel<T>, T>(p: &Problem<'_, '_, T>) -> bool {
+/// [`DIRECT_A_MAX_PANELS`], [`A_IN_PLACE_BYTES`]) instead of packing it;
+/// `alone`: this thread runs the whole product. Either way every element is
+/// the same in-order FMA chain per KC block, so the bits do not depend on
+/// the choice.
+pub fn reads_a_in_place<K: MicroKernel<T>, T>(p: &Problem<'_, '_, T>, alone: bool) -> bool {
     let a_block_bytes = p.m * p.k.min(K::KC) * std::mem::size_of::<T>();
-    let in_place =
-        p.n <= DIRECT_A_MAX_PANELS * K::NR || (p.m <= K::MC && a_block_bytes <= A_IN_PLACE_BYTES);
+    let in_place = p.n <= DIRECT_A_MAX_PANELS * K::NR
+        || ((p.m <= K::MC || alone) && a_block_bytes <= A_IN_PLACE_BYTES);
     K::DIRECT && in_place && (p.a.cs == 1 || p.a.rs == 1)
 }
 
@@ -270,7 +277,7 @@ pub fn gemm_blocked<T: Scalar, K: MicroKernel<T>>(
     }
     let mc_max = balanced_block(m, K::MC, mr);
     let nc_max = balanced_block(n, K::NC, nr);
-    let direct_a = reads_a_in_place::<K, T>(p);
+    let direct_a = reads_a_in_place::<K, T>(p, matches!(share, Share::Alone));
     if direct_a && p.a.cs == 1 && n <= DIRECT_A_MAX_PANELS * nr {
         // Skinny C, row-major A: A is not worth packing and B̃ is tiny. Same KC blocks
         // (and so the same sums) as the packed path.
@@ -489,7 +496,7 @@ pub fn team_runs<T: Scalar, K: MicroKernel<T>>(p: &Problem<'_, '_, T>) -> bool {
     let mc_max = balanced_block(p.m, K::MC, K::MR);
     let blocks = p.m.div_ceil(mc_max);
     !super::stream::takes_stream(p, 2 * K::NR)
-        && !reads_a_in_place::<K, T>(p)
+        && !reads_a_in_place::<K, T>(p, false)
         && (2..=MAX_ROW_BLOCKS).contains(&blocks)
 }
 
