@@ -32,6 +32,44 @@ pub(super) struct TileArgs<T> {
     pub(super) beta: T,
 }
 
+/// The arguments of tiles over one packed B̃ micro-panel (`NR·k` elements,
+/// checked here) with A at `a = (pointer, row stride, column stride)`.
+#[inline(always)]
+fn packed_b_args<T: Simd>(
+    k: usize,
+    alpha: T,
+    a: (*const T, usize, usize),
+    b: &[T],
+    beta: T,
+    c: &mut CView<'_, T>,
+) -> TileArgs<T> {
+    let nr = 2 * T::LANES;
+    assert!(b.len() >= nr * k);
+    TileArgs {
+        k,
+        a: a.0,
+        a_rs: a.1,
+        a_cs: a.2,
+        b: b.as_ptr(),
+        b_rs: nr,
+        cols: c.cols(),
+        c: c.as_mut_ptr(),
+        ldc: c.ldc(),
+        alpha,
+        beta,
+    }
+}
+
+/// op(A) read in place, `(pointer, row stride, column stride)`, after
+/// checking that its rows `< rows` and columns `< k` are inside it.
+#[inline(always)]
+fn strided_a<T>(op: Operand<'_, T>, rows: usize, k: usize) -> (*const T, usize, usize) {
+    if rows > 0 && k > 0 {
+        assert!((rows - 1) * op.rs + (k - 1) * op.cs < op.data.len());
+    }
+    (op.data.as_ptr(), op.rs, op.cs)
+}
+
 pub(super) type TileFn<T> = unsafe fn(&TileArgs<T>);
 
 /// One step of `k`: load the B row (the last vector masked unless B is a
@@ -281,45 +319,27 @@ pub(super) fn run_tile<T: Simd>(
     }
     let nr = 2 * T::LANES;
     assert!(rows <= MR && cols <= nr, "tile {rows}x{cols}");
-    let (a_ptr, a_rs, a_cs, ap) = match a {
+    let (a_src, ap) = match a {
         ASrc::Packed(s) => {
             assert!(s.len() >= MR * k);
-            (s.as_ptr(), 1, MR, true)
+            ((s.as_ptr(), 1, MR), true)
         }
-        ASrc::Strided(op) => {
-            if k > 0 {
-                assert!((rows - 1) * op.rs + (k - 1) * op.cs < op.data.len());
-            }
-            (op.data.as_ptr(), op.rs, op.cs, false)
-        }
+        ASrc::Strided(op) => (strided_a(op, rows, k), false),
     };
-    assert!(b.len() >= nr * k);
     let nv = cols.div_ceil(T::LANES);
     let f = if ap {
         select::<T, true, 2>(rows, nv)
     } else {
         select::<T, false, 2>(rows, nv)
     };
-    let args = TileArgs {
-        k,
-        a: a_ptr,
-        a_rs,
-        a_cs,
-        b: b.as_ptr(),
-        b_rs: nr,
-        cols,
-        c: c.as_mut_ptr(),
-        ldc: c.ldc(),
-        alpha,
-        beta,
-    };
-    // SAFETY: `_proof` shows AVX2+FMA were detected. The asserts above bound
-    // every read of A (rows < R = rows, p < k) and B (p < k, the whole
-    // zero-padded NR-wide row of the packed panel, whose slice holds NR·k
-    // elements). C: the view grants exclusive access to
-    // `rows x cols` elements at `ptr + i*ldc + j`, and A and B are shared
-    // borrows, so they cannot alias it. `nv` makes `(nv-1)·LANES < cols ≤
-    // nv·LANES`.
+    let args = packed_b_args(k, alpha, a_src, b, beta, c);
+    // SAFETY: `_proof` shows AVX2+FMA were detected. The asserts above (and
+    // in `strided_a`, `packed_b_args`) bound every read of A (rows < R =
+    // rows, p < k) and B (p < k, the whole zero-padded NR-wide row of the
+    // packed panel, whose slice holds NR·k elements). C: the view grants
+    // exclusive access to `rows x cols` elements at `ptr + i*ldc + j`, and A
+    // and B are shared borrows, so they cannot alias it. `nv` makes
+    // `(nv-1)·LANES < cols ≤ nv·LANES`.
     unsafe { f(&args) }
 }
 
@@ -342,25 +362,13 @@ pub(super) fn sweep<T: Simd>(
     }
     let nr = 2 * T::LANES;
     assert!(rows % MR == 0 && cols <= nr, "sweep {rows}x{cols}");
-    assert!(a.len() >= rows * k && b.len() >= nr * k);
-    let args = TileArgs {
-        k,
-        a: a.as_ptr(),
-        a_rs: 1,
-        a_cs: MR,
-        b: b.as_ptr(),
-        b_rs: nr,
-        cols,
-        c: c.as_mut_ptr(),
-        ldc: c.ldc(),
-        alpha,
-        beta,
-    };
+    assert!(a.len() >= rows * k);
+    let args = packed_b_args(k, alpha, (a.as_ptr(), 1, MR), b, beta, c);
     // SAFETY: `_proof` shows AVX2+FMA were detected. Panel `ir` reads
     // `a[ir·MR·k ..][.. MR·k]` (inside `a`: rows·k ≥ (ir+1)·MR·k) and the
-    // whole NR·k packed panel `b`; it writes rows ir·MR.. +MR, columns < cols
-    // of the region the view grants exclusively (not aliased by the shared
-    // `a`, `b`).
+    // whole NR·k packed panel `b` (checked in `packed_b_args`); it writes
+    // rows ir·MR.. +MR, columns < cols of the region the view grants
+    // exclusively (not aliased by the shared `a`, `b`).
     unsafe { sweep_avx::<T, true>(rows / MR, &args) }
 }
 
@@ -406,25 +414,9 @@ pub(super) fn sweep_in_place<T: Simd>(
     }
     let nr = 2 * T::LANES;
     assert!(rows % MR == 0 && cols <= nr, "sweep {rows}x{cols}");
-    if k > 0 {
-        assert!((rows - 1) * a.rs + (k - 1) * a.cs < a.data.len());
-    }
-    assert!(b.len() >= nr * k);
-    let args = TileArgs {
-        k,
-        a: a.data.as_ptr(),
-        a_rs: a.rs,
-        a_cs: a.cs,
-        b: b.as_ptr(),
-        b_rs: nr,
-        cols,
-        c: c.as_mut_ptr(),
-        ldc: c.ldc(),
-        alpha,
-        beta,
-    };
+    let args = packed_b_args(k, alpha, strided_a(a, rows, k), b, beta, c);
     // SAFETY: `_proof` shows AVX2+FMA were detected. Panel `ir` reads op(A)
-    // rows ir·MR.. +MR, columns < k (inside `a.data`: the assert above bounds
+    // rows ir·MR.. +MR, columns < k (inside `a.data`: `strided_a` checks
     // row rows-1, column k-1) and the whole NR·k packed panel `b`; it writes
     // rows ir·MR.. +MR, columns < cols of the region the view grants
     // exclusively (not aliased by the shared `a`, `b`).
