@@ -24,6 +24,10 @@
 //! - skinny C (at most two micro-panels wide): A is read in place; with
 //!   row-major A, loops 2 and 1 become one kernel call per KC block on
 //!   tiles up to 4 vectors wide (`run_skinny`);
+//! - C of any width when op(A)'s KC-deep block is at most 128 KiB and it is
+//!   one block of rows or one thread runs the product: A is read in place
+//!   too, the whole panels of a column in one `run_sweep_in_place` call
+//!   ([`reads_a_in_place`]);
 //! - at most four rows of C, wider than two micro-panels, times a large
 //!   row-major B: no tiles; B is read row after row into sums kept in L1
 //!   (`stream.rs`, through the kernel's `stream`), in the same KC blocks.
