@@ -156,7 +156,7 @@ const DIRECT_A_MAX_PANELS: usize = 2;
 /// 64³ +11 %, 96³ +8 %, 128³ +4 to +10 %, f32 144³ +8 %, 128³ +4 to +7 %
 /// for reading in place; f64 192³ (288 KiB) level; f32 1024×128·128×1024
 /// (512 KiB, in blocks of 72 KiB) packing 2–3 % ahead, and at
-/// 128×784·784×1024 f32 (392 KiB) 5 % ahead.
+/// 128×784·784×1024 f32 (a KC-deep block of 192 KiB) 5 % ahead.
 const A_IN_PLACE_BYTES: usize = 128 * 1024;
 
 /// Whether kernel `K` reads op(A) in place for this product (see
