@@ -50,7 +50,9 @@ pub(crate) const C3: f64 = f64::from_bits(0x3fc5_5555_5555_543c);
 pub(crate) const C4: f64 = f64::from_bits(0x3fa5_5555_cf17_2b91);
 pub(crate) const C5: f64 = f64::from_bits(0x3f81_1111_67a4_d017);
 
-/// 2^-54: below it in magnitude, e^x rounds to 1 + x.
+/// 2^-54: below it in magnitude, e^x rounds to 1 + x (the AVX-512 kernel
+/// blends there; this one needs no blend, see [`exp4`]).
+#[cfg(groundup_avx512)]
 pub(crate) const TINY: f64 = f64::from_bits(0x3c90_0000_0000_0000);
 
 /// `e^x` of four lanes; lanes of magnitude 512 or more (and NaN) are

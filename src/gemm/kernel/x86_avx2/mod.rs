@@ -59,7 +59,7 @@ use crate::gemm::view::CView;
 use direct::{skinny, small_tiles};
 pub(crate) use pack::{pack_a_avx, pack_b_avx};
 use std::marker::PhantomData;
-use tile::{run_tile, sweep, sweep_in_place, MR};
+use tile::{run_tile, sweep, MR};
 
 /// Proof that this CPU has AVX2 and FMA: only [`Avx2::detect`] makes one.
 #[derive(Clone, Copy, Debug)]
@@ -163,7 +163,7 @@ impl<T: Simd + Blocking> MicroKernel<T> for Avx2Kernel<T> {
         c: &mut CView<'_, T>,
         _ahead: Ahead<T>,
     ) {
-        sweep(self.0, k, alpha, a, b, beta, c)
+        sweep(self.0, k, alpha, ASrc::Packed(a), b, beta, c)
     }
 
     #[inline]
@@ -176,7 +176,7 @@ impl<T: Simd + Blocking> MicroKernel<T> for Avx2Kernel<T> {
         beta: T,
         c: &mut CView<'_, T>,
     ) {
-        sweep_in_place(self.0, k, alpha, a, b, beta, c)
+        sweep(self.0, k, alpha, ASrc::Strided(a), b, beta, c)
     }
 
     #[inline]

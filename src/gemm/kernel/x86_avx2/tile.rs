@@ -343,15 +343,16 @@ pub(super) fn run_tile<T: Simd>(
     unsafe { f(&args) }
 }
 
-/// A column of whole packed tiles (see
-/// [`MicroKernel::run_sweep`](crate::gemm::kernel::MicroKernel::run_sweep))
+/// A column of whole tiles, A packed or read in place (see
+/// [`MicroKernel::run_sweep`](crate::gemm::kernel::MicroKernel::run_sweep),
+/// [`MicroKernel::run_sweep_in_place`](crate::gemm::kernel::MicroKernel::run_sweep_in_place))
 /// in one call, the full-height tile body inlined: the per-tile checks,
 /// dispatch and call are paid once per column instead of once per tile.
 pub(super) fn sweep<T: Simd>(
     _proof: Avx2,
     k: usize,
     alpha: T,
-    a: &[T],
+    a: ASrc<'_, T>,
     b: &[T],
     beta: T,
     c: &mut CView<'_, T>,
@@ -362,19 +363,32 @@ pub(super) fn sweep<T: Simd>(
     }
     let nr = 2 * T::LANES;
     assert!(rows % MR == 0 && cols <= nr, "sweep {rows}x{cols}");
-    assert!(a.len() >= rows * k);
-    let args = packed_b_args(k, alpha, (a.as_ptr(), 1, MR), b, beta, c);
-    // SAFETY: `_proof` shows AVX2+FMA were detected. Panel `ir` reads
-    // `a[ir·MR·k ..][.. MR·k]` (inside `a`: rows·k ≥ (ir+1)·MR·k) and the
-    // whole NR·k packed panel `b` (checked in `packed_b_args`); it writes
-    // rows ir·MR.. +MR, columns < cols of the region the view grants
-    // exclusively (not aliased by the shared `a`, `b`).
-    unsafe { sweep_avx::<T, true>(rows / MR, &args) }
+    let panels = rows / MR;
+    // SAFETY (both arms): `_proof` shows AVX2+FMA were detected. Panel `ir`
+    // reads MR rows of A, columns < k, and the whole NR·k packed panel `b`
+    // (checked in `packed_b_args`); it writes rows ir·MR.. +MR, columns <
+    // cols of the region the view grants exclusively (not aliased by the
+    // shared `a`, `b`).
+    match a {
+        ASrc::Packed(a) => {
+            // Panel `ir` is `a[ir·MR·k ..][.. MR·k]`, inside `a`.
+            assert!(a.len() >= rows * k);
+            let args = packed_b_args(k, alpha, (a.as_ptr(), 1, MR), b, beta, c);
+            // SAFETY: see above.
+            unsafe { sweep_avx::<T, true>(panels, &args) }
+        }
+        ASrc::Strided(op) => {
+            // Rows < rows, columns < k of op(A): `strided_a` checks the last.
+            let args = packed_b_args(k, alpha, strided_a(op, rows, k), b, beta, c);
+            // SAFETY: see above.
+            unsafe { sweep_avx::<T, false>(panels, &args) }
+        }
+    }
 }
 
 /// # Safety
-/// As described in [`sweep`] (`AP`: packed A, micro-panels `MR·k` apart)
-/// and [`sweep_in_place`] (op(A) in place, micro-panels `MR·a_rs` apart).
+/// As described in [`sweep`] (`AP`: packed A, micro-panels `MR·k` apart;
+/// otherwise op(A) in place, micro-panels `MR·a_rs` apart).
 #[target_feature(enable = "avx2,fma")]
 unsafe fn sweep_avx<T: Simd, const AP: bool>(panels: usize, args: &TileArgs<T>) {
     let two = args.cols > T::LANES;
@@ -385,8 +399,7 @@ unsafe fn sweep_avx<T: Simd, const AP: bool>(panels: usize, args: &TileArgs<T>) 
             c: args.c.wrapping_add(ir * MR * args.ldc),
             ..*args
         };
-        // SAFETY: panel `ir` of the column described in `sweep` or
-        // `sweep_in_place`.
+        // SAFETY: panel `ir` of the column described in `sweep`.
         unsafe {
             if two {
                 tile_body::<T, MR, 2, AP, 2>(&t)
@@ -395,30 +408,4 @@ unsafe fn sweep_avx<T: Simd, const AP: bool>(panels: usize, args: &TileArgs<T>) 
             }
         }
     }
-}
-
-/// [`sweep`] with op(A) read in place through its strides (`a` at the
-/// column's first row; `c.rows()` a multiple of [`MR`]).
-pub(super) fn sweep_in_place<T: Simd>(
-    _proof: Avx2,
-    k: usize,
-    alpha: T,
-    a: Operand<'_, T>,
-    b: &[T],
-    beta: T,
-    c: &mut CView<'_, T>,
-) {
-    let (rows, cols) = (c.rows(), c.cols());
-    if rows == 0 || cols == 0 {
-        return;
-    }
-    let nr = 2 * T::LANES;
-    assert!(rows % MR == 0 && cols <= nr, "sweep {rows}x{cols}");
-    let args = packed_b_args(k, alpha, strided_a(a, rows, k), b, beta, c);
-    // SAFETY: `_proof` shows AVX2+FMA were detected. Panel `ir` reads op(A)
-    // rows ir·MR.. +MR, columns < k (inside `a.data`: `strided_a` checks
-    // row rows-1, column k-1) and the whole NR·k packed panel `b`; it writes
-    // rows ir·MR.. +MR, columns < cols of the region the view grants
-    // exclusively (not aliased by the shared `a`, `b`).
-    unsafe { sweep_avx::<T, false>(rows / MR, &args) }
 }
