@@ -66,10 +66,3 @@ pub use gemm::Transpose;
 pub use matrix::{Matrix, MatrixView};
 pub use rng::RandomState;
 pub use scalar::{DType, Scalar};
-#[allow(missing_docs)]
-pub static AB: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-#[allow(missing_docs)]
-#[inline(always)]
-pub fn ab() -> bool {
-    AB.load(std::sync::atomic::Ordering::Relaxed)
-}

@@ -176,14 +176,7 @@ pub(super) unsafe fn tile_body<
         // Unrolled by 4: the pointer bumps and the loop test are paid once
         // per four steps (the loads use immediate offsets when packed).
         let masked = BV == 0;
-        let pf_next = !AP && BV > 0 && crate::ab();
-        let next = t.a.wrapping_add(R * a_rs);
         while p + 4 <= t.k {
-            if pf_next && (p * std::mem::size_of::<T>()) % 64 == 0 {
-                for r in 0..R {
-                    _mm_prefetch::<_MM_HINT_T1>(next.wrapping_add(r * a_rs + p * a_cs).cast());
-                }
-            }
             for u in 0..4 {
                 let (au, bu) = (a.wrapping_add(u * a_cs), b.wrapping_add(u * b_rs));
                 step::<T, R, NV>(&mut acc, au, a_rs, bu, mask, masked);
