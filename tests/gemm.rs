@@ -259,8 +259,12 @@ fn big_shapes_f64() {
 /// multiple of the 8×8 block).
 fn shape_paths<T: Scalar>(seed: u32) {
     let mut rng = TestRng::new(seed);
-    let cases: [(usize, usize, usize); 13] = [
+    let cases: [(usize, usize, usize); 15] = [
         (128, 10, 1024),
+        // C 10 wide over several KC blocks: flat tiles (AVX2) with C
+        // inside a wider buffer, then with C whole; rows left over.
+        (45, 10, 700),
+        (64, 10, 900),
         (200, 20, 700),
         (130, 12, 600),
         (1000, 7, 300),
@@ -758,6 +762,111 @@ fn fused_chains<T: Scalar>(seed: u32) {
             }
         }
     }
+}
+
+/// C 10 wide on the skinny path: with AVX2, flat tiles (vectors that run
+/// across the ends of C's rows) and ordinary tiles for the rows left over.
+/// Every element is bit for bit the in-order fused chain (as in
+/// [`fused_chains`]), for C contiguous (whole-vector stores) or inside a
+/// wider buffer (element stores), B row-major (copied in vectors) or
+/// transposed, A's rows 4 KiB apart (f32 keeps its 6-row tiles there) or
+/// not, every alpha/beta case, one thread and two.
+fn flat_tiles<T: Scalar>(seed: u32) {
+    let mut rng = TestRng::new(seed);
+    let n = 10;
+    let four_kib = 4096 / std::mem::size_of::<T>();
+    for kernel in kernels::available() {
+        if kernel == Kernel::Portable {
+            continue;
+        }
+        for (m, k) in [(128, 256), (131, 250)] {
+            for lda in [k, four_kib] {
+                for ldc in [n, n + 3] {
+                    for op_b in OPS {
+                        for (alpha, beta) in [
+                            (1.0, 0.0),
+                            (-0.5, 0.0),
+                            (1.0, 1.0),
+                            (-0.5, 1.0),
+                            (1.0, -0.5),
+                        ] {
+                            let (alpha, beta) = (T::from_f64(alpha), T::from_f64(beta));
+                            let a: Vec<T> = rng.fill(m * lda);
+                            let b: Vec<T> = rng.fill(k * n);
+                            let c0: Vec<T> = rng.fill(m * ldc);
+                            let ldb = if op_b == Transpose::No { n } else { k };
+                            let bt = |p: usize, j: usize| {
+                                if op_b == Transpose::No {
+                                    b[p * n + j]
+                                } else {
+                                    b[j * k + p]
+                                }
+                            };
+                            let mut want = c0.clone();
+                            for i in 0..m {
+                                for j in 0..n {
+                                    let mut acc = T::ZERO;
+                                    for p in 0..k {
+                                        acc = a[i * lda + p].mul_add(bt(p, j), acc);
+                                    }
+                                    let c = &mut want[i * ldc + j];
+                                    *c = if beta == T::ZERO {
+                                        if alpha == T::ONE {
+                                            acc
+                                        } else {
+                                            alpha * acc
+                                        }
+                                    } else if beta == T::ONE && alpha == T::ONE {
+                                        *c + acc
+                                    } else {
+                                        alpha * acc + beta * *c
+                                    };
+                                }
+                            }
+                            for threads in [1, 2] {
+                                let mut c = c0.clone();
+                                gemm_with(
+                                    Config { kernel, threads },
+                                    m,
+                                    n,
+                                    k,
+                                    alpha,
+                                    &a,
+                                    lda,
+                                    Transpose::No,
+                                    &b,
+                                    ldb,
+                                    op_b,
+                                    beta,
+                                    &mut c,
+                                    ldc,
+                                );
+                                let bad = c.iter().zip(&want).position(|(x, y)| {
+                                    x.to_f64().to_bits() != y.to_f64().to_bits()
+                                });
+                                if let Some(idx) = bad {
+                                    panic!(
+                                        "{kernel:?} threads {threads} {m}x{n}x{k} lda {lda} ldc {ldc} B {op_b:?} alpha {alpha:?} beta {beta:?}: element ({}, {}) is {:?}, the in-order fused chain gives {:?}",
+                                        idx / ldc, idx % ldc, c[idx], want[idx]
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn flat_tiles_are_in_order_fused_chains_f32() {
+    flat_tiles::<f32>(13);
+}
+
+#[test]
+fn flat_tiles_are_in_order_fused_chains_f64() {
+    flat_tiles::<f64>(14);
 }
 
 #[test]

@@ -148,9 +148,11 @@ unsafe fn direct_avx<T: Simd>(m: usize, args: &TileArgs<T>) {
 /// zero-padded to `NV` whole vectors, then register tiles of at most 12
 /// accumulators as wide as C: 6 rows × 1–2 vectors, 4 × 3 or 3 × 4. So C
 /// 10 wide in f64 is one column of 4×12 tiles instead of 6×8 tiles plus 6×4
-/// ones that have too few accumulators to cover the FMA latency. Each
-/// element is one in-order FMA chain over `k`, as in
-/// [`run_tile`](super::tile::run_tile).
+/// ones that have too few accumulators to cover the FMA latency. C 10
+/// wide goes through flat tiles instead where it can ([`super::flat`]:
+/// vectors that run across row ends, so no lane idles), the rows left over
+/// through the tiles above. Each element is one in-order FMA chain over
+/// `k`, as in [`run_tile`](super::tile::run_tile).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn skinny<T: Simd>(
     _proof: Avx2,
@@ -169,17 +171,46 @@ pub(super) fn skinny<T: Simd>(
     let nv = n.div_ceil(T::LANES);
     assert!(nv <= 4, "skinny: C is {n} wide");
     let w = nv * T::LANES;
-    let b_pad = &mut scratch[..k * w];
+    // Flat tiles (see `flat.rs`) where C has enough rows for one: their B
+    // rows wrap around, the padding repeating the first columns (the
+    // tiles below ignore what their padding holds).
+    let flat = super::flat::select::<T>(n, a.rs).filter(|&(_, rows)| m >= rows);
+    let spare = if flat.is_some() {
+        assert!(super::flat::b_row_len::<T>(n) <= w);
+        // Room for the wrapping copy's last store (`pad_rows_avx`).
+        T::LANES
+    } else {
+        0
+    };
+    let b_pad = &mut scratch[..k * w + spare];
     if b.cs == 1 {
         // Row-major op(B): whole vectors, the last one masked (its
         // padding lanes load as zeros).
         assert!((k - 1) * b.rs + n <= b.data.len());
         // SAFETY: `_proof` shows AVX2 was detected; rows p < k of op(B) are
         // readable for n elements (assert above), `b_pad` holds k rows of
-        // w = nv·LANES elements, (nv-1)·LANES < n ≤ w.
-        unsafe { pad_rows_avx(k, n, b.data.as_ptr(), b.rs, b_pad.as_mut_ptr(), nv) };
+        // w = nv·LANES elements and `spare` more (LANES ≤ n when flat),
+        // (nv-1)·LANES < n ≤ w.
+        unsafe {
+            pad_rows_avx(
+                k,
+                n,
+                b.data.as_ptr(),
+                b.rs,
+                b_pad.as_mut_ptr(),
+                nv,
+                flat.is_some(),
+            )
+        };
     } else {
-        crate::gemm::pack::pad_rows(k, n, w, b, b_pad);
+        crate::gemm::pack::pad_rows(k, n, w, b, &mut b_pad[..k * w]);
+        if flat.is_some() {
+            for row in b_pad[..k * w].chunks_exact_mut(w) {
+                for j in n..w {
+                    row[j] = row[j - n];
+                }
+            }
+        }
     }
     assert!((m - 1) * a.rs + (k - 1) * a.cs < a.data.len());
     let args = TileArgs {
@@ -195,13 +226,29 @@ pub(super) fn skinny<T: Simd>(
         alpha,
         beta,
     };
+    let mut i0 = 0;
+    if let Some((flat_tile, rows)) = flat {
+        while i0 + rows <= m {
+            let t = TileArgs {
+                a: args.a.wrapping_add(i0 * args.a_rs),
+                c: args.c.wrapping_add(i0 * args.ldc),
+                ..args
+            };
+            // SAFETY: `_proof` shows AVX2+FMA were detected. A: the assert
+            // above bounds rows < m, p < k; B: `b_pad` holds k rows of w ≥
+            // b_row_len(n) elements, each wrapping around; C: rows
+            // i0..i0+rows ≤ m and columns < n of the region the view grants
+            // exclusively, not aliased by the shared A or the local `b_pad`.
+            unsafe { flat_tile(&t) }
+            i0 += rows;
+        }
+    }
     let r_max = match nv {
         3 => 4,
         4 => 3,
         _ => MR,
     };
     let full = select_skinny::<T>(r_max, nv);
-    let mut i0 = 0;
     while i0 < m {
         let rows = r_max.min(m - i0);
         let f = if rows == r_max {
@@ -253,11 +300,13 @@ fn select_skinny<T: Simd>(rows: usize, nv: usize) -> TileFn<T> {
 
 /// [`crate::gemm::pack::pad_rows`] for a row-major op(B) in AVX2 vectors:
 /// copies `k` rows of `n` elements (row `p` at `b + p*b_rs`) to `dst` as
-/// rows of `nv` whole vectors, zero past `n`.
+/// rows of `nv` whole vectors, zero past `n`, or, with `wrap`, the row's
+/// first columns again past `n` (for flat tiles).
 ///
 /// # Safety
 /// AVX2 available; `b + p*b_rs + j` readable for `p < k`, `j < n`; `dst`
-/// writable for `k·nv·LANES`; `(nv-1)·LANES < n ≤ nv·LANES`.
+/// writable for `k·nv·LANES + LANES`; `(nv-1)·LANES < n ≤ nv·LANES`, and
+/// `n ≥ LANES` with `wrap`.
 #[target_feature(enable = "avx2,fma")]
 unsafe fn pad_rows_avx<T: Simd>(
     k: usize,
@@ -266,12 +315,15 @@ unsafe fn pad_rows_avx<T: Simd>(
     b_rs: usize,
     dst: *mut T,
     nv: usize,
+    wrap: bool,
 ) {
     let l = T::LANES;
     let w = nv * l;
     // SAFETY: every read is at j < n of a row p < k, every write inside row
     // p of `dst` (caller); the last vector reads only its `n - (nv-1)·l`
-    // enabled lanes.
+    // enabled lanes. A wrapping row's second copy of its first `l` columns
+    // (`j < l ≤ n`) runs `n + l - w < l` elements into the next row, which
+    // is written after it, or past the last row into the `l` spare ones.
     unsafe {
         let mask = T::mask(n - (nv - 1) * l);
         for p in 0..k {
@@ -281,6 +333,9 @@ unsafe fn pad_rows_avx<T: Simd>(
             }
             let last = (nv - 1) * l;
             T::store(row.add(last), T::maskload(src.add(last), mask));
+            if wrap {
+                T::store(row.add(n), T::load(src));
+            }
         }
     }
 }

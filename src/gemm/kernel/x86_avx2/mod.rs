@@ -38,11 +38,14 @@
 //!   sigmoid and softmax (Linux with glibc only; see there why);
 //! - [`log`]: glibc's `log` four lanes at a time, for the losses;
 //! - [`direct`]: the paths without packing: small products, and skinny
-//!   KC blocks with op(A) read in place.
+//!   KC blocks with op(A) read in place;
+//! - [`flat`]: skinny tiles for C 10 wide whose vectors run across the
+//!   ends of C's rows, so every lane is used.
 
 mod direct;
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 pub(crate) mod exp;
+mod flat;
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 pub(crate) mod log;
 mod pack;

@@ -47,6 +47,9 @@ pub(crate) trait Simd: Scalar {
     unsafe fn vmul(a: Self::V, b: Self::V) -> Self::V;
     /// `a + b`.
     unsafe fn vadd(a: Self::V, b: Self::V) -> Self::V;
+    /// Lanes `< s` from `a`, the others from `b` (`s ≤ LANES`). With `s`
+    /// known at compile time this is one immediate blend.
+    unsafe fn blend_at(a: Self::V, b: Self::V, s: usize) -> Self::V;
 }
 
 /// `[-1; 8]` then `[0; 8]`: 8 consecutive entries starting at `8 - n` enable
@@ -58,7 +61,8 @@ static MASK64: [i64; 8] = [-1, -1, -1, -1, 0, 0, 0, 0];
 macro_rules! simd_impl {
     ($t:ty, $v:ty, $lanes:expr, $mask_table:ident,
      $zero:ident, $splat:ident, $bcast:ident, $load:ident, $store:ident,
-     $maskload:ident, $store_first:ident, $transpose:ident, $fmadd:ident, $mul:ident, $add:ident) => {
+     $maskload:ident, $store_first:ident, $transpose:ident, $fmadd:ident, $mul:ident, $add:ident,
+     $blendv:ident, $from_bits:ident) => {
         impl Simd for $t {
             type V = $v;
             const LANES: usize = $lanes;
@@ -132,6 +136,12 @@ macro_rules! simd_impl {
                 // SAFETY: AVX is available (trait contract).
                 unsafe { $add(a, b) }
             }
+            #[inline(always)]
+            unsafe fn blend_at(a: $v, b: $v, s: usize) -> $v {
+                // SAFETY: AVX is available (trait contract); `mask(s)`
+                // selects `a` in the first `s` lanes.
+                unsafe { $blendv(b, a, $from_bits(Self::mask(s))) }
+            }
         }
     };
 }
@@ -151,7 +161,9 @@ simd_impl!(
     transpose_ps,
     _mm256_fmadd_ps,
     _mm256_mul_ps,
-    _mm256_add_ps
+    _mm256_add_ps,
+    _mm256_blendv_ps,
+    _mm256_castsi256_ps
 );
 simd_impl!(
     f64,
@@ -168,7 +180,9 @@ simd_impl!(
     transpose_pd,
     _mm256_fmadd_pd,
     _mm256_mul_pd,
-    _mm256_add_pd
+    _mm256_add_pd,
+    _mm256_blendv_pd,
+    _mm256_castsi256_pd
 );
 
 /// See [`Simd::store_first`]: 4 + 2 + 1 lanes.
