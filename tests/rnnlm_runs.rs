@@ -15,7 +15,7 @@
 //!
 //! Under `GROUNDUP_TEST_SCALE=small` (the emulated targets, where these
 //! runs take minutes) the runs whose end is not compared stop early, and
-//! the others compare a prefix: ch05 over 20 epochs, the chaotic lr-20
+//! the others compare a prefix: ch05 over 10 epochs, the chaotic lr-20
 //! LSTM over the one epoch its 9 compared entries lie in, the lr-3
 //! BetterRnnlm over 2 of its 4 epochs. The lr-5 LSTM run (final weights,
 //! test perplexity, generated words) stays whole.
@@ -75,8 +75,8 @@ fn opts(
 fn simple_rnnlm_reproduces_ch05_train_py() {
     let f = fixtures();
     let want = f.f64s("simple.s0.ppl");
-    // Under emulation the first 20 epochs (the rest adds nothing new).
-    let epochs = common::scale::pick(want.len(), 20);
+    // Under emulation the first 10 epochs (the rest adds nothing new).
+    let epochs = common::scale::pick(want.len(), 10);
     let (corpus, _) = parse_ptb(LICENSE);
     let corpus = &corpus[..1000];
     let vocab = corpus.iter().max().unwrap() + 1;
