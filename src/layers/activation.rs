@@ -39,6 +39,12 @@ impl<T: Scalar> Sigmoid<T> {
     pub fn new() -> Self {
         Self::default()
     }
+
+    /// The output of the last [`forward`](Layer::forward), which its
+    /// backward pass reads (and `TwoLayerNet`'s second Affine layer too).
+    pub(crate) fn output(&self) -> &Matrix<T> {
+        &self.out
+    }
 }
 
 /// `out = f(x)` element by element (out resized to x's shape).
@@ -49,8 +55,6 @@ fn map_into<T: Scalar>(out: &mut Matrix<T>, x: MatrixView<'_, T>, f: impl Fn(T) 
     }
 }
 
-/// `dx = g(dout, saved)` element by element, where `saved` is what the
-/// forward pass kept (its output or mask); checks dout's shape first.
 /// `f` of every element of `x`, into a new matrix.
 fn map_new<T: Scalar>(x: MatrixView<'_, T>, f: impl Fn(T) -> T) -> Matrix<T> {
     let mut out = Matrix::default();
@@ -58,6 +62,8 @@ fn map_new<T: Scalar>(x: MatrixView<'_, T>, f: impl Fn(T) -> T) -> Matrix<T> {
     out
 }
 
+/// `dx = g(dout, saved)` element by element, where `saved` is what the
+/// forward pass kept (its output or mask); checks dout's shape first.
 fn grad_into<T: Scalar>(
     layer: &str,
     dx: &mut Matrix<T>,

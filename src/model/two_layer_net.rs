@@ -135,7 +135,7 @@ impl<T: Scalar> Model<T> for TwoLayerNet<T> {
     fn predict(&mut self, x: MatrixView<'_, T>) -> &Matrix<T> {
         let a = self.affine1.forward(x);
         let h = self.sigmoid.forward(a.view());
-        self.affine2.forward(h.view())
+        self.affine2.forward_unsaved(h.view())
     }
     fn infer(&self, x: MatrixView<'_, T>) -> Matrix<T> {
         let a = self.affine1.infer(x);
@@ -145,18 +145,24 @@ impl<T: Scalar> Model<T> for TwoLayerNet<T> {
     fn forward(&mut self, x: MatrixView<'_, T>, t: Targets<'_, T>) -> T {
         let a = self.affine1.forward(x);
         let h = self.sigmoid.forward(a.view());
-        let s = self.affine2.forward(h.view());
+        // The second layer keeps no copy of h: backward reads it from the
+        // sigmoid, which holds it until the next forward.
+        let s = self.affine2.forward_unsaved(h.view());
         self.loss.forward(s.view(), t)
     }
     fn backward(&mut self) -> &Matrix<T> {
         let ds = self.loss.backward(T::ONE);
-        let dh = self.affine2.backward(ds.view());
+        let dh = self
+            .affine2
+            .backward_from(self.sigmoid.output().view(), ds.view());
         let da = self.sigmoid.backward(dh.view());
         self.affine1.backward(da.view())
     }
     fn backward_params(&mut self) {
         let ds = self.loss.backward(T::ONE);
-        let dh = self.affine2.backward(ds.view());
+        let dh = self
+            .affine2
+            .backward_from(self.sigmoid.output().view(), ds.view());
         let da = self.sigmoid.backward(dh.view());
         self.affine1.backward_params(da.view())
     }
