@@ -98,9 +98,17 @@ impl<T: Scalar> Layer<T> for Sigmoid<T> {
         out
     }
     fn backward(&mut self, dout: MatrixView<'_, T>) -> &Matrix<T> {
-        grad_into("Sigmoid", &mut self.dx, dout, &self.out, |d, y| {
-            d * (T::ONE - y) * y
-        });
+        // dout·(1 − y)·y, at the kernel's vector width (the layers' own
+        // loops get the baseline's two f64 lanes on x86-64).
+        check_same_shape("Sigmoid", "backward", self.out.shape(), dout.shape());
+        self.dx.resize(dout.rows(), dout.cols());
+        let kernel = crate::gemm::Config::current().kernel;
+        T::sigmoid_grad(
+            kernel,
+            dout.as_slice(),
+            self.out.as_slice(),
+            self.dx.as_mut_slice(),
+        );
         &self.dx
     }
 }

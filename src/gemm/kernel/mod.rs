@@ -527,6 +527,11 @@ pub trait KernelElem: Sized + Copy {
     #[doc(hidden)]
     #[cfg(feature = "simd")]
     fn team_runs(kernel: Kernel, p: &Problem<'_, '_, Self>) -> bool;
+    /// `dx = dout·(1 − y)·y` element by element (the sigmoid's backward
+    /// pass), at the kernel's vector width where it has one: the same bits
+    /// on every kernel ([`portable::sigmoid_grad`] is the definition).
+    #[doc(hidden)]
+    fn sigmoid_grad(kernel: Kernel, dout: &[Self], y: &[Self], dx: &mut [Self]);
 }
 
 macro_rules! impl_kernel_elem {
@@ -620,6 +625,20 @@ macro_rules! impl_kernel_elem {
                     #[cfg(not(target_arch = "aarch64"))]
                     Kernel::Neon => unreachable!("checked by is_available"),
                 }
+            }
+
+            fn sigmoid_grad(kernel: Kernel, dout: &[$t], y: &[$t], dx: &mut [$t]) {
+                // The AVX-512 kernel's machines have AVX2; NEON's baseline
+                // loop is what the portable one compiles to there.
+                #[cfg(all(target_arch = "x86_64", feature = "simd"))]
+                if matches!(kernel, Kernel::Avx2Fma | Kernel::Avx512) {
+                    if let Some(token) = x86_avx2::Avx2::detect() {
+                        x86_avx2::grad::sigmoid_grad(token, dout, y, dx);
+                        return;
+                    }
+                }
+                let _ = kernel;
+                portable::sigmoid_grad(dout, y, dx);
             }
 
             fn tile(kernel: Kernel) -> (usize, usize) {

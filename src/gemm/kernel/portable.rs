@@ -93,3 +93,22 @@ impl MicroKernel<f64> for Portable {
         store_tile(&acc, alpha, beta, c);
     }
 }
+
+/// `dx[i] = dout[i]·(1 − y[i])·y[i]`, left to right as the book writes the
+/// sigmoid's backward pass: the definition the vector paths match
+/// (`x86_avx2/grad.rs`).
+///
+/// # Panics
+/// If the three lengths differ.
+pub(crate) fn sigmoid_grad<T: Scalar>(dout: &[T], y: &[T], dx: &mut [T]) {
+    assert!(
+        dout.len() == dx.len() && y.len() == dx.len(),
+        "sigmoid_grad: lengths {}, {} and {} differ",
+        dout.len(),
+        y.len(),
+        dx.len()
+    );
+    for ((dx, &d), &y) in dx.iter_mut().zip(dout).zip(y) {
+        *dx = d * (T::ONE - y) * y;
+    }
+}

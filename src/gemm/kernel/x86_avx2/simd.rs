@@ -47,6 +47,8 @@ pub(crate) trait Simd: Scalar {
     unsafe fn vmul(a: Self::V, b: Self::V) -> Self::V;
     /// `a + b`.
     unsafe fn vadd(a: Self::V, b: Self::V) -> Self::V;
+    /// `a − b`.
+    unsafe fn vsub(a: Self::V, b: Self::V) -> Self::V;
     /// Lanes `< s` from `a`, the others from `b` (`s ≤ LANES`). With `s`
     /// known at compile time this is one immediate blend.
     unsafe fn blend_at(a: Self::V, b: Self::V, s: usize) -> Self::V;
@@ -62,7 +64,7 @@ macro_rules! simd_impl {
     ($t:ty, $v:ty, $lanes:expr, $mask_table:ident,
      $zero:ident, $splat:ident, $bcast:ident, $load:ident, $store:ident,
      $maskload:ident, $store_first:ident, $transpose:ident, $fmadd:ident, $mul:ident, $add:ident,
-     $blendv:ident, $from_bits:ident) => {
+     $sub:ident, $blendv:ident, $from_bits:ident) => {
         impl Simd for $t {
             type V = $v;
             const LANES: usize = $lanes;
@@ -137,6 +139,11 @@ macro_rules! simd_impl {
                 unsafe { $add(a, b) }
             }
             #[inline(always)]
+            unsafe fn vsub(a: $v, b: $v) -> $v {
+                // SAFETY: AVX is available (trait contract).
+                unsafe { $sub(a, b) }
+            }
+            #[inline(always)]
             unsafe fn blend_at(a: $v, b: $v, s: usize) -> $v {
                 // SAFETY: AVX is available (trait contract); `mask(s)`
                 // selects `a` in the first `s` lanes.
@@ -162,6 +169,7 @@ simd_impl!(
     _mm256_fmadd_ps,
     _mm256_mul_ps,
     _mm256_add_ps,
+    _mm256_sub_ps,
     _mm256_blendv_ps,
     _mm256_castsi256_ps
 );
@@ -181,6 +189,7 @@ simd_impl!(
     _mm256_fmadd_pd,
     _mm256_mul_pd,
     _mm256_add_pd,
+    _mm256_sub_pd,
     _mm256_blendv_pd,
     _mm256_castsi256_pd
 );

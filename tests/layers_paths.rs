@@ -1,0 +1,108 @@
+//! The layers' element-wise backward passes that run on the kernel's vector
+//! path (`gemm/kernel/x86_avx2/grad.rs`: the Sigmoid's `dout·(1 − y)·y`,
+//! eight f32 or four f64 lanes at a time) give, bit for bit, the book's
+//! formula evaluated element by element, on every kernel this machine has:
+//! every length up to a few vectors (the partial last vector), and special
+//! values (±0, ±∞, NaN, subnormals, huge) in `dout` and in the inputs
+//! whose sigmoid is `y` (so `y` is 0, 1, NaN or in between).
+
+mod common;
+
+use groundup::gemm::{with_config, Config};
+use groundup::layers::{Layer, Sigmoid};
+use groundup::{Matrix, Scalar};
+
+/// SplitMix64: a fixed, dependency-free stream of 64-bit words.
+struct Words(u64);
+impl Words {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    /// One in eight a special value, else uniform in (−scale, scale).
+    fn value(&mut self, scale: f64) -> f64 {
+        const SPECIAL: [f64; 10] = [
+            0.0,
+            -0.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            1e-310,
+            -3e-39,
+            1e300,
+            1.0,
+            -1.0,
+        ];
+        let w = self.next();
+        if w % 8 == 0 {
+            SPECIAL[(w >> 3) as usize % SPECIAL.len()]
+        } else {
+            scale * ((w >> 11) as f64 / (1u64 << 52) as f64 - 1.0)
+        }
+    }
+}
+
+/// Whether `got` is `want`: the same bits, or both NaN (a NaN's payload is
+/// not part of the promise).
+fn same<T: Scalar>(got: T, want: T) -> bool {
+    let (g, w) = (got.to_f64(), want.to_f64());
+    g.to_bits() == w.to_bits() || (g.is_nan() && w.is_nan())
+}
+
+fn sigmoid_backward_matches_the_formula<T: Scalar>() {
+    let mut words = Words(0x5eed_0001);
+    let mut checked = 0;
+    for kernel in common::kernels::available() {
+        for (rows, cols) in (0..=41)
+            .map(|n| (1, n))
+            .chain([(30, 10), (30, 3), (7, 13), (3, 1)])
+        {
+            let x = Matrix::from_fn(rows, cols, |_, _| T::from_f64(words.value(12.0)));
+            let dout = Matrix::from_fn(rows, cols, |_, _| T::from_f64(words.value(3.0)));
+            let config = Config { kernel, threads: 1 };
+            let (y, dx) = with_config(config, || {
+                let mut sigmoid = Sigmoid::new();
+                let y = sigmoid.forward(x.view()).clone();
+                (y, sigmoid.backward(dout.view()).clone())
+            });
+            assert_eq!(dx.shape(), (rows, cols));
+            for (i, ((&g, &d), &y)) in dx
+                .as_slice()
+                .iter()
+                .zip(dout.as_slice())
+                .zip(y.as_slice())
+                .enumerate()
+            {
+                let want = d * (T::ONE - y) * y;
+                assert!(
+                    same(g, want),
+                    "{kernel:?} {}: {rows}x{cols} element {i}: dout {d:?}, y {y:?}: got {g:?}, want {want:?}",
+                    T::DTYPE
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 2000, "only {checked} elements checked");
+}
+
+#[test]
+fn sigmoid_backward_is_the_formula_on_every_kernel_f64() {
+    sigmoid_backward_matches_the_formula::<f64>();
+}
+
+#[test]
+fn sigmoid_backward_is_the_formula_on_every_kernel_f32() {
+    sigmoid_backward_matches_the_formula::<f32>();
+}
+
+#[test]
+#[should_panic(expected = "Sigmoid.backward: got shape (2, 3), expected (3, 2)")]
+fn sigmoid_backward_rejects_a_gradient_of_another_shape() {
+    let mut sigmoid = Sigmoid::<f64>::new();
+    sigmoid.forward(Matrix::zeros(3, 2).view());
+    sigmoid.backward(Matrix::zeros(2, 3).view());
+}
