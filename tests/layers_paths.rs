@@ -1,15 +1,17 @@
-//! The layers' element-wise backward passes that run on the kernel's vector
-//! path (`gemm/kernel/x86_avx2/grad.rs`: the Sigmoid's `dout·(1 − y)·y`,
-//! eight f32 or four f64 lanes at a time) give, bit for bit, the book's
-//! formula evaluated element by element, on every kernel this machine has:
-//! every length up to a few vectors (the partial last vector), and special
-//! values (±0, ±∞, NaN, subnormals, huge) in `dout` and in the inputs
-//! whose sigmoid is `y` (so `y` is 0, 1, NaN or in between).
+//! The layers' element-wise passes that run on the kernel's vector path
+//! (`gemm/kernel/x86_avx2/elementwise.rs`, eight f32 or four f64 lanes at a
+//! time: the Sigmoid's backward `dout·(1 − y)·y`, SoftmaxWithLoss's
+//! division by the row sums and its backward `(y − t)·dout / n`) give, bit
+//! for bit, the book's formulas evaluated element by element, on every
+//! kernel this machine has: every length up to a few vectors (the partial
+//! last vector), and special values (±0, ±∞, NaN, subnormals, huge) in
+//! `dout` and in the inputs whose sigmoid is `y` (so `y` is 0, 1, NaN or in
+//! between).
 
 mod common;
 
 use groundup::gemm::{with_config, Config};
-use groundup::layers::{Layer, Sigmoid};
+use groundup::layers::{softmax_rows, Layer, LossLayer, Sigmoid, SoftmaxWithLoss, Targets};
 use groundup::{Matrix, Scalar};
 
 /// SplitMix64: a fixed, dependency-free stream of 64-bit words.
@@ -105,4 +107,76 @@ fn sigmoid_backward_rejects_a_gradient_of_another_shape() {
     let mut sigmoid = Sigmoid::<f64>::new();
     sigmoid.forward(Matrix::zeros(3, 2).view());
     sigmoid.backward(Matrix::zeros(2, 3).view());
+}
+
+/// SoftmaxWithLoss on every kernel: the probabilities are `softmax_rows`'
+/// (which divides element by element), the gradient is
+/// `((y − onehot(t))·dout) / n` element by element.
+fn softmax_with_loss_matches_the_formula<T: Scalar>() {
+    let mut words = Words(0x5eed_0002);
+    let mut checked = 0;
+    for kernel in common::kernels::available() {
+        let shapes = (1..=13)
+            .map(|c| (1, c))
+            .chain([(30, 3), (7, 5), (4, 13), (3, 40), (2, 1)]);
+        for (rows, cols) in shapes {
+            let scores = Matrix::from_fn(rows, cols, |_, _| {
+                let v = words.value(8.0);
+                T::from_f64(if v.is_finite() && v.abs() < 1e3 {
+                    v
+                } else {
+                    0.5
+                })
+            });
+            let classes: Vec<usize> = (0..rows)
+                .map(|_| (words.next() % cols as u64) as usize)
+                .collect();
+            let dout = T::from_f64([1.0, 0.37, -2.5][checked % 3]);
+            let config = Config { kernel, threads: 1 };
+            let (y, dx) = with_config(config, || {
+                let mut loss = SoftmaxWithLoss::new();
+                loss.forward(scores.view(), Targets::Indices(&classes));
+                let y = loss.probabilities().clone();
+                (y, loss.backward(dout).clone())
+            });
+            let mut want_y = scores.clone();
+            softmax_rows(&mut want_y);
+            let n = T::from_usize(rows);
+            for i in 0..rows {
+                for j in 0..cols {
+                    assert!(
+                        same(y[(i, j)], want_y[(i, j)]),
+                        "{kernel:?} {}: {rows}x{cols} probability ({i}, {j}): got {:?}, want {:?}",
+                        T::DTYPE,
+                        y[(i, j)],
+                        want_y[(i, j)]
+                    );
+                    let v = if j == classes[i] {
+                        y[(i, j)] - T::ONE
+                    } else {
+                        y[(i, j)]
+                    };
+                    let want = v * dout / n;
+                    assert!(
+                        same(dx[(i, j)], want),
+                        "{kernel:?} {}: {rows}x{cols} gradient ({i}, {j}): got {:?}, want {want:?}",
+                        T::DTYPE,
+                        dx[(i, j)]
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 300, "only {checked} elements checked");
+}
+
+#[test]
+fn softmax_with_loss_is_the_formula_on_every_kernel_f64() {
+    softmax_with_loss_matches_the_formula::<f64>();
+}
+
+#[test]
+fn softmax_with_loss_is_the_formula_on_every_kernel_f32() {
+    softmax_with_loss_matches_the_formula::<f32>();
 }

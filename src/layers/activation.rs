@@ -278,7 +278,7 @@ impl<T: Scalar> Layer<T> for Softmax<T> {
         "Softmax"
     }
     fn forward(&mut self, x: MatrixView<'_, T>) -> &Matrix<T> {
-        super::loss::softmax_rows_into(x, &mut self.out);
+        super::loss::softmax_rows_into(x, &mut self.out, None);
         &self.out
     }
     fn infer(&self, x: MatrixView<'_, T>) -> Matrix<T> {

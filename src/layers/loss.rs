@@ -32,34 +32,50 @@ pub const LOG_EPSILON: f64 = 1e-7;
 /// ```
 pub fn softmax_rows<T: Scalar>(x: &mut Matrix<T>) {
     let cols = x.cols();
-    softmax_rows_of(x.as_mut_slice(), None, cols);
+    softmax_rows_of(x.as_mut_slice(), None, cols, None);
 }
 
 /// [`softmax_rows`] of `x` written to `out` (resized to `x`'s shape): the
 /// copy is the pass that subtracts each row's maximum, not a pass of its own.
-pub(crate) fn softmax_rows_into<T: Scalar>(x: MatrixView<'_, T>, out: &mut Matrix<T>) {
+/// With a `divisors` buffer (kept by the caller, so it allocates once) the
+/// divisions by the row sums run at the kernel's vector width.
+pub(crate) fn softmax_rows_into<T: Scalar>(
+    x: MatrixView<'_, T>,
+    out: &mut Matrix<T>,
+    divisors: Option<&mut Vec<T>>,
+) {
     out.resize(x.rows(), x.cols());
-    softmax_rows_of(out.as_mut_slice(), Some(x.as_slice()), x.cols());
+    softmax_rows_of(out.as_mut_slice(), Some(x.as_slice()), x.cols(), divisors);
 }
 
 /// Row-wise softmax of `src` (or of `data` itself) into `data`, rows of
 /// `cols` elements.
-fn softmax_rows_of<T: Scalar>(data: &mut [T], src: Option<&[T]>, cols: usize) {
+fn softmax_rows_of<T: Scalar>(
+    data: &mut [T],
+    src: Option<&[T]>,
+    cols: usize,
+    divisors: Option<&mut Vec<T>>,
+) {
     // A few classes (the spiral's three) get loops of a fixed length, which
     // unroll: the per-row loop overhead was most of the cost.
     match cols {
         0 => {}
-        2 => softmax_rows_fixed(data, src, 2),
-        3 => softmax_rows_fixed(data, src, 3),
-        4 => softmax_rows_fixed(data, src, 4),
-        _ => softmax_rows_fixed(data, src, cols),
+        2 => softmax_rows_fixed(data, src, 2, divisors),
+        3 => softmax_rows_fixed(data, src, 3, divisors),
+        4 => softmax_rows_fixed(data, src, 4, divisors),
+        _ => softmax_rows_fixed(data, src, cols, divisors),
     }
 }
 
 /// [`softmax_rows_of`] for `cols > 0`; inlined into each arm there so that
 /// a constant `cols` specializes it.
 #[inline(always)]
-fn softmax_rows_fixed<T: Scalar>(data: &mut [T], src: Option<&[T]>, cols: usize) {
+fn softmax_rows_fixed<T: Scalar>(
+    data: &mut [T],
+    src: Option<&[T]>,
+    cols: usize,
+    divisors: Option<&mut Vec<T>>,
+) {
     let row_max = |row: &[T]| row.iter().fold(row[0], |m, &v| m.max_nan(v));
     match src {
         Some(src) => {
@@ -81,10 +97,24 @@ fn softmax_rows_fixed<T: Scalar>(data: &mut [T], src: Option<&[T]>, cols: usize)
     }
     // One call over the whole matrix: rows are often narrower than a vector.
     T::exp_in_place(data);
-    for row in data.chunks_exact_mut(cols) {
-        let sum = pairwise_sum(row);
-        for v in row.iter_mut() {
-            *v /= sum;
+    match divisors {
+        // Each element over its row's sum, as one vector pass over the
+        // whole matrix (the divisions were most of this function's time).
+        Some(ds) => {
+            ds.clear();
+            for row in data.chunks_exact(cols) {
+                let sum = pairwise_sum(row);
+                ds.extend(std::iter::repeat_n(sum, cols));
+            }
+            T::div_elementwise(crate::gemm::Config::current().kernel, data, ds);
+        }
+        None => {
+            for row in data.chunks_exact_mut(cols) {
+                let sum = pairwise_sum(row);
+                for v in row.iter_mut() {
+                    *v /= sum;
+                }
+            }
         }
     }
 }
@@ -284,6 +314,8 @@ pub struct SoftmaxWithLoss<T: Scalar> {
     y: Matrix<T>,
     classes: Vec<usize>,
     logs: Vec<T>,
+    /// Each probability's row sum, for the vector division.
+    divisors: Vec<T>,
     dx: Matrix<T>,
 }
 
@@ -329,7 +361,7 @@ impl<T: Scalar> LossLayer<T> for SoftmaxWithLoss<T> {
         if let Err(e) = self.validate(scores.shape(), &t) {
             panic!("{e}");
         }
-        softmax_rows_into(scores, &mut self.y);
+        softmax_rows_into(scores, &mut self.y, Some(&mut self.divisors));
         let n = scores.rows();
         t.classes_into(&mut self.classes);
         self.logs.clear();
@@ -356,10 +388,10 @@ impl<T: Scalar> LossLayer<T> for SoftmaxWithLoss<T> {
             {
                 row[c] -= T::ONE;
             }
-            // One flat pass (rows are often narrower than a vector).
-            for v in self.dx.as_mut_slice() {
-                *v = *v * dout / batch;
-            }
+            // `dx *= dout; dx = dx / batch_size` in one flat pass (rows are
+            // often narrower than a vector), at the kernel's vector width.
+            let kernel = crate::gemm::Config::current().kernel;
+            T::mul_div_assign(kernel, self.dx.as_mut_slice(), dout, batch);
         }
         &self.dx
     }

@@ -532,6 +532,12 @@ pub trait KernelElem: Sized + Copy {
     /// on every kernel ([`portable::sigmoid_grad`] is the definition).
     #[doc(hidden)]
     fn sigmoid_grad(kernel: Kernel, dout: &[Self], y: &[Self], dx: &mut [Self]);
+    /// `xs[i] /= ds[i]` ([`portable::div_elementwise`]), likewise.
+    #[doc(hidden)]
+    fn div_elementwise(kernel: Kernel, xs: &mut [Self], ds: &[Self]);
+    /// `xs[i] = xs[i]·m / d` ([`portable::mul_div_assign`]), likewise.
+    #[doc(hidden)]
+    fn mul_div_assign(kernel: Kernel, xs: &mut [Self], m: Self, d: Self);
 }
 
 macro_rules! impl_kernel_elem {
@@ -633,12 +639,36 @@ macro_rules! impl_kernel_elem {
                 #[cfg(all(target_arch = "x86_64", feature = "simd"))]
                 if matches!(kernel, Kernel::Avx2Fma | Kernel::Avx512) {
                     if let Some(token) = x86_avx2::Avx2::detect() {
-                        x86_avx2::grad::sigmoid_grad(token, dout, y, dx);
+                        x86_avx2::elementwise::sigmoid_grad(token, dout, y, dx);
                         return;
                     }
                 }
                 let _ = kernel;
                 portable::sigmoid_grad(dout, y, dx);
+            }
+
+            fn div_elementwise(kernel: Kernel, xs: &mut [$t], ds: &[$t]) {
+                #[cfg(all(target_arch = "x86_64", feature = "simd"))]
+                if matches!(kernel, Kernel::Avx2Fma | Kernel::Avx512) {
+                    if let Some(token) = x86_avx2::Avx2::detect() {
+                        x86_avx2::elementwise::div_elementwise(token, xs, ds);
+                        return;
+                    }
+                }
+                let _ = kernel;
+                portable::div_elementwise(xs, ds);
+            }
+
+            fn mul_div_assign(kernel: Kernel, xs: &mut [$t], m: $t, d: $t) {
+                #[cfg(all(target_arch = "x86_64", feature = "simd"))]
+                if matches!(kernel, Kernel::Avx2Fma | Kernel::Avx512) {
+                    if let Some(token) = x86_avx2::Avx2::detect() {
+                        x86_avx2::elementwise::mul_div_assign(token, xs, m, d);
+                        return;
+                    }
+                }
+                let _ = kernel;
+                portable::mul_div_assign(xs, m, d);
             }
 
             fn tile(kernel: Kernel) -> (usize, usize) {

@@ -96,7 +96,7 @@ impl MicroKernel<f64> for Portable {
 
 /// `dx[i] = dout[i]·(1 − y[i])·y[i]`, left to right as the book writes the
 /// sigmoid's backward pass: the definition the vector paths match
-/// (`x86_avx2/grad.rs`).
+/// (`x86_avx2/elementwise.rs`).
 ///
 /// # Panics
 /// If the three lengths differ.
@@ -110,5 +110,29 @@ pub(crate) fn sigmoid_grad<T: Scalar>(dout: &[T], y: &[T], dx: &mut [T]) {
     );
     for ((dx, &d), &y) in dx.iter_mut().zip(dout).zip(y) {
         *dx = d * (T::ONE - y) * y;
+    }
+}
+
+/// `xs[i] = xs[i] / ds[i]`: the definition the vector paths match.
+///
+/// # Panics
+/// If the lengths differ.
+pub(crate) fn div_elementwise<T: Scalar>(xs: &mut [T], ds: &[T]) {
+    assert!(
+        ds.len() == xs.len(),
+        "div_elementwise: lengths {} and {} differ",
+        xs.len(),
+        ds.len()
+    );
+    for (x, &d) in xs.iter_mut().zip(ds) {
+        *x /= d;
+    }
+}
+
+/// `xs[i] = xs[i]·m / d`, left to right: the definition the vector paths
+/// match.
+pub(crate) fn mul_div_assign<T: Scalar>(xs: &mut [T], m: T, d: T) {
+    for x in xs {
+        *x = *x * m / d;
     }
 }

@@ -41,13 +41,13 @@
 //!   KC blocks with op(A) read in place;
 //! - [`flat`]: skinny tiles for C 10 wide whose vectors run across the
 //!   ends of C's rows, so every lane is used;
-//! - [`grad`]: element-wise backward passes of the layers at 256 bits.
+//! - [`elementwise`]: the layers' element-wise passes that gain from 256 bits.
 
 mod direct;
+pub(crate) mod elementwise;
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 pub(crate) mod exp;
 mod flat;
-pub(crate) mod grad;
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 pub(crate) mod log;
 mod pack;

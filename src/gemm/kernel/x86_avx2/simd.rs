@@ -49,6 +49,10 @@ pub(crate) trait Simd: Scalar {
     unsafe fn vadd(a: Self::V, b: Self::V) -> Self::V;
     /// `a − b`.
     unsafe fn vsub(a: Self::V, b: Self::V) -> Self::V;
+    /// `a / b`.
+    unsafe fn vdiv(a: Self::V, b: Self::V) -> Self::V;
+    /// Lanes enabled in `m` from `a`, the others from `b`.
+    unsafe fn blend_mask(a: Self::V, b: Self::V, m: __m256i) -> Self::V;
     /// Lanes `< s` from `a`, the others from `b` (`s ≤ LANES`). With `s`
     /// known at compile time this is one immediate blend.
     unsafe fn blend_at(a: Self::V, b: Self::V, s: usize) -> Self::V;
@@ -64,7 +68,7 @@ macro_rules! simd_impl {
     ($t:ty, $v:ty, $lanes:expr, $mask_table:ident,
      $zero:ident, $splat:ident, $bcast:ident, $load:ident, $store:ident,
      $maskload:ident, $store_first:ident, $transpose:ident, $fmadd:ident, $mul:ident, $add:ident,
-     $sub:ident, $blendv:ident, $from_bits:ident) => {
+     $sub:ident, $div:ident, $blendv:ident, $from_bits:ident) => {
         impl Simd for $t {
             type V = $v;
             const LANES: usize = $lanes;
@@ -144,6 +148,17 @@ macro_rules! simd_impl {
                 unsafe { $sub(a, b) }
             }
             #[inline(always)]
+            unsafe fn vdiv(a: $v, b: $v) -> $v {
+                // SAFETY: AVX is available (trait contract).
+                unsafe { $div(a, b) }
+            }
+            #[inline(always)]
+            unsafe fn blend_mask(a: $v, b: $v, m: __m256i) -> $v {
+                // SAFETY: AVX is available (trait contract); blendv takes
+                // a lane from its second operand where the mask is set.
+                unsafe { $blendv(b, a, $from_bits(m)) }
+            }
+            #[inline(always)]
             unsafe fn blend_at(a: $v, b: $v, s: usize) -> $v {
                 // SAFETY: AVX is available (trait contract); `mask(s)`
                 // selects `a` in the first `s` lanes.
@@ -170,6 +185,7 @@ simd_impl!(
     _mm256_mul_ps,
     _mm256_add_ps,
     _mm256_sub_ps,
+    _mm256_div_ps,
     _mm256_blendv_ps,
     _mm256_castsi256_ps
 );
@@ -190,6 +206,7 @@ simd_impl!(
     _mm256_mul_pd,
     _mm256_add_pd,
     _mm256_sub_pd,
+    _mm256_div_pd,
     _mm256_blendv_pd,
     _mm256_castsi256_pd
 );
