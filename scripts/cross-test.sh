@@ -166,6 +166,32 @@ fi
 
 export RUSTC=/usr/bin/rustc
 export GROUNDUP_TEST_SCALE=small
+
+# s390x is here for its byte order (the npy/npz/safetensors/CSV bytes, the
+# RNG's words, every file the tests read or write), and it is the slowest to
+# emulate: no vector unit in its baseline, 2-4 times aarch64's time per test.
+# Its run skips the tests that are only arithmetic on native values and that
+# i686 runs in full with the same code (the portable kernel, the same f32/f64
+# paths): tests/gemm.rs's four largest grids, the mlp-bench training check,
+# the four LSTM training runs of tests/rnnlm_runs.rs (the ch05 run, which
+# reads the same fixture file, stays) and linalg.rs's two largest SVD
+# checks. In the 2026-12-07 CI rehearsal those files took 328, 136, 232 and
+# 96 s of its 1402 s (wall, two test threads).
+skips_for() {
+    case "$1" in
+    s390x-unknown-linux-gnu)
+        echo "--skip blocked_edges_f --skip big_shapes_f --skip grid_1_to_40_f" \
+            "--skip streamed_rows_match_the_loop_nest_f" \
+            "--skip data_and_weights_match_numpy_and_losses_track_the_reference" \
+            "--skip rnnlm_reproduces_ch06_train_rnnlm_py" \
+            "--skip rnnlm_at_the_books_learning_rate_matches_its_stable_prefix" \
+            "--skip better_rnnlm_reproduces_ch06_train_better_rnnlm_py" \
+            "--skip better_rnnlm_at_the_books_learning_rate_matches_its_stable_prefix" \
+            "--skip awkward_shapes_reconstruct --skip randomized_svd_keeps_a_graded_spectrum"
+        ;;
+    *) echo "" ;;
+    esac
+}
 for t in "${TARGETS[@]}"; do
     read -r deb qemu gnu <<<"$(describe "$t")"
     T=$(echo "$t" | tr 'a-z-' 'A-Z_')
@@ -183,6 +209,7 @@ for t in "${TARGETS[@]}"; do
     # tests run natively (.ci/run). The examples are built as `cargo test`
     # builds them (tests/spiral_cli.rs runs one through the runner).
     tests=(--lib --bins --tests)
+    read -r -a skips <<<"$(skips_for "$t")"
     t0=$(now)
     cargo build "${args[@]}" --examples
     cargo test "${args[@]}" "${tests[@]}" --no-run
@@ -191,7 +218,7 @@ for t in "${TARGETS[@]}"; do
     SUMMARY+=("$(report "$t build" $(($(now) - t0)))")
     t0=$(now)
     status=ok
-    cargo test "${args[@]}" "${tests[@]}" --no-fail-fast || status=FAILED
+    cargo test "${args[@]}" "${tests[@]}" --no-fail-fast -- "${skips[@]}" || status=FAILED
     [ $status = ok ] || FAILED+=("$t")
     SUMMARY+=("$(report "$t test ($status)" $(($(now) - t0)))")
 done
