@@ -10,40 +10,30 @@
 
 mod common;
 
+use common::rng::TestRng;
 use groundup::gemm::{with_config, Config};
 use groundup::layers::{softmax_rows, Layer, LossLayer, Sigmoid, SoftmaxWithLoss, Targets};
 use groundup::{Matrix, Scalar};
 
-/// SplitMix64: a fixed, dependency-free stream of 64-bit words.
-struct Words(u64);
-impl Words {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    /// One in eight a special value, else uniform in (−scale, scale).
-    fn value(&mut self, scale: f64) -> f64 {
-        const SPECIAL: [f64; 10] = [
-            0.0,
-            -0.0,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::NAN,
-            1e-310,
-            -3e-39,
-            1e300,
-            1.0,
-            -1.0,
-        ];
-        let w = self.next();
-        if w % 8 == 0 {
-            SPECIAL[(w >> 3) as usize % SPECIAL.len()]
-        } else {
-            scale * ((w >> 11) as f64 / (1u64 << 52) as f64 - 1.0)
-        }
+/// One in eight a special value, else uniform in (−scale, scale).
+fn value(rng: &mut TestRng, scale: f64) -> f64 {
+    const SPECIAL: [f64; 10] = [
+        0.0,
+        -0.0,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+        1e-310,
+        -3e-39,
+        1e300,
+        1.0,
+        -1.0,
+    ];
+    let w = rng.next_u64();
+    if w % 8 == 0 {
+        SPECIAL[(w >> 3) as usize % SPECIAL.len()]
+    } else {
+        scale * ((w >> 11) as f64 / (1u64 << 52) as f64 - 1.0)
     }
 }
 
@@ -55,7 +45,7 @@ fn same<T: Scalar>(got: T, want: T) -> bool {
 }
 
 fn sigmoid_backward_matches_the_formula<T: Scalar>() {
-    let mut words = Words(0x5eed_0001);
+    let mut rng = TestRng::new(1);
     let mut checked = 0;
     let kernels = common::kernels::available();
     for &kernel in &kernels {
@@ -63,8 +53,8 @@ fn sigmoid_backward_matches_the_formula<T: Scalar>() {
             .map(|n| (1, n))
             .chain([(30, 10), (30, 3), (7, 13), (3, 1)])
         {
-            let x = Matrix::from_fn(rows, cols, |_, _| T::from_f64(words.value(12.0)));
-            let dout = Matrix::from_fn(rows, cols, |_, _| T::from_f64(words.value(3.0)));
+            let x = Matrix::from_fn(rows, cols, |_, _| T::from_f64(value(&mut rng, 12.0)));
+            let dout = Matrix::from_fn(rows, cols, |_, _| T::from_f64(value(&mut rng, 3.0)));
             let config = Config { kernel, threads: 1 };
             let (y, dx) = with_config(config, || {
                 let mut sigmoid = Sigmoid::new();
@@ -115,7 +105,7 @@ fn sigmoid_backward_rejects_a_gradient_of_another_shape() {
 /// (which divides element by element), the gradient is
 /// `((y − onehot(t))·dout) / n` element by element.
 fn softmax_with_loss_matches_the_formula<T: Scalar>() {
-    let mut words = Words(0x5eed_0002);
+    let mut rng = TestRng::new(2);
     let mut checked = 0;
     let kernels = common::kernels::available();
     for &kernel in &kernels {
@@ -124,7 +114,7 @@ fn softmax_with_loss_matches_the_formula<T: Scalar>() {
             .chain([(30, 3), (7, 5), (4, 13), (3, 40), (2, 1)]);
         for (rows, cols) in shapes {
             let scores = Matrix::from_fn(rows, cols, |_, _| {
-                let v = words.value(8.0);
+                let v = value(&mut rng, 8.0);
                 T::from_f64(if v.is_finite() && v.abs() < 1e3 {
                     v
                 } else {
@@ -132,7 +122,7 @@ fn softmax_with_loss_matches_the_formula<T: Scalar>() {
                 })
             });
             let classes: Vec<usize> = (0..rows)
-                .map(|_| (words.next() % cols as u64) as usize)
+                .map(|_| (rng.next_u64() % cols as u64) as usize)
                 .collect();
             let dout = T::from_f64([1.0, 0.37, -2.5][checked % 3]);
             let config = Config { kernel, threads: 1 };
