@@ -707,27 +707,7 @@ fn fused_chains<T: Scalar>(seed: u32) {
                                 b[j * k + p]
                             }
                         };
-                        let mut want = c0.clone();
-                        for i in 0..m {
-                            for j in 0..n {
-                                let mut acc = T::ZERO;
-                                for p in 0..k {
-                                    acc = at(i, p).mul_add(bt(p, j), acc);
-                                }
-                                let c = &mut want[i * n + j];
-                                *c = if beta == T::ZERO {
-                                    if alpha == T::ONE {
-                                        acc
-                                    } else {
-                                        alpha * acc
-                                    }
-                                } else if beta == T::ONE && alpha == T::ONE {
-                                    *c + acc
-                                } else {
-                                    alpha * acc + beta * *c
-                                };
-                            }
-                        }
+                        let want = fused_chain_reference(&c0, n, (m, n, k), at, bt, alpha, beta);
                         for threads in [1, 2] {
                             let mut c = c0.clone();
                             gemm_with(
@@ -762,6 +742,43 @@ fn fused_chains<T: Scalar>(seed: u32) {
             }
         }
     }
+}
+
+/// `C = alpha·op(A)·op(B) + beta·C` (C `m x n` at row stride `ldc` in
+/// `c0`) as the vector kernels compute it: each element one in-order
+/// `mul_add` chain over `k`, then stored as written (`acc`, `alpha·acc`,
+/// `c + acc`, `alpha·acc + beta·c`). Elements of `c0` outside C are kept.
+fn fused_chain_reference<T: Scalar>(
+    c0: &[T],
+    ldc: usize,
+    (m, n, k): (usize, usize, usize),
+    at: impl Fn(usize, usize) -> T,
+    bt: impl Fn(usize, usize) -> T,
+    alpha: T,
+    beta: T,
+) -> Vec<T> {
+    let mut want = c0.to_vec();
+    for i in 0..m {
+        for j in 0..n {
+            let mut acc = T::ZERO;
+            for p in 0..k {
+                acc = at(i, p).mul_add(bt(p, j), acc);
+            }
+            let c = &mut want[i * ldc + j];
+            *c = if beta == T::ZERO {
+                if alpha == T::ONE {
+                    acc
+                } else {
+                    alpha * acc
+                }
+            } else if beta == T::ONE && alpha == T::ONE {
+                *c + acc
+            } else {
+                alpha * acc + beta * *c
+            };
+        }
+    }
+    want
 }
 
 /// C 10 wide on the skinny path: with AVX2, flat tiles (vectors that run
@@ -802,27 +819,9 @@ fn flat_tiles<T: Scalar>(seed: u32) {
                                     b[j * k + p]
                                 }
                             };
-                            let mut want = c0.clone();
-                            for i in 0..m {
-                                for j in 0..n {
-                                    let mut acc = T::ZERO;
-                                    for p in 0..k {
-                                        acc = a[i * lda + p].mul_add(bt(p, j), acc);
-                                    }
-                                    let c = &mut want[i * ldc + j];
-                                    *c = if beta == T::ZERO {
-                                        if alpha == T::ONE {
-                                            acc
-                                        } else {
-                                            alpha * acc
-                                        }
-                                    } else if beta == T::ONE && alpha == T::ONE {
-                                        *c + acc
-                                    } else {
-                                        alpha * acc + beta * *c
-                                    };
-                                }
-                            }
+                            let at = |i: usize, p: usize| a[i * lda + p];
+                            let want =
+                                fused_chain_reference(&c0, ldc, (m, n, k), at, bt, alpha, beta);
                             for threads in [1, 2] {
                                 let mut c = c0.clone();
                                 gemm_with(

@@ -634,14 +634,9 @@ macro_rules! impl_kernel_elem {
             }
 
             fn sigmoid_grad(kernel: Kernel, dout: &[$t], y: &[$t], dx: &mut [$t]) {
-                // The AVX-512 kernel's machines have AVX2; NEON's baseline
-                // loop is what the portable one compiles to there.
                 #[cfg(all(target_arch = "x86_64", feature = "simd"))]
-                if matches!(kernel, Kernel::Avx2Fma | Kernel::Avx512) {
-                    if let Some(token) = x86_avx2::Avx2::detect() {
-                        x86_avx2::elementwise::sigmoid_grad(token, dout, y, dx);
-                        return;
-                    }
+                if let Some(token) = kernel.elementwise_avx2() {
+                    return x86_avx2::elementwise::sigmoid_grad(token, dout, y, dx);
                 }
                 let _ = kernel;
                 portable::sigmoid_grad(dout, y, dx);
@@ -649,11 +644,8 @@ macro_rules! impl_kernel_elem {
 
             fn div_elementwise(kernel: Kernel, xs: &mut [$t], ds: &[$t]) {
                 #[cfg(all(target_arch = "x86_64", feature = "simd"))]
-                if matches!(kernel, Kernel::Avx2Fma | Kernel::Avx512) {
-                    if let Some(token) = x86_avx2::Avx2::detect() {
-                        x86_avx2::elementwise::div_elementwise(token, xs, ds);
-                        return;
-                    }
+                if let Some(token) = kernel.elementwise_avx2() {
+                    return x86_avx2::elementwise::div_elementwise(token, xs, ds);
                 }
                 let _ = kernel;
                 portable::div_elementwise(xs, ds);
@@ -661,11 +653,8 @@ macro_rules! impl_kernel_elem {
 
             fn mul_div_assign(kernel: Kernel, xs: &mut [$t], m: $t, d: $t) {
                 #[cfg(all(target_arch = "x86_64", feature = "simd"))]
-                if matches!(kernel, Kernel::Avx2Fma | Kernel::Avx512) {
-                    if let Some(token) = x86_avx2::Avx2::detect() {
-                        x86_avx2::elementwise::mul_div_assign(token, xs, m, d);
-                        return;
-                    }
+                if let Some(token) = kernel.elementwise_avx2() {
+                    return x86_avx2::elementwise::mul_div_assign(token, xs, m, d);
                 }
                 let _ = kernel;
                 portable::mul_div_assign(xs, m, d);
@@ -703,6 +692,21 @@ macro_rules! impl_kernel_elem {
 
 impl_kernel_elem!(f32);
 impl_kernel_elem!(f64);
+
+impl Kernel {
+    /// The AVX2 token for the layers' element-wise passes
+    /// (`x86_avx2/elementwise.rs`) when this kernel is AVX2 or AVX-512
+    /// (whose machines have AVX2); `None` for the portable kernel, whose
+    /// loops are the definition. NEON's baseline loop is what the portable
+    /// one compiles to on aarch64.
+    #[cfg(all(target_arch = "x86_64", feature = "simd"))]
+    fn elementwise_avx2(self) -> Option<x86_avx2::Avx2> {
+        match self {
+            Kernel::Avx2Fma | Kernel::Avx512 => x86_avx2::Avx2::detect(),
+            Kernel::Portable | Kernel::Neon => None,
+        }
+    }
+}
 
 /// An element-wise map of f64s that the layers run over whole matrices and
 /// that has a vector implementation ([`Kernel::map_f64_in_place`]).

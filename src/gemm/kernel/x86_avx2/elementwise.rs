@@ -1,8 +1,7 @@
 //! The layers' element-wise passes that gain from 256 bits, eight f32 or
 //! four f64 lanes at a time: the sigmoid's backward pass, and the divisions
-//! of softmax-with-loss (a divide instruction takes as long at four lanes
-//! as at two here; the spiral step divides 480 times, 180 of them in the
-//! loss).
+//! of softmax-with-loss (180 per spiral step; moving them here measured no
+//! change in the spiral's time, see the README).
 //!
 //! The layers' own loops compile for the x86-64 baseline (SSE2: two f64
 //! lanes), and runtime-detected AVX2 needs `unsafe` calls, which live only
