@@ -384,6 +384,78 @@ pub fn gemm_with<T: Scalar>(
     c: &mut [T],
     ldc: usize,
 ) {
+    gemm_bias_with(
+        config, m, n, k, alpha, a, lda, op_a, b, ldb, op_b, beta, None, c, ldc,
+    )
+}
+
+/// `C = op(A)·op(B) + bias`, `bias` (`n` elements) added to every row after
+/// the product is rounded: the bits of [`gemm`] (`alpha = 1`, `beta = 0`)
+/// followed by `C[i, j] += bias[j]`, which is `x·W + b`. Small products add
+/// the bias in the kernel's stores, without a second pass over C.
+///
+/// # Panics
+/// As [`gemm`] does, and when `bias.len() != n`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn gemm_plus_row<T: Scalar>(
+    m: usize,
+    n: usize,
+    k: usize,
+    a: &[T],
+    lda: usize,
+    op_a: Transpose,
+    b: &[T],
+    ldb: usize,
+    op_b: Transpose,
+    bias: &[T],
+    c: &mut [T],
+    ldc: usize,
+) {
+    assert!(
+        bias.len() == n,
+        "gemm: bias has {} elements for a product with {n} columns",
+        bias.len()
+    );
+    gemm_bias_with(
+        Config::current(),
+        m,
+        n,
+        k,
+        T::ONE,
+        a,
+        lda,
+        op_a,
+        b,
+        ldb,
+        op_b,
+        T::ZERO,
+        Some(bias),
+        c,
+        ldc,
+    )
+}
+
+/// [`gemm_with`], then `C[i, j] += bias[j]` when `bias` is given. Inlined
+/// into both callers, so `gemm_with` carries no code for the bias.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn gemm_bias_with<T: Scalar>(
+    config: Config,
+    m: usize,
+    n: usize,
+    k: usize,
+    alpha: T,
+    a: &[T],
+    lda: usize,
+    op_a: Transpose,
+    b: &[T],
+    ldb: usize,
+    op_b: Transpose,
+    beta: T,
+    bias: Option<&[T]>,
+    c: &mut [T],
+    ldc: usize,
+) {
     check_operand("A", a.len(), op_a, (m, k), lda);
     check_operand("B", b.len(), op_b, (k, n), ldb);
     check_operand("C", c.len(), Transpose::No, (m, n), ldc);
@@ -415,17 +487,25 @@ pub fn gemm_with<T: Scalar>(
         beta,
         c: CView::new(c, m, n, ldc),
     };
-    if k == 0 || alpha == T::ZERO {
-        scale_c(&mut p);
-        return;
-    }
-    if config
-        .kernel
-        .takes_direct(m, n, k, T::BYTES, op_b == Transpose::Yes)
-    {
-        T::small(config.kernel, &mut p);
-    } else {
-        threads::run_blocked(config, &mut p);
+    let direct = k > 0
+        && alpha != T::ZERO
+        && config
+            .kernel
+            .takes_direct(m, n, k, T::BYTES, op_b == Transpose::Yes);
+    match bias {
+        Some(bias) if direct => T::small_bias(config.kernel, &mut p, bias),
+        _ => {
+            if k == 0 || alpha == T::ZERO {
+                small::scale_rows(&mut p.c, beta);
+            } else if direct {
+                T::small(config.kernel, &mut p);
+            } else {
+                threads::run_blocked(config, &mut p);
+            }
+            if let Some(bias) = bias {
+                small::add_row(&mut p.c, bias);
+            }
+        }
     }
 }
 
@@ -435,16 +515,126 @@ fn kernel_unavailable(kernel: Kernel) -> ! {
     panic!("gemm: kernel {kernel:?} is {}", kernel.unavailable_reason())
 }
 
-/// `C = beta·C` without reading C when `beta == 0`.
-fn scale_c<T: Scalar>(p: &mut Problem<'_, '_, T>) {
-    for i in 0..p.m {
-        let row = p.c.row_mut(i);
-        if p.beta == T::ZERO {
-            row.fill(T::ZERO);
-        } else if p.beta != T::ONE {
-            for v in row {
-                *v *= p.beta;
+#[cfg(test)]
+mod bias_tests {
+    use super::*;
+
+    /// Values of mixed sign and magnitude (so that adding the bias before
+    /// or inside the product's rounding would change bits).
+    fn values<T: Scalar>(len: usize, seed: u64) -> Vec<T> {
+        let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        (0..len)
+            .map(|_| {
+                s ^= s << 13;
+                s ^= s >> 7;
+                s ^= s << 17;
+                let unit = (s >> 11) as f64 / (1u64 << 53) as f64 - 0.5;
+                T::from_f64(unit * [1.0, 1e-3, 37.0, 1e4][(s % 4) as usize])
+            })
+            .collect()
+    }
+
+    /// `gemm_plus_row` against `gemm_with` followed by one add per element,
+    /// bit for bit, for every kernel of this build, 1 and 2 threads, all
+    /// four transposes, shapes around the tiles' edges (direct and blocked).
+    fn matches_product_then_add<T: Scalar>() {
+        let shapes = [
+            (1, 1, 1),
+            (30, 10, 2),
+            (30, 3, 10),
+            (10, 3, 30),
+            (2, 10, 30),
+            (7, 9, 3),
+            (6, 8, 5),
+            (13, 17, 11),
+            (5, 33, 4),
+            (31, 16, 7),
+            (64, 64, 64),
+            (97, 40, 130),
+        ];
+        for kernel in Kernel::available() {
+            for threads in [1, 2] {
+                let config = Config { kernel, threads };
+                for (m, n, k) in shapes {
+                    for (op_a, op_b) in [
+                        (Transpose::No, Transpose::No),
+                        (Transpose::Yes, Transpose::No),
+                        (Transpose::No, Transpose::Yes),
+                        (Transpose::Yes, Transpose::Yes),
+                    ] {
+                        let lda = if op_a == Transpose::No { k } else { m };
+                        let ldb = if op_b == Transpose::No { n } else { k };
+                        let a = values::<T>(m * k, 1 + m as u64);
+                        let b = values::<T>(k * n, 2 + n as u64);
+                        let bias = values::<T>(n, 3 + k as u64);
+                        let mut want = vec![T::from_f64(f64::NAN); m * n];
+                        gemm_with(
+                            config,
+                            m,
+                            n,
+                            k,
+                            T::ONE,
+                            &a,
+                            lda,
+                            op_a,
+                            &b,
+                            ldb,
+                            op_b,
+                            T::ZERO,
+                            &mut want,
+                            n,
+                        );
+                        for row in want.chunks_exact_mut(n) {
+                            for (v, &bj) in row.iter_mut().zip(&bias) {
+                                *v += bj;
+                            }
+                        }
+                        let mut got = vec![T::from_f64(f64::NAN); m * n];
+                        with_config(config, || {
+                            gemm_plus_row(m, n, k, &a, lda, op_a, &b, ldb, op_b, &bias, &mut got, n)
+                        });
+                        let same = want
+                            .iter()
+                            .zip(&got)
+                            .all(|(w, g)| w.to_f64().to_bits() == g.to_f64().to_bits());
+                        assert!(
+                            same,
+                            "{kernel:?} {} threads {threads} ({m}, {n}, {k}) {op_a:?} {op_b:?}:\n{want:?}\n{got:?}",
+                            T::DTYPE
+                        );
+                    }
+                }
             }
         }
+    }
+
+    #[test]
+    fn plus_row_is_the_product_then_the_add_f64() {
+        matches_product_then_add::<f64>();
+    }
+
+    #[test]
+    fn plus_row_is_the_product_then_the_add_f32() {
+        matches_product_then_add::<f32>();
+    }
+
+    #[test]
+    #[should_panic(expected = "gemm: bias has 2 elements for a product with 3 columns")]
+    fn plus_row_rejects_a_bias_of_another_length() {
+        let mut c = [0.0f64; 3];
+        gemm_plus_row(
+            1,
+            3,
+            1,
+            &[1.0],
+            1,
+            Transpose::No,
+            &[1.0; 3],
+            3,
+            Transpose::No,
+            &[0.0; 2],
+            &mut c,
+            3,
+        );
     }
 }

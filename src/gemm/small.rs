@@ -11,6 +11,7 @@
 //! numbers come out bit for bit.
 
 use super::loops::Problem;
+use super::view::CView;
 use crate::Scalar;
 
 /// Products with `m·n·k` at most this take the direct path: below about
@@ -98,6 +99,35 @@ pub fn gemm_small<T: Scalar>(p: &mut Problem<'_, '_, T>, fused: bool) {
                 for (c, &v) in row.iter_mut().zip(acc.iter()) {
                     *c = alpha * v + beta * *c;
                 }
+            }
+        }
+    }
+}
+
+/// `C[i, j] += bias[j]` for every row: the bias of `x·W + b`, one add per
+/// element after the product is stored (what `Matrix::add_row_vector`
+/// does), for the kernels and paths whose stores do not add it.
+///
+/// # Panics
+/// If `bias` is not one element per column of C.
+pub fn add_row<T: Scalar>(c: &mut CView<'_, T>, bias: &[T]) {
+    assert_eq!(bias.len(), c.cols(), "bias length");
+    for i in 0..c.rows() {
+        for (v, &b) in c.row_mut(i).iter_mut().zip(bias) {
+            *v += b;
+        }
+    }
+}
+
+/// `C = beta·C`, without reading C when `beta == 0` (a product with `k = 0`).
+pub fn scale_rows<T: Scalar>(c: &mut CView<'_, T>, beta: T) {
+    for i in 0..c.rows() {
+        let row = c.row_mut(i);
+        if beta == T::ZERO {
+            row.fill(T::ZERO);
+        } else if beta != T::ONE {
+            for v in row {
+                *v *= beta;
             }
         }
     }

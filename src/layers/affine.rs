@@ -4,7 +4,7 @@
 
 use super::{check_same_shape, Layer, Param, ParamKind};
 use crate::gemm::Transpose;
-use crate::matrix::{Matrix, MatrixView};
+use crate::matrix::{affine_into, Matrix, MatrixView};
 use crate::scalar::Scalar;
 
 /// Names of `[W, b]` / `[W]` in saved files.
@@ -286,10 +286,7 @@ impl<T: Scalar> Affine<T> {
     pub(crate) fn forward_unsaved(&mut self, x: MatrixView<'_, T>) -> &Matrix<T> {
         let [w, b] = &self.params;
         check_input("Affine", x, &w.value);
-        self.out.resize(x.rows(), w.value.cols());
-        self.out
-            .gemm(T::ONE, x, Transpose::No, &w.value, Transpose::No, T::ZERO);
-        self.out.add_row_vector(&b.value);
+        affine_into(x, &w.value, &b.value, &mut self.out);
         &self.out
     }
 
@@ -319,14 +316,16 @@ impl<T: Scalar> Layer<T> for Affine<T> {
     }
     fn forward(&mut self, x: MatrixView<'_, T>) -> &Matrix<T> {
         let [w, b] = &self.params;
-        matmul_forward("Affine", x, &w.value, &mut self.x, &mut self.out);
-        self.out.add_row_vector(&b.value);
+        check_input("Affine", x, &w.value);
+        self.x.assign(x);
+        affine_into(x, &w.value, &b.value, &mut self.out);
         &self.out
     }
     fn infer(&self, x: MatrixView<'_, T>) -> Matrix<T> {
         let [w, b] = &self.params;
-        let mut out = matmul_infer("Affine", x, &w.value);
-        out.add_row_vector(&b.value);
+        check_input("Affine", x, &w.value);
+        let mut out = Matrix::default();
+        affine_into(x, &w.value, &b.value, &mut out);
         out
     }
     fn backward(&mut self, dout: MatrixView<'_, T>) -> &Matrix<T> {

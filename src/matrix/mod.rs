@@ -449,6 +449,49 @@ impl<T: Scalar> Matrix<T> {
     }
 }
 
+/// `out = x·w + bias`, `bias` a `1 x n` row added to every row of the
+/// product after it is rounded (the bits of `gemm` followed by
+/// [`Matrix::add_row_vector`]; small products add it in the kernel's
+/// stores). `out` is resized to `(x.rows, w.cols)`.
+///
+/// # Panics
+/// When `x.cols != w.rows` or the bias is not `(1, w.cols)`, naming the
+/// shapes.
+pub(crate) fn affine_into<T: Scalar>(
+    x: MatrixView<'_, T>,
+    w: &Matrix<T>,
+    bias: &Matrix<T>,
+    out: &mut Matrix<T>,
+) {
+    let (m, k, n) = (x.rows(), x.cols(), w.cols());
+    assert!(
+        k == w.rows(),
+        "matmul: input shape ({m}, {k}) does not fit weight shape ({}, {n})",
+        w.rows()
+    );
+    assert!(
+        bias.rows == 1 && bias.cols == n,
+        "add_row_vector: bias shape ({}, {}) does not fit a ({m}, {n}) matrix; it must be (1, {n})",
+        bias.rows,
+        bias.cols,
+    );
+    out.resize(m, n);
+    gemm::gemm_plus_row(
+        m,
+        n,
+        k,
+        x.data,
+        k.max(1),
+        Transpose::No,
+        &w.data,
+        n.max(1),
+        Transpose::No,
+        &bias.data,
+        &mut out.data,
+        n.max(1),
+    );
+}
+
 /// Shared checker + dispatcher for the Matrix-level products.
 pub(crate) fn gemm_views<T: Scalar>(
     alpha: T,

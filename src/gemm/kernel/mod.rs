@@ -518,6 +518,11 @@ pub trait KernelElem: Sized + Copy {
     /// The direct path for tiny products.
     #[doc(hidden)]
     fn small(kernel: Kernel, p: &mut Problem<'_, '_, Self>);
+    /// [`KernelElem::small`], then `C[i, j] += bias[j]` (`x·W + b`): added
+    /// by the tiles' stores where the kernel can, else by a pass over C;
+    /// the same bits either way.
+    #[doc(hidden)]
+    fn small_bias(kernel: Kernel, p: &mut Problem<'_, '_, Self>, bias: &[Self]);
     /// `(MR, NR)` of the kernel, so threads split C on tile boundaries.
     #[doc(hidden)]
     fn tile(kernel: Kernel) -> (usize, usize);
@@ -608,6 +613,23 @@ macro_rules! impl_kernel_elem {
                     #[cfg(not(all(target_arch = "aarch64", feature = "simd")))]
                     Kernel::Neon => unreachable!("checked by is_available"),
                 }
+            }
+
+            fn small_bias(kernel: Kernel, p: &mut Problem<'_, '_, Self>, bias: &[$t]) {
+                #[cfg(all(target_arch = "x86_64", feature = "simd"))]
+                if kernel == Kernel::Avx2Fma {
+                    let k = x86_avx2::Avx2::detect()
+                        .expect("AVX2+FMA kernel requested on a CPU without it");
+                    return k.small_bias::<$t>(p, bias);
+                }
+                #[cfg(all(target_arch = "x86_64", feature = "simd", groundup_avx512))]
+                if kernel == Kernel::Avx512 {
+                    let k = x86_avx512::Avx512::detect()
+                        .expect("AVX-512 kernel requested on a CPU without it");
+                    return x86_avx512::small_bias::<$t>(k, p, bias);
+                }
+                Self::small(kernel, p);
+                small::add_row(&mut p.c, bias);
             }
 
             #[cfg(feature = "simd")]

@@ -26,7 +26,7 @@ const SMALL_B_PAGE: usize = 256;
 /// copied row-major to a buffer on the stack, then [`direct`]. Out of line,
 /// so only products that copy B set up the buffer's frame.
 #[inline(never)]
-fn copied_b<T: Simd, const N: usize>(proof: Avx2, p: &mut Problem<'_, '_, T>) {
+fn copied_b<T: Simd, const N: usize>(proof: Avx2, p: &mut Problem<'_, '_, T>, bias: Option<&[T]>) {
     let (k, n) = (p.k, p.n);
     // Uninitialized on purpose: zeroing 32 KiB per call cost more than
     // the spiral net's whole product. Only the first k·n are written
@@ -42,31 +42,38 @@ fn copied_b<T: Simd, const N: usize>(proof: Avx2, p: &mut Problem<'_, '_, T>) {
     // MaybeUninit<T> has the layout of T.
     let data = unsafe { std::slice::from_raw_parts(buf.as_ptr().cast::<T>(), k * n) };
     let b = Operand { data, rs: n, cs: 1 };
-    direct(proof, k, p.alpha, p.a, b, p.beta, &mut p.c);
+    direct(proof, k, p.alpha, p.a, b, p.beta, &mut p.c, bias);
 }
 
 /// The direct path: register tiles straight on the operands ([`direct`]);
-/// a transposed B is first copied row-major to the stack when small.
-pub(super) fn small_tiles<T: Simd>(proof: Avx2, p: &mut Problem<'_, '_, T>) {
+/// a transposed B is first copied row-major to the stack when small. With
+/// `bias` (`n` elements), `C = (alpha·A·B + beta·C) + bias` row by row,
+/// the bias added by the tiles' stores.
+pub(super) fn small_tiles<T: Simd>(proof: Avx2, p: &mut Problem<'_, '_, T>, bias: Option<&[T]>) {
     let n = p.n;
     let (k, alpha, beta, a) = (p.k, p.alpha, p.beta, p.a);
     if p.b.cs == 1 {
         let b = p.b;
-        direct(proof, k, alpha, a, b, beta, &mut p.c);
+        direct(proof, k, alpha, a, b, beta, &mut p.c, bias);
     } else if k * n <= SMALL_B_PAGE {
-        copied_b::<T, SMALL_B_PAGE>(proof, p);
+        copied_b::<T, SMALL_B_PAGE>(proof, p, bias);
     } else if k * n <= SMALL_B_STACK {
-        copied_b::<T, SMALL_B_STACK>(proof, p);
+        copied_b::<T, SMALL_B_STACK>(proof, p, bias);
     } else {
         // SAFETY: `proof` shows AVX2 and FMA were detected.
         unsafe { small_fma(p) }
+        if let Some(bias) = bias {
+            small::add_row(&mut p.c, bias);
+        }
     }
 }
 
 /// `C = alpha·A·B + beta·C` for all of `c` (`m x n`), with op(A) read in
 /// place through its strides and row-major op(B) (`b.cs == 1`) read in
 /// place with masked loads: no packing. Each element is one FMA chain over
-/// `k` in order. Checks the bounds once for the whole product.
+/// `k` in order; `bias` (`n` elements), when given, is added to each row
+/// of the result. Checks the bounds once for the whole product.
+#[allow(clippy::too_many_arguments)]
 #[inline]
 pub(super) fn direct<T: Simd>(
     _proof: Avx2,
@@ -76,13 +83,24 @@ pub(super) fn direct<T: Simd>(
     b: Operand<'_, T>,
     beta: T,
     c: &mut CView<'_, T>,
+    bias: Option<&[T]>,
 ) {
     let (m, n) = (c.rows(), c.cols());
-    if m == 0 || n == 0 || k == 0 {
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 {
+        // No products to sum: the callers only come here with k ≥ 1, but
+        // the contract stays whole.
+        small::scale_rows(c, beta);
+        if let Some(bias) = bias {
+            small::add_row(c, bias);
+        }
         return;
     }
     assert!((m - 1) * a.rs + (k - 1) * a.cs < a.data.len());
     assert!(b.cs == 1 && (k - 1) * b.rs + n <= b.data.len());
+    assert!(bias.is_none_or(|b| b.len() == n), "bias length");
     let args = TileArgs {
         k,
         a: a.data.as_ptr(),
@@ -95,11 +113,13 @@ pub(super) fn direct<T: Simd>(
         ldc: c.ldc(),
         alpha,
         beta,
+        bias: bias.map_or(std::ptr::null(), <[T]>::as_ptr),
     };
     // SAFETY: `_proof` shows AVX2+FMA were detected. The asserts above put
-    // every element (i < m, p < k) of A and (p < k, j < n) of B inside their
-    // slices; the view grants exclusive access to the m x n region of C at
-    // `ptr + i*ldc + j`, which the shared borrows of A and B cannot alias.
+    // every element (i < m, p < k) of A, (p < k, j < n) of B and (j < n) of
+    // the bias inside their slices; the view grants exclusive access to the
+    // m x n region of C at `ptr + i*ldc + j`, which the shared borrows of A,
+    // B and the bias cannot alias.
     unsafe { direct_avx(m, &args) }
 }
 
@@ -118,23 +138,31 @@ unsafe fn direct_avx<T: Simd>(m: usize, args: &TileArgs<T>) {
     while j0 < n {
         let cols = nr.min(n - j0);
         let nv = cols.div_ceil(T::LANES);
+        // The tile at rows i0.., columns j0.. (built where it is used, so
+        // the inlined tiles keep its fields in registers).
+        let at = |i0: usize| TileArgs {
+            a: args.a.wrapping_add(i0 * args.a_rs),
+            b: args.b.wrapping_add(j0),
+            cols,
+            c: args.c.wrapping_add(i0 * args.ldc + j0),
+            bias: if args.bias.is_null() {
+                args.bias
+            } else {
+                args.bias.wrapping_add(j0)
+            },
+            ..*args
+        };
         let mut i0 = 0;
         while i0 < m {
             let rows = MR.min(m - i0);
-            let t = TileArgs {
-                a: args.a.wrapping_add(i0 * args.a_rs),
-                b: args.b.wrapping_add(j0),
-                cols,
-                c: args.c.wrapping_add(i0 * args.ldc + j0),
-                ..*args
-            };
             // SAFETY: the tile (i0.., j0..) of `rows x cols` lies inside the
-            // product, whose elements are all in bounds (caller).
+            // product, whose elements (and bias columns) are all in bounds
+            // (caller).
             unsafe {
                 match (rows, nv) {
-                    (MR, 2) => tile_body::<T, MR, 2, false, 0>(&t),
-                    (MR, 1) => tile_body::<T, MR, 1, false, 0>(&t),
-                    _ => select::<T, false, 0>(rows, nv)(&t),
+                    (MR, 2) => tile_body::<T, MR, 2, false, 0>(&at(i0)),
+                    (MR, 1) => tile_body::<T, MR, 1, false, 0>(&at(i0)),
+                    _ => select::<T, false, 0>(rows, nv)(&at(i0)),
                 }
             }
             i0 += MR;
@@ -225,6 +253,7 @@ pub(super) fn skinny<T: Simd>(
         ldc: c.ldc(),
         alpha,
         beta,
+        bias: std::ptr::null(),
     };
     let mut i0 = 0;
     if let Some((flat_tile, rows)) = flat {

@@ -90,7 +90,14 @@ impl Avx2 {
     /// operands (no packing).
     #[inline]
     pub fn small<T: Simd>(self, p: &mut Problem<'_, '_, T>) {
-        small_tiles(self, p)
+        small_tiles(self, p, None)
+    }
+
+    /// [`Avx2::small`], then `C[i, j] += bias[j]`, added by the tiles'
+    /// stores.
+    #[inline]
+    pub fn small_bias<T: Simd>(self, p: &mut Problem<'_, '_, T>, bias: &[T]) {
+        small_tiles(self, p, Some(bias))
     }
 }
 

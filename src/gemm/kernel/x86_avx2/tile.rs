@@ -30,6 +30,10 @@ pub(super) struct TileArgs<T> {
     pub(super) ldc: usize,
     pub(super) alpha: T,
     pub(super) beta: T,
+    /// A row added to every row of the tile after the store (`C[i, j] =
+    /// stored + bias[j]`, element `j` at `bias + j`), or null for none.
+    /// Only the direct path sets it: its tiles store C once, whole.
+    pub(super) bias: *const T,
 }
 
 /// The arguments of tiles over one packed B̃ micro-panel (`NR·k` elements,
@@ -57,6 +61,7 @@ fn packed_b_args<T: Simd>(
         ldc: c.ldc(),
         alpha,
         beta,
+        bias: std::ptr::null(),
     }
 }
 
@@ -120,7 +125,8 @@ unsafe fn step<T: Simd, const R: usize, const NV: usize>(
 /// AVX2+FMA available. For `i < R`, `p < k`, `j < cols`: `a + i*a_rs + p*a_cs`
 /// and `b + p*b_rs + j` are readable, and, when `BV > 0`, so is the whole padded
 /// row `b + p*b_rs .. + NV·LANES`; `c + i*ldc + j` is writable and not
-/// aliased by A or B; `(NV-1)·LANES < cols ≤ NV·LANES`.
+/// aliased by A or B; `(NV-1)·LANES < cols ≤ NV·LANES`; unless null,
+/// `bias + j` is readable.
 #[target_feature(enable = "avx2,fma")]
 pub(super) unsafe fn tile<
     T: Simd,
@@ -202,17 +208,26 @@ pub(super) unsafe fn tile_body<
             mask,
             alpha: T::splat(alpha),
             beta: T::splat(beta),
+            bias: t.bias,
         };
-        if beta == T::ZERO {
-            if alpha == T::ONE {
-                st.put::<R, NV, STORE_COPY>(&acc)
+        // Only tiles on operands in place (`BV = 0`, the direct path) ever
+        // get a bias; the blocked path's instances carry no code for it.
+        if BV == 0 && !t.bias.is_null() {
+            if beta == T::ZERO && alpha == T::ONE {
+                st.put::<R, NV, STORE_COPY, true>(&acc)
             } else {
-                st.put::<R, NV, STORE_SCALE>(&acc)
+                st.put::<R, NV, STORE_AXPBY, true>(&acc)
+            }
+        } else if beta == T::ZERO {
+            if alpha == T::ONE {
+                st.put::<R, NV, STORE_COPY, false>(&acc)
+            } else {
+                st.put::<R, NV, STORE_SCALE, false>(&acc)
             }
         } else if beta == T::ONE && alpha == T::ONE {
-            st.put::<R, NV, STORE_ADD>(&acc)
+            st.put::<R, NV, STORE_ADD, false>(&acc)
         } else {
-            st.put::<R, NV, STORE_AXPBY>(&acc)
+            st.put::<R, NV, STORE_AXPBY, false>(&acc)
         }
     }
 }
@@ -235,18 +250,37 @@ struct Store<T: Simd> {
     mask: __m256i,
     alpha: T::V,
     beta: T::V,
+    /// Added to every row after the mode's arithmetic by `put::<.., true>`.
+    bias: *const T,
 }
 
 impl<T: Simd> Store<T> {
     /// # Safety
     /// AVX available; `c + r*ldc + j` writable (and readable unless
-    /// `MODE` is a copy or scale) for `r < R`, `j < (NV-1)·LANES + tail`.
+    /// `MODE` is a copy or scale) for `r < R`, `j < (NV-1)·LANES + tail`;
+    /// with `BIAS`, `bias + j` readable for those `j`.
     #[inline(always)]
-    unsafe fn put<const R: usize, const NV: usize, const MODE: u8>(&self, acc: &[[T::V; NV]; R]) {
+    unsafe fn put<const R: usize, const NV: usize, const MODE: u8, const BIAS: bool>(
+        &self,
+        acc: &[[T::V; NV]; R],
+    ) {
         let full = self.tail == T::LANES;
         // SAFETY: every access is inside the region described in the contract
         // (the last vector of a row touches only `tail` lanes when partial).
         unsafe {
+            // The bias is added to what the mode computed, as a separate
+            // `out + b` after the product: the rounding of `x·W + b`.
+            let mut bias = [T::zero(); NV];
+            if BIAS {
+                for (v, b) in bias.iter_mut().enumerate() {
+                    let src = self.bias.add(v * T::LANES);
+                    *b = if v == NV - 1 && !full {
+                        T::maskload(src, self.mask)
+                    } else {
+                        T::load(src)
+                    };
+                }
+            }
             for (r, acc_r) in acc.iter().enumerate() {
                 let row = self.c.add(r * self.ldc);
                 for (v, &x) in acc_r.iter().enumerate() {
@@ -268,6 +302,7 @@ impl<T: Simd> Store<T> {
                             }
                         }
                     };
+                    let out = if BIAS { T::vadd(out, bias[v]) } else { out };
                     if partial {
                         T::store_first(dst, out, self.tail);
                     } else {

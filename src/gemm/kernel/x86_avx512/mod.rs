@@ -527,6 +527,22 @@ pub(crate) fn small<T: Zmm + Narrow + Simd>(proof: Avx512, p: &mut Problem<'_, '
     }
 }
 
+/// [`small`], then `C[i, j] += bias[j]`: by the AVX2 direct path's stores,
+/// or by a pass over C after [`in_place()`]. Same bits.
+#[allow(private_bounds)]
+pub(crate) fn small_bias<T: Zmm + Narrow + Simd>(
+    proof: Avx512,
+    p: &mut Problem<'_, '_, T>,
+    bias: &[T],
+) {
+    if takes_in_place(p) {
+        in_place(proof, p, true);
+        crate::gemm::small::add_row(&mut p.c, bias);
+    } else {
+        proof.avx2().small_bias(p, bias)
+    }
+}
+
 /// The FMA peak loop (see `Kernel::fma_peak_gflops`): 12 independent chains
 /// of 512-bit FMAs.
 ///
