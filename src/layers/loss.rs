@@ -101,10 +101,11 @@ fn softmax_rows_fixed<T: Scalar>(
         // Each element over its row's sum, as one vector pass over the
         // whole matrix (the divisions were most of this function's time).
         Some(ds) => {
-            ds.clear();
-            for row in data.chunks_exact(cols) {
-                let sum = pairwise_sum(row);
-                ds.extend(std::iter::repeat_n(sum, cols));
+            // Sized once, then written row by row (no capacity check per
+            // push).
+            ds.resize(data.len(), T::ZERO);
+            for (row, d) in data.chunks_exact(cols).zip(ds.chunks_exact_mut(cols)) {
+                d.fill(pairwise_sum(row));
             }
             T::div_elementwise(crate::gemm::Config::current().kernel, data, ds);
         }
@@ -364,10 +365,22 @@ impl<T: Scalar> LossLayer<T> for SoftmaxWithLoss<T> {
         softmax_rows_into(scores, &mut self.y, Some(&mut self.divisors));
         let n = scores.rows();
         t.classes_into(&mut self.classes);
-        self.logs.clear();
         let eps = T::from_f64(self.log_epsilon.unwrap_or(LOG_EPSILON));
-        for (i, &c) in self.classes.iter().enumerate() {
-            self.logs.push(self.y[(i, c)] + eps);
+        // `classes` has one entry per row and each is below `cols` (checked
+        // by `validate`), so `row[c]` is in range.
+        self.logs.resize(n, T::ZERO);
+        let cols = scores.cols();
+        assert!(
+            cols > 0 || n == 0,
+            "SoftmaxWithLoss.forward: scores of shape ({n}, 0) have no classes"
+        );
+        for ((log, row), &c) in self
+            .logs
+            .iter_mut()
+            .zip(self.y.as_slice().chunks_exact(cols.max(1)))
+            .zip(&self.classes)
+        {
+            *log = row[c] + eps;
         }
         T::ln_in_place(&mut self.logs);
         -pairwise_sum(&self.logs) / T::from_usize(n)
@@ -539,5 +552,26 @@ impl<T: Scalar> LossLayer<T> for SigmoidWithLoss<T> {
             *dx = (y - t) * dout / batch;
         }
         &self.dx
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[should_panic(expected = "SoftmaxWithLoss.forward: scores of shape (2, 0) have no classes")]
+    fn softmax_loss_rejects_scores_without_classes() {
+        let scores = Matrix::<f64>::zeros(2, 0);
+        let one_hot = Matrix::<f64>::zeros(2, 0);
+        SoftmaxWithLoss::new().forward(scores.view(), Targets::OneHot(one_hot.view()));
+    }
+
+    #[test]
+    fn softmax_loss_of_an_empty_batch_is_nan_as_in_numpy() {
+        // np.mean of nothing is nan; no panic for a batch of no rows.
+        let scores = Matrix::<f64>::zeros(0, 3);
+        let loss = SoftmaxWithLoss::new().forward(scores.view(), Targets::Indices(&[]));
+        assert!(loss.is_nan());
     }
 }
