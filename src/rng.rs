@@ -87,7 +87,11 @@ const LOWER_MASK: u32 = 0x7FFF_FFFF;
 #[derive(Clone)]
 pub struct RandomState {
     key: [u32; N],
-    /// Index of the next word of `key` to temper; `N` means "regenerate first".
+    /// `temper(key[i])` for the current block: the outputs, tempered all
+    /// at once when the block is generated (a loop the compiler vectorizes)
+    /// instead of one at a time as they are drawn.
+    out: [u32; N],
+    /// Index of the next output of the block; `N` means "regenerate first".
     pos: usize,
     /// The second normal of the last polar-method pair, not yet returned.
     gauss: Option<f64>,
@@ -117,6 +121,7 @@ impl RandomState {
     pub fn new(seed: u32) -> Self {
         let mut rs = RandomState {
             key: [0; N],
+            out: [0; N],
             pos: N,
             gauss: None,
         };
@@ -162,6 +167,9 @@ impl RandomState {
             k[i] = twist(k[i], k[i + 1], k[i + M - N]);
         }
         k[N - 1] = twist(k[N - 1], k[0], k[M - 1]);
+        for (o, &k) in self.out.iter_mut().zip(&self.key) {
+            *o = temper(k);
+        }
         self.pos = 0;
     }
 
@@ -181,9 +189,9 @@ impl RandomState {
         if self.pos == N {
             self.generate();
         }
-        let y = self.key[self.pos];
+        let y = self.out[self.pos];
         self.pos += 1;
-        temper(y)
+        y
     }
 
     /// Two raw words as one 64-bit value, the first word in the high half
@@ -392,7 +400,7 @@ impl RandomState {
                 self.generate();
                 pos = 0;
             }
-            let v = (temper(self.key[pos]) & mask) as usize;
+            let v = (self.out[pos] & mask) as usize;
             pos += 1;
             let accepted = v <= i;
             let j = if accepted { v } else { i };
