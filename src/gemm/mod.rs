@@ -534,9 +534,11 @@ mod bias_tests {
             .collect()
     }
 
-    /// `gemm_plus_row` against `gemm_with` followed by one add per element,
-    /// bit for bit, for every kernel of this build, 1 and 2 threads, all
-    /// four transposes, shapes around the tiles' edges (direct and blocked).
+    /// `gemm_plus_row` (and the general `gemm_bias_with`, other `alpha` and
+    /// `beta`) against `gemm_with` followed by one add per element, bit for
+    /// bit, for every kernel of this build, 1 and 2 threads, all four
+    /// transposes, shapes around the tiles' edges (direct and blocked). With
+    /// `beta = 0` C starts as NaN, which must not be read.
     fn matches_product_then_add<T: Scalar>() {
         let shapes = [
             (1, 1, 1),
@@ -552,6 +554,7 @@ mod bias_tests {
             (64, 64, 64),
             (97, 40, 130),
         ];
+        let scalars = [(1.0, 0.0), (2.5, 0.0), (1.0, 1.0), (-0.5, 0.25)];
         for kernel in Kernel::available() {
             for threads in [1, 2] {
                 let config = Config { kernel, threads };
@@ -567,41 +570,58 @@ mod bias_tests {
                         let a = values::<T>(m * k, 1 + m as u64);
                         let b = values::<T>(k * n, 2 + n as u64);
                         let bias = values::<T>(n, 3 + k as u64);
-                        let mut want = vec![T::from_f64(f64::NAN); m * n];
-                        gemm_with(
-                            config,
-                            m,
-                            n,
-                            k,
-                            T::ONE,
-                            &a,
-                            lda,
-                            op_a,
-                            &b,
-                            ldb,
-                            op_b,
-                            T::ZERO,
-                            &mut want,
-                            n,
-                        );
-                        for row in want.chunks_exact_mut(n) {
-                            for (v, &bj) in row.iter_mut().zip(&bias) {
-                                *v += bj;
+                        for (alpha, beta) in scalars {
+                            let (alpha, beta) = (T::from_f64(alpha), T::from_f64(beta));
+                            let c0 = if beta == T::ZERO {
+                                vec![T::from_f64(f64::NAN); m * n]
+                            } else {
+                                values::<T>(m * n, 4)
+                            };
+                            let mut want = c0.clone();
+                            gemm_with(
+                                config, m, n, k, alpha, &a, lda, op_a, &b, ldb, op_b, beta,
+                                &mut want, n,
+                            );
+                            for row in want.chunks_exact_mut(n) {
+                                for (v, &bj) in row.iter_mut().zip(&bias) {
+                                    *v += bj;
+                                }
                             }
+                            let mut got = c0.clone();
+                            if alpha == T::ONE && beta == T::ZERO {
+                                with_config(config, || {
+                                    gemm_plus_row(
+                                        m, n, k, &a, lda, op_a, &b, ldb, op_b, &bias, &mut got, n,
+                                    )
+                                });
+                            } else {
+                                gemm_bias_with(
+                                    config,
+                                    m,
+                                    n,
+                                    k,
+                                    alpha,
+                                    &a,
+                                    lda,
+                                    op_a,
+                                    &b,
+                                    ldb,
+                                    op_b,
+                                    beta,
+                                    Some(&bias),
+                                    &mut got,
+                                    n,
+                                );
+                            }
+                            let bits = |v: &[T]| {
+                                v.iter().map(|x| x.to_f64().to_bits()).collect::<Vec<_>>()
+                            };
+                            assert!(
+                                bits(&want) == bits(&got),
+                                "{kernel:?} {} threads {threads} ({m}, {n}, {k}) {op_a:?} {op_b:?} alpha {alpha:?} beta {beta:?}:\n{want:?}\n{got:?}",
+                                T::DTYPE
+                            );
                         }
-                        let mut got = vec![T::from_f64(f64::NAN); m * n];
-                        with_config(config, || {
-                            gemm_plus_row(m, n, k, &a, lda, op_a, &b, ldb, op_b, &bias, &mut got, n)
-                        });
-                        let same = want
-                            .iter()
-                            .zip(&got)
-                            .all(|(w, g)| w.to_f64().to_bits() == g.to_f64().to_bits());
-                        assert!(
-                            same,
-                            "{kernel:?} {} threads {threads} ({m}, {n}, {k}) {op_a:?} {op_b:?}:\n{want:?}\n{got:?}",
-                            T::DTYPE
-                        );
                     }
                 }
             }

@@ -213,8 +213,12 @@ pub(super) unsafe fn tile_body<
         // Only tiles on operands in place (`BV = 0`, the direct path) ever
         // get a bias; the blocked path's instances carry no code for it.
         if BV == 0 && !t.bias.is_null() {
+            // (`x·W + b` is the first case; the others keep `beta = 0`
+            // from reading C.)
             if beta == T::ZERO && alpha == T::ONE {
                 st.put::<R, NV, STORE_COPY, true>(&acc)
+            } else if beta == T::ZERO {
+                st.put::<R, NV, STORE_SCALE, true>(&acc)
             } else {
                 st.put::<R, NV, STORE_AXPBY, true>(&acc)
             }
