@@ -24,26 +24,51 @@ fn check_input<T: Scalar>(layer: &str, x: MatrixView<'_, T>, w: &Matrix<T>) {
     );
 }
 
-/// `out = x·W`, keeping a copy of `x` for the backward pass.
+/// `out = x·W` (`+ b` when `bias` is given), keeping a copy of `x` for the
+/// backward pass.
 fn matmul_forward<T: Scalar>(
     layer: &str,
     x: MatrixView<'_, T>,
     w: &Matrix<T>,
+    bias: Option<&Matrix<T>>,
     saved_x: &mut Matrix<T>,
     out: &mut Matrix<T>,
 ) {
     check_input(layer, x, w);
     saved_x.assign(x);
-    out.resize(x.rows(), w.cols());
-    out.gemm(T::ONE, x, Transpose::No, w, Transpose::No, T::ZERO);
+    product_into(x, w, bias, out);
 }
 
-/// `x·W` into a new matrix (inference; nothing saved).
-fn matmul_infer<T: Scalar>(layer: &str, x: MatrixView<'_, T>, w: &Matrix<T>) -> Matrix<T> {
+/// `x·W` (`+ b` when `bias` is given) into a new matrix (inference;
+/// nothing saved).
+fn matmul_infer<T: Scalar>(
+    layer: &str,
+    x: MatrixView<'_, T>,
+    w: &Matrix<T>,
+    bias: Option<&Matrix<T>>,
+) -> Matrix<T> {
     check_input(layer, x, w);
-    let mut out = Matrix::zeros(x.rows(), w.cols());
-    out.gemm(T::ONE, x, Transpose::No, w, Transpose::No, T::ZERO);
+    let mut out = Matrix::default();
+    product_into(x, w, bias, &mut out);
     out
+}
+
+/// `out = x·W`, or `x·W + b` with the bias added by the product's stores
+/// where it is small ([`affine_into`]); `out` is resized. The caller has
+/// checked `x` against `W` ([`check_input`]).
+fn product_into<T: Scalar>(
+    x: MatrixView<'_, T>,
+    w: &Matrix<T>,
+    bias: Option<&Matrix<T>>,
+    out: &mut Matrix<T>,
+) {
+    match bias {
+        Some(b) => affine_into(x, w, b, out),
+        None => {
+            out.resize(x.rows(), w.cols());
+            out.gemm(T::ONE, x, Transpose::No, w, Transpose::No, T::ZERO);
+        }
+    }
 }
 
 /// `dx = dout·Wᵀ`, reading the transpose in place.
@@ -144,13 +169,14 @@ impl<T: Scalar> Layer<T> for MatMul<T> {
             "MatMul",
             x,
             &self.params[0].value,
+            None,
             &mut self.x,
             &mut self.out,
         );
         &self.out
     }
     fn infer(&self, x: MatrixView<'_, T>) -> Matrix<T> {
-        matmul_infer("MatMul", x, &self.params[0].value)
+        matmul_infer("MatMul", x, &self.params[0].value, None)
     }
     fn backward(&mut self, dout: MatrixView<'_, T>) -> &Matrix<T> {
         check_same_shape("MatMul", "backward", self.out.shape(), dout.shape());
@@ -286,7 +312,7 @@ impl<T: Scalar> Affine<T> {
     pub(crate) fn forward_unsaved(&mut self, x: MatrixView<'_, T>) -> &Matrix<T> {
         let [w, b] = &self.params;
         check_input("Affine", x, &w.value);
-        affine_into(x, &w.value, &b.value, &mut self.out);
+        product_into(x, &w.value, Some(&b.value), &mut self.out);
         &self.out
     }
 
@@ -316,17 +342,13 @@ impl<T: Scalar> Layer<T> for Affine<T> {
     }
     fn forward(&mut self, x: MatrixView<'_, T>) -> &Matrix<T> {
         let [w, b] = &self.params;
-        check_input("Affine", x, &w.value);
-        self.x.assign(x);
-        affine_into(x, &w.value, &b.value, &mut self.out);
+        let bias = Some(&b.value);
+        matmul_forward("Affine", x, &w.value, bias, &mut self.x, &mut self.out);
         &self.out
     }
     fn infer(&self, x: MatrixView<'_, T>) -> Matrix<T> {
         let [w, b] = &self.params;
-        check_input("Affine", x, &w.value);
-        let mut out = Matrix::default();
-        affine_into(x, &w.value, &b.value, &mut out);
-        out
+        matmul_infer("Affine", x, &w.value, Some(&b.value))
     }
     fn backward(&mut self, dout: MatrixView<'_, T>) -> &Matrix<T> {
         check_same_shape("Affine", "backward", self.out.shape(), dout.shape());

@@ -89,15 +89,8 @@ pub(super) fn direct<T: Simd>(
     if m == 0 || n == 0 {
         return;
     }
-    if k == 0 {
-        // No products to sum: the callers only come here with k ≥ 1, but
-        // the contract stays whole.
-        small::scale_rows(c, beta);
-        if let Some(bias) = bias {
-            small::add_row(c, bias);
-        }
-        return;
-    }
+    // `gemm` takes `k = 0` (C = beta·C, plus the bias) before any kernel.
+    assert!(k > 0, "direct: k = 0");
     assert!((m - 1) * a.rs + (k - 1) * a.cs < a.data.len());
     assert!(b.cs == 1 && (k - 1) * b.rs + n <= b.data.len());
     assert!(bias.is_none_or(|b| b.len() == n), "bias length");
