@@ -31,7 +31,7 @@
 
 use super::{Avx2, Simd};
 use crate::gemm::kernel::exp_table::{EXP_PROBES, EXP_TABLE};
-use crate::gemm::kernel::ExpMap as Map;
+use crate::gemm::kernel::maps::ExpMap as Map;
 use std::arch::x86_64::*;
 
 // The constants as glibc's exp_data has them (hex floats in the comments).

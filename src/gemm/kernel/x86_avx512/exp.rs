@@ -10,10 +10,10 @@
 
 use super::Avx512;
 use crate::gemm::kernel::exp_table::EXP_TABLE;
+use crate::gemm::kernel::maps::ExpMap as Map;
 use crate::gemm::kernel::x86_avx2::exp::{
     exp_matches_std_on_probes, C2, C3, C4, C5, INV_LN2_N, NEG_LN2_HI_N, NEG_LN2_LO_N, SHIFT, TINY,
 };
-use crate::gemm::kernel::ExpMap as Map;
 use std::arch::x86_64::*;
 
 /// `e^x` of eight lanes; lanes of magnitude 512 or more (and NaN) are
