@@ -22,7 +22,7 @@
 //!
 //! Whether this equals the platform's `exp` is a property of the C library,
 //! not of the CPU, so it is checked, not assumed: `map_f64_vector` in
-//! `kernel/mod.rs` runs it once per process against `f64::exp` on
+//! `kernel/maps.rs` runs it once per process against `f64::exp` on
 //! [`EXP_PROBES`] (inputs that tell this evaluation from the unfused one
 //! and from a correctly rounded exp) and uses it only when every probe
 //! agrees. `tests/exp_exact.rs` compares it with `f64::exp` on 4 million
