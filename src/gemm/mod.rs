@@ -33,7 +33,8 @@
 //!   ones it leaves to the AVX2 direct path; a few rows of C times a large
 //!   B stream B row by row (its own `stream.rs`). `exp.rs` and `log.rs`
 //!   in both hold the vector `exp` and `ln` (ports of glibc's) that the
-//!   layers' f64 sigmoid, softmax and losses use.
+//!   layers' f64 sigmoid, softmax and losses use; `kernel/maps.rs` picks
+//!   the one a kernel runs, only where it matches std's bit for bit.
 //! - `small.rs`: tiny products (the spiral net's 30×2·2×10; with the AVX2
 //!   kernel also f32 up to 64³ when B is at most 16 KiB) skip packing and
 //!   blocking: with AVX2 they run the register tiles straight on the
